@@ -1,0 +1,75 @@
+// swift-tools-version:6.1
+// GovChain: a permissioned ledger for municipalities. Module map: docs/ARCHITECTURE.md.
+import PackageDescription
+
+let package = Package(
+    name: "GovChain",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "govchaind", targets: ["govchaind"]),
+        .executable(name: "govchain", targets: ["govchain"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+    ],
+    targets: [
+        // MARK: - System library
+        .systemLibrary(name: "CLevelDB", path: "Sources/CLevelDB"),
+
+        // MARK: - Pure modules (no sockets, no disk, no clocks)
+        .target(
+            name: "GovChainCore",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
+            ]
+        ),
+
+        .target(name: "GovChainConsensus", dependencies: ["GovChainCore"]),
+        .target(name: "GovChainSimulation", dependencies: ["GovChainCore", "GovChainConsensus"]),
+
+        // MARK: - I/O shells
+        .target(name: "GovChainStorage", dependencies: ["GovChainCore", "CLevelDB"]),
+        .target(
+            name: "GovChainNode",
+            dependencies: [
+                "GovChainCore", "GovChainStorage",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "GovChainCLI",
+            dependencies: [
+                "GovChainCore", "GovChainSimulation",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
+
+        // MARK: - Executables (thin: parse arguments, call a module)
+        .executableTarget(
+            name: "govchaind",
+            dependencies: [
+                "GovChainNode",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(name: "govchain", dependencies: ["GovChainCLI"]),
+
+        // MARK: - Tests
+        .testTarget(name: "GovChainCoreTests", dependencies: ["GovChainCore"]),
+        .testTarget(name: "GovChainConsensusTests", dependencies: ["GovChainConsensus", "GovChainSimulation"]),
+        .testTarget(name: "GovChainStorageTests", dependencies: ["GovChainStorage"]),
+        .testTarget(name: "GovChainEndToEndTests", dependencies: ["GovChainCore", "GovChainCLI"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,1 @@
+// The Tendermint state machine lives here (issue 3).

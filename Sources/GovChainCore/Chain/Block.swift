@@ -1,0 +1,100 @@
+/// A block: header, transactions, and the commit that finalised the previous block.
+///
+/// Layout: `header ‖ count u32 ‖ (length u32 ‖ transaction)* ‖ optional(lastCommit) ‖
+/// count u16 ‖ evidence*`.
+/// Invariants checked by `validateBasic`: `txRoot` and `txCount` match the transactions,
+/// `lastCommitHash` matches `lastCommit`, `evidenceHash` matches `evidence`, and height 1 has
+/// no last commit.
+public struct Block: Hashable, Sendable {
+    /// Upper bound on transactions per block, whatever the genesis says.
+    public static let maxTransactions = 20_000
+    /// Upper bound on an encoded block.
+    public static let maxEncodedBytes = 16 * 1024 * 1024
+
+    public var header: BlockHeader
+    public var transactions: [Transaction]
+    public var lastCommit: Commit?
+    /// Equivocations seen by the proposer, recorded for good.
+    public var evidence: [DuplicateVoteEvidence]
+
+    public static let maxEvidence = 100
+
+    public init(header: BlockHeader, transactions: [Transaction], lastCommit: Commit?, evidence: [DuplicateVoteEvidence] = []) {
+        self.header = header
+        self.transactions = transactions
+        self.lastCommit = lastCommit
+        self.evidence = evidence
+    }
+
+    /// SHA-256 of `count u16 ‖ evidence*`; the header carries it.
+    public static func evidenceHash(_ evidence: [DuplicateVoteEvidence]) -> Hash32 {
+        var writer = ByteWriter()
+        writer.list(evidence) { $1.encode(into: &$0) }
+        return Hash32.sha256(writer.bytes)
+    }
+
+    /// Assembles a block whose derived header fields (roots, counts) are computed here.
+    public static func make(chainId: ChainID, height: Height, time: Timestamp, previousHash: Hash32,
+                            lastCommit: Commit?, transactions: [Transaction], validators: ValidatorSet,
+                            proposer: ValidatorIndex, evidence: [DuplicateVoteEvidence] = []) -> Block {
+        let header = BlockHeader(
+            chainId: chainId, height: height, time: time, previousHash: previousHash,
+            lastCommitHash: lastCommit?.hash ?? .zero,
+            txRoot: MerkleTree.root(leaves: transactions.map(\.encoded)),
+            txCount: UInt32(transactions.count), validatorsHash: validators.hash,
+            evidenceHash: evidenceHash(evidence), proposer: proposer)
+        return Block(header: header, transactions: transactions, lastCommit: lastCommit, evidence: evidence)
+    }
+
+    public var hash: Hash32 { header.hash }
+
+    public var encoded: [UInt8] {
+        var writer = ByteWriter(capacity: 256 + transactions.count * 300)
+        header.encode(into: &writer)
+        writer.u32(UInt32(transactions.count))
+        for transaction in transactions { writer.longBytes(transaction.encoded) }
+        writer.optional(lastCommit) { $1.encode(into: &$0) }
+        writer.list(evidence) { $1.encode(into: &$0) }
+        return writer.bytes
+    }
+
+    public init(decoding bytes: [UInt8]) throws(CodecError) {
+        guard bytes.count <= Self.maxEncodedBytes else {
+            throw .lengthOutOfRange(field: "block", length: bytes.count, limit: Self.maxEncodedBytes)
+        }
+        var reader = ByteReader(bytes)
+        header = try BlockHeader(from: &reader)
+        let count = Int(try reader.u32("block.txCount"))
+        guard count <= Self.maxTransactions else {
+            throw .lengthOutOfRange(field: "block.transactions", length: count, limit: Self.maxTransactions)
+        }
+        var transactions: [Transaction] = []
+        transactions.reserveCapacity(count)
+        for _ in 0..<count {
+            transactions.append(try Transaction(decoding: try reader.longBytes("block.transaction", limit: Transaction.maxEncodedBytes)))
+        }
+        self.transactions = transactions
+        lastCommit = try reader.optional("block.lastCommit") { (r: inout ByteReader) throws(CodecError) in try Commit(from: &r) }
+        evidence = try reader.list("block.evidence", limit: Self.maxEvidence) { (r: inout ByteReader) throws(CodecError) in try DuplicateVoteEvidence(from: &r) }
+        try reader.finish()
+    }
+
+    /// Stateless consistency of the block with its own header.
+    public func validateBasic() throws(GovChainError) {
+        guard header.txCount == transactions.count else {
+            throw GovChainError(code: "block_tx_count", message: "Block \(header.height) says \(header.txCount) transactions but holds \(transactions.count).")
+        }
+        guard header.txRoot == MerkleTree.root(leaves: transactions.map(\.encoded)) else {
+            throw GovChainError(code: "block_tx_root", message: "Block \(header.height): the transactions do not match the header's txRoot.")
+        }
+        guard header.lastCommitHash == (lastCommit?.hash ?? .zero) else {
+            throw GovChainError(code: "block_last_commit", message: "Block \(header.height): the last commit does not match the header's lastCommitHash.")
+        }
+        guard header.evidenceHash == Self.evidenceHash(evidence) else {
+            throw GovChainError(code: "block_evidence", message: "Block \(header.height): the evidence does not match the header's evidenceHash.")
+        }
+        guard (header.height == 1) == (lastCommit == nil) else {
+            throw GovChainError(code: "block_last_commit", message: "Block \(header.height): only the first block may lack a last commit.")
+        }
+    }
+}

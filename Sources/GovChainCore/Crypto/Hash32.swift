@@ -1,0 +1,55 @@
+import Crypto
+
+/// A SHA-256 digest: 32 bytes. Used for block, transaction and document hashes and Merkle nodes.
+public struct Hash32: Hashable, Sendable, Comparable, CustomStringConvertible {
+    public static let byteCount = 32
+    public static let zero = Hash32(unchecked: [UInt8](repeating: 0, count: 32))
+
+    public let bytes: [UInt8]
+
+    /// Nil unless `bytes` has exactly 32 elements.
+    public init?(_ bytes: [UInt8]) {
+        guard bytes.count == Self.byteCount else { return nil }
+        self.bytes = bytes
+    }
+
+    init(unchecked bytes: [UInt8]) {
+        precondition(bytes.count == Self.byteCount, "Hash32 needs 32 bytes, got \(bytes.count)")
+        self.bytes = bytes
+    }
+
+    /// Parses 64 hex characters, as shown by `hex`.
+    public init?(hex: some StringProtocol) {
+        guard let bytes = Hex.decode(hex), bytes.count == Self.byteCount else { return nil }
+        self.bytes = bytes
+    }
+
+    /// SHA-256 of `data`.
+    public static func sha256<Bytes: Sequence>(_ data: Bytes) -> Hash32 where Bytes.Element == UInt8 {
+        var hasher = SHA256()
+        hasher.update(data: Array(data))
+        return Hash32(unchecked: Array(hasher.finalize()))
+    }
+
+    /// SHA-256 of several byte strings concatenated, without building the concatenation.
+    public static func sha256(parts: [UInt8]...) -> Hash32 {
+        var hasher = SHA256()
+        for part in parts { hasher.update(data: part) }
+        return Hash32(unchecked: Array(hasher.finalize()))
+    }
+
+    public var hex: String { Hex.encode(bytes) }
+    public var description: String { hex }
+
+    public static func < (lhs: Hash32, rhs: Hash32) -> Bool { lhs.bytes.lexicographicallyPrecedes(rhs.bytes) }
+}
+
+extension ByteWriter {
+    public mutating func hash(_ value: Hash32) { raw(value.bytes) }
+}
+
+extension ByteReader {
+    public mutating func hash(_ field: String) throws(CodecError) -> Hash32 {
+        Hash32(unchecked: try raw(Hash32.byteCount, field))
+    }
+}

@@ -1,0 +1,81 @@
+import Foundation
+
+/// A validated genesis: the identity of a chain and everything every node must agree on before
+/// block 1: validators, authorities, initial clerks, consensus parameters.
+///
+/// Invariants: chain id and codes are well-formed, keys are valid Ed25519 keys, validator keys and
+/// authority ids are unique, every initial clerk belongs to a listed authority and only names
+/// document types that authority issues.
+public struct Genesis: Sendable, Equatable {
+    public struct Authority: Hashable, Sendable {
+        public var id: Code
+        public var name: String
+        public var publicKey: PublicKey
+        public var documentTypes: Set<Code>
+    }
+
+    public struct InitialClerk: Hashable, Sendable {
+        public var authority: Code
+        public var publicKey: PublicKey
+        public var documentTypes: [Code]
+    }
+
+    public struct ConsensusParameters: Hashable, Sendable {
+        public var maxBlockTxs: Int = 5_000
+        public var maxBlockBytes: Int = 4 * 1024 * 1024
+        public var timeoutProposeMs: UInt64 = 1_000
+        public var timeoutPrevoteMs: UInt64 = 500
+        public var timeoutPrecommitMs: UInt64 = 500
+        /// Added to every timeout per round, so a slow network eventually fits (paper §3).
+        public var timeoutDeltaMs: UInt64 = 250
+        /// 0 means: no empty blocks; blocks are only made when transactions wait.
+        public var emptyBlockIntervalMs: UInt64 = 0
+        public init() {}
+    }
+
+    public let chainId: ChainID
+    public let genesisTime: Timestamp
+    public let consensus: ConsensusParameters
+    public let validators: ValidatorSet
+    public let authorities: [Authority]
+    public let initialClerks: [InitialClerk]
+    /// SHA-256 of the canonical binary encoding of all of the above: the chain's fingerprint.
+    public let hash: Hash32
+
+    public func authority(_ id: Code) -> Authority? { authorities.first { $0.id == id } }
+
+    public func authority(key: PublicKey) -> Authority? { authorities.first { $0.publicKey == key } }
+
+    /// Reads and validates a genesis JSON file.
+    public static func load(contentsOf path: String) throws(GovChainError) -> Genesis {
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            throw GovChainError(code: "genesis_unreadable", message: "Cannot read the genesis file \(path).", cause: error.localizedDescription)
+        }
+        return try Genesis(json: data, source: path)
+    }
+
+    /// Parses and validates genesis JSON; errors name the offending field.
+    public init(json data: Data, source: String = "genesis") throws(GovChainError) {
+        let file: GenesisFile
+        do {
+            file = try JSONDecoder().decode(GenesisFile.self, from: data)
+        } catch {
+            throw GovChainError(code: "genesis_invalid", message: "\(source) is not a valid genesis JSON file.", cause: Self.describe(error))
+        }
+        try self.init(validating: file)
+    }
+
+    private static func describe(_ error: any Error) -> String {
+        switch error {
+        case Swift.DecodingError.typeMismatch(_, let context), Swift.DecodingError.valueNotFound(_, let context),
+             Swift.DecodingError.dataCorrupted(let context):
+            let path = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+            return path.isEmpty ? context.debugDescription : "\(path.dropFirst(path.hasPrefix(".") ? 1 : 0)): \(context.debugDescription)"
+        default:
+            return "\(error)"
+        }
+    }
+}

@@ -1,0 +1,29 @@
+/// Executes a whole block against the state: `apply(state, block) -> state'` of design §3.
+///
+/// A block is valid only if every transaction in it is: proposers include only transactions
+/// that apply, and a block with a refused transaction is refused whole.
+public struct BlockExecutor: Sendable {
+    public let rules: LedgerRules
+
+    public init(rules: LedgerRules) { self.rules = rules }
+
+    /// The state changes of `block` over `base`.
+    /// - Parameter signaturesVerified: true when every transaction's signature was already
+    ///   checked (e.g. at mempool admission); otherwise each is verified here.
+    public func execute(_ block: Block, over base: any LedgerStateReader, signaturesVerified: Bool) throws(GovChainError) -> LedgerOverlay {
+        try block.validateBasic()
+        var state = LedgerOverlay(base: base)
+        for (index, transaction) in block.transactions.enumerated() {
+            if !signaturesVerified && !transaction.hasValidSignature(chainId: rules.genesis.chainId) {
+                throw GovChainError(code: "block_bad_transaction", message: "Block \(block.header.height), transaction \(index): the signature is invalid.")
+            }
+            do {
+                try rules.apply(transaction, at: TransactionLocation(height: block.header.height, index: UInt32(index)),
+                                blockTime: block.header.time, to: &state)
+            } catch {
+                throw GovChainError(code: "block_bad_transaction", message: "Block \(block.header.height), transaction \(index) is refused: \(error.message)")
+            }
+        }
+        return state
+    }
+}

@@ -1,0 +1,134 @@
+/// Who may do what on the ledger (design §4, §5). Pure: reads state through a
+/// `LedgerStateReader`, writes changes into a `LedgerOverlay`, never touches disk or clock.
+///
+/// - Only a genesis authority registers or revokes its own clerks.
+/// - Only an active clerk of an authority, for document types it is registered for, anchors,
+///   revokes or supersedes that authority's documents.
+/// - A hash is anchored once; an identical transaction is never applied twice.
+/// - Revoking or superseding an unknown, foreign, or no longer valid document is refused.
+///
+/// The signature is not checked here: that is a stateless check done once at admission
+/// (`Transaction.hasValidSignature`), so rules can run again cheaply.
+public struct LedgerRules: Sendable {
+    public let genesis: Genesis
+
+    public init(genesis: Genesis) { self.genesis = genesis }
+
+    /// The state before block 1: the genesis clerks.
+    public func genesisState(base: any LedgerStateReader = EmptyLedgerState()) -> LedgerOverlay {
+        var overlay = LedgerOverlay(base: base)
+        for clerk in genesis.initialClerks {
+            overlay.put(ClerkRecord(authority: clerk.authority, key: clerk.publicKey, documentTypes: clerk.documentTypes,
+                                    registeredHeight: 0, registrationTx: nil))
+        }
+        return overlay
+    }
+
+    /// Applies `transaction` at `location` in a block with time `blockTime`, or throws the refusal.
+    /// On a refusal `state` is unchanged.
+    public func apply(_ transaction: Transaction, at location: TransactionLocation, blockTime: Timestamp,
+                      to state: inout LedgerOverlay) throws(GovChainError) {
+        let id = transaction.id
+        if let earlier = try state.transactionLocation(id) {
+            throw GovChainError(code: "transaction_already_applied",
+                                message: "This exact transaction was already recorded in block \(earlier.height); it is not applied twice.")
+        }
+        switch transaction.body {
+        case .registerClerk(let body):
+            let authority = try authority(body.authority, signedBy: transaction.signer)
+            for type in body.documentTypes where !authority.documentTypes.contains(type) {
+                throw GovChainError(code: "document_type_not_issued", message: "\(authority.name) does not issue documents of type \"\(type)\" (see the genesis).")
+            }
+            if genesis.authority(key: body.clerk) != nil {
+                throw GovChainError(code: "clerk_key_is_authority", message: "An authority key cannot be registered as a clerk; generate a separate clerk key.")
+            }
+            if let existing = try state.clerk(body.clerk) {
+                let status = existing.isActive ? "is already registered" : "was revoked and keys are never reused"
+                throw GovChainError(code: "clerk_already_registered", message: "This clerk key \(status) (authority \(existing.authority)).")
+            }
+            state.put(ClerkRecord(authority: body.authority, key: body.clerk, documentTypes: body.documentTypes,
+                                  registeredHeight: location.height, registrationTx: id))
+        case .revokeClerk(let body):
+            let authority = try authority(body.authority, signedBy: transaction.signer)
+            guard var clerk = try state.clerk(body.clerk), clerk.authority == body.authority else {
+                throw GovChainError(code: "clerk_unknown", message: "\(authority.name) has no clerk with key \(body.clerk.hex).")
+            }
+            guard clerk.isActive else {
+                throw GovChainError(code: "clerk_already_revoked", message: "This clerk was already revoked at height \(clerk.revokedHeight!).")
+            }
+            clerk.revokedHeight = location.height
+            clerk.revocationTx = id
+            state.put(clerk)
+        case .anchorDocument(let body):
+            _ = try activeClerk(transaction.signer, authority: body.authority, documentType: body.documentType, in: state)
+            try requireUnanchored(body.document, in: state)
+            state.put(DocumentRecord(document: body.document, documentType: body.documentType, authority: body.authority,
+                                     clerk: transaction.signer, reference: body.reference, validFrom: body.validFrom,
+                                     validUntil: body.validUntil, anchoredHeight: location.height, anchoredTime: blockTime,
+                                     anchorTx: id, supersedes: nil, status: .valid))
+        case .revokeDocument(let body):
+            var record = try validDocument(body.document, changedBy: transaction.signer, in: state)
+            record.status = .revoked(reason: body.reason, effective: body.effective, height: location.height, tx: id, by: transaction.signer)
+            state.put(record)
+        case .supersedeDocument(let body):
+            var old = try validDocument(body.old, changedBy: transaction.signer, in: state)
+            try requireUnanchored(body.new, in: state)
+            old.status = .superseded(by: body.new, effective: body.effective, height: location.height, tx: id, clerk: transaction.signer)
+            state.put(old)
+            state.put(DocumentRecord(document: body.new, documentType: old.documentType, authority: old.authority,
+                                     clerk: transaction.signer, reference: old.reference, validFrom: nil, validUntil: nil,
+                                     anchoredHeight: location.height, anchoredTime: blockTime, anchorTx: id,
+                                     supersedes: body.old, status: .valid))
+        }
+        state.put(id, at: location)
+    }
+
+    // MARK: - Checks
+
+    private func authority(_ id: Code, signedBy signer: PublicKey) throws(GovChainError) -> Genesis.Authority {
+        guard let authority = genesis.authority(id) else {
+            throw GovChainError(code: "authority_unknown", message: "No authority \"\(id)\" is listed in the genesis of this chain.")
+        }
+        guard authority.publicKey == signer else {
+            throw GovChainError(code: "not_authority_key", message: "Only the authority key of \(authority.name) can manage its clerks; this transaction was signed with another key.")
+        }
+        return authority
+    }
+
+    private func activeClerk(_ key: PublicKey, authority: Code, documentType: Code, in state: LedgerOverlay) throws(GovChainError) -> ClerkRecord {
+        guard let clerk = try state.clerk(key) else {
+            throw GovChainError(code: "clerk_not_registered", message: "The signing key is not a registered clerk; an authority must register it first.")
+        }
+        guard clerk.isActive else {
+            throw GovChainError(code: "clerk_revoked", message: "This clerk's authorisation was revoked at height \(clerk.revokedHeight!); it can no longer change documents.")
+        }
+        guard clerk.authority == authority else {
+            throw GovChainError(code: "clerk_wrong_authority", message: "This clerk acts for \(clerk.authority), not for \(authority).")
+        }
+        guard clerk.documentTypes.contains(documentType) else {
+            throw GovChainError(code: "document_type_not_allowed", message: "This clerk may handle \(clerk.documentTypes.map(\.value).joined(separator: ", ")), not \"\(documentType)\".")
+        }
+        return clerk
+    }
+
+    private func requireUnanchored(_ hash: Hash32, in state: LedgerOverlay) throws(GovChainError) {
+        if let existing = try state.document(hash) {
+            throw GovChainError(code: "document_already_anchored", message: "Document \(hash.hex) was already anchored at height \(existing.anchoredHeight); a hash is anchored once.")
+        }
+    }
+
+    private func validDocument(_ hash: Hash32, changedBy signer: PublicKey, in state: LedgerOverlay) throws(GovChainError) -> DocumentRecord {
+        guard let record = try state.document(hash) else {
+            throw GovChainError(code: "document_unknown", message: "Document \(hash.hex) is not anchored on this chain.")
+        }
+        _ = try activeClerk(signer, authority: record.authority, documentType: record.documentType, in: state)
+        switch record.status {
+        case .valid:
+            return record
+        case .revoked(_, _, let height, _, _):
+            throw GovChainError(code: "document_already_revoked", message: "Document \(hash.hex) was already revoked at height \(height).")
+        case .superseded(let newHash, _, let height, _, _):
+            throw GovChainError(code: "document_already_superseded", message: "Document \(hash.hex) was already superseded by \(newHash.hex) at height \(height).")
+        }
+    }
+}

@@ -1,0 +1,49 @@
+/// Read access to the ledger's state: what the rules consult. Storage implements it over LevelDB;
+/// tests implement it in memory.
+public protocol LedgerStateReader {
+    func document(_ hash: Hash32) throws(GovChainError) -> DocumentRecord?
+    func clerk(_ key: PublicKey) throws(GovChainError) -> ClerkRecord?
+    func transactionLocation(_ id: Hash32) throws(GovChainError) -> TransactionLocation?
+}
+
+/// State changes of one or more transactions, laid over a base state.
+///
+/// Rules read through the overlay, so a later transaction in the same block sees the effects of
+/// an earlier one; storage writes `documents`, `clerks` and `transactions` in one batch.
+public struct LedgerOverlay: LedgerStateReader {
+    public let base: any LedgerStateReader
+    public private(set) var documents: [Hash32: DocumentRecord] = [:]
+    public private(set) var clerks: [PublicKey: ClerkRecord] = [:]
+    public private(set) var transactions: [Hash32: TransactionLocation] = [:]
+
+    public init(base: any LedgerStateReader) { self.base = base }
+
+    public func document(_ hash: Hash32) throws(GovChainError) -> DocumentRecord? {
+        if let record = documents[hash] { return record }
+        return try base.document(hash)
+    }
+
+    public func clerk(_ key: PublicKey) throws(GovChainError) -> ClerkRecord? {
+        if let record = clerks[key] { return record }
+        return try base.clerk(key)
+    }
+
+    public func transactionLocation(_ id: Hash32) throws(GovChainError) -> TransactionLocation? {
+        if let location = transactions[id] { return location }
+        return try base.transactionLocation(id)
+    }
+
+    mutating func put(_ record: DocumentRecord) { documents[record.document] = record }
+    mutating func put(_ record: ClerkRecord) { clerks[record.key] = record }
+    mutating func put(_ id: Hash32, at location: TransactionLocation) { transactions[id] = location }
+
+    public var isEmpty: Bool { documents.isEmpty && clerks.isEmpty && transactions.isEmpty }
+}
+
+/// A state with nothing in it; the base of the genesis state and of tests.
+public struct EmptyLedgerState: LedgerStateReader {
+    public init() {}
+    public func document(_ hash: Hash32) throws(GovChainError) -> DocumentRecord? { nil }
+    public func clerk(_ key: PublicKey) throws(GovChainError) -> ClerkRecord? { nil }
+    public func transactionLocation(_ id: Hash32) throws(GovChainError) -> TransactionLocation? { nil }
+}

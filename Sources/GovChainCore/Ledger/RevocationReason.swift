@@ -1,0 +1,43 @@
+/// Why a document was revoked, in the terms German administrative law uses.
+///
+/// A closed list of codes rather than free text, so a revocation can never carry personal data.
+/// Wire values are fixed and never reused.
+public enum RevocationReason: UInt8, Sendable, CaseIterable, CustomStringConvertible {
+    /// Widerruf of a lawful administrative act (§ 49 VwVfG).
+    case withdrawal = 1
+    /// Rücknahme of an unlawful administrative act (§ 48 VwVfG).
+    case annulment = 2
+    /// Berichtigung: an obvious error in the document was corrected (§ 42 VwVfG).
+    case correction = 3
+    /// The document was issued in error (wrong person, duplicate issue).
+    case issuedInError = 4
+    /// Erledigung: the act expired or was otherwise settled (§ 43 (2) VwVfG).
+    case settled = 5
+
+    /// The code used on the command line and in JSON.
+    public var code: String {
+        switch self {
+        case .withdrawal: "withdrawal"
+        case .annulment: "annulment"
+        case .correction: "correction"
+        case .issuedInError: "issued-in-error"
+        case .settled: "settled"
+        }
+    }
+
+    public init?(code: String) {
+        guard let match = Self.allCases.first(where: { $0.code == code }) else { return nil }
+        self = match
+    }
+
+    /// German legal term, for people who read the verifier output.
+    public var description: String {
+        switch self {
+        case .withdrawal: "withdrawal (Widerruf, § 49 VwVfG)"
+        case .annulment: "annulment (Rücknahme, § 48 VwVfG)"
+        case .correction: "correction (Berichtigung)"
+        case .issuedInError: "issued in error"
+        case .settled: "expired or settled (Erledigung)"
+        }
+    }
+}

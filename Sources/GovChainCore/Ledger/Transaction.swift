@@ -1,0 +1,101 @@
+/// A signed request to change the ledger.
+///
+/// Layout (docs/PROTOCOL.md, "Transaction"):
+/// `version u8 ‖ kind u8 ‖ signer 32 ‖ time u64 ‖ nonce u64 ‖ payload ‖ signature 64`.
+/// The signature covers `DomainTag.transaction.prefix(chainId) ‖ everything before the signature`.
+/// The transaction id is SHA-256 of the whole encoding, signature included (Ed25519 signatures
+/// are deterministic, so one intent has one id).
+///
+/// No field carries free text: hashes, codes, times and keys only.
+public struct Transaction: Hashable, Sendable {
+    public static let version: UInt8 = 1
+    /// The largest encoded transaction a node accepts.
+    public static let maxEncodedBytes = 1024
+
+    public var body: TransactionBody
+    /// The key that signed: the authority's for clerk management, the clerk's for documents.
+    public var signer: PublicKey
+    /// When the signer made the transaction (claimed by the signer; the block time is authoritative).
+    public var time: Timestamp
+    /// Lets a signer make two otherwise identical transactions distinct.
+    public var nonce: UInt64
+    public var signature: Signature
+
+    /// Builds and signs a transaction for `chainId`.
+    public init(body: TransactionBody, time: Timestamp, nonce: UInt64, chainId: ChainID, key: SigningKey) {
+        self.body = body
+        signer = key.publicKey
+        self.time = time
+        self.nonce = nonce
+        signature = Signature([UInt8](repeating: 0, count: Signature.byteCount))!
+        signature = key.sign(signBytes(chainId: chainId))
+    }
+
+    /// Assembles a transaction from decoded parts; the signature is not checked here.
+    public init(body: TransactionBody, signer: PublicKey, time: Timestamp, nonce: UInt64, signature: Signature) {
+        self.body = body
+        self.signer = signer
+        self.time = time
+        self.nonce = nonce
+        self.signature = signature
+    }
+
+    /// The bytes the signer signs on chain `chainId`.
+    public func signBytes(chainId: ChainID) -> [UInt8] {
+        var writer = DomainTag.transaction.prefix(chainId: chainId)
+        encodeUnsigned(into: &writer)
+        return writer.bytes
+    }
+
+    /// True when the signature is the signer's over `signBytes(chainId:)`.
+    public func hasValidSignature(chainId: ChainID) -> Bool {
+        signer.isValidSignature(signature, for: signBytes(chainId: chainId))
+    }
+
+    public var encoded: [UInt8] {
+        var writer = ByteWriter(capacity: 256)
+        encodeUnsigned(into: &writer)
+        writer.signature(signature)
+        return writer.bytes
+    }
+
+    /// SHA-256 of `encoded`.
+    public var id: Hash32 { Hash32.sha256(encoded) }
+
+    func encodeUnsigned(into writer: inout ByteWriter) {
+        writer.u8(Self.version)
+        writer.u8(body.kind.rawValue)
+        writer.publicKey(signer)
+        writer.timestamp(time)
+        writer.u64(nonce)
+        body.encodePayload(into: &writer)
+    }
+
+    /// Decodes one transaction, rejecting anything non-canonical (stage one of validation:
+    /// stateless; the signature is checked separately because it needs the chain id).
+    public init(decoding bytes: [UInt8]) throws(CodecError) {
+        guard bytes.count <= Self.maxEncodedBytes else {
+            throw .lengthOutOfRange(field: "transaction", length: bytes.count, limit: Self.maxEncodedBytes)
+        }
+        var reader = ByteReader(bytes)
+        let version = try reader.u8("transaction.version")
+        guard version == Self.version else { throw .unknownVersion(field: "transaction.version", version: version) }
+        let tag = try reader.u8("transaction.kind")
+        guard let kind = TransactionKind(rawValue: tag) else { throw .unknownTag(field: "transaction.kind", tag: tag) }
+        signer = try reader.publicKey("transaction.signer")
+        time = try reader.timestamp("transaction.time")
+        nonce = try reader.u64("transaction.nonce")
+        body = try TransactionBody.decodePayload(kind: kind, from: &reader)
+        signature = try reader.signature("transaction.signature")
+        try reader.finish()
+    }
+}
+
+/// Wire tags of transaction kinds. Never reuse a number.
+public enum TransactionKind: UInt8, Sendable, CaseIterable {
+    case registerClerk = 1
+    case revokeClerk = 2
+    case anchorDocument = 3
+    case revokeDocument = 4
+    case supersedeDocument = 5
+}

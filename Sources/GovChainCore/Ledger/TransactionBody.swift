@@ -1,0 +1,160 @@
+/// What a transaction asks the ledger to do.
+public enum TransactionBody: Hashable, Sendable {
+    /// An authority authorises `clerk` to act for it on `documentTypes`. Signed by the authority key.
+    case registerClerk(RegisterClerk)
+    /// An authority withdraws a clerk's authorisation. Signed by the authority key.
+    case revokeClerk(RevokeClerk)
+    /// A clerk anchors the hash of a document its authority issued. Signed by the clerk.
+    case anchorDocument(AnchorDocument)
+    /// A clerk revokes a document of its authority. Signed by the clerk.
+    case revokeDocument(RevokeDocument)
+    /// A clerk replaces a document of its authority with a new one. Signed by the clerk.
+    case supersedeDocument(SupersedeDocument)
+
+    public var kind: TransactionKind {
+        switch self {
+        case .registerClerk: .registerClerk
+        case .revokeClerk: .revokeClerk
+        case .anchorDocument: .anchorDocument
+        case .revokeDocument: .revokeDocument
+        case .supersedeDocument: .supersedeDocument
+        }
+    }
+
+    public struct RegisterClerk: Hashable, Sendable {
+        public static let maxDocumentTypes = 16
+        public var authority: Code
+        public var clerk: PublicKey
+        /// Sorted, without duplicates, 1 to `maxDocumentTypes` entries.
+        public var documentTypes: [Code]
+        public init(authority: Code, clerk: PublicKey, documentTypes: [Code]) {
+            self.authority = authority
+            self.clerk = clerk
+            self.documentTypes = Array(Set(documentTypes)).sorted()
+        }
+    }
+
+    public struct RevokeClerk: Hashable, Sendable {
+        public var authority: Code
+        public var clerk: PublicKey
+        public init(authority: Code, clerk: PublicKey) {
+            self.authority = authority
+            self.clerk = clerk
+        }
+    }
+
+    public struct AnchorDocument: Hashable, Sendable {
+        /// SHA-256 of the issued document file.
+        public var document: Hash32
+        public var documentType: Code
+        public var authority: Code
+        /// Opaque 32 bytes the authority may use to find its case (e.g. a hash of the file number).
+        public var reference: Hash32?
+        /// Optional validity window, e.g. for a parking permit.
+        public var validFrom: Timestamp?
+        public var validUntil: Timestamp?
+        public init(document: Hash32, documentType: Code, authority: Code, reference: Hash32? = nil,
+                    validFrom: Timestamp? = nil, validUntil: Timestamp? = nil) {
+            self.document = document
+            self.documentType = documentType
+            self.authority = authority
+            self.reference = reference
+            self.validFrom = validFrom
+            self.validUntil = validUntil
+        }
+    }
+
+    public struct RevokeDocument: Hashable, Sendable {
+        public var document: Hash32
+        public var reason: RevocationReason
+        /// When the revocation takes legal effect; may differ from the block time.
+        public var effective: Timestamp
+        public init(document: Hash32, reason: RevocationReason, effective: Timestamp) {
+            self.document = document
+            self.reason = reason
+            self.effective = effective
+        }
+    }
+
+    public struct SupersedeDocument: Hashable, Sendable {
+        public var old: Hash32
+        public var new: Hash32
+        public var effective: Timestamp
+        public init(old: Hash32, new: Hash32, effective: Timestamp) {
+            self.old = old
+            self.new = new
+            self.effective = effective
+        }
+    }
+}
+
+// MARK: - Codec
+
+extension TransactionBody {
+    func encodePayload(into writer: inout ByteWriter) {
+        switch self {
+        case .registerClerk(let body):
+            writer.code(body.authority)
+            writer.publicKey(body.clerk)
+            writer.list(body.documentTypes) { $0.code($1) }
+        case .revokeClerk(let body):
+            writer.code(body.authority)
+            writer.publicKey(body.clerk)
+        case .anchorDocument(let body):
+            writer.hash(body.document)
+            writer.code(body.documentType)
+            writer.code(body.authority)
+            writer.optional(body.reference) { $0.hash($1) }
+            writer.optional(body.validFrom) { $0.timestamp($1) }
+            writer.optional(body.validUntil) { $0.timestamp($1) }
+        case .revokeDocument(let body):
+            writer.hash(body.document)
+            writer.u8(body.reason.rawValue)
+            writer.timestamp(body.effective)
+        case .supersedeDocument(let body):
+            writer.hash(body.old)
+            writer.hash(body.new)
+            writer.timestamp(body.effective)
+        }
+    }
+
+    static func decodePayload(kind: TransactionKind, from reader: inout ByteReader) throws(CodecError) -> TransactionBody {
+        switch kind {
+        case .registerClerk:
+            let authority = try reader.code("registerClerk.authority")
+            let clerk = try reader.publicKey("registerClerk.clerk")
+            let types = try reader.list("registerClerk.documentTypes", limit: RegisterClerk.maxDocumentTypes) {
+                (r: inout ByteReader) throws(CodecError) in try r.code("registerClerk.documentType")
+            }
+            guard !types.isEmpty, zip(types, types.dropFirst()).allSatisfy({ $0 < $1 }) else {
+                throw .invalidValue(field: "registerClerk.documentTypes", reason: "must be non-empty, sorted and without duplicates")
+            }
+            return .registerClerk(RegisterClerk(authority: authority, clerk: clerk, documentTypes: types))
+        case .revokeClerk:
+            return .revokeClerk(RevokeClerk(authority: try reader.code("revokeClerk.authority"),
+                                            clerk: try reader.publicKey("revokeClerk.clerk")))
+        case .anchorDocument:
+            let body = AnchorDocument(
+                document: try reader.hash("anchor.document"),
+                documentType: try reader.code("anchor.documentType"),
+                authority: try reader.code("anchor.authority"),
+                reference: try reader.optional("anchor.reference") { (r: inout ByteReader) throws(CodecError) in try r.hash("anchor.reference") },
+                validFrom: try reader.optional("anchor.validFrom") { (r: inout ByteReader) throws(CodecError) in try r.timestamp("anchor.validFrom") },
+                validUntil: try reader.optional("anchor.validUntil") { (r: inout ByteReader) throws(CodecError) in try r.timestamp("anchor.validUntil") })
+            if let from = body.validFrom, let until = body.validUntil, until <= from {
+                throw .invalidValue(field: "anchor.validUntil", reason: "must be later than validFrom")
+            }
+            return .anchorDocument(body)
+        case .revokeDocument:
+            let document = try reader.hash("revoke.document")
+            let tag = try reader.u8("revoke.reason")
+            guard let reason = RevocationReason(rawValue: tag) else { throw .unknownTag(field: "revoke.reason", tag: tag) }
+            return .revokeDocument(RevokeDocument(document: document, reason: reason, effective: try reader.timestamp("revoke.effective")))
+        case .supersedeDocument:
+            let body = SupersedeDocument(old: try reader.hash("supersede.old"), new: try reader.hash("supersede.new"),
+                                         effective: try reader.timestamp("supersede.effective"))
+            guard body.old != body.new else { throw .invalidValue(field: "supersede.new", reason: "must differ from the old hash") }
+            return .supersedeDocument(body)
+        }
+    }
+}

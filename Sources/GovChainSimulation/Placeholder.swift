@@ -1,0 +1,1 @@
+// The deterministic simulator lives here (issue 3).
