@@ -31,6 +31,8 @@ let package = Package(
         ),
 
         .target(name: "GovChainConsensus", dependencies: ["GovChainCore"]),
+        /// JSON shapes shared by the node and the CLI: HTTP API bodies (docs/openapi.yaml) and node.json.
+        .target(name: "GovChainAPI", dependencies: ["GovChainCore"]),
         .target(name: "GovChainSimulation", dependencies: ["GovChainCore", "GovChainConsensus"]),
 
         // MARK: - I/O shells
@@ -38,16 +40,17 @@ let package = Package(
         .target(
             name: "GovChainNode",
             dependencies: [
-                "GovChainCore", "GovChainStorage",
+                "GovChainCore", "GovChainStorage", "GovChainAPI",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
         .target(
             name: "GovChainCLI",
             dependencies: [
-                "GovChainCore", "GovChainSimulation",
+                "GovChainCore", "GovChainAPI", "GovChainSimulation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

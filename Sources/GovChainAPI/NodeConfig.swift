@@ -1,0 +1,57 @@
+import Foundation
+import GovChainCore
+
+/// `HOME/config/node.json`: what one node needs beyond the genesis. Paths are relative to HOME.
+/// Every limit is named with its unit. Written by `govchain testnet init`; docs/OPERATIONS.md.
+public struct NodeConfig: Codable, Sendable, Equatable {
+    public var name: String
+    /// `host:port` the HTTP API listens on.
+    public var api_address: String
+    public var genesis: String = "config/genesis.json"
+    public var validator_key: String = "config/validator.key"
+    public var data_dir: String = "data"
+    public var request_bytes_max: Int? = 1 << 20
+    public var mempool_tx_count_max: Int? = 200_000
+    public var mempool_bytes_max: Int? = 128 << 20
+    /// Longest a `?wait=commit` request waits before answering 504.
+    public var commit_wait_ms_max: UInt64? = 30_000
+
+    public init(name: String, api_address: String) {
+        self.name = name
+        self.api_address = api_address
+    }
+
+    public static func load(home: String) throws(GovChainError) -> NodeConfig {
+        let path = (home as NSString).appendingPathComponent("config/node.json")
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw GovChainError(code: "config_missing", message: "No node configuration at \(path). Create a home with `govchain testnet init` or see docs/OPERATIONS.md.")
+        }
+        let config: NodeConfig
+        do {
+            config = try JSONDecoder().decode(NodeConfig.self, from: data)
+        } catch {
+            throw GovChainError(code: "config_invalid", message: "\(path) is not a valid node configuration.", cause: "\(error)")
+        }
+        guard Self.hostPort(config.api_address) != nil else {
+            throw GovChainError(code: "config_invalid", message: "\(path): api_address must be host:port, e.g. 127.0.0.1:8080.")
+        }
+        return config
+    }
+
+    public func write(home: String) throws(GovChainError) {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let path = (home as NSString).appendingPathComponent("config/node.json")
+        do {
+            try encoder.encode(self).write(to: URL(fileURLWithPath: path))
+        } catch {
+            throw GovChainError(code: "config_write_failed", message: "Cannot write \(path).", cause: "\(error)")
+        }
+    }
+
+    public static func hostPort(_ text: String) -> (host: String, port: Int)? {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
+              (1...65535).contains(port), colon != text.startIndex else { return nil }
+        return (String(text[..<colon]), port)
+    }
+}

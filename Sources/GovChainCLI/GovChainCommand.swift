@@ -1,0 +1,16 @@
+import ArgumentParser
+
+/// `govchain`: the command line for operators, clerks and verifiers.
+/// Each subcommand lives in Commands/; shared plumbing in Support/.
+public struct GovChainCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "govchain",
+        abstract: "GovChain: anchor and verify municipal documents on a ledger the NRW model municipalities run together.",
+        discussion: "Exit codes: 0 valid/success, 1 error, 2 unknown document, 3 revoked, superseded or expired, 4 invalid proof or receipt.",
+        subcommands: [
+            KeysCommand.self, TestnetCommand.self, AnchorCommand.self, RevokeCommand.self, SupersedeCommand.self,
+            VerifyCommand.self, QueryCommand.self,
+        ])
+
+    public init() {}
+}

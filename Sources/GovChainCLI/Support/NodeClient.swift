@@ -1,0 +1,63 @@
+import Foundation
+import GovChainAPI
+import GovChainCore
+import NIOHTTP1
+
+/// Typed calls to a node's HTTP API. A 4xx/5xx answer becomes a `GovChainError` carrying the
+/// node's own code and message.
+struct NodeClient {
+    let baseURL: String
+
+    init(_ url: String) {
+        baseURL = url.hasSuffix("/") ? String(url.dropLast()) : url
+    }
+
+    func status() async throws(GovChainError) -> StatusResponse { try await get("/v1/status") }
+
+    /// Nil when the node does not know the document (404 document_unknown).
+    func document(_ hash: Hash32) async throws(GovChainError) -> DocumentResponse? {
+        do {
+            return try await get("/v1/documents/\(hash.hex)")
+        } catch where error.code == "document_unknown" {
+            return nil
+        }
+    }
+
+    func block(_ height: String) async throws(GovChainError) -> BlockResponse { try await get("/v1/blocks/\(height)") }
+
+    func clerk(_ key: PublicKey) async throws(GovChainError) -> ClerkResponse { try await get("/v1/clerks/\(key.hex)") }
+
+    func clerks(of authority: String) async throws(GovChainError) -> [ClerkResponse] { try await get("/v1/authorities/\(authority)/clerks") }
+
+    /// Submits a signed transaction and waits for its commit.
+    func submit(_ transaction: Transaction, waitForCommit: Bool = true) async throws(GovChainError) -> SubmitResponse {
+        let body = try encodeJSON(SubmitRequest(transaction: Data(transaction.encoded).base64EncodedString()))
+        let path = waitForCommit ? "/v1/transactions?wait=commit" : "/v1/transactions"
+        let reply = try await HTTPClient.request(.POST, baseURL + path, body: body, contentType: "application/json")
+        return try decode(reply)
+    }
+
+    func get<T: Decodable>(_ path: String) async throws(GovChainError) -> T {
+        try decode(try await HTTPClient.request(.GET, baseURL + path))
+    }
+
+    private func decode<T: Decodable>(_ reply: HTTPClient.Reply) throws(GovChainError) -> T {
+        guard (200..<300).contains(reply.status) else {
+            if let error = try? JSONDecoder().decode(ErrorBody.self, from: Data(reply.body)) {
+                throw GovChainError(code: error.error.code, message: error.error.message)
+            }
+            throw GovChainError(code: "node_error", message: "The node answered HTTP \(reply.status).")
+        }
+        do {
+            return try JSONDecoder().decode(T.self, from: Data(reply.body))
+        } catch {
+            throw GovChainError(code: "node_bad_answer", message: "The node's answer is not what this CLI expects (is it a GovChain node of the same version?).", cause: "\(error)")
+        }
+    }
+
+    private func encodeJSON<T: Encodable>(_ value: T) throws(GovChainError) -> [UInt8] {
+        do { return Array(try JSONEncoder().encode(value)) } catch {
+            throw GovChainError(code: "internal_error", message: "Cannot encode the request.", cause: "\(error)")
+        }
+    }
+}

@@ -1,0 +1,83 @@
+import GovChainCore
+
+/// A message of the consensus protocol as it travels between validators.
+///
+/// Encoding: `version u8 ‖ tag u8 ‖ body`, tag 1 = proposal (`Proposal` codec), tag 2 = vote
+/// (`Vote` codec). Tags are never reused. Decoding checks only the form (sizes, tags, the
+/// proposal's stateless invariants); signatures are checked by `ConsensusInstance`, which knows
+/// the validator set.
+public enum ConsensusMessage: Hashable, Sendable {
+    case proposal(Proposal)
+    case vote(Vote)
+
+    public static let version: UInt8 = 1
+    /// A proposal carries a whole block; everything else is tiny.
+    public static let maxEncodedBytes = Block.maxEncodedBytes + 1_024
+
+    public var height: Height {
+        switch self {
+        case .proposal(let proposal): proposal.height
+        case .vote(let vote): vote.height
+        }
+    }
+
+    public var round: Round {
+        switch self {
+        case .proposal(let proposal): proposal.round
+        case .vote(let vote): vote.round
+        }
+    }
+
+    /// The validator that signed the message.
+    public var signer: ValidatorIndex {
+        switch self {
+        case .proposal(let proposal): proposal.proposer
+        case .vote(let vote): vote.validator
+        }
+    }
+
+    /// The step in which the message was signed (used by the signing guard and the simulator's checker).
+    public var step: ConsensusStep {
+        switch self {
+        case .proposal: .propose
+        case .vote(let vote): ConsensusStep(vote.type)
+        }
+    }
+
+    public func signBytes(chainId: ChainID) -> [UInt8] {
+        switch self {
+        case .proposal(let proposal): proposal.signBytes(chainId: chainId)
+        case .vote(let vote): vote.signBytes(chainId: chainId)
+        }
+    }
+
+    public var encoded: [UInt8] {
+        var writer = ByteWriter(capacity: 400)
+        writer.u8(Self.version)
+        switch self {
+        case .proposal(let proposal):
+            writer.u8(1)
+            proposal.encode(into: &writer)
+        case .vote(let vote):
+            writer.u8(2)
+            vote.encode(into: &writer)
+        }
+        return writer.bytes
+    }
+
+    public init(decoding bytes: [UInt8]) throws(CodecError) {
+        guard bytes.count <= Self.maxEncodedBytes else {
+            throw .lengthOutOfRange(field: "message", length: bytes.count, limit: Self.maxEncodedBytes)
+        }
+        var reader = ByteReader(bytes)
+        let version = try reader.u8("message.version")
+        guard version == Self.version else { throw .unknownVersion(field: "message.version", version: version) }
+        let tag = try reader.u8("message.tag")
+        switch tag {
+        case 1: self = .proposal(try Proposal(from: &reader))
+        case 2: self = .vote(try Vote(from: &reader))
+        default: throw .unknownTag(field: "message.tag", tag: tag)
+        }
+        try reader.finish()
+    }
+}

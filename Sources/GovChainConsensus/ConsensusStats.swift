@@ -1,0 +1,24 @@
+/// Counters of what an instance accepted, dropped and refused. Bad input is data, not a crash:
+/// every dropped message lands in exactly one of these counters.
+public struct ConsensusStats: Hashable, Sendable {
+    public var accepted = 0
+    public var duplicates = 0
+    public var stale = 0
+    public var buffered = 0
+    public var tooFarAhead = 0
+    public var invalidSignature = 0
+    public var unknownValidator = 0
+    public var wrongProposer = 0
+    public var malformed = 0
+    public var tooManyProposals = 0
+    /// Signatures the guard refused because they could conflict with a persisted one.
+    public var refusedSignatures = 0
+    public var evidence = 0
+    public var unusedProposalValues = 0
+
+    public init() {}
+
+    public var dropped: Int {
+        duplicates + stale + tooFarAhead + invalidSignature + unknownValidator + wrongProposer + malformed + tooManyProposals
+    }
+}

@@ -1,1 +1,0 @@
-// The Tendermint state machine lives here (issue 3).

@@ -1,0 +1,124 @@
+import Foundation
+import GovChainAPI
+import GovChainCore
+import GovChainStorage
+import Hummingbird
+
+/// The HTTP/JSON API of a node (docs/openapi.yaml). Thin: parse, call the node or the store,
+/// render JSON. Reads go straight to the store (LevelDB is safe for concurrent readers); writes go
+/// through the `Node` actor.
+struct APIRoutes: Sendable {
+    let node: Node
+    let requestBytesMax: Int
+    let commitWaitMsMax: UInt64
+
+    var store: BlockStore { node.store }
+    var genesis: Genesis { node.genesis }
+
+    func register(on router: Router<BasicRequestContext>) {
+        router.add(middleware: JSONErrorMiddleware())
+        router.post("/v1/transactions") { request, _ in try await submit(request) }
+        router.get("/v1/transactions/:hash") { _, context in try transaction(context.parameters.get("hash") ?? "") }
+        router.get("/v1/documents/:hash") { _, context in try document(context.parameters.get("hash") ?? "") }
+        router.get("/v1/blocks/:height") { _, context in try block(context.parameters.get("height") ?? "") }
+        router.get("/v1/clerks/:key") { _, context in try clerk(context.parameters.get("key") ?? "") }
+        router.get("/v1/authorities/:id/clerks") { _, context in try clerks(ofAuthority: context.parameters.get("id") ?? "") }
+        router.get("/v1/status") { _, _ in await status() }
+    }
+
+    // MARK: - Handlers
+
+    func submit(_ request: Request) async throws -> Response {
+        let body = try await request.body.collect(upTo: requestBytesMax)
+        let bytes = try Self.transactionBytes(body: Array(buffer: body), contentType: request.headers[.contentType])
+        let transaction = try await node.submit(bytes)
+        let id = transaction.id
+        guard request.uri.queryParameters.get("wait") == "commit" else {
+            return JSON.response(SubmitResponse(tx_hash: id.hex, status: "pending"), status: .accepted)
+        }
+        let location = try await node.waitForCommit(id, timeoutMs: commitWaitMsMax)
+        return JSON.response(SubmitResponse(tx_hash: id.hex, status: "committed", height: location.height.rawValue, index: location.index))
+    }
+
+    static func transactionBytes(body: [UInt8], contentType: String?) throws(APIError) -> [UInt8] {
+        if contentType?.hasPrefix("application/octet-stream") == true { return body }
+        guard let request = try? JSONDecoder().decode(SubmitRequest.self, from: Data(body)) else {
+            throw APIError(.badRequest, code: "invalid_request", message: "The body must be JSON {\"transaction\": \"<base64>\"} or raw bytes sent as application/octet-stream.")
+        }
+        guard let data = Data(base64Encoded: request.transaction) else {
+            throw APIError(.badRequest, code: "invalid_request", message: "The field \"transaction\" is not valid base64.")
+        }
+        return Array(data)
+    }
+
+    func document(_ text: String) throws -> Response {
+        let hash = try Self.hash(text)
+        guard let record = try store.document(hash) else {
+            throw APIError(.notFound, code: "document_unknown", message: "No document with hash \(hash.hex) is anchored on chain \(genesis.chainId).")
+        }
+        return JSON.response(DocumentResponse(record: record, genesis: genesis, now: Node.systemClock()))
+    }
+
+    func transaction(_ text: String) throws -> Response {
+        let id = try Self.hash(text)
+        guard let (transaction, location) = try store.transaction(id) else {
+            throw APIError(.notFound, code: "transaction_unknown", message: "No committed transaction has hash \(id.hex).")
+        }
+        return JSON.response(SubmitResponse(tx_hash: transaction.id.hex, status: "committed", height: location.height.rawValue, index: location.index))
+    }
+
+    func block(_ text: String) throws -> Response {
+        let height: Height
+        if text == "latest" {
+            guard let head = store.head else {
+                throw APIError(.notFound, code: "block_unknown", message: "The chain has no blocks yet.")
+            }
+            height = head.height
+        } else {
+            guard let value = UInt64(text), value > 0 else {
+                throw APIError(.badRequest, code: "invalid_height", message: "\"\(text)\" is not a block height (a whole number from 1) or \"latest\".")
+            }
+            height = Height(value)
+        }
+        guard let block = try store.block(at: height), let commit = try store.commit(at: height) else {
+            throw APIError(.notFound, code: "block_unknown", message: "There is no block \(height) yet; the latest is \(store.height).")
+        }
+        return JSON.response(BlockResponse(block: block, commit: commit, genesis: genesis))
+    }
+
+    func status() async -> Response {
+        let head = store.head
+        return JSON.response(StatusResponse(
+            chain_id: genesis.chainId.value, genesis_hash: genesis.hash.hex, node: node.name,
+            latest_height: head?.height.rawValue ?? 0, latest_hash: head?.hash.hex, latest_time: head?.time.rfc3339,
+            mempool_size: await node.mempoolCount, validators: genesis.validators.validators.map(\.name)))
+    }
+
+    static func hash(_ text: String) throws(APIError) -> Hash32 {
+        guard let hash = Hash32(hex: text) else {
+            throw APIError(.badRequest, code: "invalid_hash", message: "\"\(text.prefix(80))\" is not a SHA-256 hash (64 hex characters).")
+        }
+        return hash
+    }
+}
+
+extension APIRoutes {
+    /// `GET /v1/clerks/{public-key-hex}`: a clerk's authorisation, active or revoked.
+    func clerk(_ text: String) throws -> Response {
+        guard let key = PublicKey(hex: text) else {
+            throw APIError(.badRequest, code: "invalid_public_key", message: "\"\(text.prefix(80))\" is not an Ed25519 public key (64 hex characters).")
+        }
+        guard let record = try store.clerk(key) else {
+            throw APIError(.notFound, code: "clerk_unknown", message: "No clerk with key \(key.hex) is registered on chain \(genesis.chainId).")
+        }
+        return JSON.response(ClerkResponse(record: record, genesis: genesis))
+    }
+
+    /// `GET /v1/authorities/{id}/clerks`: every clerk an authority registered.
+    func clerks(ofAuthority text: String) throws -> Response {
+        guard let id = Code(text), genesis.authority(id) != nil else {
+            throw APIError(.notFound, code: "authority_unknown", message: "No authority \"\(text.prefix(40))\" is listed in the genesis.")
+        }
+        return JSON.response(try store.clerks(of: id).map { ClerkResponse(record: $0, genesis: genesis) })
+    }
+}

@@ -1,0 +1,142 @@
+import Foundation
+import GovChainCore
+import GovChainStorage
+import Logging
+
+/// One GovChain node: the single owner of the mempool and of block production.
+///
+/// Every input (a submitted transaction, "produce a block now") is serialised through this actor.
+/// For a single validator holding more than two thirds of the voting power, a block is final as
+/// soon as that validator's precommit is stored with it, so the node commits on its own (the
+/// `SoloProducer`); the multi-validator consensus driver replaces exactly that part.
+public actor Node {
+    public nonisolated let name: String
+    public nonisolated let genesis: Genesis
+    public nonisolated let store: BlockStore
+    private let key: SigningKey
+    private let validatorIndex: ValidatorIndex
+    private let executor: BlockExecutor
+    private var mempool: Mempool
+    private var waiters: [Hash32: [(UUID, CheckedContinuation<TransactionLocation, any Error>)]] = [:]
+    private let logger: Logger
+    private let clock: @Sendable () -> Timestamp
+    private let wake: AsyncStream<Void>.Continuation
+    /// Signals that transactions wait; the producer loop consumes it.
+    public nonisolated let wakeups: AsyncStream<Void>
+
+    public init(name: String, genesis: Genesis, store: BlockStore, key: SigningKey, limits: (txCountMax: Int, bytesMax: Int),
+                logger: Logger, clock: @escaping @Sendable () -> Timestamp = Node.systemClock) throws(GovChainError) {
+        guard let index = genesis.validators.index(of: key.publicKey), let validator = genesis.validators[index] else {
+            throw GovChainError(code: "not_a_validator", message: "The validator key of node \(name) is not listed among the genesis validators.")
+        }
+        guard validator.power >= genesis.validators.quorumPower else {
+            throw GovChainError(code: "cannot_commit_alone", message: "\(validator.name) holds \(validator.power) of \(genesis.validators.totalPower) voting power; this node commits blocks alone only when it holds more than two thirds. Multi-validator networks need the peer network (docs/ARCHITECTURE.md).")
+        }
+        self.name = name
+        self.genesis = genesis
+        self.store = store
+        self.key = key
+        validatorIndex = index
+        let rules = LedgerRules(genesis: genesis)
+        executor = BlockExecutor(rules: rules)
+        mempool = Mempool(limits: .init(txCountMax: limits.txCountMax, bytesMax: limits.bytesMax), rules: rules, committed: store)
+        self.logger = logger
+        self.clock = clock
+        (wakeups, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+    }
+
+    public static let systemClock: @Sendable () -> Timestamp = {
+        Timestamp(millisecondsSince1970: UInt64(Date().timeIntervalSince1970 * 1000))
+    }
+
+    public var mempoolCount: Int { mempool.count }
+
+    // MARK: - Submission
+
+    /// Admits an encoded transaction to the mempool, or throws why not.
+    public func submit(_ encoded: [UInt8]) throws(GovChainError) -> Transaction {
+        let id = Hash32.sha256(encoded)
+        if let location = try store.transactionLocation(id) {
+            throw GovChainError(code: "transaction_already_applied", message: "This exact transaction was already committed in block \(location.height).")
+        }
+        let transaction = try mempool.admit(encoded, nextHeight: store.height.next, now: clock())
+        wake.yield()
+        return transaction
+    }
+
+    /// Waits until the transaction `id` is committed, at most `timeoutMs`.
+    public func waitForCommit(_ id: Hash32, timeoutMs: UInt64) async throws -> TransactionLocation {
+        if let location = try store.transactionLocation(id) { return location }
+        let token = UUID()
+        return try await withCheckedThrowingContinuation { continuation in
+            waiters[id, default: []].append((token, continuation))
+            Task { [weak self] in
+                try? await Task.sleep(for: .milliseconds(timeoutMs))
+                await self?.expire(id, token)
+            }
+        }
+    }
+
+    private func expire(_ id: Hash32, _ token: UUID) {
+        guard var list = waiters[id], let position = list.firstIndex(where: { $0.0 == token }) else { return }
+        let (_, continuation) = list.remove(at: position)
+        waiters[id] = list.isEmpty ? nil : list
+        continuation.resume(throwing: GovChainError(code: "commit_timeout", message: "The transaction is accepted but was not committed in time; query its status later."))
+    }
+
+    // MARK: - Block production
+
+    /// Commits blocks until the mempool is empty.
+    public func produceWhileWaiting() {
+        while !mempool.isEmpty {
+            do {
+                try produceBlock()
+            } catch {
+                logger.error("block production failed", metadata: ["error.code": "\(error.code)", "error.message": "\(error.message)"])
+                return
+            }
+        }
+    }
+
+    /// Makes, signs, executes and stores one block from the head of the mempool.
+    func produceBlock() throws(GovChainError) {
+        let head = store.head
+        let height = store.height.next
+        let time = max(clock(), Timestamp(millisecondsSince1970: (head?.time.rawValue ?? genesis.genesisTime.rawValue) + 1))
+        var changes = LedgerOverlay(base: store)
+        var included: [Transaction] = []
+        var blockBytes = 0
+        for transaction in mempool.waiting {
+            let size = transaction.encoded.count + 4
+            guard included.count < genesis.consensus.maxBlockTxs, blockBytes + size <= genesis.consensus.maxBlockBytes - 1024 else { break }
+            // Mempool admission already checked signatures and rules; rules run again against
+            // the exact block context so the stored changes are this block's.
+            try executor.rules.apply(transaction, at: TransactionLocation(height: height, index: UInt32(included.count)), blockTime: time, to: &changes)
+            included.append(transaction)
+            blockBytes += size
+        }
+        let lastCommit: Commit? = head == nil ? nil : try store.commit(at: head!.height)
+        let block = Block.make(chainId: genesis.chainId, height: height, time: time, previousHash: head?.hash ?? .zero,
+                               lastCommit: lastCommit, transactions: included, validators: genesis.validators, proposer: validatorIndex)
+        let precommit = Vote.sign(type: .precommit, height: height, round: 0, block: block.hash, validator: validatorIndex,
+                                  chainId: genesis.chainId, key: key)
+        try store.append(block, commit: Commit(precommits: [precommit]), changes: changes)
+        logger.info("committed block", metadata: ["block.height": "\(height)", "block.txs": "\(included.count)", "block.hash": "\(block.hash.hex.prefix(16))"])
+        let dropped = mempool.update(committed: store, removing: Set(included.map(\.id)), nextHeight: height.next, now: time)
+        for (transaction, error) in dropped {
+            logger.warning("dropped waiting transaction", metadata: ["tx.hash": "\(transaction.id.hex)", "error.code": "\(error.code)"])
+        }
+        for (index, transaction) in included.enumerated() {
+            guard let list = waiters.removeValue(forKey: transaction.id) else { continue }
+            for (_, continuation) in list { continuation.resume(returning: TransactionLocation(height: height, index: UInt32(index))) }
+        }
+    }
+
+    /// Commits an empty block (used by the optional empty-block interval).
+    public func produceEmptyBlockIfIdle() {
+        guard mempool.isEmpty else { return }
+        do { try produceBlock() } catch {
+            logger.error("empty block failed", metadata: ["error.message": "\(error.message)"])
+        }
+    }
+}

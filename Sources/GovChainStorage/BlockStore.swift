@@ -1,0 +1,163 @@
+import Foundation
+import GovChainCore
+import Synchronization
+
+/// The append-only, hash-chained ledger on LevelDB.
+///
+/// Invariants:
+/// - Blocks are stored at heights 1…head without gaps; each extends the one before it
+///   (height, previous hash, strictly later time) and carries a commit that verifies against
+///   the genesis validator set.
+/// - One synced write batch per block holds the block, its commit and every index and state
+///   change, so after a crash the store is before or after that block, never between.
+/// - A store belongs to exactly one chain (chain id and genesis hash are checked on open).
+public final class BlockStore: LedgerStateReader, Sendable {
+    public static let schemaVersion: UInt32 = 1
+
+    /// The latest stored block.
+    public struct Head: Sendable, Equatable {
+        public var height: Height
+        public var hash: Hash32
+        public var time: Timestamp
+    }
+
+    public let genesis: Genesis
+    let db: LevelDB
+    private let cachedHead: Mutex<Head?>
+
+    /// Opens the store in `directory`, creating it for `genesis` if it does not exist yet.
+    public init(directory: String, genesis: Genesis) throws(GovChainError) {
+        self.genesis = genesis
+        let fresh = try Self.checkDirectory(directory)
+        db = try LevelDB(path: directory, create: fresh)
+        if try db.get(StoreKey.chainId) == nil {
+            guard try db.scan(prefix: [], limit: 1).isEmpty else {
+                throw GovChainError(code: "store_not_govchain", message: "\(directory) is a LevelDB database but not a GovChain ledger.")
+            }
+            try Self.initialise(db, genesis: genesis)
+        }
+        try Self.checkIdentity(db, genesis: genesis, directory: directory)
+        cachedHead = Mutex(nil)
+        let head = try loadHead()
+        cachedHead.withLock { $0 = head }
+    }
+
+    public var head: Head? { cachedHead.withLock { $0 } }
+
+    /// The height of the latest block, 0 before the first.
+    public var height: Height { head?.height ?? 0 }
+
+    // MARK: - Append
+
+    /// Appends `block`, finalised by `commit`, with the state changes its execution produced.
+    /// Refuses anything that does not extend the head; nothing is written on refusal.
+    public func append(_ block: Block, commit: Commit, changes: LedgerOverlay) throws(GovChainError) {
+        let head = self.head
+        let header = block.header
+        guard header.chainId == genesis.chainId else {
+            throw GovChainError(code: "store_wrong_chain", message: "Block is for chain \(header.chainId), this ledger is \(genesis.chainId).")
+        }
+        let expected = (head?.height ?? 0).next
+        guard header.height == expected else {
+            throw GovChainError(code: "store_wrong_height", message: "Block \(header.height) cannot be appended: the next height is \(expected); stored blocks are never overwritten.")
+        }
+        guard header.previousHash == (head?.hash ?? .zero) else {
+            throw GovChainError(code: "store_wrong_previous", message: "Block \(header.height) does not extend the stored chain (previous hash mismatch).")
+        }
+        if let head, header.time <= head.time {
+            throw GovChainError(code: "store_time_not_increasing", message: "Block \(header.height) is not later than the block before it.")
+        }
+        guard header.validatorsHash == genesis.validators.hash else {
+            throw GovChainError(code: "store_wrong_validators", message: "Block \(header.height) names a validator set other than the genesis one.")
+        }
+        try block.validateBasic()
+        try commit.verify(blockHash: block.hash, height: header.height, validators: genesis.validators, chainId: genesis.chainId)
+        if let lastCommit = block.lastCommit, let head {
+            try lastCommit.verify(blockHash: head.hash, height: head.height, validators: genesis.validators, chainId: genesis.chainId)
+        }
+        // Paired facts: the changes are this block's, one location per transaction.
+        precondition(changes.transactions.count == block.transactions.count
+                     && block.transactions.enumerated().allSatisfy { changes.transactions[$1.id] == TransactionLocation(height: header.height, index: UInt32($0)) },
+                     "state changes do not belong to block \(header.height)")
+
+        var batch = WriteBatch()
+        let hash = block.hash
+        batch.put(StoreKey.block(header.height), block.encoded)
+        batch.put(StoreKey.commit(header.height), commit.encoded)
+        batch.put(StoreKey.blockHash(hash), StoreKey.bigEndian(header.height.rawValue))
+        Self.addChanges(changes, to: &batch)
+        batch.put(StoreKey.head, StoreKey.bigEndian(header.height.rawValue))
+        try db.write(batch, sync: true)
+        cachedHead.withLock { $0 = Head(height: header.height, hash: hash, time: header.time) }
+    }
+
+    static func addChanges(_ changes: LedgerOverlay, to batch: inout WriteBatch) {
+        for (id, location) in changes.transactions { batch.put(StoreKey.transaction(id), location.encoded) }
+        for (hash, record) in changes.documents { batch.put(StoreKey.document(hash), record.encoded) }
+        for (key, record) in changes.clerks {
+            batch.put(StoreKey.clerk(key), record.encoded)
+            batch.put(StoreKey.authorityClerk(record.authority, key), [])
+        }
+    }
+
+    // MARK: - Reads
+
+    public func block(at height: Height) throws(GovChainError) -> Block? {
+        guard let bytes = try db.get(StoreKey.block(height)) else { return nil }
+        do { return try Block(decoding: bytes) } catch { throw Self.corrupt("block \(height)", error) }
+    }
+
+    /// The commit that finalised the block at `height`.
+    public func commit(at height: Height) throws(GovChainError) -> Commit? {
+        guard let bytes = try db.get(StoreKey.commit(height)) else { return nil }
+        do { return try Commit(decoding: bytes) } catch { throw Self.corrupt("commit \(height)", error) }
+    }
+
+    public func height(ofBlock hash: Hash32) throws(GovChainError) -> Height? {
+        guard let bytes = try db.get(StoreKey.blockHash(hash)) else { return nil }
+        return try Self.decodeHeight(bytes, "block index")
+    }
+
+    public func document(_ hash: Hash32) throws(GovChainError) -> DocumentRecord? {
+        guard let bytes = try db.get(StoreKey.document(hash)) else { return nil }
+        do { return try DocumentRecord(decoding: bytes) } catch { throw Self.corrupt("document \(hash)", error) }
+    }
+
+    public func clerk(_ key: PublicKey) throws(GovChainError) -> ClerkRecord? {
+        guard let bytes = try db.get(StoreKey.clerk(key)) else { return nil }
+        do { return try ClerkRecord(decoding: bytes) } catch { throw Self.corrupt("clerk \(key)", error) }
+    }
+
+    public func transactionLocation(_ id: Hash32) throws(GovChainError) -> TransactionLocation? {
+        guard let bytes = try db.get(StoreKey.transaction(id)) else { return nil }
+        do { return try TransactionLocation(decoding: bytes) } catch { throw Self.corrupt("transaction \(id)", error) }
+    }
+
+    /// The transaction with id `id`, with its location, if it is in a stored block.
+    public func transaction(_ id: Hash32) throws(GovChainError) -> (Transaction, TransactionLocation)? {
+        guard let location = try transactionLocation(id), let block = try block(at: location.height),
+              Int(location.index) < block.transactions.count else { return nil }
+        return (block.transactions[Int(location.index)], location)
+    }
+
+    /// Every clerk an authority registered (active or revoked), at most `limit`.
+    public func clerks(of authority: Code, limit: Int = 1000) throws(GovChainError) -> [ClerkRecord] {
+        var records: [ClerkRecord] = []
+        for entry in try db.scan(prefix: StoreKey.authorityClerks(authority), limit: limit) {
+            let keyBytes = Array(entry.key.suffix(PublicKey.byteCount))
+            if let key = PublicKey(keyBytes), let record = try clerk(key) { records.append(record) }
+        }
+        return records
+    }
+
+    // MARK: - Metadata for other modules
+
+    public func metadata(_ name: String) throws(GovChainError) -> [UInt8]? { try db.get(StoreKey.meta(name)) }
+
+    /// Writes a metadata value durably (fsync) before returning.
+    public func setMetadata(_ name: String, _ value: [UInt8]) throws(GovChainError) {
+        var batch = WriteBatch()
+        batch.put(StoreKey.meta(name), value)
+        try db.write(batch, sync: true)
+    }
+}

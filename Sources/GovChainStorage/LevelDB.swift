@@ -1,0 +1,132 @@
+import CLevelDB
+import GovChainCore
+
+/// A small, safe wrapper over LevelDB's C API.
+///
+/// Every C allocation is freed (options, iterators, batches, returned values, error strings),
+/// and every failure goes through `withLevelDBError`, which turns LevelDB's error text into a
+/// `GovChainError`. LevelDB is safe for concurrent use, so the handle is `Sendable`; ordering of
+/// writes is the caller's business (the node writes from one actor).
+public final class LevelDB: @unchecked Sendable {
+    private let db: OpaquePointer
+    private let readOptions: OpaquePointer
+    private let syncWrite: OpaquePointer
+    public let path: String
+
+    /// Opens (and with `create`, creates) the database at `path`.
+    public init(path: String, create: Bool) throws(GovChainError) {
+        let options = leveldb_options_create()!
+        defer { leveldb_options_destroy(options) }
+        leveldb_options_set_create_if_missing(options, create ? 1 : 0)
+        leveldb_options_set_compression(options, Int32(leveldb_snappy_compression))
+        let opened = try withLevelDBError("open \(path)") { error in leveldb_open(options, path, &error) }
+        guard let opened else {
+            throw GovChainError(code: "storage_open_failed", message: "Cannot open the ledger database at \(path).")
+        }
+        db = opened
+        readOptions = leveldb_readoptions_create()
+        leveldb_readoptions_set_verify_checksums(readOptions, 1)
+        syncWrite = leveldb_writeoptions_create()
+        leveldb_writeoptions_set_sync(syncWrite, 1)
+        self.path = path
+    }
+
+    deinit {
+        leveldb_close(db)
+        leveldb_readoptions_destroy(readOptions)
+        leveldb_writeoptions_destroy(syncWrite)
+    }
+
+    public func get(_ key: [UInt8]) throws(GovChainError) -> [UInt8]? {
+        var length = 0
+        let value = try withLevelDBError("read") { error in
+            key.withUnsafeBufferPointer { k in
+                k.withMemoryRebound(to: CChar.self) { leveldb_get(db, readOptions, $0.baseAddress, k.count, &length, &error) }
+            }
+        }
+        guard let value else { return nil }
+        defer { leveldb_free(value) }
+        return value.withMemoryRebound(to: UInt8.self, capacity: length) { Array(UnsafeBufferPointer(start: $0, count: length)) }
+    }
+
+    /// Applies every operation of `batch` atomically; with `sync` (the default) it is on disk
+    /// (fsync) before this returns, so a crash leaves the database before or after the batch.
+    public func write(_ batch: WriteBatch, sync: Bool = true) throws(GovChainError) {
+        let handle = leveldb_writebatch_create()!
+        defer { leveldb_writebatch_destroy(handle) }
+        for operation in batch.operations {
+            switch operation {
+            case .put(let key, let value):
+                key.withUnsafeBufferPointer { k in
+                    value.withUnsafeBufferPointer { v in
+                        k.withMemoryRebound(to: CChar.self) { kc in
+                            v.withMemoryRebound(to: CChar.self) { vc in
+                                leveldb_writebatch_put(handle, kc.baseAddress, k.count, vc.baseAddress, v.count)
+                            }
+                        }
+                    }
+                }
+            case .delete(let key):
+                key.withUnsafeBufferPointer { k in
+                    k.withMemoryRebound(to: CChar.self) { leveldb_writebatch_delete(handle, $0.baseAddress, k.count) }
+                }
+            }
+        }
+        let options = sync ? syncWrite : leveldb_writeoptions_create()!
+        defer { if !sync { leveldb_writeoptions_destroy(options) } }
+        try withLevelDBError("write") { error in leveldb_write(db, options, handle, &error) }
+    }
+
+    /// Key-value pairs whose key starts with `prefix`, in key order, from `start` (inclusive)
+    /// when given, at most `limit` of them.
+    public func scan(prefix: [UInt8], from start: [UInt8]? = nil, limit: Int) throws(GovChainError) -> [(key: [UInt8], value: [UInt8])] {
+        let iterator = leveldb_create_iterator(db, readOptions)!
+        defer { leveldb_iter_destroy(iterator) }
+        let seekKey = start ?? prefix
+        seekKey.withUnsafeBufferPointer { k in
+            k.withMemoryRebound(to: CChar.self) { leveldb_iter_seek(iterator, $0.baseAddress, k.count) }
+        }
+        var result: [(key: [UInt8], value: [UInt8])] = []
+        while result.count < limit, leveldb_iter_valid(iterator) != 0 {
+            let key = Self.bytes { leveldb_iter_key(iterator, &$0) }
+            guard key.starts(with: prefix) else { break }
+            result.append((key, Self.bytes { leveldb_iter_value(iterator, &$0) }))
+            leveldb_iter_next(iterator)
+        }
+        try withLevelDBError("scan") { error in leveldb_iter_get_error(iterator, &error) }
+        return result
+    }
+
+    private static func bytes(_ read: (inout Int) -> UnsafePointer<CChar>?) -> [UInt8] {
+        var length = 0
+        guard let pointer = read(&length) else { return [] }
+        return pointer.withMemoryRebound(to: UInt8.self, capacity: length) { Array(UnsafeBufferPointer(start: $0, count: length)) }
+    }
+}
+
+/// Operations to apply atomically with `LevelDB.write`.
+public struct WriteBatch: Sendable {
+    public enum Operation: Sendable {
+        case put([UInt8], [UInt8])
+        case delete([UInt8])
+    }
+
+    public private(set) var operations: [Operation] = []
+    public init() {}
+    public mutating func put(_ key: [UInt8], _ value: [UInt8]) { operations.append(.put(key, value)) }
+    public mutating func delete(_ key: [UInt8]) { operations.append(.delete(key)) }
+}
+
+/// The one funnel for LevelDB's `char** errptr` convention: runs `body` with an error slot,
+/// frees whatever LevelDB put there, and throws it as a `GovChainError` with LevelDB's own text.
+@discardableResult
+func withLevelDBError<T>(_ operation: String, _ body: (inout UnsafeMutablePointer<CChar>?) -> T) throws(GovChainError) -> T {
+    var error: UnsafeMutablePointer<CChar>? = nil
+    let result = body(&error)
+    if let error {
+        let text = String(cString: error)
+        leveldb_free(error)
+        throw GovChainError(code: "storage_error", message: "The ledger database failed to \(operation).", cause: text)
+    }
+    return result
+}

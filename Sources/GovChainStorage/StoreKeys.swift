@@ -1,0 +1,28 @@
+import GovChainCore
+
+/// The LevelDB key layout (docs/ARCHITECTURE.md, "Storage"). One prefix per record kind;
+/// heights are big-endian so keys sort in chain order.
+enum StoreKey {
+    static let chainId = Array("m/chain_id".utf8)
+    static let schema = Array("m/schema".utf8)
+    static let genesisHash = Array("m/genesis".utf8)
+    static let head = Array("m/head".utf8)
+
+    static func block(_ height: Height) -> [UInt8] { Array("b/".utf8) + bigEndian(height.rawValue) }
+    static func commit(_ height: Height) -> [UInt8] { Array("c/".utf8) + bigEndian(height.rawValue) }
+    static func blockHash(_ hash: Hash32) -> [UInt8] { Array("h/".utf8) + hash.bytes }
+    static func transaction(_ id: Hash32) -> [UInt8] { Array("t/".utf8) + id.bytes }
+    static func document(_ hash: Hash32) -> [UInt8] { Array("d/".utf8) + hash.bytes }
+    static func clerk(_ key: PublicKey) -> [UInt8] { Array("k/".utf8) + key.bytes }
+    /// Index of clerks by authority: `a/<authority>/<clerk key>` → empty.
+    static func authorityClerk(_ authority: Code, _ key: PublicKey) -> [UInt8] { authorityClerks(authority) + key.bytes }
+    static func authorityClerks(_ authority: Code) -> [UInt8] { Array("a/\(authority.value)/".utf8) }
+    /// Free-form metadata owned by other modules (e.g. consensus signing state).
+    static func meta(_ name: String) -> [UInt8] { Array("m/x/\(name)".utf8) }
+
+    static func bigEndian(_ value: UInt64) -> [UInt8] {
+        var writer = ByteWriter(capacity: 8)
+        writer.u64(value)
+        return writer.bytes
+    }
+}

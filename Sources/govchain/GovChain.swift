@@ -1,0 +1,5 @@
+import GovChainCLI
+
+/// `govchain`: every command lives in GovChainCLI.
+@main
+extension GovChainCommand {}
