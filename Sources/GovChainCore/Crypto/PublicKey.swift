@@ -6,7 +6,8 @@ public struct PublicKey: Hashable, Sendable, Comparable, CustomStringConvertible
     public static let byteCount = 32
     public let bytes: [UInt8]
 
-    /// Nil unless `bytes` is 32 bytes that form a valid Ed25519 point encoding.
+    /// Nil unless `bytes` is 32 bytes that swift-crypto accepts as an Ed25519 key. (BoringSSL does
+    /// not decompress the point here; a non-point key is caught when any signature by it fails.)
     public init?(_ bytes: [UInt8]) {
         guard bytes.count == Self.byteCount,
               (try? Curve25519.Signing.PublicKey(rawRepresentation: bytes)) != nil

@@ -1,0 +1,124 @@
+import GovChainCore
+
+extension ConsensusInstance {
+    // MARK: - Receiving
+
+    /// Stateful admission of a message: height and round window, signer, signature, duplicates.
+    mutating func onMessage(_ message: ConsensusMessage) {
+        if message.height < height {
+            stats.stale += 1
+            return
+        }
+        if message.height > height {
+            bufferFuture(message)
+            return
+        }
+        guard UInt64(message.round.rawValue) <= UInt64(round.rawValue) + UInt64(configuration.maxRoundsAhead) else {
+            stats.tooFarAhead += 1
+            return
+        }
+        switch message {
+        case .proposal(let proposal): receiveProposal(proposal)
+        case .vote(let vote): receiveVote(vote)
+        }
+    }
+
+    private mutating func bufferFuture(_ message: ConsensusMessage) {
+        guard message.height == height.next, futureMessages.count < configuration.maxBufferedMessages else {
+            stats.tooFarAhead += 1
+            return
+        }
+        stats.buffered += 1
+        futureMessages.append(message)
+    }
+
+    private mutating func receiveProposal(_ proposal: Proposal) {
+        guard proposal.proposer == proposer(height: height, round: proposal.round) else {
+            stats.wrongProposer += 1
+            return
+        }
+        let known = rounds[proposal.round]?.proposals ?? []
+        if known.contains(where: { $0.blockHash == proposal.blockHash && $0.validRound == proposal.validRound }) {
+            stats.duplicates += 1
+            return
+        }
+        guard known.count < configuration.maxProposalsPerRound else {
+            stats.tooManyProposals += 1
+            return
+        }
+        guard isAuthentic(signer: proposal.proposer, signature: proposal.signature, bytes: proposal.signBytes(chainId: configuration.chainId)) else {
+            return
+        }
+        recordProposal(proposal)
+    }
+
+    private mutating func receiveVote(_ vote: Vote) {
+        guard configuration.validators[vote.validator] != nil else {
+            stats.unknownValidator += 1
+            return
+        }
+        if let existing = rounds[vote.round]?.tally(vote.type).existing(from: vote.validator), existing.block == vote.block {
+            // Cheap path for re-sent votes: no signature check for something already counted.
+            stats.duplicates += 1
+            return
+        }
+        guard isAuthentic(signer: vote.validator, signature: vote.signature, bytes: vote.signBytes(chainId: configuration.chainId)) else {
+            return
+        }
+        recordVote(vote)
+    }
+
+    private mutating func isAuthentic(signer: ValidatorIndex, signature: Signature, bytes: [UInt8]) -> Bool {
+        guard let validator = configuration.validators[signer] else {
+            stats.unknownValidator += 1
+            return false
+        }
+        guard configuration.verifier.isValid(signature, by: validator.publicKey, for: bytes) else {
+            stats.invalidSignature += 1
+            return false
+        }
+        return true
+    }
+
+    // MARK: - Recording (authenticated messages, ours included)
+
+    mutating func recordProposal(_ proposal: Proposal) {
+        stats.accepted += 1
+        rounds[proposal.round, default: RoundState()].proposals.append(proposal)
+        rounds[proposal.round]!.noteSender(proposal.proposer, power: configuration.power(of: proposal.proposer))
+        requestValidation(of: proposal.block, hash: proposal.blockHash)
+    }
+
+    mutating func recordVote(_ vote: Vote) {
+        let power = configuration.power(of: vote.validator)
+        switch rounds[vote.round, default: RoundState()].add(vote, power: power) {
+        case .added:
+            stats.accepted += 1
+            rounds[vote.round]!.noteSender(vote.validator, power: power)
+        case .duplicate:
+            stats.duplicates += 1
+        case .conflict(let existing):
+            noteEquivocation(existing, vote)
+        }
+    }
+
+    /// Two validly signed votes of one validator for the same (height, round, type) and
+    /// different values. Only the first one counts; the pair becomes evidence.
+    private mutating func noteEquivocation(_ first: Vote, _ second: Vote) {
+        guard let evidence = DuplicateVoteEvidence(first, second) else { return }
+        guard !pendingEvidence.contains(evidence) else {
+            stats.duplicates += 1
+            return
+        }
+        stats.evidence += 1
+        if pendingEvidence.count >= configuration.maxPendingEvidence { pendingEvidence.removeFirst() }
+        pendingEvidence.append(evidence)
+        outbox.append(.evidence(evidence))
+    }
+
+    private mutating func requestValidation(of block: Block, hash: Hash32) {
+        guard validity[hash] == nil, !validationRequested.contains(hash) else { return }
+        validationRequested.insert(hash)
+        outbox.append(.validateBlock(block))
+    }
+}

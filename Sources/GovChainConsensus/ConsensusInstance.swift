@@ -1,0 +1,189 @@
+import GovChainCore
+
+/// The Tendermint consensus algorithm for one validator, as a pure state machine
+/// ("The latest gossip on BFT consensus", Buchman, Kwon, Milosevic 2018, Algorithm 1).
+///
+/// Pure instance, thin shell (style.md §1): `step(_:)` takes one `ConsensusInput` and returns the
+/// `ConsensusEffect`s for the shell to carry out, in order. No clock, socket or randomness is
+/// used here; time arrives as `.timeout` inputs, blocks as `.proposalValue`, validity verdicts
+/// as `.blockValidity`.
+///
+/// Mapping to the paper (details in docs/CONSENSUS.md): `startRound` is lines 11-21, the
+/// `rule…` methods are the upon rules of lines 22-56, `onTimeout` is lines 57-67. Lines 52-54
+/// (next height) happen on `.committed`, after the shell has stored the decided block.
+///
+/// Invariants, checked after every step: a persist precedes each broadcast of a newly signed
+/// message; a lock is never older than the valid value; locks and the valid value belong to the
+/// current height; the instance never signs what its `SigningState` does not permit.
+public struct ConsensusInstance: Sendable {
+    /// The outcome of a height, once the instance has decided (line 51).
+    public struct Decision: Hashable, Sendable {
+        public let block: Block
+        public let commit: Commit
+    }
+
+    public let configuration: ConsensusConfiguration
+    let signer: SigningKey?
+    /// This validator's index, nil for an observer that never signs.
+    public let index: ValidatorIndex?
+
+    public internal(set) var height: Height
+    public internal(set) var round: Round
+    public internal(set) var step: ConsensusStep
+    public internal(set) var locked: ValueAtRound?
+    public internal(set) var valid: ValueAtRound?
+    public internal(set) var decision: Decision?
+    /// The last state handed to the shell for persistence (or the one resumed from).
+    public internal(set) var signingState: SigningState?
+    public internal(set) var stats = ConsensusStats()
+    /// Evidence seen and not yet in a committed block, oldest first.
+    public internal(set) var pendingEvidence: [DuplicateVoteEvidence] = []
+
+    var rounds: [Round: RoundState] = [:]
+    /// `valid(v)` verdicts of the shell for blocks at this height, by block hash.
+    var validity: [Hash32: Bool] = [:]
+    var validationRequested: Set<Hash32> = []
+    var awaitingProposalValue = false
+    var futureMessages: [ConsensusMessage] = []
+    var started = false
+    /// Effects of the step in progress.
+    var outbox: [ConsensusEffect] = []
+
+    /// An instance at `height` (the first height without a stored block).
+    ///
+    /// - Parameter resumingFrom: the last persisted `SigningState`, if any. At the same height the
+    ///   instance restores its lock and valid value and resumes at the persisted round; at any
+    ///   height it refuses to sign what could conflict with the persisted signature.
+    public init(configuration: ConsensusConfiguration, signer: SigningKey?, height: Height, resumingFrom persisted: SigningState? = nil) {
+        precondition(height >= 1, "consensus starts at height 1, not \(height)")
+        self.configuration = configuration
+        self.signer = signer
+        self.index = signer.flatMap { configuration.validators.index(of: $0.publicKey) }
+        self.height = height
+        self.round = 0
+        self.step = .propose
+        self.signingState = persisted
+        if let persisted, persisted.height == height {
+            round = persisted.round
+            locked = persisted.locked
+            valid = persisted.valid
+        }
+    }
+
+    /// The proposer of (height, round) (`proposer(h, r)` in the paper).
+    public func proposer(height: Height, round: Round) -> ValidatorIndex {
+        configuration.schedule.proposer(height: height, round: round)
+    }
+
+    /// Handles one input and returns what the shell must do, in order.
+    public mutating func step(_ input: ConsensusInput) -> [ConsensusEffect] {
+        precondition(outbox.isEmpty, "consensus step re-entered at \(height)/\(round)")
+        switch input {
+        case .start: onStart()
+        case .message(let message): onMessage(message)
+        case .timeout(let timeout): onTimeout(timeout)
+        case .proposalValue(let block): onProposalValue(block)
+        case .blockValidity(let hash, let isValid): onBlockValidity(hash, isValid: isValid)
+        case .committed(let block, let commit): onCommitted(block, commit: commit)
+        }
+        if started { evaluateRules() }
+        checkInvariants()
+        defer { outbox = [] }
+        return outbox
+    }
+
+    // MARK: - Inputs
+
+    mutating func onStart() {
+        guard !started else { return }
+        started = true
+        startRound(round)
+        replayFutureMessages()
+    }
+
+    mutating func onProposalValue(_ block: Block) {
+        guard awaitingProposalValue, step == .propose, decision == nil, block.header.height == height else {
+            stats.unusedProposalValues += 1
+            return
+        }
+        awaitingProposalValue = false
+        // The shell built this block for us; getValue() returns a valid value by definition.
+        validity[block.hash] = true
+        signProposal(block, validRound: nil)
+    }
+
+    mutating func onBlockValidity(_ hash: Hash32, isValid: Bool) {
+        guard validationRequested.contains(hash), validity[hash] == nil else { return }
+        validity[hash] = isValid
+    }
+
+    /// Lines 52-54: the next height starts once the shell has stored the block.
+    mutating func onCommitted(_ block: Block, commit: Commit) {
+        guard block.header.height >= height else {
+            stats.stale += 1
+            return
+        }
+        pendingEvidence.removeAll { block.evidence.contains($0) }
+        enterHeight(block.header.height.next)
+    }
+
+    mutating func enterHeight(_ newHeight: Height) {
+        height = newHeight
+        rounds = [:]
+        locked = nil
+        valid = nil
+        decision = nil
+        validity = [:]
+        validationRequested = []
+        awaitingProposalValue = false
+        round = 0
+        step = .propose
+        guard started else { return }
+        startRound(0)
+        replayFutureMessages()
+    }
+
+    mutating func replayFutureMessages() {
+        let messages = futureMessages
+        futureMessages = []
+        for message in messages where message.height == height {
+            onMessage(message)
+        }
+    }
+
+    // MARK: - Invariants
+
+    func checkInvariants() {
+        if let locked {
+            precondition(locked.block.header.height == height, "locked block at \(locked.block.header.height), instance at \(height)")
+            precondition(valid != nil && valid!.round >= locked.round,
+                         "locked at round \(locked.round) but valid at \(valid?.round.description ?? "none") (\(height)/\(round))")
+        }
+        if let valid {
+            precondition(valid.block.header.height == height, "valid block at \(valid.block.header.height), instance at \(height)")
+        }
+        precondition(futureMessages.count <= configuration.maxBufferedMessages, "buffer of \(futureMessages.count) messages")
+        checkPersistBeforeBroadcast()
+    }
+
+    /// Every broadcast of our own signature follows a persist that covers it (style.md §4).
+    func checkPersistBeforeBroadcast() {
+        var persisted: SigningState? = nil
+        for effect in outbox {
+            switch effect {
+            case .persist(let state):
+                persisted = state
+            case .broadcast(let message):
+                guard let persisted else {
+                    preconditionFailure("broadcast of \(message.step) at \(message.height)/\(message.round) without a preceding persist")
+                }
+                let digest = Hash32.sha256(message.signBytes(chainId: configuration.chainId))
+                precondition(persisted.height == message.height && persisted.round == message.round
+                             && persisted.step == message.step && persisted.signedDigest == digest,
+                             "broadcast of \(message.step) at \(message.height)/\(message.round) not covered by the persisted state \(persisted.height)/\(persisted.round)/\(persisted.step)")
+            default:
+                continue
+            }
+        }
+    }
+}

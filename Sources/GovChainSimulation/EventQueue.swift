@@ -1,0 +1,45 @@
+/// A min-heap of timed events; ties break by insertion order, so a run is deterministic.
+struct EventQueue<Event>: Sendable where Event: Sendable {
+    private struct Entry: Sendable {
+        let time: UInt64
+        let sequence: UInt64
+        let event: Event
+        func precedes(_ other: Entry) -> Bool { (time, sequence) < (other.time, other.sequence) }
+    }
+
+    private var heap: [Entry] = []
+    private var nextSequence: UInt64 = 0
+
+    var isEmpty: Bool { heap.isEmpty }
+    var count: Int { heap.count }
+
+    mutating func push(_ event: Event, at time: UInt64) {
+        heap.append(Entry(time: time, sequence: nextSequence, event: event))
+        nextSequence += 1
+        var child = heap.count - 1
+        while child > 0 {
+            let parent = (child - 1) / 2
+            guard heap[child].precedes(heap[parent]) else { break }
+            heap.swapAt(child, parent)
+            child = parent
+        }
+    }
+
+    mutating func pop() -> (time: UInt64, event: Event)? {
+        guard !heap.isEmpty else { return nil }
+        heap.swapAt(0, heap.count - 1)
+        let top = heap.removeLast()
+        var parent = 0
+        while true {
+            let left = 2 * parent + 1
+            let right = left + 1
+            var smallest = parent
+            if left < heap.count && heap[left].precedes(heap[smallest]) { smallest = left }
+            if right < heap.count && heap[right].precedes(heap[smallest]) { smallest = right }
+            guard smallest != parent else { break }
+            heap.swapAt(parent, smallest)
+            parent = smallest
+        }
+        return (top.time, top.event)
+    }
+}

@@ -1,1 +1,0 @@
-// The deterministic simulator lives here (issue 3).

@@ -1,0 +1,63 @@
+import GovChainConsensus
+import GovChainCore
+
+/// What travels on the simulated network. Consensus messages travel as bytes, so every one is
+/// decoded at the receiver's edge (and garbage can be sent); sync traffic is modelled directly.
+enum Wire: Sendable {
+    case consensus([UInt8])
+    /// "My next height is h": a peer that has block h answers with `.sync`.
+    case status(Height)
+    /// A committed block with its commit, for a node that is behind.
+    case sync(Block, Commit)
+}
+
+/// Everything the simulator schedules.
+enum SimulationEvent: Sendable {
+    case deliver(to: Int, from: Int, Wire)
+    case timeout(node: Int, incarnation: Int, Timeout)
+    case gossip(node: Int, incarnation: Int)
+    case crash(node: Int, atNextPersist: Bool)
+    case restart(node: Int)
+    case partitionStart(id: Int, side: Set<Int>)
+    case partitionHeal(id: Int)
+}
+
+/// One simulated process: a consensus instance, its "disk" (what survives a crash) and its
+/// memory (what does not).
+struct SimNode: Sendable {
+    let slot: Int
+    let validator: ValidatorIndex
+    let key: SigningKey
+    let isByzantine: Bool
+    /// 0 for a normal process, 1 or 2 for the two twins of one byzantine key.
+    let twin: Int
+    /// For honest nodes: the half (1 or 2) byzantine splitters aim at.
+    var group = 0
+
+    // MARK: Memory (lost on a crash)
+    var instance: ConsensusInstance?
+    /// Bumped on every crash, so timers of a previous life are ignored.
+    var incarnation = 0
+    var crashAtNextPersist = false
+    /// Our own signed messages at the current height, re-sent when progress stalls (gossip).
+    var ownMessages: [ConsensusMessage] = []
+
+    // MARK: Disk (survives a crash)
+    var persistedSigning: SigningState?
+    var chain: [(block: Block, commit: Commit)] = []
+
+    var lastProgressMs: UInt64 = 0
+    var maxRound: UInt32 = 0
+
+    init(slot: Int, validator: ValidatorIndex, key: SigningKey, isByzantine: Bool, twin: Int) {
+        self.slot = slot
+        self.validator = validator
+        self.key = key
+        self.isByzantine = isByzantine
+        self.twin = twin
+    }
+
+    var isUp: Bool { instance != nil }
+    var nextHeight: Height { Height(UInt64(chain.count) + 1) }
+    var lastBlock: Block? { chain.last?.block }
+}

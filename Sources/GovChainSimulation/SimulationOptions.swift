@@ -1,0 +1,65 @@
+import GovChainCore
+
+/// What to simulate for one seed. The CLI builds this from its flags and calls `validate()`.
+public struct SimulationOptions: Hashable, Sendable {
+    /// Validators in the network (4 to 7 is the tested range; 1 to 16 are accepted).
+    public var validators: Int
+    /// How many of them are byzantine. At most ⌊(n − 1) / 3⌋ keeps the guarantees; one more is
+    /// allowed so the checker can be shown to catch the resulting violations.
+    public var byzantine: Int
+    /// Fault profile, one of `Simulation.profiles`.
+    public var profile: String
+    /// Heights every honest node must decide before the run ends.
+    public var heights: Int
+    /// Fixes the byzantine behaviour; nil lets the seed choose one.
+    public var behavior: ByzantineBehavior?
+    /// Keep a human-readable line per event in `SeedResult.trace` (slow; for debugging one seed).
+    public var recordTrace: Bool
+
+    public init(validators: Int = 4, byzantine: Int = 1, profile: String = "default", heights: Int = 6,
+                behavior: ByzantineBehavior? = nil, recordTrace: Bool = false) {
+        self.validators = validators
+        self.byzantine = byzantine
+        self.profile = profile
+        self.heights = heights
+        self.behavior = behavior
+        self.recordTrace = recordTrace
+    }
+
+    public static let maxValidators = 16
+    public static let maxHeights = 10_000
+
+    /// The largest number of byzantine validators the algorithm tolerates: f with n ≥ 3f + 1.
+    public var toleratedFaults: Int { (validators - 1) / 3 }
+
+    /// Rejects options `Simulation.run` cannot honour, with a message for the CLI user.
+    public func validate() throws(GovChainError) {
+        guard (1...Self.maxValidators).contains(validators) else {
+            throw GovChainError(code: "simulation_options", message: "--validators must be between 1 and \(Self.maxValidators), not \(validators).")
+        }
+        guard byzantine >= 0, byzantine < validators else {
+            throw GovChainError(code: "simulation_options", message: "--byzantine must be between 0 and \(validators - 1) for \(validators) validators, not \(byzantine).")
+        }
+        guard Simulation.profiles.contains(profile) else {
+            throw GovChainError(code: "simulation_options", message: "Unknown --profile \"\(profile)\"; use one of \(Simulation.profiles.joined(separator: ", ")).")
+        }
+        guard (1...Self.maxHeights).contains(heights) else {
+            throw GovChainError(code: "simulation_options", message: "--heights must be between 1 and \(Self.maxHeights), not \(heights).")
+        }
+    }
+}
+
+/// How the byzantine validators of a run misbehave.
+public enum ByzantineBehavior: String, Hashable, Sendable, CaseIterable {
+    /// Never send anything.
+    case silent
+    /// Collude: a byzantine proposer sends different blocks to two halves of the honest nodes,
+    /// and every byzantine validator votes for each half's block towards that half; otherwise
+    /// they send conflicting votes (the value to one half, nil to the other).
+    case equivocate
+    /// Behave honestly but replace many messages with garbage: random bytes, flipped bits,
+    /// forged signatures, absurd rounds, validly signed invalid blocks.
+    case garbage
+    /// Two honest-looking instances per byzantine key, each talking to a different half.
+    case twins
+}

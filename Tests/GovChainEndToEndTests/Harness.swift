@@ -1,0 +1,156 @@
+import Foundation
+import GovChainCore
+@testable import GovChainCLI
+
+/// Runs the real `govchain` and `govchaind` binaries (built by `swift build`; Scripts/test sets
+/// GOVCHAIN_BIN_DIR). Every wait is bounded; every process is stopped by the test that started it.
+enum Harness {
+    static let binDir: String = {
+        if let dir = ProcessInfo.processInfo.environment["GOVCHAIN_BIN_DIR"] { return dir }
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        return root.appendingPathComponent(".build/debug").path
+    }()
+
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    /// Runs a program to completion (bounded by `timeout` seconds; killed after that).
+    @discardableResult
+    static func run(_ program: String, _ arguments: [String], timeout: Double = 60) throws -> Result {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: program.hasPrefix("/") ? program : "\(binDir)/\(program)")
+        process.arguments = arguments
+        // Output goes to files, so a chatty child can never block on a full pipe.
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("govchain-run-\(UUID().uuidString)").path
+        FileManager.default.createFile(atPath: base + ".out", contents: nil)
+        FileManager.default.createFile(atPath: base + ".err", contents: nil)
+        defer {
+            try? FileManager.default.removeItem(atPath: base + ".out")
+            try? FileManager.default.removeItem(atPath: base + ".err")
+        }
+        process.standardOutput = FileHandle(forWritingAtPath: base + ".out")
+        process.standardError = FileHandle(forWritingAtPath: base + ".err")
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.isRunning && Date() < deadline { usleep(10_000) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+        let stdout = FileManager.default.contents(atPath: base + ".out") ?? Data()
+        let stderr = FileManager.default.contents(atPath: base + ".err") ?? Data()
+        return Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    static func govchain(_ arguments: String...) throws -> Result { try run("govchain", arguments) }
+
+    /// A port that was free a moment ago (the kernel picks it).
+    static func freePort() -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    static func temporaryDirectory(_ name: String) -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("govchain-e2e-\(name)-\(UUID().uuidString.prefix(8))").path
+        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+}
+
+/// A running `govchaind` process.
+final class NodeProcess {
+    let home: String
+    let url: String
+    private(set) var process: Process?
+
+    init(home: String, url: String) {
+        self.home = home
+        self.url = url
+    }
+
+    /// Starts the node and waits (at most 20 s) until its API answers.
+    func start() async throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "\(Harness.binDir)/govchaind")
+        process.arguments = ["start", "--home", home, "--log-level", "warning"]
+        let log = FileHandle(forWritingAtPath: home + "/node.log") ?? {
+            FileManager.default.createFile(atPath: home + "/node.log", contents: nil)
+            return FileHandle(forWritingAtPath: home + "/node.log")!
+        }()
+        log.seekToEndOfFile()
+        process.standardOutput = log
+        process.standardError = log
+        try process.run()
+        self.process = process
+        for _ in 0..<200 {
+            if (try? await NodeClient(url).status()) != nil { return }
+            guard process.isRunning else { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        let text = (try? String(contentsOfFile: home + "/node.log", encoding: .utf8)) ?? ""
+        throw GovChainError(code: "test_node_start", message: "govchaind did not come up at \(url). Log:\n\(text)")
+    }
+
+    /// SIGKILL: no chance to flush or clean up, as in a power cut.
+    func crash() {
+        guard let process else { return }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        self.process = nil
+    }
+
+    /// SIGTERM, then wait for the graceful exit; returns the exit status.
+    @discardableResult
+    func stop() -> Int32? {
+        guard let process else { return nil }
+        process.terminate()
+        let deadline = Date().addingTimeInterval(10)
+        while process.isRunning && Date() < deadline { usleep(20_000) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+        self.process = nil
+        return process.terminationStatus
+    }
+
+    deinit { stop() }
+}
+
+/// A one-validator network made by `govchain testnet init`, with two authorities.
+struct LocalNetwork {
+    let directory: String
+    let node: NodeProcess
+    let url: String
+
+    init(name: String) throws {
+        directory = Harness.temporaryDirectory(name)
+        let port = Harness.freePort()
+        url = "http://127.0.0.1:\(port)"
+        let result = try Harness.govchain("testnet", "init", "--dir", directory + "/net", "--validators", "Aachen",
+                                          "--authorities", "Aachen,Soest", "--base-port", String(port))
+        guard result.status == 0 else {
+            throw GovChainError(code: "test_setup", message: "testnet init failed: \(result.stderr)")
+        }
+        node = NodeProcess(home: directory + "/net/aachen", url: url)
+    }
+
+    var aachenClerk: String { directory + "/net/aachen/keys/clerk.key" }
+    var soestClerk: String { directory + "/net/soest/keys/clerk.key" }
+
+    func file(_ name: String, _ contents: String) throws -> String {
+        let path = directory + "/" + name
+        try Data(contents.utf8).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    func remove() { try? FileManager.default.removeItem(atPath: directory) }
+}

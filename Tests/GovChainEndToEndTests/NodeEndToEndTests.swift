@@ -1,0 +1,142 @@
+import Foundation
+import GovChainAPI
+import GovChainCore
+import Testing
+@testable import GovChainCLI
+
+/// Real processes on loopback: `govchaind` started from a `testnet init` home, driven through the
+/// `govchain` CLI and raw HTTP. Serialized: each test owns one node at a time.
+@Suite(.serialized) struct NodeEndToEndTests {
+    @Test func anchorVerifyCrashRestartVerify() async throws {
+        let net = try LocalNetwork(name: "crash")
+        defer { net.node.stop(); net.remove() }
+        try await net.node.start()
+
+        var files: [String] = []
+        for i in 0..<4 {
+            let path = try net.file("urkunde-\(i).txt", "Geburtsurkunde Nr. \(i)")
+            let anchored = try Harness.govchain("anchor", path, "--type", "birth-certificate", "--key", net.aachenClerk, "--node", net.url)
+            #expect(anchored.status == 0, "anchor failed: \(anchored.stderr)")
+            #expect(anchored.stdout.contains("block"))
+            files.append(path)
+        }
+        let verified = try Harness.govchain("verify", files[0], "--node", net.url)
+        #expect(verified.status == 0)
+        #expect(verified.stdout.contains("VALID: birth-certificate issued by Aachen (aachen)"))
+        #expect(verified.stdout.contains("in block"))
+
+        // Power cut: every acknowledged (committed) anchor must survive.
+        net.node.crash()
+        try await net.node.start()
+        for path in files {
+            let again = try Harness.govchain("verify", path, "--node", net.url, "--json")
+            #expect(again.status == 0, "lost \(path) after kill -9: \(again.stdout) \(again.stderr)")
+            let record = try JSONDecoder().decode(DocumentResponse.self, from: Data(again.stdout.utf8))
+            #expect(record.status == "valid")
+        }
+        let status = try await NodeClient(net.url).status()
+        #expect(status.latest_height >= 1)
+
+        // Unknown → 2; revoked → 3; a clean SIGTERM exits 0.
+        let unknown = try Harness.govchain("verify", "--hash", String(repeating: "ab", count: 32), "--node", net.url)
+        #expect(unknown.status == 2)
+        #expect(unknown.stdout.contains("UNKNOWN"))
+        let revoked = try Harness.govchain("revoke", files[1], "--reason", "withdrawal", "--key", net.aachenClerk, "--node", net.url)
+        #expect(revoked.status == 0, "\(revoked.stderr)")
+        let afterRevoke = try Harness.govchain("verify", files[1], "--node", net.url)
+        #expect(afterRevoke.status == 3)
+        #expect(afterRevoke.stdout.contains("REVOKED"))
+        #expect(afterRevoke.stdout.contains("Widerruf"))
+        #expect(net.node.stop() == 0)
+    }
+
+    @Test func badInputIsRefusedAndTheNodeKeepsServing() async throws {
+        let net = try LocalNetwork(name: "bad")
+        defer { net.node.stop(); net.remove() }
+        try await net.node.start()
+        let submit = net.url + "/v1/transactions"
+
+        func post(_ body: [UInt8], _ type: String = "application/octet-stream") async throws -> (Int, ErrorBody?) {
+            let reply = try await HTTPClient.request(.POST, submit, body: body, contentType: type)
+            return (reply.status, try? JSONDecoder().decode(ErrorBody.self, from: Data(reply.body)))
+        }
+
+        // Garbage, as JSON and as bytes.
+        let (s1, e1) = try await post(Array("{\"oops\":".utf8), "application/json")
+        #expect(s1 == 400 && e1?.error.code == "invalid_request")
+        let (s2, e2) = try await post(Array("garbage".utf8))
+        #expect(s2 == 400 && e2?.error.code == "malformed_transaction")
+        // Too large.
+        let (s3, e3) = try await post([UInt8](repeating: 7, count: 2 << 20))
+        #expect(s3 == 413 && e3?.error.code == "request_too_large")
+
+        let status = try await NodeClient(net.url).status()
+        let chainId = try #require(ChainID(status.chain_id))
+        let clerk = try SigningKey(pem: String(contentsOfFile: net.aachenClerk, encoding: .utf8))
+        let body = TransactionBody.anchorDocument(.init(document: Hash32.sha256([1]), documentType: Code("birth-certificate")!, authority: Code("aachen")!))
+
+        // A forged signature: one bit flipped.
+        var forged = Transaction(body: body, time: 1, nonce: 1, chainId: chainId, key: clerk).encoded
+        forged[forged.count - 1] ^= 1
+        let (s4, e4) = try await post(forged)
+        #expect(s4 == 422 && e4?.error.code == "invalid_signature")
+        // Signed for another chain.
+        let otherChain = Transaction(body: body, time: 1, nonce: 1, chainId: ChainID("other-chain")!, key: clerk).encoded
+        let (s5, e5) = try await post(otherChain)
+        #expect(s5 == 422 && e5?.error.code == "invalid_signature")
+        // A well-signed transaction from a key no authority registered.
+        let rogue = Transaction(body: body, time: 1, nonce: 1, chainId: chainId, key: SigningKey()).encoded
+        let (s6, e6) = try await post(rogue)
+        #expect(s6 == 422 && e6?.error.code == "clerk_not_registered")
+        // Soest's clerk anchoring for Aachen.
+        let soest = try SigningKey(pem: String(contentsOfFile: net.soestClerk, encoding: .utf8))
+        let (s7, e7) = try await post(Transaction(body: body, time: 1, nonce: 1, chainId: chainId, key: soest).encoded)
+        #expect(s7 == 422 && e7?.error.code == "clerk_wrong_authority")
+        // Bad paths.
+        let badHash = try await HTTPClient.request(.GET, net.url + "/v1/documents/not-a-hash")
+        #expect(badHash.status == 400)
+        let badHeight = try await HTTPClient.request(.GET, net.url + "/v1/blocks/-1")
+        #expect(badHeight.status == 400)
+
+        // Still serving, and a good transaction still commits, once.
+        let good = Transaction(body: body, time: 1, nonce: 1, chainId: chainId, key: clerk)
+        let committed = try await NodeClient(net.url).submit(good)
+        #expect(committed.status == "committed")
+        let (s8, e8) = try await post(good.encoded)
+        #expect(s8 == 409 && e8?.error.code == "transaction_already_applied")
+        #expect(try await NodeClient(net.url).document(Hash32.sha256([1]))?.status == "valid")
+    }
+
+    @Test func cliReportsBadArgumentsClearly() throws {
+        let dir = Harness.temporaryDirectory("cli")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let missing = try Harness.govchain("verify", dir + "/nope.pdf", "--node", "http://127.0.0.1:1")
+        #expect(missing.status == 1)
+        #expect(missing.stderr.contains("does not exist"))
+        let directory = try Harness.govchain("verify", dir, "--node", "http://127.0.0.1:1")
+        #expect(directory.status == 1)
+        #expect(directory.stderr.contains("is a directory"))
+        let neither = try Harness.govchain("verify")
+        #expect(neither.status != 0)
+        #expect(neither.stderr.contains("either a document FILE or --hash"))
+        let unreachable = try Harness.govchain("verify", "--hash", String(repeating: "00", count: 32), "--node", "http://127.0.0.1:1")
+        #expect(unreachable.status == 1)
+        #expect(unreachable.stderr.contains("Cannot reach the node"))
+        let badReason = try Harness.govchain("revoke", "--hash-not-an-option")
+        #expect(badReason.status != 0)
+    }
+
+    @Test func testnetInitRefusesToOverwrite() throws {
+        let dir = Harness.temporaryDirectory("init")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        #expect(try Harness.govchain("testnet", "init", "--dir", dir + "/n", "--validators", "Aachen,Soest", "--base-port", "30000").status == 0)
+        let nodes = try JSONDecoder().decode([TestnetPlan.NodeEntry].self, from: Data(contentsOf: URL(fileURLWithPath: dir + "/n/nodes.json")))
+        #expect(nodes.map(\.name) == ["Aachen", "Soest"])
+        #expect(nodes.map(\.api_url) == ["http://127.0.0.1:30000", "http://127.0.0.1:30001"])
+        #expect(FileManager.default.fileExists(atPath: nodes[1].home + "/config/validator.key"))
+        let again = try Harness.govchain("testnet", "init", "--dir", dir + "/n")
+        #expect(again.status == 1)
+        #expect(again.stderr.contains("already holds a network"))
+        #expect(try Harness.govchain("testnet", "init", "--dir", dir + "/m", "--validators", "").status == 1)
+    }
+}

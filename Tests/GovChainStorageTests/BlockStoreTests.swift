@@ -1,0 +1,160 @@
+import Foundation
+import Testing
+@testable import GovChainCore
+@testable import GovChainStorage
+
+/// The block store on a real LevelDB in a temporary directory.
+@Suite struct BlockStoreTests {
+    static let validator = try! SigningKey(seed: [UInt8](repeating: 1, count: 32))
+    static let clerk = try! SigningKey(seed: [UInt8](repeating: 4, count: 32))
+    static let genesis = try! Genesis(validating: GenesisFile(
+        chain_id: "store-test", genesis_time: "2026-01-01T00:00:00Z", consensus: .init(),
+        validators: [.init(name: "Aachen", public_key: validator.publicKey.hex, peer_address: "127.0.0.1:1", power: 1)],
+        authorities: [.init(id: "aachen", name: "Stadt Aachen", public_key: (try! SigningKey(seed: [UInt8](repeating: 2, count: 32))).publicKey.hex,
+                            document_types: ["birth-certificate"])],
+        initial_clerks: [.init(authority: "aachen", public_key: clerk.publicKey.hex, document_types: ["birth-certificate"])]))
+
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("govchain-store-\(UUID().uuidString)").path
+
+    func anchor(_ text: String) -> Transaction {
+        Transaction(body: .anchorDocument(.init(document: Hash32.sha256(Array(text.utf8)), documentType: Code("birth-certificate")!, authority: Code("aachen")!)),
+                    time: 1, nonce: 0, chainId: Self.genesis.chainId, key: Self.clerk)
+    }
+
+    /// Makes, executes and appends the next block; returns it.
+    @discardableResult
+    func appendNext(_ store: BlockStore, _ transactions: [Transaction]) throws -> Block {
+        let (block, commit, changes) = try next(store, transactions)
+        try store.append(block, commit: commit, changes: changes)
+        return block
+    }
+
+    func next(_ store: BlockStore, _ transactions: [Transaction], time: Timestamp? = nil) throws -> (Block, Commit, LedgerOverlay) {
+        let head = store.head
+        let height = store.height.next
+        let block = Block.make(chainId: Self.genesis.chainId, height: height, time: time ?? Timestamp(rawValue: height.rawValue * 1000),
+                               previousHash: head?.hash ?? .zero, lastCommit: try head.flatMap { try store.commit(at: $0.height) },
+                               transactions: transactions, validators: Self.genesis.validators, proposer: 0)
+        let changes = try BlockExecutor(rules: LedgerRules(genesis: Self.genesis)).execute(block, over: store, signaturesVerified: false)
+        return (block, sign(block), changes)
+    }
+
+    func sign(_ block: Block, key: SigningKey = validator) -> Commit {
+        Commit(precommits: [Vote.sign(type: .precommit, height: block.header.height, round: 0, block: block.hash, validator: 0, chainId: Self.genesis.chainId, key: key)])
+    }
+
+    @Test func appendsAndReopens() throws {
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        var hashes: [Hash32] = []
+        do {
+            let store = try BlockStore(directory: directory, genesis: Self.genesis)
+            #expect(store.head == nil)
+            #expect(try store.clerk(Self.clerk.publicKey)?.isActive == true)  // genesis state
+            hashes.append(try appendNext(store, [anchor("a"), anchor("b")]).hash)
+            hashes.append(try appendNext(store, []).hash)
+            hashes.append(try appendNext(store, [anchor("c")]).hash)
+        }
+        let reopened = try BlockStore(directory: directory, genesis: Self.genesis)
+        #expect(reopened.height == 3)
+        #expect(reopened.head?.hash == hashes[2])
+        for (i, hash) in hashes.enumerated() {
+            #expect(try reopened.block(at: Height(UInt64(i + 1)))?.hash == hash)
+            #expect(try reopened.height(ofBlock: hash) == Height(UInt64(i + 1)))
+            #expect(try reopened.commit(at: Height(UInt64(i + 1)))?.blockHash == hash)
+        }
+        let doc = try #require(try reopened.document(Hash32.sha256(Array("c".utf8))))
+        #expect(doc.anchoredHeight == 3)
+        #expect(try reopened.transactionLocation(anchor("b").id) == TransactionLocation(height: 1, index: 1))
+        #expect(try reopened.transaction(anchor("b").id)?.0 == anchor("b"))
+        #expect(try reopened.block(at: 4) == nil)
+        #expect(try reopened.clerks(of: Code("aachen")!).map(\.key) == [Self.clerk.publicKey])
+    }
+
+    @Test func refusesBlocksThatDoNotExtendTheHead() throws {
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let store = try BlockStore(directory: directory, genesis: Self.genesis)
+        let (first, firstCommit, firstChanges) = try next(store, [anchor("a")])
+        try store.append(first, commit: firstCommit, changes: firstChanges)
+        // The same height again: never overwritten.
+        #expect(throws: GovChainError.self) { try store.append(first, commit: firstCommit, changes: firstChanges) }
+        // A wrong previous hash.
+        let (good, _, goodChanges) = try next(store, [])
+        var wrongPrevious = good
+        wrongPrevious.header.previousHash = Hash32.sha256([9])
+        #expect(throws: GovChainError.self) { try store.append(wrongPrevious, commit: sign(wrongPrevious), changes: goodChanges) }
+        // A commit signed by a key that is not a validator, and a commit for another block.
+        #expect(throws: GovChainError.self) { try store.append(good, commit: sign(good, key: Self.clerk), changes: goodChanges) }
+        #expect(throws: GovChainError.self) { try store.append(good, commit: firstCommit, changes: goodChanges) }
+        // A time that does not move forward.
+        let (stale, _, staleChanges) = try next(store, [], time: 1000)
+        #expect(throws: GovChainError.self) { try store.append(stale, commit: sign(stale), changes: staleChanges) }
+        // Refusals wrote nothing; the right block still goes in.
+        #expect(store.height == 1)
+        try store.append(good, commit: sign(good), changes: goodChanges)
+        #expect(store.height == 2)
+    }
+
+    @Test func refusesForeignFoldersAndChains() throws {
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try Data("hello".utf8).write(to: URL(fileURLWithPath: directory + "/notes.txt"))
+        #expect(performing: { try BlockStore(directory: directory, genesis: Self.genesis) }, throws: { ($0 as? GovChainError)?.code == "store_not_govchain" })
+        try FileManager.default.removeItem(atPath: directory)
+
+        _ = try BlockStore(directory: directory, genesis: Self.genesis)
+        var other = GenesisFile(chain_id: "other-chain", genesis_time: "2026-01-01T00:00:00Z", consensus: .init(),
+                                validators: [.init(name: "Aachen", public_key: Self.validator.publicKey.hex, peer_address: "127.0.0.1:1", power: 1)],
+                                authorities: [.init(id: "aachen", name: "Stadt Aachen", public_key: Self.clerk.publicKey.hex, document_types: ["birth-certificate"])],
+                                initial_clerks: [])
+        let otherGenesis = try Genesis(validating: other)
+        #expect(performing: { try BlockStore(directory: directory, genesis: otherGenesis) }, throws: { ($0 as? GovChainError)?.code == "store_wrong_chain" })
+        other.chain_id = "store-test"
+        let sameChainOtherGenesis = try Genesis(validating: other)
+        #expect(performing: { try BlockStore(directory: directory, genesis: sameChainOtherGenesis) }, throws: { ($0 as? GovChainError)?.code == "store_wrong_genesis" })
+
+        let file = directory + "-file"
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        try Data("x".utf8).write(to: URL(fileURLWithPath: file))
+        #expect(performing: { try BlockStore(directory: file, genesis: Self.genesis) }, throws: { ($0 as? GovChainError)?.code == "store_not_govchain" })
+    }
+
+    @Test func levelDBErrorsSurfaceAsGovChainErrors() throws {
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        // Opening a missing database without create: LevelDB's own text comes through.
+        do {
+            _ = try LevelDB(path: directory + "/missing", create: false)
+            Issue.record("opened a database that does not exist")
+        } catch {
+            #expect(error.code == "storage_error")
+            #expect(error.cause?.isEmpty == false)
+        }
+    }
+
+    /// One batch per block: the paired facts (block ↔ indices ↔ state) hold after every append.
+    @Test func everyIndexIsWrittenWithItsBlock() throws {
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let store = try BlockStore(directory: directory, genesis: Self.genesis)
+        for round in 0..<20 {
+            try appendNext(store, (0..<5).map { anchor("doc \(round) \($0)") })
+        }
+        for height in 1...20 {
+            let block = try #require(try store.block(at: Height(UInt64(height))))
+            for (index, tx) in block.transactions.enumerated() {
+                #expect(try store.transactionLocation(tx.id) == TransactionLocation(height: Height(UInt64(height)), index: UInt32(index)))
+                guard case .anchorDocument(let body) = tx.body else { continue }
+                #expect(try store.document(body.document)?.anchorTx == tx.id)
+            }
+        }
+        let scanned = try store.db.scan(prefix: Array("b/".utf8), limit: 100)
+        #expect(scanned.count == 20)
+    }
+
+    @Test func metadataIsDurable() throws {
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        do {
+            let store = try BlockStore(directory: directory, genesis: Self.genesis)
+            try store.setMetadata("signing", [1, 2, 3])
+        }
+        #expect(try BlockStore(directory: directory, genesis: Self.genesis).metadata("signing") == [1, 2, 3])
+    }
+}
