@@ -57,7 +57,7 @@ extension ConsensusInstance {
             stats.unknownValidator += 1
             return
         }
-        if let existing = rounds[vote.round]?.tally(vote.type).existing(from: vote.validator), existing.block == vote.block {
+        if rounds[vote.round]?.tally(vote.type).contains(from: vote.validator, value: vote.block) == true {
             // Cheap path for re-sent votes: no signature check for something already counted.
             stats.duplicates += 1
             return
@@ -98,6 +98,7 @@ extension ConsensusInstance {
         case .duplicate:
             stats.duplicates += 1
         case .conflict(let existing):
+            stats.accepted += 1
             noteEquivocation(existing, vote)
         }
     }

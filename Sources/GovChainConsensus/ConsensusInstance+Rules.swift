@@ -28,8 +28,11 @@ extension ConsensusInstance {
         step = .propose                                              // line 13
         awaitingProposalValue = false
         if proposer(height: height, round: round) == index {        // line 14
-            if let valid {                                           // line 15
+            if let valid, valid.round < round {                      // line 15
                 signProposal(valid.block, validRound: valid.round)   // lines 16, 19
+            } else if valid != nil {
+                // Only after a restart into the round of our own valid value: we cannot know
+                // what we proposed then, so we do not propose again (the guard would refuse).
             } else {
                 awaitingProposalValue = true                         // line 18: getValue()
                 outbox.append(.requestProposal(height: height, round: round, evidence: pendingEvidence))

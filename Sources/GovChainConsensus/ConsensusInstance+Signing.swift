@@ -6,9 +6,9 @@ extension ConsensusInstance {
     mutating func signProposal(_ block: Block, validRound: Round?) {
         guard let signer, let index else { return }
         let bytes = Proposal.signBytes(height: height, round: round, validRound: validRound, blockHash: block.hash, chainId: configuration.chainId)
-        guard authorize(.propose, bytes: bytes) else { return }
+        guard permitted(.propose, bytes: bytes) else { return }
         let proposal = Proposal(height: height, round: round, validRound: validRound, block: block, proposer: index, signature: signer.sign(bytes))
-        outbox.append(.broadcast(.proposal(proposal)))
+        persistThenBroadcast(.proposal(proposal))
         validity[proposal.blockHash] = validity[proposal.blockHash] ?? true
         recordProposal(proposal)
     }
@@ -17,25 +17,44 @@ extension ConsensusInstance {
     mutating func signVote(_ type: VoteType, value: Hash32?) {
         guard let signer, let index else { return }
         let bytes = Vote.signBytes(type: type, height: height, round: round, block: value, chainId: configuration.chainId)
-        guard authorize(ConsensusStep(type), bytes: bytes) else { return }
+        guard permitted(ConsensusStep(type), bytes: bytes) else { return }
         let vote = Vote(type: type, height: height, round: round, block: value, validator: index, signature: signer.sign(bytes))
-        outbox.append(.broadcast(.vote(vote)))
+        persistThenBroadcast(.vote(vote))
         recordVote(vote)
     }
 
-    /// The signing guard. Refuses (and counts) a signature that could conflict with the last
-    /// persisted one; otherwise emits the `.persist` that must be durable before the signature
-    /// leaves the process. A refusal leaves the algorithm's step to move on as if the message
-    /// had been sent and lost, which is always safe.
-    mutating func authorize(_ signingStep: ConsensusStep, bytes: [UInt8]) -> Bool {
-        let digest = Hash32.sha256(bytes)
-        if let last = signingState, !last.permits(height: height, round: round, step: signingStep, digest: digest) {
+    /// The signing guard: false (and counted) when a signature could conflict with the last
+    /// persisted one. A refusal leaves the algorithm's step to move on as if the message had
+    /// been sent and lost, which is always safe.
+    mutating func permitted(_ signingStep: ConsensusStep, bytes: [UInt8]) -> Bool {
+        guard let last = signingState else { return true }
+        guard last.permits(height: height, round: round, step: signingStep, digest: Hash32.sha256(bytes)) else {
             stats.refusedSignatures += 1
             return false
         }
-        let state = SigningState(height: height, round: round, step: signingStep, signedDigest: digest, locked: locked, valid: valid)
+        return true
+    }
+
+    /// The signature exists only in memory until the shell has made the new state durable:
+    /// `.persist` comes first in the effect list, the `.broadcast` after it.
+    mutating func persistThenBroadcast(_ message: ConsensusMessage) {
+        let state = SigningState(lastSigned: message, chainId: configuration.chainId, locked: locked, valid: valid)
         signingState = state
         outbox.append(.persist(state))
-        return true
+        outbox.append(.broadcast(message))
+    }
+
+    /// After a restart at the same height: send the last signed message again (it may never
+    /// have left the process) and count it as ours. No new signature, so no new persist.
+    mutating func resendLastSigned() {
+        guard let state = signingState, state.height == height, let index, state.lastSigned.signer == index else { return }
+        outbox.append(.broadcast(state.lastSigned))
+        switch state.lastSigned {
+        case .proposal(let proposal):
+            validity[proposal.blockHash] = true
+            recordProposal(proposal)
+        case .vote(let vote):
+            recordVote(vote)
+        }
     }
 }

@@ -78,6 +78,7 @@ public struct ConsensusInstance: Sendable {
     /// Handles one input and returns what the shell must do, in order.
     public mutating func step(_ input: ConsensusInput) -> [ConsensusEffect] {
         precondition(outbox.isEmpty, "consensus step re-entered at \(height)/\(round)")
+        let durable = signingState
         switch input {
         case .start: onStart()
         case .message(let message): onMessage(message)
@@ -87,7 +88,7 @@ public struct ConsensusInstance: Sendable {
         case .committed(let block, let commit): onCommitted(block, commit: commit)
         }
         if started { evaluateRules() }
-        checkInvariants()
+        checkInvariants(durable: durable)
         defer { outbox = [] }
         return outbox
     }
@@ -97,6 +98,7 @@ public struct ConsensusInstance: Sendable {
     mutating func onStart() {
         guard !started else { return }
         started = true
+        resendLastSigned()
         startRound(round)
         replayFutureMessages()
     }
@@ -153,7 +155,7 @@ public struct ConsensusInstance: Sendable {
 
     // MARK: - Invariants
 
-    func checkInvariants() {
+    func checkInvariants(durable: SigningState?) {
         if let locked {
             precondition(locked.block.header.height == height, "locked block at \(locked.block.header.height), instance at \(height)")
             precondition(valid != nil && valid!.round >= locked.round,
@@ -163,24 +165,20 @@ public struct ConsensusInstance: Sendable {
             precondition(valid.block.header.height == height, "valid block at \(valid.block.header.height), instance at \(height)")
         }
         precondition(futureMessages.count <= configuration.maxBufferedMessages, "buffer of \(futureMessages.count) messages")
-        checkPersistBeforeBroadcast()
+        checkPersistBeforeBroadcast(durable: durable)
     }
 
-    /// Every broadcast of our own signature follows a persist that covers it (style.md §4).
-    func checkPersistBeforeBroadcast() {
-        var persisted: SigningState? = nil
+    /// Every broadcast is covered by a persisted state holding that very message: one persisted
+    /// earlier in this step, or the one already durable when the step began (style.md §4).
+    func checkPersistBeforeBroadcast(durable: SigningState?) {
+        var persisted = durable
         for effect in outbox {
             switch effect {
             case .persist(let state):
                 persisted = state
             case .broadcast(let message):
-                guard let persisted else {
-                    preconditionFailure("broadcast of \(message.step) at \(message.height)/\(message.round) without a preceding persist")
-                }
-                let digest = Hash32.sha256(message.signBytes(chainId: configuration.chainId))
-                precondition(persisted.height == message.height && persisted.round == message.round
-                             && persisted.step == message.step && persisted.signedDigest == digest,
-                             "broadcast of \(message.step) at \(message.height)/\(message.round) not covered by the persisted state \(persisted.height)/\(persisted.round)/\(persisted.step)")
+                precondition(persisted?.lastSigned == message,
+                             "broadcast of \(message.step) at \(message.height)/\(message.round) not covered by the persisted state (\(persisted.map { "\($0.height)/\($0.round)/\($0.step)" } ?? "none"))")
             default:
                 continue
             }

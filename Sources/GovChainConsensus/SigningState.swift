@@ -3,40 +3,46 @@ import GovChainCore
 /// Everything safety depends on, persisted (and fsynced) before every signature leaves the
 /// process (style.md §4; the persist-then-send rule of etcd's `Ready`).
 ///
-/// - `height`, `round`, `step`, `signedDigest`: the last message signed, as SHA-256 of its sign
-///   bytes. A new signature is permitted only at a later (height, round, step), or at the same
-///   one for identical bytes (Ed25519 is deterministic, so that re-creates the very same
-///   message, e.g. to re-send it after a restart).
-/// - `locked`, `valid`: the paper's lockedValue/lockedRound and validValue/validRound at `height`.
-///   A restarted instance at the same height resumes with them, so it never forgets a lock.
+/// - `lastSigned`: the last message this validator signed. Its (height, round, step) and the
+///   SHA-256 of its sign bytes drive the guard: a new signature is permitted only at a later
+///   (height, round, step), or at the same one for identical bytes (Ed25519 is deterministic,
+///   so that re-creates the very same message). Keeping the message itself lets a restarted
+///   instance send it again: without it, a crash right after signing a precommit can leave the
+///   others one precommit short for good.
+/// - `locked`, `valid`: the paper's lockedValue/lockedRound and validValue/validRound at that
+///   height. A restarted instance at the same height resumes with them, so it never forgets a lock.
 ///
-/// Invariant: `locked` implies `valid` with `valid.round ≥ locked.round` (lines 36-43 set both).
+/// Invariants: `locked` implies `valid` with `valid.round ≥ locked.round` (lines 36-43 set both);
+/// both are blocks at the height of `lastSigned`.
 ///
-/// Encoding: `version u8 ‖ height u64 ‖ round u32 ‖ step u8 ‖ signedDigest 32 ‖
+/// Encoding: `version u8 ‖ length u32 ‖ lastSigned (ConsensusMessage) ‖
 /// optional(valid: round u32 ‖ length u32 ‖ block) ‖ lockedTag u8 ‖ …` where lockedTag 0 = none,
-/// 1 = `round u32` and the same block as `valid`, 2 = `round u32 ‖ length u32 ‖ block` of a
-/// different block. Tag 2 with the valid block is not canonical and is rejected, so the state
-/// is stored with at most one copy of a block in the common case.
+/// 1 = `round u32` with the same block as `valid`, 2 = `round u32 ‖ length u32 ‖ block` of a
+/// different block. Tag 2 with the valid block is not canonical and is rejected. Decoding
+/// needs the chain id, because the digest is taken over the message's sign bytes.
 public struct SigningState: Hashable, Sendable {
     public static let version: UInt8 = 1
 
-    public var height: Height
-    public var round: Round
-    public var step: ConsensusStep
-    public var signedDigest: Hash32
-    public var locked: ValueAtRound?
-    public var valid: ValueAtRound?
+    public let lastSigned: ConsensusMessage
+    /// SHA-256 of `lastSigned.signBytes(chainId:)`.
+    public let signedDigest: Hash32
+    public let locked: ValueAtRound?
+    public let valid: ValueAtRound?
 
-    public init(height: Height, round: Round, step: ConsensusStep, signedDigest: Hash32, locked: ValueAtRound?, valid: ValueAtRound?) {
+    public init(lastSigned: ConsensusMessage, chainId: ChainID, locked: ValueAtRound?, valid: ValueAtRound?) {
         precondition(locked == nil || (valid != nil && valid!.round >= locked!.round),
-                     "signing state at \(height)/\(round): locked at \(locked?.round.description ?? "-") without a valid value at or after it")
-        self.height = height
-        self.round = round
-        self.step = step
-        self.signedDigest = signedDigest
+                     "signing state at \(lastSigned.height)/\(lastSigned.round): locked at \(locked?.round.description ?? "-") without a valid value at or after it")
+        precondition([locked, valid].allSatisfy { $0 == nil || $0!.block.header.height == lastSigned.height },
+                     "signing state at height \(lastSigned.height) holds a lock or valid value of another height")
+        self.lastSigned = lastSigned
+        self.signedDigest = Hash32.sha256(lastSigned.signBytes(chainId: chainId))
         self.locked = locked
         self.valid = valid
     }
+
+    public var height: Height { lastSigned.height }
+    public var round: Round { lastSigned.round }
+    public var step: ConsensusStep { lastSigned.step }
 
     /// True when signing bytes with SHA-256 `digest` at (height, round, step) cannot conflict with
     /// anything this validator signed before.
@@ -52,12 +58,9 @@ public struct SigningState: Hashable, Sendable {
 
 extension SigningState {
     public var encoded: [UInt8] {
-        var writer = ByteWriter(capacity: 128 + (valid == nil ? 0 : 512))
+        var writer = ByteWriter(capacity: 256 + (valid == nil ? 0 : 512))
         writer.u8(Self.version)
-        writer.height(height)
-        writer.round(round)
-        writer.consensusStep(step)
-        writer.hash(signedDigest)
+        writer.longBytes(lastSigned.encoded)
         writer.optional(valid) { w, value in
             w.round(value.round)
             w.longBytes(value.block.encoded)
@@ -76,21 +79,18 @@ extension SigningState {
         return writer.bytes
     }
 
-    public init(decoding bytes: [UInt8]) throws(CodecError) {
+    public init(decoding bytes: [UInt8], chainId: ChainID) throws(CodecError) {
         var reader = ByteReader(bytes)
         let version = try reader.u8("signingState.version")
         guard version == Self.version else { throw .unknownVersion(field: "signingState.version", version: version) }
-        let height = try reader.height("signingState.height")
-        let round = try reader.round("signingState.round")
-        let step = try reader.consensusStep("signingState.step")
-        let digest = try reader.hash("signingState.signedDigest")
+        let lastSigned = try ConsensusMessage(decoding: try reader.longBytes("signingState.lastSigned", limit: ConsensusMessage.maxEncodedBytes))
         let valid = try reader.optional("signingState.valid") { (r: inout ByteReader) throws(CodecError) in
             try Self.readValue(&r, field: "signingState.valid")
         }
         let locked = try Self.readLocked(&reader, valid: valid)
         try reader.finish()
-        try Self.check(height: height, locked: locked, valid: valid)
-        self.init(height: height, round: round, step: step, signedDigest: digest, locked: locked, valid: valid)
+        try Self.check(height: lastSigned.height, locked: locked, valid: valid)
+        self.init(lastSigned: lastSigned, chainId: chainId, locked: locked, valid: valid)
     }
 
     private static func readValue(_ reader: inout ByteReader, field: String) throws(CodecError) -> ValueAtRound {

@@ -39,11 +39,10 @@ struct SimNode: Sendable {
     /// Bumped on every crash, so timers of a previous life are ignored.
     var incarnation = 0
     var crashAtNextPersist = false
-    /// Our own signed messages at the current height, re-sent when progress stalls (gossip).
-    var ownMessages: [ConsensusMessage] = []
 
     // MARK: Disk (survives a crash)
-    var persistedSigning: SigningState?
+    /// `SigningState.encoded`, exactly as the node would store it.
+    var persistedSigning: [UInt8]?
     var chain: [(block: Block, commit: Commit)] = []
 
     var lastProgressMs: UInt64 = 0

@@ -65,14 +65,15 @@ extension SimulationRun {
         commitBlock(block, commit, at: slot)
     }
 
-    /// When a node has not committed for a while: re-send its own messages of this height
-    /// (the paper assumes gossip eventually delivers them) and ask peers for its next block.
+    /// When a node has not committed for a while: re-send what it holds of this height (the
+    /// paper assumes gossip eventually delivers every message to every correct process) and ask
+    /// peers for its next block. Byzantine nodes gossip too; twins only towards their half.
     func gossip(_ slot: Int, incarnation: Int) {
         guard nodes[slot].incarnation == incarnation, nodes[slot].isUp else { return }
         queue.push(.gossip(node: slot, incarnation: incarnation), at: now + Self.gossipIntervalMs)
         guard now >= nodes[slot].lastProgressMs + Self.gossipIntervalMs else { return }
         let targets = peers(of: slot)
-        for message in nodes[slot].ownMessages { send(message, from: slot, to: targets) }
+        for message in nodes[slot].instance!.gossipMessages() { send(message, from: slot, to: targets) }
         for target in targets { send(.status(nodes[slot].nextHeight), from: slot, to: target) }
     }
 }

@@ -4,13 +4,17 @@ import GovChainCore
 /// The thin shell around each instance: it carries out effects in order, persisting to the
 /// node's "disk" before it sends anything.
 extension SimulationRun {
-    static let maxOwnMessages = 12
-
     func boot(_ slot: Int) {
         let node = nodes[slot]
+        let persisted = node.persistedSigning.map { bytes in
+            // Our own disk: a state we wrote that does not read back is a bug, not bad input.
+            guard let state = try? SigningState(decoding: bytes, chainId: Self.chainId) else {
+                preconditionFailure("node \(slot): persisted signing state does not decode")
+            }
+            return state
+        }
         nodes[slot].instance = ConsensusInstance(configuration: configuration, signer: node.key, height: node.nextHeight,
-                                                 resumingFrom: node.persistedSigning)
-        nodes[slot].ownMessages = []
+                                                 resumingFrom: persisted)
         nodes[slot].lastProgressMs = max(nodes[slot].lastProgressMs, now)
         queue.push(.gossip(node: slot, incarnation: node.incarnation), at: now + Self.gossipIntervalMs + UInt64(slot))
         feed(slot, .start)
@@ -20,7 +24,6 @@ extension SimulationRun {
     func crash(_ slot: Int) {
         nodes[slot].instance = nil
         nodes[slot].incarnation += 1
-        nodes[slot].ownMessages = []
         nodes[slot].crashAtNextPersist = false
     }
 
@@ -37,7 +40,7 @@ extension SimulationRun {
             guard violation == nil, nodes[slot].incarnation == incarnation, nodes[slot].isUp else { return }
             switch effect {
             case .persist(let state):
-                nodes[slot].persistedSigning = state
+                nodes[slot].persistedSigning = state.encoded
                 if nodes[slot].crashAtNextPersist { crash(slot) }
             case .broadcast(let message):
                 broadcast(message, from: slot)
@@ -60,8 +63,6 @@ extension SimulationRun {
             violation = found
             return
         }
-        nodes[slot].ownMessages.append(message)
-        if nodes[slot].ownMessages.count > Self.maxOwnMessages { nodes[slot].ownMessages.removeFirst() }
         if nodes[slot].isByzantine {
             misbehave(message, from: slot)
         } else {
@@ -77,8 +78,6 @@ extension SimulationRun {
         }
         nodes[slot].chain.append((block, commit))
         nodes[slot].lastProgressMs = now
-        let next = nodes[slot].nextHeight
-        nodes[slot].ownMessages.removeAll { $0.height < next }
         feed(slot, .committed(block, commit))
     }
 

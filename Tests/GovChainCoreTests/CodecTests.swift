@@ -36,7 +36,14 @@ import Testing
         let chain: [UInt8] = [10] + Array("test-chain".utf8)
         let signed: [UInt8] = tag + chain + Array(tx.encoded.dropLast(64))
         #expect(tx.signer.isValidSignature(tx.signature, for: signed))
+        // Computed independently with Python's `cryptography` (OpenSSL) from the layout in docs/PROTOCOL.md.
+        #expect(Hex.encode(tx.encoded) == Self.anchorVector)
+        #expect(tx.id.hex == "1a1adc83e4eb41e20a04724fb2f588a21b5f0bad67f29e00d4794fab1b4156fa")
     }
+
+    static let anchorVector = "0103ca93ac1705187071d67b83c7ff0efe8108e8ec4530575d7726879333dbdabe7c0000018bcfe568000000000000000001"
+        + "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b8551162697274682d63657274696669636174650661616368656e000000"
+        + "df7732bd33cf91413bcff80a305bb36e24dabd3d42542da657a22cbc105b36470eaf65677919fb0077625bb0c2298a7a231ed3d5016ea355e72003f2df5e0b09"
 
     @Test func rejectsTrailingBytes() {
         let bytes = Fixtures.anchor("x").encoded + [0]
