@@ -44,6 +44,9 @@ struct AnchorCommand: AsyncParsableCommand {
     @Option(help: "End of validity (YYYY-MM-DD or RFC 3339); verification reports 'expired' after it.")
     var validUntil: String?
 
+    @Option(help: "After the commit, write the offline-verifiable receipt to this file.")
+    var receipt: String?
+
     @OptionGroup var clerk: ClerkOptions
 
     func run() async throws {
@@ -62,10 +65,15 @@ struct AnchorCommand: AsyncParsableCommand {
                 document: hash, documentType: documentType, authority: authorityId,
                 reference: reference.map { Hash32.sha256(Array($0.utf8)) }, validFrom: from, validUntil: until))
             let result = try await submitSigned(body, key: key, client: client)
+            if let receipt {
+                let proof = try await client.receipt(hash)
+                try Files.create(receipt, String(decoding: proof.canonicalJSON, as: UTF8.self), mode: 0o644)
+            }
             if clerk.output.json {
                 Output.json(result)
             } else {
                 print("Anchored \(file)")
+                if let receipt { print("  receipt       \(receipt)") }
                 print("  document      \(hash.hex)")
                 print("  type          \(documentType) for \(authorityId)")
                 print("  block         \(result.height.map(String.init) ?? "pending")")

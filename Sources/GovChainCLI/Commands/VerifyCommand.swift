@@ -15,6 +15,12 @@ struct VerifyCommand: AsyncParsableCommand {
     @Option(help: "The document's SHA-256 as 64 hex characters, instead of a file.")
     var hash: String?
 
+    @Option(help: "Verify offline from this receipt (needs --genesis); no network is used.")
+    var receipt: String?
+
+    @Option(help: "The genesis file of the chain, for offline verification.")
+    var genesis: String?
+
     @OptionGroup var node: NodeOptions
     @OptionGroup var output: OutputOptions
 
@@ -22,19 +28,31 @@ struct VerifyCommand: AsyncParsableCommand {
         guard (file == nil) != (hash == nil) else {
             throw ValidationError("Give either a document FILE or --hash HEX (exactly one).")
         }
+        guard (receipt == nil) == (genesis == nil) else {
+            throw ValidationError("Offline verification needs both --receipt and --genesis.")
+        }
+    }
+
+    /// The hash to check: of FILE, or --hash.
+    func documentHash() throws(GovChainError) -> Hash32 {
+        if let file { return try Files.sha256(file) }
+        guard let hash, let parsed = Hash32(hex: hash) else {
+            throw GovChainError(code: "invalid_hash", message: "--hash \"\((hash ?? "").prefix(80))\" is not a SHA-256 hash (64 hex characters).")
+        }
+        return parsed
     }
 
     func run() async throws {
-        try await Output.run {
-            let documentHash: Hash32
-            if let hash {
-                guard let parsed = Hash32(hex: hash) else {
-                    throw GovChainError(code: "invalid_hash", message: "--hash \"\(hash.prefix(80))\" is not a SHA-256 hash (64 hex characters).")
-                }
-                documentHash = parsed
-            } else {
-                documentHash = try Files.sha256(file!)
+        if let receipt, let genesis {
+            let hash: Hash32
+            do { hash = try documentHash() } catch {
+                Output.error(error)
+                throw Exit.other
             }
+            throw ExitCode(OfflineVerification.run(receiptPath: receipt, genesisPath: genesis, documentHash: hash, json: output.json))
+        }
+        try await Output.run {
+            let documentHash = try documentHash()
             let client = NodeClient(node.node)
             guard let document = try await client.document(documentHash) else {
                 if output.json {

@@ -31,7 +31,7 @@ enum Files {
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL, mode)
         guard fd >= 0 else {
             if errno == EEXIST {
-                throw GovChainError(code: "file_exists", message: "\(path) already exists; GovChain never overwrites a key file. Choose another --out.")
+                throw GovChainError(code: "file_exists", message: "\(path) already exists; GovChain never overwrites an existing file. Choose another path.")
             }
             throw GovChainError(code: "file_write_failed", message: "Cannot create \(path): \(String(cString: strerror(errno))).")
         }

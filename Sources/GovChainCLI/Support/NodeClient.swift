@@ -23,6 +23,16 @@ struct NodeClient {
         }
     }
 
+    /// The canonical receipt bytes of a document, checked to parse.
+    func receipt(_ hash: Hash32) async throws(GovChainError) -> Receipt {
+        let reply = try await HTTPClient.request(.GET, baseURL + "/v1/documents/\(hash.hex)/receipt")
+        guard (200..<300).contains(reply.status) else {
+            let _: ErrorBody = try decode(reply)  // throws the node's error
+            throw GovChainError(code: "node_error", message: "The node answered HTTP \(reply.status).")
+        }
+        return try Receipt(json: Data(reply.body))
+    }
+
     func block(_ height: String) async throws(GovChainError) -> BlockResponse { try await get("/v1/blocks/\(height)") }
 
     func clerk(_ key: PublicKey) async throws(GovChainError) -> ClerkResponse { try await get("/v1/clerks/\(key.hex)") }

@@ -20,6 +20,7 @@ struct APIRoutes: Sendable {
         router.post("/v1/transactions") { request, _ in try await submit(request) }
         router.get("/v1/transactions/:hash") { _, context in try transaction(context.parameters.get("hash") ?? "") }
         router.get("/v1/documents/:hash") { _, context in try document(context.parameters.get("hash") ?? "") }
+        router.get("/v1/documents/:hash/receipt") { _, context in try receipt(context.parameters.get("hash") ?? "") }
         router.get("/v1/blocks/:height") { _, context in try block(context.parameters.get("height") ?? "") }
         router.get("/v1/clerks/:key") { _, context in try clerk(context.parameters.get("key") ?? "") }
         router.get("/v1/authorities/:id/clerks") { _, context in try clerks(ofAuthority: context.parameters.get("id") ?? "") }
@@ -120,5 +121,37 @@ extension APIRoutes {
             throw APIError(.notFound, code: "authority_unknown", message: "No authority \"\(text.prefix(40))\" is listed in the genesis.")
         }
         return JSON.response(try store.clerks(of: id).map { ClerkResponse(record: $0, genesis: genesis) })
+    }
+}
+
+extension APIRoutes {
+    /// `GET /v1/documents/{hash}/receipt`: the offline-verifiable receipt (docs/RECEIPTS.md).
+    func receipt(_ text: String) throws -> Response {
+        let hash = try Self.hash(text)
+        guard let record = try store.document(hash) else {
+            throw APIError(.notFound, code: "document_unknown", message: "No document with hash \(hash.hex) is anchored on chain \(genesis.chainId).")
+        }
+        guard record.supersedes == nil else {
+            throw APIError(.unprocessableContent, code: "receipt_unavailable",
+                           message: "Receipts (version 1) cover documents anchored directly; this one was anchored by superseding \(record.supersedes!.hex). Verify it online.")
+        }
+        let anchor = try inclusion(of: record.anchorTx)
+        let authorisation: Receipt.ClerkAuthorisation
+        if let clerk = try store.clerk(record.clerk), let registration = clerk.registrationTx {
+            authorisation = .init(kind: "registration", registration: try inclusion(of: registration))
+        } else {
+            authorisation = .init(kind: "genesis", registration: nil)
+        }
+        let receipt = Receipt(chain_id: genesis.chainId.value, genesis_hash: genesis.hash.hex, document: hash.hex,
+                              anchor: anchor, clerk_authorisation: authorisation)
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: receipt.canonicalJSON)))
+    }
+
+    private func inclusion(of id: Hash32) throws -> Receipt.Inclusion {
+        guard let location = try store.transactionLocation(id), let block = try store.block(at: location.height),
+              let commit = try store.commit(at: location.height), Int(location.index) < block.transactions.count else {
+            throw GovChainError(code: "store_corrupt", message: "The ledger indexes transaction \(id.hex) but its block is missing.")
+        }
+        return Receipt.Inclusion(block: block, index: Int(location.index), commit: commit)
     }
 }

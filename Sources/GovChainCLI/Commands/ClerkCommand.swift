@@ -1,0 +1,110 @@
+import ArgumentParser
+import Foundation
+import GovChainAPI
+import GovChainCore
+
+struct ClerkCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "clerk", abstract: "Manage an authority's clerks (signed with the authority key).",
+        subcommands: [Register.self, Revoke.self, List.self])
+
+    struct AuthorityOptions: ParsableArguments {
+        @Option(help: "The authority id, e.g. aachen.")
+        var authority: String
+
+        @Option(help: "The authority's private key (PEM).")
+        var authorityKey: String
+
+        @OptionGroup var node: NodeOptions
+        @OptionGroup var output: OutputOptions
+
+        func code() throws(GovChainError) -> Code {
+            guard let code = Code(authority) else {
+                throw GovChainError(code: "invalid_argument", message: "--authority \"\(authority)\" is not an authority id.")
+            }
+            return code
+        }
+    }
+
+    struct Register: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Authorise a clerk key for some document types.")
+
+        @Option(help: "The clerk's public key: a .pub PEM file or 64 hex characters.")
+        var clerk: String
+
+        @Option(help: "Comma-separated document types, e.g. birth-certificate,residence-confirmation.")
+        var types: String
+
+        @OptionGroup var options: AuthorityOptions
+
+        func run() async throws {
+            try await Output.run {
+                let clerkKey = try ClerkCommand.publicKey(clerk)
+                var codes: [Code] = []
+                for text in types.split(separator: ",").map(String.init) {
+                    guard let code = Code(text.trimmingCharacters(in: .whitespaces)) else {
+                        throw GovChainError(code: "invalid_argument", message: "Document type \"\(text)\" may use only a-z, 0-9 and '-'.")
+                    }
+                    codes.append(code)
+                }
+                guard (1...TransactionBody.RegisterClerk.maxDocumentTypes).contains(Set(codes).count) else {
+                    throw GovChainError(code: "invalid_argument", message: "--types must name 1 to \(TransactionBody.RegisterClerk.maxDocumentTypes) document types.")
+                }
+                let result = try await submitSigned(.registerClerk(.init(authority: try options.code(), clerk: clerkKey, documentTypes: codes)),
+                                                    key: try Files.signingKey(options.authorityKey), client: NodeClient(options.node.node))
+                if options.output.json { return Output.json(result) }
+                print("Registered clerk \(clerkKey.hex) for \(options.authority): \(codes.map(\.value).joined(separator: ", "))")
+                print("  block         \(result.height.map(String.init) ?? "pending")")
+                print("  transaction   \(result.tx_hash)")
+            }
+        }
+    }
+
+    struct Revoke: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Withdraw a clerk's authorisation; its earlier anchors stay valid.")
+
+        @Option(help: "The clerk's public key: a .pub PEM file or 64 hex characters.")
+        var clerk: String
+
+        @OptionGroup var options: AuthorityOptions
+
+        func run() async throws {
+            try await Output.run {
+                let clerkKey = try ClerkCommand.publicKey(clerk)
+                let result = try await submitSigned(.revokeClerk(.init(authority: try options.code(), clerk: clerkKey)),
+                                                    key: try Files.signingKey(options.authorityKey), client: NodeClient(options.node.node))
+                if options.output.json { return Output.json(result) }
+                print("Revoked clerk \(clerkKey.hex) of \(options.authority) in block \(result.height.map(String.init) ?? "pending")")
+            }
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List an authority's clerks.")
+
+        @Option(help: "The authority id, e.g. aachen.")
+        var authority: String
+
+        @OptionGroup var node: NodeOptions
+        @OptionGroup var output: OutputOptions
+
+        func run() async throws {
+            try await Output.run {
+                let clerks = try await NodeClient(node.node).clerks(of: authority)
+                if output.json { return Output.json(clerks) }
+                if clerks.isEmpty { print("\(authority) has no clerks.") }
+                for clerk in clerks {
+                    let since = clerk.registered_height == 0 ? "genesis" : "block \(clerk.registered_height)"
+                    let status = clerk.revoked_height.map { "revoked in block \($0)" } ?? "active"
+                    print("\(clerk.public_key)  \(status), since \(since): \(clerk.document_types.joined(separator: ", "))")
+                }
+            }
+        }
+    }
+
+    static func publicKey(_ text: String) throws(GovChainError) -> PublicKey {
+        if let key = PublicKey(hex: text) { return key }
+        let pem = String(decoding: try Files.read(text, what: "public key file"), as: UTF8.self)
+        return try PublicKey(pem: pem)
+    }
+}

@@ -1,0 +1,104 @@
+import Foundation
+
+/// Everything a third party needs to check an anchor offline with only the genesis file
+/// (design §5, docs/RECEIPTS.md): the anchoring transaction, its RFC 9162 inclusion proof, the
+/// block header, the commit that finalised it, and the clerk's authorisation.
+///
+/// The file form is **canonical JSON**: compact, keys sorted, binary fields as lower-case hex,
+/// one trailing newline. `Receipt(json:)` rejects anything else, so a changed byte can never
+/// leave a receipt "the same": it either fails to parse, fails the canonical check, or changes
+/// a value that a signature or hash covers.
+public struct Receipt: Codable, Sendable, Equatable {
+    public static let currentVersion = 1
+
+    /// A transaction proven to be in a committed block.
+    public struct Inclusion: Codable, Sendable, Equatable {
+        /// The encoded transaction (docs/PROTOCOL.md), hex.
+        public var transaction: String
+        /// Position of the transaction in its block (0-based).
+        public var tx_index: UInt32
+        /// RFC 9162 audit path from the transaction's leaf to the header's txRoot, hex hashes.
+        public var proof: [String]
+        /// The encoded block header, hex.
+        public var block_header: String
+        /// The encoded commit of that block, hex.
+        public var commit: String
+
+        public init(transaction: String, tx_index: UInt32, proof: [String], block_header: String, commit: String) {
+            self.transaction = transaction
+            self.tx_index = tx_index
+            self.proof = proof
+            self.block_header = block_header
+            self.commit = commit
+        }
+    }
+
+    /// How the clerk who signed the anchor was authorised.
+    public struct ClerkAuthorisation: Codable, Sendable, Equatable {
+        /// `genesis` (listed in initial_clerks) or `registration` (a register-clerk transaction).
+        public var kind: String
+        public var registration: Inclusion?
+
+        public init(kind: String, registration: Inclusion?) {
+            self.kind = kind
+            self.registration = registration
+        }
+    }
+
+    public var version: Int
+    public var chain_id: String
+    public var genesis_hash: String
+    /// SHA-256 of the document, hex.
+    public var document: String
+    public var anchor: Inclusion
+    public var clerk_authorisation: ClerkAuthorisation
+
+    public init(chain_id: String, genesis_hash: String, document: String, anchor: Inclusion, clerk_authorisation: ClerkAuthorisation) {
+        version = Self.currentVersion
+        self.chain_id = chain_id
+        self.genesis_hash = genesis_hash
+        self.document = document
+        self.anchor = anchor
+        self.clerk_authorisation = clerk_authorisation
+    }
+
+    /// The canonical file bytes.
+    public var canonicalJSON: Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        // Strings and integers always encode.
+        return ((try? encoder.encode(self)) ?? Data()) + Data("\n".utf8)
+    }
+
+    /// Parses a receipt file, refusing anything that is not its canonical form.
+    public init(json data: Data) throws(GovChainError) {
+        guard !data.isEmpty else { throw Self.invalid("the receipt file is empty") }
+        let decoded: Receipt
+        do {
+            decoded = try JSONDecoder().decode(Receipt.self, from: data)
+        } catch {
+            throw Self.invalid("the receipt is not valid receipt JSON (truncated or damaged?)", cause: "\(error)")
+        }
+        guard decoded.version == Self.currentVersion else {
+            throw Self.invalid("receipt version \(decoded.version) is not supported (this verifier reads version \(Self.currentVersion))")
+        }
+        guard decoded.canonicalJSON == data else {
+            throw Self.invalid("the receipt is not in canonical form (a field, a key or the layout was changed)")
+        }
+        self = decoded
+    }
+
+    static func invalid(_ reason: String, cause: String? = nil) -> GovChainError {
+        GovChainError(code: "receipt_invalid", message: reason, cause: cause)
+    }
+}
+
+extension Receipt.Inclusion {
+    /// Builds the inclusion of the transaction at `index` in `block`, finalised by `commit`.
+    public init(block: Block, index: Int, commit: Commit) {
+        let leaves = block.transactions.map { MerkleTree.leafHash($0.encoded) }
+        self.init(transaction: Hex.encode(block.transactions[index].encoded), tx_index: UInt32(index),
+                  proof: MerkleTree.inclusionProof(index: index, leafHashes: leaves).map(\.hex),
+                  block_header: Hex.encode(block.header.encoded), commit: Hex.encode(commit.encoded))
+    }
+}
