@@ -16,6 +16,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
     ],
     targets: [
         // MARK: - System library
@@ -48,6 +50,18 @@ let package = Package(
             ]
         ),
         .target(
+            name: "GovChainNetwork",
+            dependencies: [
+                "GovChainCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .target(
             name: "GovChainCLI",
             dependencies: [
                 "GovChainCore", "GovChainAPI", "GovChainSimulation",
@@ -71,6 +85,10 @@ let package = Package(
         // MARK: - Tests
         .testTarget(name: "GovChainCoreTests", dependencies: ["GovChainCore"]),
         .testTarget(name: "GovChainConsensusTests", dependencies: ["GovChainConsensus", "GovChainSimulation"]),
+        .testTarget(
+            name: "GovChainNetworkTests",
+            dependencies: ["GovChainNetwork", .product(name: "NIOEmbedded", package: "swift-nio")]
+        ),
         .testTarget(name: "GovChainStorageTests", dependencies: ["GovChainStorage"]),
         .testTarget(name: "GovChainEndToEndTests", dependencies: ["GovChainCore", "GovChainCLI"]),
     ],

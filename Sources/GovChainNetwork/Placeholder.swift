@@ -1,0 +1,1 @@
+// The authenticated peer transport lives here (issue 4).
