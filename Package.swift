@@ -42,7 +42,7 @@ let package = Package(
         .target(
             name: "GovChainNode",
             dependencies: [
-                "GovChainCore", "GovChainStorage", "GovChainAPI",
+                "GovChainCore", "GovChainStorage", "GovChainAPI", "GovChainConsensus", "GovChainNetwork",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -87,7 +87,13 @@ let package = Package(
         .testTarget(name: "GovChainConsensusTests", dependencies: ["GovChainConsensus", "GovChainSimulation"]),
         .testTarget(
             name: "GovChainNetworkTests",
-            dependencies: ["GovChainNetwork", .product(name: "NIOEmbedded", package: "swift-nio")]
+            dependencies: [
+                "GovChainNetwork",
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
         ),
         .testTarget(name: "GovChainStorageTests", dependencies: ["GovChainStorage"]),
         .testTarget(name: "GovChainEndToEndTests", dependencies: ["GovChainCore", "GovChainCLI"]),

@@ -10,6 +10,10 @@ public struct ErrorBody: Codable, Sendable, Equatable {
     public struct Detail: Codable, Sendable, Equatable {
         public var code: String
         public var message: String
+        public init(code: String, message: String) {
+            self.code = code
+            self.message = message
+        }
     }
     public var error: Detail
     public init(code: String, message: String) { error = Detail(code: code, message: message) }
@@ -163,5 +167,19 @@ public struct ClerkResponse: Codable, Sendable, Equatable {
         registration_tx = record.registrationTx?.hex
         revoked_height = record.revokedHeight?.rawValue
         revocation_tx = record.revocationTx?.hex
+    }
+}
+
+/// One entry of the answer to `POST /v1/transactions/batch`.
+public struct BatchResult: Codable, Sendable, Equatable {
+    public var tx_hash: String
+    /// `pending` (admitted) or `refused` (see `error`).
+    public var status: String
+    public var error: ErrorBody.Detail?
+
+    public init(tx_hash: String, status: String, error: ErrorBody.Detail?) {
+        self.tx_hash = tx_hash
+        self.status = status
+        self.error = error
     }
 }

@@ -15,6 +15,10 @@ public struct NodeConfig: Codable, Sendable, Equatable {
     public var mempool_bytes_max: Int? = 128 << 20
     /// Longest a `?wait=commit` request waits before answering 504.
     public var commit_wait_ms_max: UInt64? = 30_000
+    /// `host:port` the peer listener binds (default: this validator's genesis peer_address).
+    public var peer_listen_address: String?
+    /// Overrides of other validators' genesis peer addresses, by validator name.
+    public var peer_addresses: [String: String]?
 
     public init(name: String, api_address: String) {
         self.name = name

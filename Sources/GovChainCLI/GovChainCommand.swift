@@ -9,7 +9,7 @@ public struct GovChainCommand: AsyncParsableCommand {
         discussion: "Exit codes: 0 valid/success, 1 error, 2 unknown document, 3 revoked, superseded or expired, 4 invalid proof or receipt.",
         subcommands: [
             KeysCommand.self, TestnetCommand.self, AnchorCommand.self, RevokeCommand.self, SupersedeCommand.self,
-            VerifyCommand.self, ReceiptCommand.self, ClerkCommand.self, QueryCommand.self,
+            VerifyCommand.self, ReceiptCommand.self, ClerkCommand.self, QueryCommand.self, BenchCommand.self, SimulateCommand.self,
         ])
 
     public init() {}

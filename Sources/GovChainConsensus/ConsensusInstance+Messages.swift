@@ -46,6 +46,13 @@ extension ConsensusInstance {
             stats.tooManyProposals += 1
             return
         }
+        // The signature and every verdict are keyed by the header hash, so the body must match
+        // the header before anything counts: otherwise a relay could swap the transactions,
+        // last commit or evidence under a header already judged valid.
+        guard (try? proposal.block.validateBasic()) != nil else {
+            stats.malformed += 1
+            return
+        }
         guard isAuthentic(signer: proposal.proposer, signature: proposal.signature, bytes: proposal.signBytes(chainId: configuration.chainId)) else {
             return
         }

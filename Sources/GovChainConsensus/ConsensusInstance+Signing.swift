@@ -38,23 +38,26 @@ extension ConsensusInstance {
     /// The signature exists only in memory until the shell has made the new state durable:
     /// `.persist` comes first in the effect list, the `.broadcast` after it.
     mutating func persistThenBroadcast(_ message: ConsensusMessage) {
-        let state = SigningState(lastSigned: message, chainId: configuration.chainId, locked: locked, valid: valid)
+        let state = signingState?.adding(message, chainId: configuration.chainId, locked: locked, valid: valid)
+            ?? SigningState(recentlySigned: [message], chainId: configuration.chainId, locked: locked, valid: valid)
         signingState = state
         outbox.append(.persist(state))
         outbox.append(.broadcast(message))
     }
 
-    /// After a restart at the same height: send the last signed message again (it may never
-    /// have left the process) and count it as ours. No new signature, so no new persist.
-    mutating func resendLastSigned() {
-        guard let state = signingState, state.height == height, let index, state.lastSigned.signer == index else { return }
-        outbox.append(.broadcast(state.lastSigned))
-        switch state.lastSigned {
-        case .proposal(let proposal):
-            validity[proposal.blockHash] = true
-            recordProposal(proposal)
-        case .vote(let vote):
-            recordVote(vote)
+    /// After a restart at the same height: send what we signed in the last two rounds again (it
+    /// may never have left the process) and count it as ours. No new signature, so no new persist.
+    mutating func resendRecentlySigned() {
+        guard let state = signingState, state.height == height, let index else { return }
+        for message in state.recentlySigned where message.signer == index {
+            outbox.append(.broadcast(message))
+            switch message {
+            case .proposal(let proposal):
+                validity[proposal.blockHash] = true
+                recordProposal(proposal)
+            case .vote(let vote):
+                recordVote(vote)
+            }
         }
     }
 }

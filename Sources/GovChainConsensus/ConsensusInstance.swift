@@ -98,7 +98,7 @@ public struct ConsensusInstance: Sendable {
     mutating func onStart() {
         guard !started else { return }
         started = true
-        resendLastSigned()
+        resendRecentlySigned()
         startRound(round)
         replayFutureMessages()
     }
@@ -177,7 +177,7 @@ public struct ConsensusInstance: Sendable {
             case .persist(let state):
                 persisted = state
             case .broadcast(let message):
-                precondition(persisted?.lastSigned == message,
+                precondition(persisted?.recentlySigned.contains(message) == true,
                              "broadcast of \(message.step) at \(message.height)/\(message.round) not covered by the persisted state (\(persisted.map { "\($0.height)/\($0.round)/\($0.step)" } ?? "none"))")
             default:
                 continue

@@ -3,19 +3,22 @@ import GovChainCore
 /// Everything safety depends on, persisted (and fsynced) before every signature leaves the
 /// process (style.md §4; the persist-then-send rule of etcd's `Ready`).
 ///
-/// - `lastSigned`: the last message this validator signed. Its (height, round, step) and the
-///   SHA-256 of its sign bytes drive the guard: a new signature is permitted only at a later
-///   (height, round, step), or at the same one for identical bytes (Ed25519 is deterministic,
-///   so that re-creates the very same message). Keeping the message itself lets a restarted
-///   instance send it again: without it, a crash right after signing a precommit can leave the
-///   others one precommit short for good.
+/// - `recentlySigned`: the messages this validator signed at its last height in the last two
+///   rounds in which it signed (at most six), oldest first. The last one drives the guard: a
+///   new signature is permitted only at a later (height, round, step), or at the same one for
+///   identical bytes (Ed25519 is deterministic, so that re-creates the very same message).
+///   Keeping the messages themselves lets a restarted instance send them again. Two rounds are
+///   what liveness needs after crashes: the highest round any correct process is in was entered
+///   on 2f + 1 precommits of the round before it, or on f + 1 messages of that round, and each
+///   of their signers is still at most one round further, so it still holds its part on disk.
 /// - `locked`, `valid`: the paper's lockedValue/lockedRound and validValue/validRound at that
 ///   height. A restarted instance at the same height resumes with them, so it never forgets a lock.
 ///
 /// Invariants: `locked` implies `valid` with `valid.round ≥ locked.round` (lines 36-43 set both);
-/// both are blocks at the height of `lastSigned`.
+/// both are blocks at the height of the signed messages; the signed messages share one height,
+/// span at most two rounds and have strictly increasing (round, step).
 ///
-/// Encoding: `version u8 ‖ length u32 ‖ lastSigned (ConsensusMessage) ‖
+/// Encoding: `version u8 ‖ count u16 ‖ (length u32 ‖ ConsensusMessage)* ‖
 /// optional(valid: round u32 ‖ length u32 ‖ block) ‖ lockedTag u8 ‖ …` where lockedTag 0 = none,
 /// 1 = `round u32` with the same block as `valid`, 2 = `round u32 ‖ length u32 ‖ block` of a
 /// different block. Tag 2 with the valid block is not canonical and is rejected. Decoding
@@ -23,23 +26,28 @@ import GovChainCore
 public struct SigningState: Hashable, Sendable {
     public static let version: UInt8 = 1
 
-    public let lastSigned: ConsensusMessage
-    /// SHA-256 of `lastSigned.signBytes(chainId:)`.
+    /// Messages signed at the last height in the last two rounds with signatures, oldest first; never empty.
+    public let recentlySigned: [ConsensusMessage]
+    /// SHA-256 of the last signed message's sign bytes.
     public let signedDigest: Hash32
     public let locked: ValueAtRound?
     public let valid: ValueAtRound?
 
-    public init(lastSigned: ConsensusMessage, chainId: ChainID, locked: ValueAtRound?, valid: ValueAtRound?) {
+    public init(recentlySigned: [ConsensusMessage], chainId: ChainID, locked: ValueAtRound?, valid: ValueAtRound?) {
+        precondition(Self.isWellFormed(recentlySigned), "signing state needs 1 to 6 messages of one height and two rounds at most, in signing order; got \(recentlySigned.count)")
+        let lastSigned = recentlySigned[recentlySigned.count - 1]
         precondition(locked == nil || (valid != nil && valid!.round >= locked!.round),
                      "signing state at \(lastSigned.height)/\(lastSigned.round): locked at \(locked?.round.description ?? "-") without a valid value at or after it")
         precondition([locked, valid].allSatisfy { $0 == nil || $0!.block.header.height == lastSigned.height },
                      "signing state at height \(lastSigned.height) holds a lock or valid value of another height")
-        self.lastSigned = lastSigned
+        self.recentlySigned = recentlySigned
         self.signedDigest = Hash32.sha256(lastSigned.signBytes(chainId: chainId))
         self.locked = locked
         self.valid = valid
     }
 
+    /// The last message signed.
+    public var lastSigned: ConsensusMessage { recentlySigned[recentlySigned.count - 1] }
     public var height: Height { lastSigned.height }
     public var round: Round { lastSigned.round }
     public var step: ConsensusStep { lastSigned.step }
@@ -52,6 +60,26 @@ public struct SigningState: Hashable, Sendable {
         if next > last { return true }
         return next == last && digest == signedDigest
     }
+
+    /// The state after signing `message`: appended at the same height, keeping the last two
+    /// rounds; alone at a new height.
+    public func adding(_ message: ConsensusMessage, chainId: ChainID, locked: ValueAtRound?, valid: ValueAtRound?) -> SigningState {
+        var messages = message.height == height ? recentlySigned : []
+        if messages.last != message { messages.append(message) }
+        let keptRounds = Set(Set(messages.map(\.round)).sorted().suffix(Self.maxRounds))
+        messages.removeAll { !keptRounds.contains($0.round) }
+        return SigningState(recentlySigned: messages, chainId: chainId, locked: locked, valid: valid)
+    }
+
+    static let maxRounds = 2
+    static var maxMessages: Int { maxRounds * ConsensusStep.allCases.count }
+
+    static func isWellFormed(_ messages: [ConsensusMessage]) -> Bool {
+        guard let first = messages.first, messages.count <= maxMessages else { return false }
+        return messages.allSatisfy { $0.height == first.height }
+            && Set(messages.map(\.round)).count <= maxRounds
+            && zip(messages, messages.dropFirst()).allSatisfy { ($0.round.rawValue, $0.step.rawValue) < ($1.round.rawValue, $1.step.rawValue) }
+    }
 }
 
 // MARK: - Codec
@@ -60,7 +88,7 @@ extension SigningState {
     public var encoded: [UInt8] {
         var writer = ByteWriter(capacity: 256 + (valid == nil ? 0 : 512))
         writer.u8(Self.version)
-        writer.longBytes(lastSigned.encoded)
+        writer.list(recentlySigned) { $0.longBytes($1.encoded) }
         writer.optional(valid) { w, value in
             w.round(value.round)
             w.longBytes(value.block.encoded)
@@ -83,14 +111,19 @@ extension SigningState {
         var reader = ByteReader(bytes)
         let version = try reader.u8("signingState.version")
         guard version == Self.version else { throw .unknownVersion(field: "signingState.version", version: version) }
-        let lastSigned = try ConsensusMessage(decoding: try reader.longBytes("signingState.lastSigned", limit: ConsensusMessage.maxEncodedBytes))
+        let signed = try reader.list("signingState.signed", limit: Self.maxMessages) { (r: inout ByteReader) throws(CodecError) in
+            try ConsensusMessage(decoding: try r.longBytes("signingState.signed", limit: ConsensusMessage.maxEncodedBytes))
+        }
+        guard Self.isWellFormed(signed) else {
+            throw .invalidValue(field: "signingState.signed", reason: "needs 1 to 6 messages of one height and at most two rounds, in signing order")
+        }
         let valid = try reader.optional("signingState.valid") { (r: inout ByteReader) throws(CodecError) in
             try Self.readValue(&r, field: "signingState.valid")
         }
         let locked = try Self.readLocked(&reader, valid: valid)
         try reader.finish()
-        try Self.check(height: lastSigned.height, locked: locked, valid: valid)
-        self.init(lastSigned: lastSigned, chainId: chainId, locked: locked, valid: valid)
+        try Self.check(height: signed[0].height, locked: locked, valid: valid)
+        self.init(recentlySigned: signed, chainId: chainId, locked: locked, valid: valid)
     }
 
     private static func readValue(_ reader: inout ByteReader, field: String) throws(CodecError) -> ValueAtRound {

@@ -24,12 +24,14 @@ public actor Node {
     /// Signals that transactions wait; the producer loop consumes it.
     public nonisolated let wakeups: AsyncStream<Void>
 
+    /// - Parameter solo: the node commits blocks alone (it must hold more than two thirds of the
+    ///   power); otherwise a `ConsensusDriver` decides blocks with the other validators.
     public init(name: String, genesis: Genesis, store: BlockStore, key: SigningKey, limits: (txCountMax: Int, bytesMax: Int),
-                logger: Logger, clock: @escaping @Sendable () -> Timestamp = Node.systemClock) throws(GovChainError) {
+                solo: Bool, logger: Logger, clock: @escaping @Sendable () -> Timestamp = Node.systemClock) throws(GovChainError) {
         guard let index = genesis.validators.index(of: key.publicKey), let validator = genesis.validators[index] else {
             throw GovChainError(code: "not_a_validator", message: "The validator key of node \(name) is not listed among the genesis validators.")
         }
-        guard validator.power >= genesis.validators.quorumPower else {
+        guard !solo || validator.power >= genesis.validators.quorumPower else {
             throw GovChainError(code: "cannot_commit_alone", message: "\(validator.name) holds \(validator.power) of \(genesis.validators.totalPower) voting power; this node commits blocks alone only when it holds more than two thirds. Multi-validator networks need the peer network (docs/ARCHITECTURE.md).")
         }
         self.name = name
@@ -53,14 +55,21 @@ public actor Node {
 
     // MARK: - Submission
 
-    /// Admits an encoded transaction to the mempool, or throws why not.
-    public func submit(_ encoded: [UInt8]) throws(GovChainError) -> Transaction {
+    /// Called with every transaction admitted through `submit` (the network gossips it on).
+    private var onAdmitted: (@Sendable ([UInt8]) -> Void)?
+
+    public func setOnAdmitted(_ callback: @escaping @Sendable ([UInt8]) -> Void) { onAdmitted = callback }
+
+    /// Admits an encoded transaction to the mempool, or throws why not. With `gossip`, the
+    /// transaction is passed on to the other validators (one hop: every validator is a peer).
+    public func submit(_ encoded: [UInt8], gossip: Bool = true) throws(GovChainError) -> Transaction {
         let id = Hash32.sha256(encoded)
         if let location = try store.transactionLocation(id) {
             throw GovChainError(code: "transaction_already_applied", message: "This exact transaction was already committed in block \(location.height).")
         }
         let transaction = try mempool.admit(encoded, nextHeight: store.height.next, now: clock())
         wake.yield()
+        if gossip { onAdmitted?(encoded) }
         return transaction
     }
 
@@ -98,10 +107,20 @@ public actor Node {
         }
     }
 
-    /// Makes, signs, executes and stores one block from the head of the mempool.
+    /// Makes, signs, executes and stores one block from the head of the mempool (solo mode).
     func produceBlock() throws(GovChainError) {
-        let head = store.head
         let height = store.height.next
+        let (block, changes) = try buildBlock(height: height, proposer: validatorIndex, evidence: [])
+        let precommit = Vote.sign(type: .precommit, height: height, round: 0, block: block.hash, validator: validatorIndex,
+                                  chainId: genesis.chainId, key: key)
+        try persist(block, commit: Commit(precommits: [precommit]), changes: changes)
+    }
+
+    /// A block at `height` from the head of the mempool, with the state changes it makes.
+    /// Every transaction in it applies, in order, on the committed state.
+    func buildBlock(height: Height, proposer: ValidatorIndex, evidence: [DuplicateVoteEvidence]) throws(GovChainError) -> (Block, LedgerOverlay) {
+        let head = store.head
+        precondition(height == store.height.next, "building block \(height) on head \(store.height)")
         let time = max(clock(), Timestamp(millisecondsSince1970: (head?.time.rawValue ?? genesis.genesisTime.rawValue) + 1))
         var changes = LedgerOverlay(base: store)
         var included: [Transaction] = []
@@ -111,24 +130,72 @@ public actor Node {
             guard included.count < genesis.consensus.maxBlockTxs, blockBytes + size <= genesis.consensus.maxBlockBytes - 1024 else { break }
             // Mempool admission already checked signatures and rules; rules run again against
             // the exact block context so the stored changes are this block's.
-            try executor.rules.apply(transaction, at: TransactionLocation(height: height, index: UInt32(included.count)), blockTime: time, to: &changes)
+            do {
+                try executor.rules.apply(transaction, at: TransactionLocation(height: height, index: UInt32(included.count)), blockTime: time, to: &changes)
+            } catch {
+                continue
+            }
             included.append(transaction)
             blockBytes += size
         }
         let lastCommit: Commit? = head == nil ? nil : try store.commit(at: head!.height)
         let block = Block.make(chainId: genesis.chainId, height: height, time: time, previousHash: head?.hash ?? .zero,
-                               lastCommit: lastCommit, transactions: included, validators: genesis.validators, proposer: validatorIndex)
-        let precommit = Vote.sign(type: .precommit, height: height, round: 0, block: block.hash, validator: validatorIndex,
-                                  chainId: genesis.chainId, key: key)
-        try store.append(block, commit: Commit(precommits: [precommit]), changes: changes)
-        logger.info("committed block", metadata: ["block.height": "\(height)", "block.txs": "\(included.count)", "block.hash": "\(block.hash.hex.prefix(16))"])
-        let dropped = mempool.update(committed: store, removing: Set(included.map(\.id)), nextHeight: height.next, now: time)
+                               lastCommit: lastCommit, transactions: included, validators: genesis.validators,
+                               proposer: proposer, evidence: evidence)
+        return (block, changes)
+    }
+
+    /// The state changes of a block proposed by a peer, or the reason it is invalid: it must
+    /// extend the head and every transaction must be validly signed and apply.
+    public func execute(_ block: Block) throws(GovChainError) -> LedgerOverlay {
+        let head = store.head
+        guard block.header.height == store.height.next, block.header.previousHash == (head?.hash ?? .zero),
+              block.header.chainId == genesis.chainId, block.header.validatorsHash == genesis.validators.hash else {
+            throw GovChainError(code: "block_not_next", message: "Block \(block.header.height) does not extend the stored chain at \(store.height).")
+        }
+        if let head, block.header.time <= head.time {
+            throw GovChainError(code: "block_time", message: "Block \(block.header.height) is not later than its parent.")
+        }
+        if let lastCommit = block.lastCommit, let head {
+            try lastCommit.verify(blockHash: head.hash, height: head.height, validators: genesis.validators, chainId: genesis.chainId)
+        }
+        for evidence in block.evidence { try evidence.verify(validators: genesis.validators, chainId: genesis.chainId) }
+        // Transactions this node admitted were verified then; others are verified now.
+        let verified = block.transactions.allSatisfy { mempool.ids.contains($0.id) }
+        return try executor.execute(block, over: store, signaturesVerified: verified)
+    }
+
+    /// Stores a decided (or synced) block with its commit and resumes everyone waiting for it.
+    public func commit(_ block: Block, commit: Commit) throws(GovChainError) {
+        try persist(block, commit: commit, changes: try execute(block))
+    }
+
+    private func persist(_ block: Block, commit: Commit, changes: LedgerOverlay) throws(GovChainError) {
+        let height = block.header.height
+        try store.append(block, commit: commit, changes: changes)
+        logger.info("committed block", metadata: ["block.height": "\(height)", "block.txs": "\(block.transactions.count)", "block.hash": "\(block.hash.hex.prefix(16))"])
+        let dropped = mempool.update(committed: store, removing: Set(block.transactions.map(\.id)), nextHeight: height.next, now: block.header.time)
         for (transaction, error) in dropped {
             logger.warning("dropped waiting transaction", metadata: ["tx.hash": "\(transaction.id.hex)", "error.code": "\(error.code)"])
         }
-        for (index, transaction) in included.enumerated() {
+        for (index, transaction) in block.transactions.enumerated() {
             guard let list = waiters.removeValue(forKey: transaction.id) else { continue }
             for (_, continuation) in list { continuation.resume(returning: TransactionLocation(height: height, index: UInt32(index))) }
+        }
+    }
+
+    /// A block to propose at `height` (for the consensus driver).
+    public func proposal(height: Height, proposer: ValidatorIndex, evidence: [DuplicateVoteEvidence]) throws(GovChainError) -> Block {
+        try buildBlock(height: height, proposer: proposer, evidence: evidence).0
+    }
+
+    /// Whether a proposed block extends the head and every transaction in it applies.
+    public func isValid(_ block: Block) -> Result<Void, GovChainError> {
+        do {
+            _ = try execute(block)
+            return .success(())
+        } catch {
+            return .failure(error)
         }
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import GovChainAPI
 import GovChainCore
+import GovChainNetwork
 import GovChainStorage
 import Hummingbird
 import Logging
@@ -19,7 +20,7 @@ public enum NodeLauncher {
         let store = try BlockStore(directory: path(config.data_dir + "/ledger"), genesis: genesis)
         let node = try Node(name: config.name, genesis: genesis, store: store, key: key,
                             limits: (config.mempool_tx_count_max ?? 200_000, config.mempool_bytes_max ?? 128 << 20),
-                            logger: logger)
+                            solo: genesis.validators.count == 1, logger: logger)
 
         let router = Router()
         APIRoutes(node: node, requestBytesMax: config.request_bytes_max ?? 1 << 20,
@@ -36,11 +37,39 @@ public enum NodeLauncher {
                                   ])
                               },
                               logger: apiLogger)
-        let group = ServiceGroup(configuration: .init(
-            services: [.init(service: SoloProducer(node: node)), .init(service: app)],
-            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        // Dependency order: (network, consensus | solo producer), then the API; stopped in reverse.
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        if genesis.validators.count == 1 {
+            services.append(.init(service: SoloProducer(node: node)))
+        } else {
+            let network = try PeerNetwork(configuration: try networkConfiguration(config, genesis: genesis, key: key), logger: logger)
+            let driver = try ConsensusDriver(node: node, network: network, key: key, logger: logger)
+            let gossip = TransactionGossip(network: network)
+            await node.setOnAdmitted { bytes in gossip.add(bytes) }
+            services.append(.init(service: network))
+            services.append(.init(service: gossip))
+            services.append(.init(service: ConsensusService(driver: driver, network: network, node: node)))
+        }
+        services.append(.init(service: app))
+        let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
         logger.notice("node stopped", metadata: ["node.name": "\(config.name)", "chain.height": "\(store.height)"])
+    }
+
+    static func networkConfiguration(_ config: NodeConfig, genesis: Genesis, key: SigningKey) throws(GovChainError) -> PeerNetworkConfiguration {
+        guard let index = genesis.validators.index(of: key.publicKey), let me = genesis.validators[index] else {
+            throw GovChainError(code: "not_a_validator", message: "The validator key is not in the genesis.")
+        }
+        let listen = config.peer_listen_address ?? me.peerAddress
+        guard let (host, port) = NodeConfig.hostPort(listen) else {
+            throw GovChainError(code: "config_invalid", message: "peer_listen_address \"\(listen)\" must be host:port.")
+        }
+        var addresses: [ValidatorIndex: String] = [:]
+        for (i, validator) in genesis.validators.validators.enumerated() {
+            addresses[ValidatorIndex(UInt16(i))] = config.peer_addresses?[validator.name] ?? validator.peerAddress
+        }
+        return PeerNetworkConfiguration(chainId: genesis.chainId, genesisHash: genesis.hash, validators: genesis.validators,
+                                        selfIndex: index, key: key, listenHost: host, listenPort: port, peerAddresses: addresses)
     }
 
     static func loadKey(_ path: String) throws(GovChainError) -> SigningKey {

@@ -1,27 +1,6 @@
 import GovChainConsensus
 import GovChainCore
 
-/// What travels on the simulated network. Consensus messages travel as bytes, so every one is
-/// decoded at the receiver's edge (and garbage can be sent); sync traffic is modelled directly.
-enum Wire: Sendable {
-    case consensus([UInt8])
-    /// "My next height is h": a peer that has block h answers with `.sync`.
-    case status(Height)
-    /// A committed block with its commit, for a node that is behind.
-    case sync(Block, Commit)
-}
-
-/// Everything the simulator schedules.
-enum SimulationEvent: Sendable {
-    case deliver(to: Int, from: Int, Wire)
-    case timeout(node: Int, incarnation: Int, Timeout)
-    case gossip(node: Int, incarnation: Int)
-    case crash(node: Int, atNextPersist: Bool)
-    case restart(node: Int)
-    case partitionStart(id: Int, side: Set<Int>)
-    case partitionHeal(id: Int)
-}
-
 /// One simulated process: a consensus instance, its "disk" (what survives a crash) and its
 /// memory (what does not).
 struct SimNode: Sendable {

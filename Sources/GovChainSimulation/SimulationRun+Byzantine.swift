@@ -20,7 +20,8 @@ extension SimulationRun {
 
     /// A byzantine proposer sends block A to group 1 and block B to group 2; for a split
     /// (height, round) every byzantine validator votes A towards group 1 and B towards group 2.
-    /// Elsewhere they send their vote to group 1 and a conflicting one to group 2.
+    /// Elsewhere they send their vote to group 1 and a nil vote to group 2. One honest node gets
+    /// both versions, as gossip would eventually deliver them.
     private func equivocate(_ message: ConsensusMessage, from slot: Int) {
         let first = slots(group: 1) + byzantineSlots(except: slot)
         let second = slots(group: 2)
@@ -34,14 +35,17 @@ extension SimulationRun {
             send(message, from: slot, to: first)
             send(.proposal(twin), from: slot, to: second)
         case .vote(let vote):
-            let (valueA, valueB): (Hash32?, Hash32?)
-            if let split = splits[SplitKey(height: vote.height, round: vote.round)] {
-                (valueA, valueB) = (split.0, split.1)
-            } else {
-                (valueA, valueB) = (vote.block, vote.block == nil ? nil : nil)
+            let split = splits[SplitKey(height: vote.height, round: vote.round)]
+            let voteA = resign(vote, value: split?.0 ?? vote.block, key: key)
+            let voteB = resign(vote, value: split?.1 ?? nil, key: key)
+            send(.vote(voteA), from: slot, to: first)
+            send(.vote(voteB), from: slot, to: second)
+            // Gossip would eventually show both to someone; let one honest node see both now.
+            let honest = slots(group: 1) + second
+            if voteA != voteB, !honest.isEmpty {
+                let witness = honest[Int(random.below(UInt64(honest.count)))]
+                send(.vote(nodes[witness].group == 1 ? voteB : voteA), from: slot, to: [witness])
             }
-            send(.vote(resign(vote, value: valueA, key: key)), from: slot, to: first)
-            send(.vote(resign(vote, value: valueB, key: key)), from: slot, to: second)
         }
     }
 

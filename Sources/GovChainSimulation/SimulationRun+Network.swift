@@ -53,12 +53,11 @@ extension SimulationRun {
         }
     }
 
-    /// Block sync for a node that is behind: accepted only at its next height, linked to its
-    /// chain and with a commit that verifies.
+    /// Block sync for a node that is behind: accepted only at its next height, valid on top of
+    /// its chain and with a commit that verifies.
     private func receiveSync(_ block: Block, _ commit: Commit, at slot: Int) {
         let node = nodes[slot]
-        guard block.header.height == node.nextHeight, node.instance?.decision == nil,
-              block.header.previousHash == (node.lastBlock?.hash ?? .zero),
+        guard block.header.height == node.nextHeight, node.instance?.decision == nil, isValid(block, at: slot),
               cache.verify(commit, blockHash: block.hash, height: block.header.height,
                            validators: configuration.validators, chainId: configuration.chainId) == nil
         else { return }

@@ -131,7 +131,7 @@ final class SimulationRun {
         return result()
     }
 
-    private func handle(_ event: SimulationEvent) {
+    func handle(_ event: SimulationEvent) {
         switch event {
         case .deliver(let to, let from, let wire): deliver(wire, to: to, from: from)
         case .timeout(let slot, let incarnation, let timeout):
@@ -188,44 +188,5 @@ final class SimulationRun {
             maxRound: honest.map { nodes[$0].maxRound }.max() ?? 0,
             evidenceFound: evidenceFound, evidenceCommitted: committedEvidence, messagesDropped: dropped,
             traceDigest: trace.digest, trace: trace.lines)
-    }
-}
-
-/// FNV-1a over a compact rendering of every event; full lines only when asked for.
-struct TraceRecorder: Sendable {
-    var enabled = false
-    private(set) var digest: UInt64 = 0xcbf2_9ce4_8422_2325
-    private(set) var lines: [String] = []
-
-    mutating func record(time: UInt64, _ event: SimulationEvent) {
-        let (kind, a, b, size) = Self.summary(event)
-        for value in [time, kind, a, b, size] { mix(value) }
-        if enabled { lines.append("t=\(time) \(event)") }
-    }
-
-    private mutating func mix(_ value: UInt64) {
-        var v = value
-        for _ in 0..<8 {
-            digest = (digest ^ (v & 0xff)) &* 0x0100_0000_01b3
-            v >>= 8
-        }
-    }
-
-    private static func summary(_ event: SimulationEvent) -> (UInt64, UInt64, UInt64, UInt64) {
-        switch event {
-        case .deliver(let to, let from, let wire):
-            let size: Int = switch wire {
-            case .consensus(let bytes): bytes.count
-            case .status(let height): Int(height.rawValue)
-            case .sync(let block, _): Int(block.header.height.rawValue) + 1_000_000
-            }
-            return (1, UInt64(to), UInt64(from), UInt64(size))
-        case .timeout(let node, _, let timeout): return (2, UInt64(node), UInt64(timeout.round.rawValue), timeout.height.rawValue)
-        case .gossip(let node, _): return (3, UInt64(node), 0, 0)
-        case .crash(let node, let atPersist): return (4, UInt64(node), atPersist ? 1 : 0, 0)
-        case .restart(let node): return (5, UInt64(node), 0, 0)
-        case .partitionStart(let id, let side): return (6, UInt64(id), UInt64(side.count), 0)
-        case .partitionHeal(let id): return (7, UInt64(id), 0, 0)
-        }
     }
 }

@@ -2,16 +2,73 @@ import GovChainCore
 import GovChainSimulation
 import Testing
 
+/// The simulator over many seeds. Each profile runs as its own test so the two cores share
+/// the work; 4 × 60 = 240 seeds with n from 4 to 7 and f byzantine validators.
 @Suite("Simulation")
 struct SimulationTests {
-    @Test("smoke")
-    func smoke() {
-        for profile in Simulation.profiles {
-            for seed in UInt64(1)...3 {
-                let result = Simulation.run(seed: seed, options: SimulationOptions(validators: 4, byzantine: 1, profile: profile, heights: 4))
-                print(profile, result)
-                #expect(result.violation == nil)
-            }
+    static let seedsPerProfile: UInt64 = 60
+
+    @Test("with at most f byzantine validators nothing breaks", arguments: ["calm", "default", "chaos", "partition"])
+    func honestMajority(profile: String) {
+        for seed in 1...Self.seedsPerProfile {
+            let validators = 4 + Int(seed % 4)
+            let options = SimulationOptions(validators: validators, byzantine: (validators - 1) / 3, profile: profile, heights: 3)
+            let result = Simulation.run(seed: seed, options: options)
+            #expect(result.violation == nil, "\(profile) n=\(validators): \(result)")
+            #expect(result.heightsDecided >= 3, "\(profile) n=\(validators): \(result)")
         }
+    }
+
+    @Test("every byzantine behaviour is survived at n = 4, f = 1", arguments: ByzantineBehavior.allCases)
+    func eachBehaviour(behavior: ByzantineBehavior) {
+        for seed in UInt64(100)...110 {
+            let options = SimulationOptions(validators: 4, byzantine: 1, profile: "default", heights: 3, behavior: behavior)
+            let result = Simulation.run(seed: seed, options: options)
+            #expect(result.violation == nil, "\(behavior): \(result)")
+        }
+    }
+
+    @Test("same seed and options: identical result and trace")
+    func replayIsDeterministic() {
+        for (seed, profile) in [(UInt64(7), "chaos"), (42, "partition"), (3, "default")] {
+            let options = SimulationOptions(validators: 5, byzantine: 1, profile: profile, heights: 3, recordTrace: true)
+            let first = Simulation.run(seed: seed, options: options)
+            let second = Simulation.run(seed: seed, options: options)
+            #expect(first == second)
+            #expect(!first.trace.isEmpty && first.trace == second.trace)
+            let other = Simulation.run(seed: seed + 1, options: options)
+            #expect(other.traceDigest != first.traceDigest)
+        }
+    }
+
+    /// With f + 1 byzantine validators the algorithm's guarantee is gone, and the checker must
+    /// see it: a blind checker fails here.
+    @Test("one byzantine validator too many: the checker finds an agreement violation", arguments: [
+        (4, 2, ByzantineBehavior.equivocate), (4, 2, .twins), (7, 3, .equivocate),
+    ])
+    func checkerSeesTooManyByzantine(validators: Int, byzantine: Int, behavior: ByzantineBehavior) {
+        let options = SimulationOptions(validators: validators, byzantine: byzantine, profile: "calm", heights: 4, behavior: behavior)
+        let found = (UInt64(1)...10).lazy
+            .map { Simulation.run(seed: $0, options: options) }
+            .first { $0.violation?.kind == .agreement }
+        #expect(found != nil, "no agreement violation in seeds 1-10 for n=\(validators), b=\(byzantine), \(behavior)")
+    }
+
+    @Test("equivocation is detected and ends up as evidence in a committed block")
+    func evidenceIsCommitted() {
+        let options = SimulationOptions(validators: 4, byzantine: 1, profile: "calm", heights: 6, behavior: .equivocate)
+        let results = (UInt64(1)...10).map { Simulation.run(seed: $0, options: options) }
+        #expect(results.allSatisfy { $0.violation == nil })
+        #expect(results.contains { $0.evidenceCommitted > 0 })
+    }
+
+    @Test("options are validated with a message for the CLI")
+    func optionsValidation() {
+        #expect(throws: GovChainError.self) { try SimulationOptions(validators: 0).validate() }
+        #expect(throws: GovChainError.self) { try SimulationOptions(validators: 4, byzantine: 4).validate() }
+        #expect(throws: GovChainError.self) { try SimulationOptions(profile: "storm").validate() }
+        #expect(throws: GovChainError.self) { try SimulationOptions(heights: 0).validate() }
+        #expect(throws: Never.self) { try SimulationOptions().validate() }
+        #expect(Simulation.profiles == ["calm", "default", "chaos", "partition"])
     }
 }

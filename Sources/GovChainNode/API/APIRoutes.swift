@@ -18,6 +18,7 @@ struct APIRoutes: Sendable {
     func register(on router: Router<BasicRequestContext>) {
         router.add(middleware: JSONErrorMiddleware())
         router.post("/v1/transactions") { request, _ in try await submit(request) }
+        router.post("/v1/transactions/batch") { request, _ in try await submitBatch(request) }
         router.get("/v1/transactions/:hash") { _, context in try transaction(context.parameters.get("hash") ?? "") }
         router.get("/v1/documents/:hash") { _, context in try document(context.parameters.get("hash") ?? "") }
         router.get("/v1/documents/:hash/receipt") { _, context in try receipt(context.parameters.get("hash") ?? "") }
@@ -40,6 +41,30 @@ struct APIRoutes: Sendable {
         let location = try await node.waitForCommit(id, timeoutMs: commitWaitMsMax)
         return JSON.response(SubmitResponse(tx_hash: id.hex, status: "committed", height: location.height.rawValue, index: location.index))
     }
+
+    /// `POST /v1/transactions/batch`: `application/octet-stream` body of `(u32 length ‖ transaction)*`,
+    /// at most `batchTransactionsMax`; answers one result per transaction, in order. For load
+    /// generators and bulk issuers; each transaction is admitted exactly as by the single endpoint.
+    func submitBatch(_ request: Request) async throws -> Response {
+        let body = Array(buffer: try await request.body.collect(upTo: requestBytesMax * 16))
+        var reader = ByteReader(body)
+        var results: [BatchResult] = []
+        while reader.remaining > 0 {
+            guard results.count < Self.batchTransactionsMax,
+                  let bytes = try? reader.longBytes("batch.transaction", limit: Transaction.maxEncodedBytes) else {
+                throw APIError(.badRequest, code: "invalid_request", message: "The batch must be at most \(Self.batchTransactionsMax) transactions, each as u32 length then bytes.")
+            }
+            do {
+                let transaction = try await node.submit(bytes)
+                results.append(BatchResult(tx_hash: transaction.id.hex, status: "pending", error: nil))
+            } catch {
+                results.append(BatchResult(tx_hash: Hash32.sha256(bytes).hex, status: "refused", error: ErrorBody.Detail(code: error.code, message: error.message)))
+            }
+        }
+        return JSON.response(results, status: .accepted)
+    }
+
+    static let batchTransactionsMax = 10_000
 
     static func transactionBytes(body: [UInt8], contentType: String?) throws(APIError) -> [UInt8] {
         if contentType?.hasPrefix("application/octet-stream") == true { return body }

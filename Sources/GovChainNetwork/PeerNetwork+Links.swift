@@ -1,0 +1,86 @@
+import GovChainCore
+import Logging
+import NIOCore
+
+// MARK: - Called by PeerConnectionHandler (on the link's event loop)
+
+extension PeerNetwork {
+    /// A link finished its handshake: it becomes the link to `peer`; an older one is closed.
+    func linkEstablished(peer: ValidatorIndex, channel: any Channel, logger: Logger) {
+        let index = Int(peer.rawValue)
+        let previous: (any Channel)? = state.withLock { state in
+            precondition(state.peers[index] != nil, "established link to unknown or own index \(peer)")
+            let previous = state.peers[index]!.channel
+            state.peers[index]!.channel = channel
+            state.peers[index]!.drainScheduled = true
+            state.peers[index]!.linksEstablished += 1
+            state.stats.linksEstablished += 1
+            return previous
+        }
+        if let previous {
+            logger.info("replacing older link to peer")
+            previous.close(promise: nil)
+        }
+        logger.info("peer connected")
+        drain(peer: peer, channel: channel)
+    }
+
+    /// The link `channel` to `peer` closed; forget it unless a newer link already replaced it.
+    func linkClosed(peer: ValidatorIndex, channel: any Channel, logger: Logger) {
+        let wasCurrent = state.withLock { state in
+            let index = Int(peer.rawValue)
+            guard let current = state.peers[index]?.channel, current === channel else { return false }
+            state.peers[index]!.channel = nil
+            state.peers[index]!.drainScheduled = false
+            return true
+        }
+        if wasCurrent { logger.info("peer disconnected") }
+    }
+
+    func received(_ message: PeerMessage) {
+        let result = inboundContinuation.yield(message)
+        state.withLock { state in
+            state.stats.framesIn += 1
+            if case .dropped = result { state.stats.inboundDropped += 1 }
+        }
+    }
+
+    func count(_ reason: PeerConnectionStateMachine.CloseReason) {
+        state.withLock { state in
+            switch reason {
+            case .handshakeRejected: state.stats.handshakesRejected += 1
+            case .malformedFrame: state.stats.malformedFrames += 1
+            }
+        }
+    }
+
+    /// Moves queued frames for `peer` onto `channel` while it is writable. Runs on its event loop;
+    /// yields the loop after a bounded number of frames so one busy peer cannot starve the others.
+    func drain(peer: ValidatorIndex, channel: any Channel) {
+        channel.eventLoop.preconditionInEventLoop()
+        let index = Int(peer.rawValue)
+        let batchFramesMax = 64
+        let batchesPerTurnMax = 16
+        for _ in 0..<batchesPerTurnMax {
+            let batch: [[UInt8]]? = state.withLock { state in
+                guard state.peers[index]?.channel === channel else { return nil }
+                guard channel.isWritable else {
+                    // channelWritabilityChanged calls drain again once the socket catches up.
+                    state.peers[index]!.drainScheduled = false
+                    return nil
+                }
+                var batch: [[UInt8]] = []
+                while batch.count < batchFramesMax, let frame = state.peers[index]!.queue.popFirst() { batch.append(frame) }
+                if batch.isEmpty { state.peers[index]!.drainScheduled = false }
+                state.stats.framesOut += UInt64(batch.count)
+                return batch
+            }
+            guard let batch, !batch.isEmpty else { return }
+            for payload in batch {
+                channel.write(PeerFrame.encodedPayload(payload, allocator: channel.allocator), promise: nil)
+            }
+            channel.flush()
+        }
+        channel.eventLoop.execute { self.drain(peer: peer, channel: channel) }
+    }
+}

@@ -1,0 +1,307 @@
+import GovChainCore
+import Logging
+import NIOCore
+import NIOPosix
+import NIOSSL
+import ServiceLifecycle
+import Synchronization
+
+/// The authenticated TCP transport between the validators of one genesis.
+///
+/// Every link is TLS 1.3, mutually authenticated by genesis validator keys (see `PeerTLS`), then
+/// a hello each way (see `Hello`), then length-prefixed payload frames (see `FrameDecoder`).
+///
+/// **One link per pair.** Validator `i` dials every validator `j > i` and accepts links only from
+/// validators `j < i`; an inbound hello from a higher index is refused. So the pair never races to
+/// build two links. If a second link from the same (lower) validator arrives anyway — it restarted
+/// or the old TCP connection is half-open — the newest link wins and the older one is closed.
+///
+/// **Bounded memory.** Each peer has a `BoundedFrameQueue` of `peerQueueFramesMax` outbound frames
+/// that fills while the peer is disconnected or slow and drops its oldest frame when full; frames
+/// move from it to the socket only while the channel is writable (below its high water mark).
+/// Inbound payloads wait in an `AsyncStream` of at most `inboundQueueFramesMax` elements.
+///
+/// Thread safety: all shared state sits in one `Mutex`; NIO handlers run on their event loops and
+/// only call the short internal methods below. `send` and `broadcast` never block.
+public final class PeerNetwork: Service, Sendable {
+    let configuration: PeerNetworkConfiguration
+    let helloExpectation: HelloExpectation
+    let ownHello: Hello
+    private let logger: Logger
+    private let tls: PeerTLS
+    private let group: any EventLoopGroup
+    let state: Mutex<State>
+    private let inboundStream: AsyncStream<PeerMessage>
+    let inboundContinuation: AsyncStream<PeerMessage>.Continuation
+
+    /// Per-validator link and queue. Index = `ValidatorIndex.rawValue`; nil for ourselves.
+    struct PeerSlot: Sendable {
+        var queue: BoundedFrameQueue<[UInt8]>
+        var channel: (any Channel)?
+        /// A `drain` for `channel` is scheduled or running; avoids one event-loop task per send.
+        var drainScheduled = false
+        /// Incremented on every established link; the dial loop resets its backoff when it moves.
+        var linksEstablished: UInt64 = 0
+    }
+
+    struct State: Sendable {
+        var peers: [PeerSlot?]
+        var stats = PeerNetworkStats()
+        /// Every channel we opened or accepted that has not closed yet, to close on shutdown.
+        var openChannels: [ObjectIdentifier: any Channel] = [:]
+        var started = false
+        var stopping = false
+        var localPort: Int?
+    }
+
+    /// Creates the network; nothing is opened until `run()`.
+    ///
+    /// - Parameter eventLoopGroup: where sockets live; defaults to the process-wide NIO singleton.
+    /// - Throws: `invalid_network_configuration` or `tls_setup_failed`.
+    public init(
+        configuration: PeerNetworkConfiguration, logger: Logger,
+        eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    ) throws(GovChainError) {
+        try configuration.validate()
+        self.configuration = configuration
+        self.logger = logger
+        group = eventLoopGroup
+        tls = try PeerTLS(key: configuration.key, validityDays: configuration.certificateValidityDays)
+        helloExpectation = HelloExpectation(
+            chainId: configuration.chainId, genesisHash: configuration.genesisHash,
+            validators: configuration.validators, selfIndex: configuration.selfIndex)
+        ownHello = Hello(chainId: configuration.chainId, genesisHash: configuration.genesisHash, sender: configuration.selfIndex)
+        let peers: [PeerSlot?] = (0..<configuration.validators.count).map { index in
+            index == Int(configuration.selfIndex.rawValue) ? nil : PeerSlot(queue: BoundedFrameQueue(capacity: configuration.peerQueueFramesMax))
+        }
+        state = Mutex(State(peers: peers))
+        (inboundStream, inboundContinuation) = AsyncStream.makeStream(
+            of: PeerMessage.self, bufferingPolicy: .bufferingOldest(configuration.inboundQueueFramesMax))
+    }
+
+    // MARK: - Public API
+
+    /// Authenticated inbound payloads, in arrival order per peer. Meant for one consumer; it ends
+    /// when `run()` returns.
+    public var inbound: AsyncStream<PeerMessage> { inboundStream }
+
+    /// Queues `payload` for `peer` and returns at once. Queued while the peer is disconnected, up to
+    /// `peerQueueFramesMax` frames (then the oldest is dropped). Payloads larger than
+    /// `maxFrameBytes - 1`, and sends to ourselves or to an index outside the set, are dropped.
+    public func send(_ payload: [UInt8], to peer: ValidatorIndex) {
+        guard payload.count < configuration.maxFrameBytes else {
+            state.withLock { $0.stats.framesDropped += 1 }
+            logger.error("payload too large, dropped", metadata: ["peer.index": "\(peer)", "payload.bytes": "\(payload.count)"])
+            return
+        }
+        let index = Int(peer.rawValue)
+        let channelToDrain: (any Channel)? = state.withLock { state in
+            guard index < state.peers.count, state.peers[index] != nil else { return nil }
+            if state.peers[index]!.queue.append(payload) { state.stats.framesDropped += 1 }
+            guard let channel = state.peers[index]!.channel, !state.peers[index]!.drainScheduled else { return nil }
+            state.peers[index]!.drainScheduled = true
+            return channel
+        }
+        if let channelToDrain {
+            channelToDrain.eventLoop.execute { self.drain(peer: peer, channel: channelToDrain) }
+        }
+    }
+
+    /// `send` to every validator except ourselves.
+    public func broadcast(_ payload: [UInt8]) {
+        for index in 0..<configuration.validators.count where index != Int(configuration.selfIndex.rawValue) {
+            send(payload, to: ValidatorIndex(UInt16(index)))
+        }
+    }
+
+    /// Validators with an established (authenticated, hello-checked) link right now.
+    public func connectedPeers() -> Set<ValidatorIndex> {
+        state.withLock { state in
+            Set(state.peers.indices.filter { state.peers[$0]?.channel != nil }.map { ValidatorIndex(UInt16($0)) })
+        }
+    }
+
+    /// A snapshot of the counters.
+    public var stats: PeerNetworkStats { state.withLock { $0.stats } }
+
+    /// The TCP port the listener is bound to while running (useful with `listenPort` 0).
+    public var localPort: Int? { state.withLock { $0.localPort } }
+
+    /// Outbound frames waiting for `peer` (not yet handed to its socket).
+    public func queuedFrames(for peer: ValidatorIndex) -> Int {
+        state.withLock { state in
+            Int(peer.rawValue) < state.peers.count ? state.peers[Int(peer.rawValue)]?.queue.count ?? 0 : 0
+        }
+    }
+
+    // MARK: - Service
+
+    /// Listens, dials the higher-indexed validators and keeps redialling, until graceful shutdown or
+    /// cancellation; then closes every link. Throws `listen_failed` if the port cannot be bound,
+    /// `network_already_started` on a second call.
+    public func run() async throws {
+        try state.withLock { state throws(GovChainError) in
+            guard !state.started else {
+                throw GovChainError(code: "network_already_started", message: "A PeerNetwork runs once; make a new one.")
+            }
+            state.started = true
+        }
+        defer { inboundContinuation.finish() }
+        let server: any Channel
+        do {
+            server = try await bind()
+        } catch {
+            throw GovChainError(
+                code: "listen_failed",
+                message: "Cannot listen for peers on \(configuration.listenHost):\(configuration.listenPort).",
+                cause: "\(error)")
+        }
+        state.withLock { $0.localPort = server.localAddress?.port }
+        logger.info("peer network listening", metadata: [
+            "peer.listen": "\(server.localAddress.map { "\($0)" } ?? "?")", "validator.index": "\(configuration.selfIndex)",
+        ])
+        await cancelWhenGracefulShutdown {
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { await Self.waitUntilClosedOrCancelled(server) }
+                for index in self.dialTargets { group.addTask { await self.dialLoop(peer: index) } }
+                // Dial loops end only on cancellation; if the listener ends first, stop everything.
+                _ = await group.next()
+                group.cancelAll()
+            }
+        }
+        await closeEverything(server: server)
+    }
+
+    // MARK: - Listener and dialler
+
+    /// Validators we dial: every index above ours.
+    private var dialTargets: [ValidatorIndex] {
+        let me = Int(configuration.selfIndex.rawValue)
+        return (me + 1 ..< configuration.validators.count).map { ValidatorIndex(UInt16($0)) }
+    }
+
+    private func bind() async throws -> any Channel {
+        try await ServerBootstrap(group: group)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .serverChannelOption(.backlog, value: 64)
+            .childChannelOption(.socketOption(.so_keepalive), value: 1)
+            .childChannelOption(.writeBufferWaterMark, value: Self.waterMark)
+            .childChannelInitializer { channel in self.initialize(channel: channel, dialled: nil) }
+            .bind(host: configuration.listenHost, port: configuration.listenPort)
+            .get()
+    }
+
+    /// Dials `peer` until cancelled: connect, live until the link closes, back off, again.
+    private func dialLoop(peer: ValidatorIndex) async {
+        guard let address = configuration.peerAddresses[peer].flatMap(PeerAddress.init) else {
+            preconditionFailure("validate() guarantees an address for validator \(peer)")
+        }
+        let seed = (configuration.reconnectJitterSeed ?? UInt64.random(in: .min ... .max)) &+ UInt64(peer.rawValue)
+        var backoff = ReconnectBackoff(
+            baseDelayMs: configuration.reconnectBaseDelayMs, maxDelayMs: configuration.reconnectMaxDelayMs, seed: seed)
+        while !Task.isCancelled {
+            let linksBefore = linksEstablished(peer)
+            do {
+                let channel = try await ClientBootstrap(group: group)
+                    .connectTimeout(.milliseconds(Int64(clamping: configuration.handshakeTimeoutMs)))
+                    .channelOption(.socketOption(.so_keepalive), value: 1)
+                    .channelOption(.writeBufferWaterMark, value: Self.waterMark)
+                    .channelInitializer { channel in self.initialize(channel: channel, dialled: peer) }
+                    .connect(host: address.host, port: address.port)
+                    .get()
+                await Self.waitUntilClosedOrCancelled(channel)
+            } catch {
+                logger.debug("dial failed", metadata: [
+                    "peer.index": "\(peer)", "peer.address": "\(address.host):\(address.port)", "peer.error": "\(error)",
+                ])
+            }
+            if linksEstablished(peer) != linksBefore { backoff.reset() }
+            do {
+                try await Task.sleep(for: .milliseconds(backoff.nextDelayMs()))
+            } catch {
+                return
+            }
+        }
+    }
+
+    /// Builds the pipeline of one link: TLS, framing, connection handler.
+    private func initialize(channel: any Channel, dialled: ValidatorIndex?) -> EventLoopFuture<Void> {
+        let accepted = state.withLock { state in
+            guard !state.stopping else { return false }
+            state.openChannels[ObjectIdentifier(channel)] = channel
+            return true
+        }
+        guard accepted else { return channel.close() }
+        channel.closeFuture.whenComplete { _ in
+            _ = self.state.withLock { $0.openChannels.removeValue(forKey: ObjectIdentifier(channel)) }
+        }
+        do {
+            var linkLogger = logger
+            linkLogger[metadataKey: "peer.direction"] = dialled == nil ? "inbound" : "outbound"
+            let authentication = PeerAuthentication()
+            let verify = makeVerificationCallback(authentication: authentication, dialled: dialled, channel: channel, logger: linkLogger)
+            let tlsHandler: NIOSSLHandler =
+                if dialled == nil {
+                    NIOSSLServerHandler(context: tls.serverContext, customVerificationCallback: verify)
+                } else {
+                    try NIOSSLClientHandler(context: tls.clientContext, serverHostname: nil, customVerificationCallback: verify)
+                }
+            try channel.pipeline.syncOperations.addHandlers([
+                tlsHandler,
+                ByteToMessageHandler(FrameDecoder(maxFrameBytes: configuration.maxFrameBytes)),
+                PeerConnectionHandler(network: self, authentication: authentication, dialled: dialled, logger: linkLogger),
+            ])
+            return channel.eventLoop.makeSucceededVoidFuture()
+        } catch {
+            return channel.eventLoop.makeFailedFuture(error)
+        }
+    }
+
+    /// The TLS chain check: accept exactly a genesis validator key (the dialled one when dialling).
+    private func makeVerificationCallback(
+        authentication: PeerAuthentication, dialled: ValidatorIndex?, channel: any Channel, logger: Logger
+    ) -> NIOSSLCustomVerificationCallback {
+        let validators = configuration.validators
+        let selfIndex = configuration.selfIndex
+        return { certificates, promise in
+            switch PeerTLS.acceptedPeer(certificates: certificates, validators: validators, selfIndex: selfIndex, expected: dialled) {
+            case .success(let key):
+                authentication.publicKey = key
+                promise.succeed(.certificateVerified)
+            case .failure(let refusal):
+                logger.warning("peer key refused", metadata: [
+                    "peer.address": "\(channel.remoteAddress.map { "\($0)" } ?? "unknown")", "peer.reason": "\(refusal)",
+                ])
+                promise.succeed(.failed)
+            }
+        }
+    }
+
+    private static let waterMark = ChannelOptions.Types.WriteBufferWaterMark(low: 256 << 10, high: 1 << 20)
+
+    private static func waitUntilClosedOrCancelled(_ channel: any Channel) async {
+        await withTaskCancellationHandler {
+            try? await channel.closeFuture.get()
+        } onCancel: {
+            channel.close(promise: nil)
+        }
+    }
+
+    private func closeEverything(server: any Channel) async {
+        let channels = state.withLock { state in
+            state.stopping = true
+            state.localPort = nil
+            return Array(state.openChannels.values)
+        }
+        server.close(promise: nil)
+        // Close all at once, then wait: each TLS close may wait up to its shutdown timeout.
+        for channel in channels { channel.close(promise: nil) }
+        try? await server.closeFuture.get()
+        for channel in channels { try? await channel.closeFuture.get() }
+        logger.info("peer network stopped", metadata: ["validator.index": "\(configuration.selfIndex)"])
+    }
+
+    private func linksEstablished(_ peer: ValidatorIndex) -> UInt64 {
+        state.withLock { $0.peers[Int(peer.rawValue)]?.linksEstablished ?? 0 }
+    }
+}

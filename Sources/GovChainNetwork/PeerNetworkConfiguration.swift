@@ -1,0 +1,102 @@
+import GovChainCore
+
+/// Everything `PeerNetwork` needs: who we are, whom to talk to, and the limits.
+///
+/// Limits carry their unit in the name (style.md #9). `init` fills `peerAddresses` from the
+/// genesis (`validators[i].peerAddress`); callers may override entries afterwards.
+public struct PeerNetworkConfiguration: Sendable {
+    public var chainId: ChainID
+    public var genesisHash: Hash32
+    public var validators: ValidatorSet
+    public var selfIndex: ValidatorIndex
+    /// This validator's key; its public key must equal `validators[selfIndex].publicKey`.
+    public var key: SigningKey
+    public var listenHost: String
+    public var listenPort: Int
+    /// `host:port` to dial per validator; defaults to the genesis `peerAddress`.
+    public var peerAddresses: [ValidatorIndex: String]
+    /// Largest frame body (kind byte + payload) accepted or sent, in bytes.
+    public var maxFrameBytes: Int = 8 << 20
+    /// Outbound frames queued per peer; beyond it the oldest is dropped and counted.
+    public var peerQueueFramesMax: Int = 4096
+    /// Inbound payloads buffered for the consumer of `inbound`; beyond it new ones are dropped and counted.
+    public var inboundQueueFramesMax: Int = 16_384
+    /// First reconnect delay; doubles per failed attempt up to `reconnectMaxDelayMs`.
+    public var reconnectBaseDelayMs: UInt64 = 100
+    public var reconnectMaxDelayMs: UInt64 = 5_000
+    /// Seed for the reconnect jitter; nil takes one from the system's random source.
+    public var reconnectJitterSeed: UInt64?
+    /// Time for TCP connect, TLS and both hellos together, in milliseconds; then the link is dropped.
+    public var handshakeTimeoutMs: UInt64 = 10_000
+    /// Validity of the self-signed certificate made at start, in days. Peers do not check dates:
+    /// trust comes from the genesis key alone.
+    public var certificateValidityDays: Int = 3650
+
+    public init(
+        chainId: ChainID,
+        genesisHash: Hash32,
+        validators: ValidatorSet,
+        selfIndex: ValidatorIndex,
+        key: SigningKey,
+        listenHost: String,
+        listenPort: Int,
+        peerAddresses: [ValidatorIndex: String]? = nil,
+        maxFrameBytes: Int = 8 << 20,
+        peerQueueFramesMax: Int = 4096,
+        reconnectBaseDelayMs: UInt64 = 100,
+        reconnectMaxDelayMs: UInt64 = 5_000
+    ) {
+        self.chainId = chainId
+        self.genesisHash = genesisHash
+        self.validators = validators
+        self.selfIndex = selfIndex
+        self.key = key
+        self.listenHost = listenHost
+        self.listenPort = listenPort
+        self.peerAddresses = peerAddresses ?? Dictionary(uniqueKeysWithValues: validators.validators.enumerated().map {
+            (ValidatorIndex(UInt16($0.offset)), $0.element.peerAddress)
+        })
+        self.maxFrameBytes = maxFrameBytes
+        self.peerQueueFramesMax = peerQueueFramesMax
+        self.reconnectBaseDelayMs = reconnectBaseDelayMs
+        self.reconnectMaxDelayMs = reconnectMaxDelayMs
+    }
+
+    /// Throws `invalid_network_configuration` when the configuration cannot work.
+    func validate() throws(GovChainError) {
+        func fail(_ message: String) -> GovChainError {
+            GovChainError(code: "invalid_network_configuration", message: message)
+        }
+        guard let me = validators[selfIndex] else { throw fail("selfIndex \(selfIndex) is not in the validator set.") }
+        guard me.publicKey == key.publicKey else {
+            throw fail("The node key \(key.publicKey) is not the key of validator \(selfIndex) (\(me.publicKey)).")
+        }
+        guard maxFrameBytes >= 64, maxFrameBytes <= Int(UInt32.max) else { throw fail("maxFrameBytes must be 64 ... 2^32-1.") }
+        guard peerQueueFramesMax >= 1, inboundQueueFramesMax >= 1 else { throw fail("Queue limits must be at least 1.") }
+        guard reconnectBaseDelayMs >= 1, reconnectMaxDelayMs >= reconnectBaseDelayMs else {
+            throw fail("Reconnect delays need 1 ≤ reconnectBaseDelayMs ≤ reconnectMaxDelayMs.")
+        }
+        guard (0...65_535).contains(listenPort) else { throw fail("listenPort \(listenPort) is not a TCP port.") }
+        // We dial every higher index (see PeerNetwork), so each needs a usable address.
+        for raw in Int(selfIndex.rawValue) + 1 ..< validators.count {
+            let index = ValidatorIndex(UInt16(raw))
+            guard let address = peerAddresses[index] else { throw fail("No peer address for validator \(index).") }
+            guard PeerAddress(address) != nil else { throw fail("Peer address \"\(address)\" of validator \(index) is not host:port.") }
+        }
+    }
+}
+
+/// A parsed `host:port` (`[v6]:port` also accepted).
+struct PeerAddress: Sendable, Equatable {
+    var host: String
+    var port: Int
+
+    init?(_ text: String) {
+        guard let colon = text.lastIndex(of: ":") else { return nil }
+        var host = String(text[..<colon])
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        guard !host.isEmpty, let port = Int(text[text.index(after: colon)...]), (1...65_535).contains(port) else { return nil }
+        self.host = host
+        self.port = port
+    }
+}

@@ -1,1 +1,0 @@
-// The authenticated peer transport lives here (issue 4).

@@ -1,0 +1,170 @@
+import Foundation
+import GovChainAPI
+import GovChainCore
+import Testing
+@testable import GovChainCLI
+
+/// Four `govchaind` processes agreeing over authenticated TCP on loopback (issue 4's fault
+/// tests). Every wait is bounded; every process is stopped at the end.
+@Suite(.serialized) struct ClusterEndToEndTests {
+    struct Cluster {
+        let directory: String
+        let nodes: [NodeProcess]
+        let urls: [String]
+
+        init(name: String, validators: [String] = ["Aachen", "Gelsenkirchen", "Paderborn", "Soest"]) throws {
+            directory = Harness.temporaryDirectory(name)
+            // API ports P…P+n-1, peer ports P+100…: find a P whose whole range was free.
+            let port = 20_000 + Int.random(in: 0..<200) * 100 + Int(getpid() % 50)
+            let result = try Harness.govchain("testnet", "init", "--dir", directory + "/net", "--validators", validators.joined(separator: ","),
+                                              "--base-port", String(port))
+            guard result.status == 0 else { throw GovChainError(code: "test_setup", message: result.stderr) }
+            urls = validators.indices.map { "http://127.0.0.1:\(port + $0)" }
+            nodes = validators.indices.map { NodeProcess(home: directory + "/net/" + TestnetPlan.slug(validators[$0]), url: "http://127.0.0.1:\(port + $0)") }
+        }
+
+        var clerk: String { directory + "/net/aachen/keys/clerk.key" }
+
+        func startAll() async throws {
+            for node in nodes { try await node.start() }
+        }
+
+        func anchor(_ text: String, via node: Int, waitSeconds: Int64 = 20) async throws -> SubmitResponse {
+            let key = try SigningKey(pem: String(contentsOfFile: clerk, encoding: .utf8))
+            let status = try await NodeClient(urls[node]).status()
+            let body = TransactionBody.anchorDocument(.init(document: Hash32.sha256(Array(text.utf8)), documentType: Code("birth-certificate")!, authority: Code("aachen")!))
+            let transaction = Transaction(body: body, time: currentTime(), nonce: UInt64.random(in: 0...UInt64.max), chainId: ChainID(status.chain_id)!, key: key)
+            return try await NodeClient(urls[node]).submit(transaction)
+        }
+
+        /// Waits until `node` has stored at least `height` (bounded).
+        func waitForHeight(_ height: UInt64, on node: Int, seconds: Int = 30) async throws {
+            for _ in 0..<(seconds * 10) {
+                if let status = try? await NodeClient(urls[node]).status(), status.latest_height >= height { return }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            throw GovChainError(code: "test_timeout", message: "node \(node) did not reach height \(height) in \(seconds) s")
+        }
+
+        func hashes(on node: Int, upTo height: UInt64) async throws -> [String] {
+            var out: [String] = []
+            for h in 1...max(height, 1) { out.append(try await NodeClient(urls[node]).block(String(h)).hash) }
+            return out
+        }
+
+        func stopAll() {
+            nodes.forEach { $0.stop() }
+            try? FileManager.default.removeItem(atPath: directory)
+        }
+    }
+
+    @Test func crashedValidatorCatchesUpAndNothingIsLost() async throws {
+        let cluster = try Cluster(name: "crash4")
+        defer { cluster.stopAll() }
+        try await cluster.startAll()
+        var anchored: [String] = []
+        for i in 0..<3 {
+            let result = try await cluster.anchor("doc \(i)", via: i)
+            #expect(result.status == "committed")
+            anchored.append("doc \(i)")
+        }
+        // kill -9 one of four: the other three (> 2/3) keep committing.
+        cluster.nodes[3].crash()
+        for i in 3..<6 {
+            let result = try await cluster.anchor("doc \(i)", via: i % 3)
+            #expect(result.status == "committed")
+            anchored.append("doc \(i)")
+        }
+        let head = try await NodeClient(cluster.urls[0]).status().latest_height
+        // Restart it: it syncs the missing blocks and holds the same hash at every height.
+        try await cluster.nodes[3].start()
+        try await cluster.waitForHeight(head, on: 3)
+        let reference = try await cluster.hashes(on: 0, upTo: head)
+        for node in 1..<4 { #expect(try await cluster.hashes(on: node, upTo: head) == reference, "node \(node) diverged") }
+        for text in anchored {
+            for node in 0..<4 {
+                let record = try await NodeClient(cluster.urls[node]).document(Hash32.sha256(Array(text.utf8)))
+                #expect(record?.status == "valid", "\(text) missing on node \(node)")
+            }
+        }
+        // A receipt from any node carries a real multi-validator commit.
+        let receipt = try await NodeClient(cluster.urls[2]).receipt(Hash32.sha256(Array("doc 0".utf8)))
+        let genesis = try Genesis.load(contentsOf: cluster.directory + "/net/genesis.json")
+        let proven = try ReceiptVerifier(genesis: genesis).verify(receipt)
+        #expect(proven.signers.count >= 3)
+    }
+
+    @Test func withoutAQuorumNothingCommitsThenCommitsResume() async throws {
+        let cluster = try Cluster(name: "quorum4")
+        defer { cluster.stopAll() }
+        try await cluster.startAll()
+        _ = try await cluster.anchor("before", via: 0)
+        let before = try await NodeClient(cluster.urls[0]).status().latest_height
+        // Two of four stopped: 2 of 4 is not more than two thirds. Safety before liveness.
+        cluster.nodes[2].stop()
+        cluster.nodes[3].stop()
+        let key = try SigningKey(pem: String(contentsOfFile: cluster.clerk, encoding: .utf8))
+        let status = try await NodeClient(cluster.urls[0]).status()
+        let body = TransactionBody.anchorDocument(.init(document: Hash32.sha256(Array("during".utf8)), documentType: Code("birth-certificate")!, authority: Code("aachen")!))
+        let stuck = Transaction(body: body, time: currentTime(), nonce: 7, chainId: ChainID(status.chain_id)!, key: key)
+        let accepted = try await NodeClient(cluster.urls[0]).submit(stuck, waitForCommit: false)
+        #expect(accepted.status == "pending")
+        try await Task.sleep(for: .seconds(4))
+        #expect(try await NodeClient(cluster.urls[0]).status().latest_height == before)
+        #expect(try await NodeClient(cluster.urls[1]).status().latest_height == before)
+        // Bring them back: the waiting anchor commits, on every node.
+        try await cluster.nodes[2].start()
+        try await cluster.nodes[3].start()
+        for node in 0..<4 { try await cluster.waitForHeight(before + 1, on: node, seconds: 60) }
+        for node in 0..<4 {
+            #expect(try await NodeClient(cluster.urls[node]).document(Hash32.sha256(Array("during".utf8)))?.status == "valid")
+        }
+    }
+
+    @Test func strangersAndGarbageOnThePeerPortAreRefused() async throws {
+        let cluster = try Cluster(name: "strangers4")
+        defer { cluster.stopAll() }
+        try await cluster.startAll()
+        let genesis = try Genesis.load(contentsOf: cluster.directory + "/net/genesis.json")
+        let peer = try #require(NodeConfig.hostPort(genesis.validators.validators[0].peerAddress))
+        // Garbage bytes straight onto the TLS port, several times.
+        for _ in 0..<3 { try Self.sendGarbage(host: peer.host, port: peer.port) }
+        // A stranger with its own valid-looking node: a validator key that is not in the genesis.
+        let strangerHome = cluster.directory + "/stranger"
+        try FileManager.default.createDirectory(atPath: strangerHome + "/config", withIntermediateDirectories: true)
+        var file = try JSONDecoder().decode(GenesisFile.self, from: Data(contentsOf: URL(fileURLWithPath: cluster.directory + "/net/genesis.json")))
+        let strangerKey = SigningKey()
+        // Same chain id, but its own copy of the validator list with its key swapped in for Soest.
+        file.validators![3].public_key = strangerKey.publicKey.hex
+        file.validators![3].peer_address = "127.0.0.1:\(Harness.freePort())"
+        try file.jsonData().write(to: URL(fileURLWithPath: strangerHome + "/config/genesis.json"))
+        try Data((strangerKey.pem + "\n").utf8).write(to: URL(fileURLWithPath: strangerHome + "/config/validator.key"))
+        let strangerURL = "http://127.0.0.1:\(Harness.freePort())"
+        var config = NodeConfig(name: "Stranger", api_address: String(strangerURL.dropFirst("http://".count)))
+        config.peer_addresses = Dictionary(uniqueKeysWithValues: genesis.validators.validators.map { ($0.name, $0.peerAddress) })
+        try config.write(home: strangerHome)
+        let stranger = NodeProcess(home: strangerHome, url: strangerURL)
+        try await stranger.start()
+        defer { stranger.stop() }
+        // The real network still commits, and the stranger learns nothing (its genesis differs, and its key is unknown).
+        let result = try await cluster.anchor("still fine", via: 1)
+        #expect(result.status == "committed")
+        try await Task.sleep(for: .seconds(2))
+        #expect(try await NodeClient(strangerURL).status().latest_height == 0)
+        for node in cluster.nodes { #expect(node.process?.isRunning == true) }
+    }
+
+    static func sendGarbage(host: String, port: Int) throws {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = UInt16(port).bigEndian
+        address.sin_addr.s_addr = inet_addr(host)
+        let connected = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        guard connected == 0 else { return }
+        let garbage = [UInt8](repeating: 0xAB, count: 4096) + Array("GET / HTTP/1.1\r\n\r\n".utf8)
+        _ = garbage.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+        usleep(100_000)
+    }
+}
