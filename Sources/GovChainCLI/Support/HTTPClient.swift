@@ -24,6 +24,13 @@ enum HTTPClient {
         var path = parsed.path.isEmpty ? "/" : parsed.path
         if let query = parsed.query { path += "?\(query)" }
         let spec = RequestSpec(method: method, host: host, port: port, path: path, body: body, contentType: contentType)
+        // A GET is safe to repeat: one retry covers a connection the server closed early.
+        if method == .GET, let reply = try? await attempt(spec, timeoutSeconds: timeoutSeconds) { return reply }
+        return try await attempt(spec, timeoutSeconds: timeoutSeconds)
+    }
+
+    private static func attempt(_ spec: RequestSpec, timeoutSeconds: Int64) async throws(GovChainError) -> Reply {
+        let (host, port) = (spec.host, spec.port)
         do {
             return try await withThrowingTaskGroup(of: Reply.self) { group in
                 group.addTask { try await perform(spec) }
