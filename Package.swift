@@ -64,7 +64,7 @@ let package = Package(
         .target(
             name: "GovChainCLI",
             dependencies: [
-                "GovChainCore", "GovChainAPI", "GovChainSimulation",
+                "GovChainCore", "GovChainAPI", "GovChainSimulation", "GovChainStorage",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -30,7 +30,8 @@ actor ConsensusDriver {
     private var held: (Block, Commit)?
     private var heldSince = ContinuousClock.now
     private var peerHeights: [ValidatorIndex: Height] = [:]
-    private var syncRequestedAt: [Height: ContinuousClock.Instant] = [:]
+    /// The block range last requested from a peer, and when: one request in flight at a time.
+    private var syncInFlight: (through: Height, at: ContinuousClock.Instant)?
 
     init(node: Node, network: PeerNetwork, key: SigningKey, logger: Logger) throws(GovChainError) {
         self.node = node
@@ -169,11 +170,11 @@ actor ConsensusDriver {
     private func requestMissingBlocks() async {
         let ours = node.store.height
         guard let (peer, theirs) = peerHeights.max(by: { $0.value < $1.value }), theirs > ours else { return }
-        let from = ours.next
-        if let asked = syncRequestedAt[from], ContinuousClock.now - asked < .seconds(2) { return }
-        syncRequestedAt = [from: .now]
+        // Ask again only when the last range arrived, or it is overdue (lost, or a slow peer).
+        if let inFlight = syncInFlight, ours < inFlight.through, ContinuousClock.now - inFlight.at < .seconds(2) { return }
         let count = UInt16(min(theirs.rawValue - ours.rawValue, UInt64(NodeMessage.blocksPerRequestMax)))
-        network.send(NodeMessage.blockRequest(from: from, count: count).encoded, to: peer)
+        syncInFlight = (Height(ours.rawValue + UInt64(count)), .now)
+        network.send(NodeMessage.blockRequest(from: ours.next, count: count).encoded, to: peer)
     }
 
     private func serveBlocks(to peer: ValidatorIndex, from: Height, count: UInt16) async {
@@ -195,7 +196,6 @@ actor ConsensusDriver {
             logger.warning("synced block refused", metadata: ["block.height": "\(block.header.height)", "error": "\(error.message)"])
             return
         }
-        syncRequestedAt[block.header.height] = nil
         // Bring the instance up to the store: each stored height it has not finished.
         if let (heldBlock, _) = held, heldBlock.header.height < block.header.height { held = nil }
         while instance.height <= node.store.height {
