@@ -3,10 +3,10 @@ import GovChainSimulation
 import Testing
 
 /// The simulator over many seeds. Each profile runs as its own test so the two cores share
-/// the work; 4 × 60 = 240 seeds with n from 4 to 7 and f byzantine validators.
+/// the work; 4 × 100 = 400 seeds with n from 4 to 7 and f byzantine validators.
 @Suite("Simulation")
 struct SimulationTests {
-    static let seedsPerProfile: UInt64 = 60
+    static let seedsPerProfile: UInt64 = 100
 
     @Test("with at most f byzantine validators nothing breaks", arguments: ["calm", "default", "chaos", "partition"])
     func honestMajority(profile: String) {
