@@ -29,14 +29,25 @@ struct Mempool {
     var count: Int { waiting.count }
     var isEmpty: Bool { waiting.isEmpty }
 
-    /// Decodes and checks `encoded`; on success it waits for the next block.
-    mutating func admit(_ encoded: [UInt8], nextHeight: Height, now: Timestamp) throws(GovChainError) -> Transaction {
+    /// Stage one of admission, stateless and safe to run anywhere, in parallel: decode and
+    /// check the signature for this chain.
+    static func precheck(_ encoded: [UInt8], chainId: ChainID) throws(GovChainError) -> Transaction {
         let transaction: Transaction
         do {
             transaction = try Transaction(decoding: encoded)
         } catch {
             throw GovChainError(code: "malformed_transaction", message: "The transaction cannot be decoded: \(error.description).")
         }
+        guard transaction.hasValidSignature(chainId: chainId) else {
+            throw GovChainError(code: "invalid_signature", message: "The transaction's signature does not verify for its signer key on chain \(chainId).")
+        }
+        return transaction
+    }
+
+    /// Stage two, stateful: limits, duplicates and ledger rules for a transaction that passed
+    /// `precheck`; on success it waits for the next block.
+    mutating func admit(checked transaction: Transaction, nextHeight: Height, now: Timestamp) throws(GovChainError) {
+        let encoded = transaction.encoded
         let id = transaction.id
         guard !ids.contains(id) else {
             throw GovChainError(code: "transaction_pending", message: "This exact transaction is already waiting to be committed.")
@@ -44,19 +55,51 @@ struct Mempool {
         guard waiting.count < limits.txCountMax, bytes + encoded.count <= limits.bytesMax else {
             throw GovChainError(code: "mempool_full", message: "The node has too many waiting transactions; try again in a few seconds.")
         }
-        guard transaction.hasValidSignature(chainId: rules.genesis.chainId) else {
-            throw GovChainError(code: "invalid_signature", message: "The transaction's signature does not verify for its signer key on chain \(rules.genesis.chainId).")
-        }
         try rules.apply(transaction, at: TransactionLocation(height: nextHeight, index: UInt32(waiting.count)), blockTime: now, to: &pending)
         waiting.append(transaction)
         ids.insert(id)
         bytes += encoded.count
-        return transaction
     }
 
-    /// Removes transactions that are now committed, and re-checks the rest against the new
-    /// committed state, dropping those that no longer apply. Returns the dropped ones with reasons.
-    mutating func update(committed: any LedgerStateReader, removing included: Set<Hash32>, nextHeight: Height, now: Timestamp) -> [(Transaction, GovChainError)] {
+    /// Removes transactions that are now committed. The effects of the remaining ones stay valid
+    /// on top of the new committed state when the block came from this mempool (the common case),
+    /// so the full re-check — O(waiting) rule applications — runs only when the block held
+    /// transactions this node never admitted, when nothing waits, or when the overlay has grown
+    /// well beyond what waits. Returns transactions dropped by a re-check, with reasons.
+    mutating func update(committed: any LedgerStateReader, block: [Transaction], nextHeight: Height, now: Timestamp) -> [(Transaction, GovChainError)] {
+        let included = Set(block.map(\.id))
+        let foreign = block.filter { !ids.contains($0.id) }
+        let remainingCount = waiting.count - (block.count - foreign.count)
+        guard remainingCount > 0, pending.count <= 4 * remainingCount + 10_000 else {
+            return recheck(committed: committed, removing: included, nextHeight: nextHeight, now: now)
+        }
+        waiting.removeAll { included.contains($0.id) }
+        ids.subtract(included)
+        // Transactions this node never admitted may conflict with waiting ones: those waiting
+        // transactions (same document, or signed by a clerk whose record changed) are dropped
+        // and their pending effects forgotten. Everything else stays valid.
+        var dropped: [(Transaction, GovChainError)] = []
+        if !foreign.isEmpty {
+            let documents = Set(foreign.flatMap(\.body.writtenDocuments))
+            let clerks = Set(foreign.compactMap(\.body.writtenClerk))
+            let conflict = GovChainError(code: "transaction_conflict", message: "A committed transaction changed a record this one depends on; submit it again if it still applies.")
+            waiting.removeAll { transaction in
+                let hit = transaction.body.writtenDocuments.contains(where: documents.contains) || clerks.contains(transaction.signer)
+                    || transaction.body.writtenClerk.map(clerks.contains) == true
+                if hit {
+                    dropped.append((transaction, conflict))
+                    ids.remove(transaction.id)
+                }
+                return hit
+            }
+            pending.forget(documents: documents.union(dropped.flatMap(\.0.body.writtenDocuments)),
+                           clerks: clerks.union(dropped.compactMap(\.0.body.writtenClerk)))
+        }
+        bytes = waiting.reduce(0) { $0 + $1.encoded.count }
+        return dropped
+    }
+
+    private mutating func recheck(committed: any LedgerStateReader, removing included: Set<Hash32>, nextHeight: Height, now: Timestamp) -> [(Transaction, GovChainError)] {
         let remaining = waiting.filter { !included.contains($0.id) }
         waiting = []
         ids = []

@@ -62,15 +62,55 @@ public actor Node {
 
     /// Admits an encoded transaction to the mempool, or throws why not. With `gossip`, the
     /// transaction is passed on to the other validators (one hop: every validator is a peer).
-    public func submit(_ encoded: [UInt8], gossip: Bool = true) throws(GovChainError) -> Transaction {
-        let id = Hash32.sha256(encoded)
-        if let location = try store.transactionLocation(id) {
-            throw GovChainError(code: "transaction_already_applied", message: "This exact transaction was already committed in block \(location.height).")
+    public nonisolated func submit(_ encoded: [UInt8], gossip: Bool = true) async throws(GovChainError) -> Transaction {
+        try await submitBatch([encoded], gossip: gossip)[0].get()
+    }
+
+    /// Admits many transactions with one hop onto this actor. Decoding and signature checks run
+    /// first, in parallel and off the actor (they are stateless and the costly part); the actor
+    /// then only applies limits, duplicates and rules. Results are in input order.
+    public nonisolated func submitBatch(_ list: [[UInt8]], gossip: Bool) async -> [Result<Transaction, GovChainError>] {
+        let chainId = genesis.chainId
+        let prechecked = await Self.precheckInParallel(list, chainId: chainId)
+        return await admit(prechecked, gossip: gossip)
+    }
+
+    private static func precheckInParallel(_ list: [[UInt8]], chainId: ChainID) async -> [Result<Transaction, GovChainError>] {
+        let workers = list.count < 64 ? 1 : max(1, ProcessInfo.processInfo.activeProcessorCount)
+        if workers == 1 { return list.map { bytes in Result { () throws(GovChainError) in try Mempool.precheck(bytes, chainId: chainId) } } }
+        return await withTaskGroup(of: (Int, [Result<Transaction, GovChainError>]).self) { group in
+            for worker in 0..<workers {
+                group.addTask {
+                    (worker, stride(from: worker, to: list.count, by: workers).map { i in
+                        Result { () throws(GovChainError) in try Mempool.precheck(list[i], chainId: chainId) }
+                    })
+                }
+            }
+            var parts = [[Result<Transaction, GovChainError>]](repeating: [], count: workers)
+            for await (worker, part) in group { parts[worker] = part }
+            return (0..<list.count).map { parts[$0 % workers][$0 / workers] }
         }
-        let transaction = try mempool.admit(encoded, nextHeight: store.height.next, now: clock())
-        wake.yield()
-        if gossip { onAdmitted?(encoded) }
-        return transaction
+    }
+
+    private func admit(_ prechecked: [Result<Transaction, GovChainError>], gossip: Bool) -> [Result<Transaction, GovChainError>] {
+        let now = clock()
+        var admitted = false
+        let results = prechecked.map { result -> Result<Transaction, GovChainError> in
+            guard case .success(let transaction) = result else { return result }
+            do throws(GovChainError) {
+                if let location = try store.transactionLocation(transaction.id) {
+                    throw GovChainError(code: "transaction_already_applied", message: "This exact transaction was already committed in block \(location.height).")
+                }
+                try mempool.admit(checked: transaction, nextHeight: store.height.next, now: now)
+                admitted = true
+                if gossip { onAdmitted?(transaction.encoded) }
+                return .success(transaction)
+            } catch {
+                return .failure(error)
+            }
+        }
+        if admitted { wake.yield() }
+        return results
     }
 
     /// Waits until the transaction `id` is committed, at most `timeoutMs`.
@@ -161,8 +201,8 @@ public actor Node {
         }
         for evidence in block.evidence { try evidence.verify(validators: genesis.validators, chainId: genesis.chainId) }
         // Transactions this node admitted were verified then; others are verified now.
-        let verified = block.transactions.allSatisfy { mempool.ids.contains($0.id) }
-        return try executor.execute(block, over: store, signaturesVerified: verified)
+        let admitted = mempool.ids
+        return try executor.execute(block, over: store, isVerified: { admitted.contains($0.id) })
     }
 
     /// Stores a decided (or synced) block with its commit and resumes everyone waiting for it.
@@ -174,7 +214,7 @@ public actor Node {
         let height = block.header.height
         try store.append(block, commit: commit, changes: changes)
         logger.info("committed block", metadata: ["block.height": "\(height)", "block.txs": "\(block.transactions.count)", "block.hash": "\(block.hash.hex.prefix(16))"])
-        let dropped = mempool.update(committed: store, removing: Set(block.transactions.map(\.id)), nextHeight: height.next, now: block.header.time)
+        let dropped = mempool.update(committed: store, block: block.transactions, nextHeight: height.next, now: block.header.time)
         for (transaction, error) in dropped {
             logger.warning("dropped waiting transaction", metadata: ["tx.hash": "\(transaction.id.hex)", "error.code": "\(error.code)"])
         }

@@ -11,21 +11,49 @@ public final class LevelDB: @unchecked Sendable {
     private let db: OpaquePointer
     private let readOptions: OpaquePointer
     private let syncWrite: OpaquePointer
+    private let cache: OpaquePointer
+    private let filter: OpaquePointer
     public let path: String
+
+    /// Block cache for hot index and record blocks.
+    public static let cacheBytes = 64 << 20
+    /// Memtable size: fewer, larger level-0 files under a steady stream of blocks.
+    public static let writeBufferBytes = 16 << 20
+    /// Bloom filter bits per key: a lookup of an absent key (every new document hash) is answered
+    /// from memory instead of reading a table block of every level.
+    public static let bloomBitsPerKey: Int32 = 10
 
     /// Opens (and with `create`, creates) the database at `path`.
     public init(path: String, create: Bool) throws(GovChainError) {
         let options = leveldb_options_create()!
         defer { leveldb_options_destroy(options) }
+        let cache = leveldb_cache_create_lru(Self.cacheBytes)!
+        let filter = leveldb_filterpolicy_create_bloom(Self.bloomBitsPerKey)!
         leveldb_options_set_create_if_missing(options, create ? 1 : 0)
         leveldb_options_set_compression(options, Int32(leveldb_snappy_compression))
-        let opened = try withLevelDBError("open \(path)") { error in leveldb_open(options, path, &error) }
+        leveldb_options_set_paranoid_checks(options, 1)
+        leveldb_options_set_cache(options, cache)
+        leveldb_options_set_filter_policy(options, filter)
+        leveldb_options_set_write_buffer_size(options, Self.writeBufferBytes)
+        let opened: OpaquePointer?
+        do {
+            opened = try withLevelDBError("open \(path)") { error in leveldb_open(options, path, &error) }
+        } catch {
+            leveldb_cache_destroy(cache)
+            leveldb_filterpolicy_destroy(filter)
+            throw error
+        }
         guard let opened else {
+            leveldb_cache_destroy(cache)
+            leveldb_filterpolicy_destroy(filter)
             throw GovChainError(code: "storage_open_failed", message: "Cannot open the ledger database at \(path).")
         }
         db = opened
+        self.cache = cache
+        self.filter = filter
+        // Every table block carries a CRC that LevelDB checks when paranoid checks are on; reads
+        // of the same block from the cache need not pay for it again.
         readOptions = leveldb_readoptions_create()
-        leveldb_readoptions_set_verify_checksums(readOptions, 1)
         syncWrite = leveldb_writeoptions_create()
         leveldb_writeoptions_set_sync(syncWrite, 1)
         self.path = path
@@ -35,6 +63,8 @@ public final class LevelDB: @unchecked Sendable {
         leveldb_close(db)
         leveldb_readoptions_destroy(readOptions)
         leveldb_writeoptions_destroy(syncWrite)
+        leveldb_cache_destroy(cache)
+        leveldb_filterpolicy_destroy(filter)
     }
 
     public func get(_ key: [UInt8]) throws(GovChainError) -> [UInt8]? {

@@ -11,10 +11,16 @@ public struct BlockExecutor: Sendable {
     /// - Parameter signaturesVerified: true when every transaction's signature was already
     ///   checked (e.g. at mempool admission); otherwise each is verified here.
     public func execute(_ block: Block, over base: any LedgerStateReader, signaturesVerified: Bool) throws(GovChainError) -> LedgerOverlay {
+        try execute(block, over: base, isVerified: { _ in signaturesVerified })
+    }
+
+    /// The state changes of `block` over `base`, verifying the signature of every transaction
+    /// for which `isVerified` is false (those already checked at admission are not checked again).
+    public func execute(_ block: Block, over base: any LedgerStateReader, isVerified: (Transaction) -> Bool) throws(GovChainError) -> LedgerOverlay {
         try block.validateBasic()
         var state = LedgerOverlay(base: base)
         for (index, transaction) in block.transactions.enumerated() {
-            if !signaturesVerified && !transaction.hasValidSignature(chainId: rules.genesis.chainId) {
+            if !isVerified(transaction) && !transaction.hasValidSignature(chainId: rules.genesis.chainId) {
                 throw GovChainError(code: "block_bad_transaction", message: "Block \(block.header.height), transaction \(index): the signature is invalid.")
             }
             do {

@@ -38,6 +38,15 @@ public struct LedgerOverlay: LedgerStateReader {
     mutating func put(_ id: Hash32, at location: TransactionLocation) { transactions[id] = location }
 
     public var isEmpty: Bool { documents.isEmpty && clerks.isEmpty && transactions.isEmpty }
+
+    /// Drops pending changes to these records, so reads fall through to the base again (used when
+    /// the base changed under them).
+    public mutating func forget(documents hashes: Set<Hash32>, clerks keys: Set<PublicKey>) {
+        for hash in hashes { documents[hash] = nil }
+        for key in keys { clerks[key] = nil }
+    }
+
+    public var count: Int { documents.count + clerks.count + transactions.count }
 }
 
 /// A state with nothing in it; the base of the genesis state and of tests.

@@ -12,14 +12,31 @@ public struct Transaction: Hashable, Sendable {
     /// The largest encoded transaction a node accepts.
     public static let maxEncodedBytes = 1024
 
-    public var body: TransactionBody
+    public var body: TransactionBody { didSet { refresh() } }
     /// The key that signed: the authority's for clerk management, the clerk's for documents.
-    public var signer: PublicKey
+    public var signer: PublicKey { didSet { refresh() } }
     /// When the signer made the transaction (claimed by the signer; the block time is authoritative).
-    public var time: Timestamp
+    public var time: Timestamp { didSet { refresh() } }
     /// Lets a signer make two otherwise identical transactions distinct.
-    public var nonce: UInt64
-    public var signature: Signature
+    public var nonce: UInt64 { didSet { refresh() } }
+    public var signature: Signature { didSet { refresh() } }
+
+    /// The canonical encoding and its SHA-256, kept with the value: hot paths (mempool, Merkle
+    /// roots, indices) ask for them many times per transaction.
+    public private(set) var encoded: [UInt8] = []
+    /// SHA-256 of `encoded`.
+    public private(set) var id: Hash32 = .zero
+
+    private mutating func refresh() {
+        var writer = ByteWriter(capacity: 256)
+        encodeUnsigned(into: &writer)
+        writer.signature(signature)
+        encoded = writer.bytes
+        id = Hash32.sha256(encoded)
+    }
+
+    public static func == (lhs: Transaction, rhs: Transaction) -> Bool { lhs.encoded == rhs.encoded }
+    public func hash(into hasher: inout Hasher) { hasher.combine(id) }
 
     /// Builds and signs a transaction for `chainId`.
     public init(body: TransactionBody, time: Timestamp, nonce: UInt64, chainId: ChainID, key: SigningKey) {
@@ -29,6 +46,7 @@ public struct Transaction: Hashable, Sendable {
         self.nonce = nonce
         signature = Signature([UInt8](repeating: 0, count: Signature.byteCount))!
         signature = key.sign(signBytes(chainId: chainId))
+        refresh()
     }
 
     /// Assembles a transaction from decoded parts; the signature is not checked here.
@@ -38,6 +56,7 @@ public struct Transaction: Hashable, Sendable {
         self.time = time
         self.nonce = nonce
         self.signature = signature
+        refresh()
     }
 
     /// The bytes the signer signs on chain `chainId`.
@@ -51,16 +70,6 @@ public struct Transaction: Hashable, Sendable {
     public func hasValidSignature(chainId: ChainID) -> Bool {
         signer.isValidSignature(signature, for: signBytes(chainId: chainId))
     }
-
-    public var encoded: [UInt8] {
-        var writer = ByteWriter(capacity: 256)
-        encodeUnsigned(into: &writer)
-        writer.signature(signature)
-        return writer.bytes
-    }
-
-    /// SHA-256 of `encoded`.
-    public var id: Hash32 { Hash32.sha256(encoded) }
 
     func encodeUnsigned(into writer: inout ByteWriter) {
         writer.u8(Self.version)
@@ -88,6 +97,8 @@ public struct Transaction: Hashable, Sendable {
         body = try TransactionBody.decodePayload(kind: kind, from: &reader)
         signature = try reader.signature("transaction.signature")
         try reader.finish()
+        encoded = bytes
+        id = Hash32.sha256(bytes)
     }
 }
 

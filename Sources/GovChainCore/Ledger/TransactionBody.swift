@@ -11,6 +11,25 @@ public enum TransactionBody: Hashable, Sendable {
     /// A clerk replaces a document of its authority with a new one. Signed by the clerk.
     case supersedeDocument(SupersedeDocument)
 
+    /// The document records this transaction writes.
+    public var writtenDocuments: [Hash32] {
+        switch self {
+        case .registerClerk, .revokeClerk: []
+        case .anchorDocument(let body): [body.document]
+        case .revokeDocument(let body): [body.document]
+        case .supersedeDocument(let body): [body.old, body.new]
+        }
+    }
+
+    /// The clerk record this transaction writes, if any.
+    public var writtenClerk: PublicKey? {
+        switch self {
+        case .registerClerk(let body): body.clerk
+        case .revokeClerk(let body): body.clerk
+        case .anchorDocument, .revokeDocument, .supersedeDocument: nil
+        }
+    }
+
     public var kind: TransactionKind {
         switch self {
         case .registerClerk: .registerClerk

@@ -48,20 +48,21 @@ struct APIRoutes: Sendable {
     func submitBatch(_ request: Request) async throws -> Response {
         let body = Array(buffer: try await request.body.collect(upTo: requestBytesMax * 16))
         var reader = ByteReader(body)
-        var results: [BatchResult] = []
+        var list: [[UInt8]] = []
         while reader.remaining > 0 {
-            guard results.count < Self.batchTransactionsMax,
+            guard list.count < Self.batchTransactionsMax,
                   let bytes = try? reader.longBytes("batch.transaction", limit: Transaction.maxEncodedBytes) else {
                 throw APIError(.badRequest, code: "invalid_request", message: "The batch must be at most \(Self.batchTransactionsMax) transactions, each as u32 length then bytes.")
             }
-            do {
-                let transaction = try await node.submit(bytes)
-                results.append(BatchResult(tx_hash: transaction.id.hex, status: "pending", error: nil))
-            } catch {
-                results.append(BatchResult(tx_hash: Hash32.sha256(bytes).hex, status: "refused", error: ErrorBody.Detail(code: error.code, message: error.message)))
-            }
+            list.append(bytes)
         }
-        return JSON.response(results, status: .accepted)
+        let results = await node.submitBatch(list, gossip: true)
+        return JSON.response(zip(list, results).map { bytes, result in
+            switch result {
+            case .success(let transaction): BatchResult(tx_hash: transaction.id.hex, status: "pending", error: nil)
+            case .failure(let error): BatchResult(tx_hash: Hash32.sha256(bytes).hex, status: "refused", error: ErrorBody.Detail(code: error.code, message: error.message))
+            }
+        }, status: .accepted)
     }
 
     static let batchTransactionsMax = 10_000

@@ -30,10 +30,17 @@ actor ConsensusDriver {
     private var held: (Block, Commit)?
     private var heldSince = ContinuousClock.now
     private var peerHeights: [ValidatorIndex: Height] = [:]
+    private var lastTickHeight: Height = 0
+    private var stuckTicks = 0
     /// The block range last requested from a peer, and when: one request in flight at a time.
     private var syncInFlight: (through: Height, at: ContinuousClock.Instant)?
 
+    /// Transactions gossiped by peers, admitted by `ConsensusService` off the message path.
+    nonisolated let gossipIngest: AsyncStream<[[UInt8]]>.Continuation
+    nonisolated let gossipBatches: AsyncStream<[[UInt8]]>
+
     init(node: Node, network: PeerNetwork, key: SigningKey, logger: Logger) throws(GovChainError) {
+        (gossipBatches, gossipIngest) = AsyncStream.makeStream(of: [[UInt8]].self, bufferingPolicy: .bufferingOldest(4_096))
         self.node = node
         self.network = network
         genesis = node.genesis
@@ -84,8 +91,8 @@ actor ConsensusDriver {
             if consensus.height > instance.height { await release(reason: "peer at a later height") }
             await feed(.message(consensus))
         case .transactions(let list):
-            for bytes in list { _ = try? await node.submit(bytes, gossip: false) }
-            await release(reason: "transactions")
+            // Admitted on their own queue, so votes never wait behind transactions.
+            gossipIngest.yield(list)
         case .status(let height):
             peerHeights[message.from] = height
             await requestMissingBlocks()
@@ -210,10 +217,19 @@ actor ConsensusDriver {
     // MARK: - Timers
 
     /// Every second: tell peers our height (so laggards sync), re-send our latest consensus
-    /// messages (so a peer that reconnected catches up), and start an empty block when due.
+    /// messages when the height has not moved for two ticks (a peer reconnected or a message was
+    /// lost; proposals carry whole blocks, so not on every tick), and start an empty block when due.
     func tick() async {
         network.broadcast(NodeMessage.status(node.store.height).encoded)
-        for message in instance.gossipMessages() { network.broadcast(NodeMessage.consensus(message).encoded) }
+        if instance.height == lastTickHeight && held == nil {
+            stuckTicks += 1
+        } else {
+            stuckTicks = 0
+        }
+        lastTickHeight = instance.height
+        if stuckTicks >= 2 {
+            for message in instance.gossipMessages() { network.broadcast(NodeMessage.consensus(message).encoded) }
+        }
         let interval = genesis.consensus.emptyBlockIntervalMs
         if held != nil, interval > 0, ContinuousClock.now - heldSince >= .milliseconds(interval) {
             await release(reason: "empty block interval")
@@ -236,6 +252,9 @@ struct ConsensusService: Service {
             }
             group.addTask {
                 for await _ in node.wakeups.cancelOnGracefulShutdown() { await driver.release(reason: "transactions") }
+            }
+            group.addTask {
+                for await batch in driver.gossipBatches.cancelOnGracefulShutdown() { _ = await node.submitBatch(batch, gossip: false) }
             }
             group.addTask {
                 while !Task.isCancelled {
