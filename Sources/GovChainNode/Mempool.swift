@@ -31,16 +31,18 @@ struct Mempool {
 
     /// Stage one of admission, stateless and safe to run anywhere, in parallel: decode and
     /// check the signature for this chain.
-    static func precheck(_ encoded: [UInt8], chainId: ChainID) throws(GovChainError) -> Transaction {
+    static func precheck(_ encoded: [UInt8], chainId: ChainID, verified: VerifiedSignatures) throws(GovChainError) -> Transaction {
         let transaction: Transaction
         do {
             transaction = try Transaction(decoding: encoded)
         } catch {
             throw GovChainError(code: "malformed_transaction", message: "The transaction cannot be decoded: \(error.description).")
         }
+        if verified.contains(transaction.id) { return transaction }
         guard transaction.hasValidSignature(chainId: chainId) else {
             throw GovChainError(code: "invalid_signature", message: "The transaction's signature does not verify for its signer key on chain \(chainId).")
         }
+        verified.insert(CollectionOfOne(transaction.id))
         return transaction
     }
 

@@ -23,6 +23,8 @@ public actor Node {
     private let wake: AsyncStream<Void>.Continuation
     /// Signals that transactions wait; the producer loop consumes it.
     public nonisolated let wakeups: AsyncStream<Void>
+    /// Transactions whose signature this node already checked.
+    nonisolated let verified = VerifiedSignatures()
 
     /// - Parameter solo: the node commits blocks alone (it must hold more than two thirds of the
     ///   power); otherwise a `ConsensusDriver` decides blocks with the other validators.
@@ -71,18 +73,18 @@ public actor Node {
     /// then only applies limits, duplicates and rules. Results are in input order.
     public nonisolated func submitBatch(_ list: [[UInt8]], gossip: Bool) async -> [Result<Transaction, GovChainError>] {
         let chainId = genesis.chainId
-        let prechecked = await Self.precheckInParallel(list, chainId: chainId)
+        let prechecked = await Self.precheckInParallel(list, chainId: chainId, verified: verified)
         return await admit(prechecked, gossip: gossip)
     }
 
-    private static func precheckInParallel(_ list: [[UInt8]], chainId: ChainID) async -> [Result<Transaction, GovChainError>] {
+    private static func precheckInParallel(_ list: [[UInt8]], chainId: ChainID, verified: VerifiedSignatures) async -> [Result<Transaction, GovChainError>] {
         let workers = list.count < 64 ? 1 : max(1, ProcessInfo.processInfo.activeProcessorCount)
-        if workers == 1 { return list.map { bytes in Result { () throws(GovChainError) in try Mempool.precheck(bytes, chainId: chainId) } } }
+        if workers == 1 { return list.map { bytes in Result { () throws(GovChainError) in try Mempool.precheck(bytes, chainId: chainId, verified: verified) } } }
         return await withTaskGroup(of: (Int, [Result<Transaction, GovChainError>]).self) { group in
             for worker in 0..<workers {
                 group.addTask {
                     (worker, stride(from: worker, to: list.count, by: workers).map { i in
-                        Result { () throws(GovChainError) in try Mempool.precheck(list[i], chainId: chainId) }
+                        Result { () throws(GovChainError) in try Mempool.precheck(list[i], chainId: chainId, verified: verified) }
                     })
                 }
             }
@@ -200,9 +202,12 @@ public actor Node {
             try lastCommit.verify(blockHash: head.hash, height: head.height, validators: genesis.validators, chainId: genesis.chainId)
         }
         for evidence in block.evidence { try evidence.verify(validators: genesis.validators, chainId: genesis.chainId) }
-        // Transactions this node admitted were verified then; others are verified now.
+        // Transactions this node admitted or saw before were verified then; others are now.
         let admitted = mempool.ids
-        return try executor.execute(block, over: store, isVerified: { admitted.contains($0.id) })
+        let verified = self.verified
+        let changes = try executor.execute(block, over: store, isVerified: { admitted.contains($0.id) || verified.contains($0.id) })
+        verified.insert(block.transactions.lazy.map(\.id))
+        return changes
     }
 
     /// Stores a decided (or synced) block with its commit and resumes everyone waiting for it.

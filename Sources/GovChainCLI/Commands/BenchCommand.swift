@@ -54,6 +54,8 @@ struct BenchReport: Encodable {
     var refused: Int
     var committed: Int
     var duration_s: Int
+    /// From the first submission to the last commit.
+    var window_s: Double
     var committed_per_s: Int
     var latency_ms_p50: Int
     var latency_ms_p95: Int
@@ -61,8 +63,8 @@ struct BenchReport: Encodable {
     var blocks: Int
 
     var summary: String {
-        "committed \(committed_per_s) anchors/s over \(duration_s) s, latency p50 \(latency_ms_p50) ms, p95 \(latency_ms_p95) ms, p99 \(latency_ms_p99) ms"
-            + " (\(committed) of \(submitted) committed, \(refused) refused, \(blocks) blocks)"
+        "committed \(committed_per_s) anchors/s over \(duration_s) s (\(committed) in \(window_s) s from first submit to last commit), latency p50 \(latency_ms_p50) ms, p95 \(latency_ms_p95) ms, p99 \(latency_ms_p99) ms"
+            + " (\(submitted) submitted, \(refused) refused, \(blocks) blocks)"
     }
 }
 
@@ -130,6 +132,8 @@ struct BenchRun {
     final class Tracker: Sendable {
         let submittedAt = Mutex<[String: ContinuousClock.Instant]>([:])
         let latenciesMs = Mutex<[Double]>([])
+        /// When the last matched commit was seen.
+        let lastCommit = Mutex<ContinuousClock.Instant?>(nil)
         let refused = Mutex(0)
         let blocks = Mutex(0)
     }
@@ -166,11 +170,20 @@ struct BenchRun {
         func percentile(_ p: Double) -> Int {
             latencies.isEmpty ? 0 : Int(latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))].rounded())
         }
+        // Committed per second over the whole window in which commits happened: from the first
+        // submission to the last commit (not just the submission period), so a backlog that
+        // drains after the schedule ends does not count as throughput.
+        let last = tracker.lastCommit.withLock { $0 } ?? deadline
+        let window = max(Double(duration), Self.seconds(last - start))
         return BenchReport(
             submitted: transactions.count, refused: tracker.refused.withLock { $0 }, committed: latencies.count,
-            duration_s: duration, committed_per_s: latencies.count / duration,
+            duration_s: duration, window_s: (window * 10).rounded() / 10, committed_per_s: Int(Double(latencies.count) / window),
             latency_ms_p50: percentile(0.50), latency_ms_p95: percentile(0.95), latency_ms_p99: percentile(0.99),
             blocks: tracker.blocks.withLock { $0 })
+    }
+
+    static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 
     private func submit(_ batch: [Transaction], to url: String, tracker: Tracker) async {
@@ -215,6 +228,7 @@ struct BenchRun {
                         guard let sentAt = map.removeValue(forKey: transaction.tx_hash) else { continue }
                         let ms = Double((now - sentAt).components.attoseconds) / 1e15 + Double((now - sentAt).components.seconds) * 1000
                         tracker.latenciesMs.withLock { $0.append(ms) }
+                        tracker.lastCommit.withLock { $0 = now }
                     }
                 }
                 next += 1

@@ -1,0 +1,34 @@
+import GovChainCore
+import Synchronization
+
+/// Ids of transactions whose signature this node has already verified, so that each signature
+/// is checked once per node (design §9): at admission, when a peer's block brings it first, or
+/// when its gossip copy arrives after the block — not each time. Bounded: the oldest ids are
+/// forgotten first (`capacity` ids, about 40 bytes each).
+final class VerifiedSignatures: Sendable {
+    static let capacity = 400_000
+
+    private struct State {
+        var ids: Set<Hash32> = []
+        var order: [Hash32] = []
+        var next = 0
+    }
+
+    private let state = Mutex(State())
+
+    func contains(_ id: Hash32) -> Bool { state.withLock { $0.ids.contains(id) } }
+
+    func insert<S: Sequence>(_ ids: S) where S.Element == Hash32 {
+        state.withLock { state in
+            for id in ids where state.ids.insert(id).inserted {
+                if state.order.count < Self.capacity {
+                    state.order.append(id)
+                } else {
+                    state.ids.remove(state.order[state.next])
+                    state.order[state.next] = id
+                    state.next = (state.next + 1) % Self.capacity
+                }
+            }
+        }
+    }
+}
