@@ -11,8 +11,8 @@ public struct NodeConfig: Codable, Sendable, Equatable {
     public var validator_key: String = "config/validator.key"
     public var data_dir: String = "data"
     public var request_bytes_max: Int? = 1 << 20
-    public var mempool_tx_count_max: Int? = 200_000
-    public var mempool_bytes_max: Int? = 128 << 20
+    public var mempool_tx_count_max: Int? = 50_000
+    public var mempool_bytes_max: Int? = 32 << 20
     /// Longest a `?wait=commit` request waits before answering 504.
     public var commit_wait_ms_max: UInt64? = 30_000
     /// `host:port` the peer listener binds (default: this validator's genesis peer_address).

@@ -19,7 +19,7 @@ public enum NodeLauncher {
         let key = try loadKey(path(config.validator_key))
         let store = try BlockStore(directory: path(config.data_dir + "/ledger"), genesis: genesis)
         let node = try Node(name: config.name, genesis: genesis, store: store, key: key,
-                            limits: (config.mempool_tx_count_max ?? 200_000, config.mempool_bytes_max ?? 128 << 20),
+                            limits: (config.mempool_tx_count_max ?? 50_000, config.mempool_bytes_max ?? 32 << 20),
                             solo: genesis.validators.count == 1, logger: logger)
 
         let router = Router()
