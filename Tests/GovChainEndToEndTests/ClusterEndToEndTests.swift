@@ -14,8 +14,9 @@ import Testing
 
         init(name: String, validators: [String] = ["Aachen", "Gelsenkirchen", "Paderborn", "Soest"]) throws {
             directory = Harness.temporaryDirectory(name)
-            // API ports P…P+n-1, peer ports P+100…: find a P whose whole range was free.
-            let port = 20_000 + Int.random(in: 0..<200) * 100 + Int(getpid() % 50)
+            // API ports P…P+n-1, peer ports P+100…, all below the kernel's ephemeral range
+            // (32768+), so no outgoing connection or kernel-picked test port can take one.
+            let port = 20_000 + Int.random(in: 0..<120) * 100 + Int(getpid() % 50)
             let result = try Harness.govchain("testnet", "init", "--dir", directory + "/net", "--validators", validators.joined(separator: ","),
                                               "--base-port", String(port))
             guard result.status == 0 else { throw GovChainError(code: "test_setup", message: result.stderr) }

@@ -28,6 +28,8 @@ actor ConsensusDriver {
     private var draining = false
     /// A decided block whose `.committed` is held back until transactions wait.
     private var held: (Block, Commit)?
+    /// `.start` not yet fed: a node does not open a height before there is something to decide.
+    private var startPending = false
     private var heldSince = ContinuousClock.now
     private var peerHeights: [ValidatorIndex: Height] = [:]
     private var lastTickHeight: Height = 0
@@ -88,7 +90,9 @@ actor ConsensusDriver {
         }
         switch decoded {
         case .consensus(let consensus):
-            if consensus.height > instance.height { await release(reason: "peer at a later height") }
+            if consensus.height > instance.height || (startPending && consensus.height == instance.height) {
+                await release(reason: "peer at this or a later height")
+            }
             await feed(.message(consensus))
         case .transactions(let list):
             // Admitted on their own queue, so votes never wait behind transactions.
@@ -165,8 +169,27 @@ actor ConsensusDriver {
         if await node.mempoolCount > 0 { await release(reason: "transactions") }
     }
 
-    /// Lets the instance move on to the next height.
+    /// Starts consensus now if this node was in the middle of a height when it stopped (others
+    /// may be waiting for its votes); otherwise waits, like after any decision, until
+    /// transactions wait or a peer opens the height.
+    func begin() async {
+        let resuming = instance.signingState.map { $0.height == instance.height } ?? false
+        let waiting = await node.mempoolCount
+        if resuming || genesis.consensus.emptyBlockIntervalMs > 0 || waiting > 0 {
+            await feed(.start)
+        } else {
+            startPending = true
+            heldSince = .now
+        }
+    }
+
+    /// Lets the instance start or move on to the next height.
     func release(reason: String) async {
+        if startPending {
+            startPending = false
+            await feed(.start)
+            return
+        }
         guard let (block, commit) = held else { return }
         held = nil
         await feed(.committed(block, commit))
@@ -221,7 +244,7 @@ actor ConsensusDriver {
     /// lost; proposals carry whole blocks, so not on every tick), and start an empty block when due.
     func tick() async {
         network.broadcast(NodeMessage.status(node.store.height).encoded)
-        if instance.height == lastTickHeight && held == nil {
+        if instance.height == lastTickHeight && held == nil && !startPending {
             stuckTicks += 1
         } else {
             stuckTicks = 0
@@ -231,7 +254,7 @@ actor ConsensusDriver {
             for message in instance.gossipMessages() { network.broadcast(NodeMessage.consensus(message).encoded) }
         }
         let interval = genesis.consensus.emptyBlockIntervalMs
-        if held != nil, interval > 0, ContinuousClock.now - heldSince >= .milliseconds(interval) {
+        if held != nil || startPending, interval > 0, ContinuousClock.now - heldSince >= .milliseconds(interval) {
             await release(reason: "empty block interval")
         }
         await requestMissingBlocks()
@@ -245,7 +268,7 @@ struct ConsensusService: Service {
     let node: Node
 
     func run() async throws {
-        await driver.feed(.start)
+        await driver.begin()
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
                 for await message in network.inbound.cancelOnGracefulShutdown() { await driver.onPeerMessage(message) }
