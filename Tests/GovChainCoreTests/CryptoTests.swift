@@ -33,6 +33,9 @@ import Testing
         #expect(Hex.decode("zz") == nil)
         #expect(Hash32(hex: String(repeating: "a", count: 63)) == nil)
         #expect(PublicKey(hex: String(repeating: "0", count: 62)) == nil)
+        #expect(try Hash32.parse(String(repeating: "Ab", count: 32), what: "") == Hash32(Array(repeating: 0xab, count: 32)))
+        #expect(performing: { try Hash32.parse("xyz", what: "--hash ") },
+                throws: { ($0 as? GovChainError)?.message == "--hash \"xyz\" is not a SHA-256 hash (64 hex characters)." })
     }
 
     /// The domain tag and chain id keep a signature from being reused in another role or chain.

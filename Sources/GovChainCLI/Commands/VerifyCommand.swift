@@ -36,10 +36,7 @@ struct VerifyCommand: AsyncParsableCommand {
     /// The hash to check: of FILE, or --hash.
     func documentHash() throws(GovChainError) -> Hash32 {
         if let file { return try Files.sha256(file) }
-        guard let hash, let parsed = Hash32(hex: hash) else {
-            throw GovChainError(code: "invalid_hash", message: "--hash \"\((hash ?? "").prefix(80))\" is not a SHA-256 hash (64 hex characters).")
-        }
-        return parsed
+        return try Hash32.parse(hash ?? "", what: "--hash ")
     }
 
     func run() async throws {
@@ -131,9 +128,7 @@ struct QueryCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await Output.run {
-                guard let documentHash = Hash32(hex: hash) else {
-                    throw GovChainError(code: "invalid_hash", message: "\"\(hash.prefix(80))\" is not a SHA-256 hash (64 hex characters).")
-                }
+                let documentHash = try Hash32.parse(hash, what: "")
                 guard let document = try await NodeClient(node.node).document(documentHash) else {
                     Output.error(GovChainError(code: "document_unknown", message: "No document \(documentHash.hex) is anchored."))
                     throw Exit.unknown

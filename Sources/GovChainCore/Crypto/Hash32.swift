@@ -24,6 +24,15 @@ public struct Hash32: Hashable, Sendable, Comparable, CustomStringConvertible {
         self.bytes = bytes
     }
 
+    /// Parses user input (a CLI argument, a URL path) as 64 hex characters, or throws
+    /// `invalid_hash` naming what was expected, e.g. `--hash "xyz" is not a SHA-256 hash …`.
+    public static func parse(_ text: String, what: String) throws(GovChainError) -> Hash32 {
+        guard let hash = Hash32(hex: text) else {
+            throw GovChainError(code: "invalid_hash", message: "\(what)\"\(text.prefix(80))\" is not a SHA-256 hash (64 hex characters).")
+        }
+        return hash
+    }
+
     /// SHA-256 of `data`.
     public static func sha256<Bytes: Sequence>(_ data: Bytes) -> Hash32 where Bytes.Element == UInt8 {
         var hasher = SHA256()

@@ -122,10 +122,7 @@ struct APIRoutes: Sendable {
     }
 
     static func hash(_ text: String) throws(APIError) -> Hash32 {
-        guard let hash = Hash32(hex: text) else {
-            throw APIError(.badRequest, code: "invalid_hash", message: "\"\(text.prefix(80))\" is not a SHA-256 hash (64 hex characters).")
-        }
-        return hash
+        do { return try Hash32.parse(text, what: "") } catch { throw APIError(error) }
     }
 }
 
