@@ -27,7 +27,7 @@ import Testing
         #expect(throws: GovChainError.self) { try PublicKey(pem: key.pem) }
     }
 
-    @Test func hexParsing() {
+    @Test func hexParsing() throws {
         #expect(Hex.decode("00fF") == [0, 255])
         #expect(Hex.decode("0") == nil)
         #expect(Hex.decode("zz") == nil)
