@@ -41,7 +41,7 @@ public final class LevelDB: @unchecked Sendable {
         } catch {
             leveldb_cache_destroy(cache)
             leveldb_filterpolicy_destroy(filter)
-            if error.cause?.contains("LOCK") == true {
+            if error.cause?.contains("IO error: lock ") == true {
                 throw GovChainError(code: "storage_locked", message: "The ledger at \(path) is in use by another process. Is this node already running?", cause: error.cause)
             }
             throw error

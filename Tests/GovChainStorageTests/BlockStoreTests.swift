@@ -130,6 +130,14 @@ import Testing
         }
     }
 
+    @Test func aLedgerInUseIsReportedAsSuch() throws {
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let first = try LevelDB(path: directory, create: true)
+        defer { withExtendedLifetime(first) {} }
+        #expect(performing: { try LevelDB(path: directory, create: true) },
+                throws: { ($0 as? GovChainError)?.code == "storage_locked" })
+    }
+
     /// One batch per block: the paired facts (block ↔ indices ↔ state) hold after every append.
     @Test func everyIndexIsWrittenWithItsBlock() throws {
         defer { try? FileManager.default.removeItem(atPath: directory) }
