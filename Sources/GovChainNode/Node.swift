@@ -18,6 +18,10 @@ public actor Node {
     private let executor: BlockExecutor
     private var mempool: Mempool
     private var waiters: [Hash32: [(UUID, CheckedContinuation<TransactionLocation, any Error>)]] = [:]
+    /// The state changes of the block executed last, by block hash and parent hash: a block is
+    /// executed when proposed or validated and again when committed; the changes depend only on
+    /// the block and its parent state, so the second time reuses the first.
+    private var lastExecution: (block: Hash32, parent: Hash32?, changes: LedgerOverlay)?
     private let logger: Logger
     private let clock: @Sendable () -> Timestamp
     private let wake: AsyncStream<Void>.Continuation
@@ -184,6 +188,7 @@ public actor Node {
         let block = Block.make(chainId: genesis.chainId, height: height, time: time, previousHash: head?.hash ?? .zero,
                                lastCommit: lastCommit, transactions: included, validators: genesis.validators,
                                proposer: proposer, evidence: evidence)
+        lastExecution = (block.hash, head?.hash, changes)
         return (block, changes)
     }
 
@@ -191,6 +196,9 @@ public actor Node {
     /// extend the head and every transaction must be validly signed and apply.
     public func execute(_ block: Block) throws(GovChainError) -> LedgerOverlay {
         let head = store.head
+        if let cached = lastExecution, cached.block == block.hash, cached.parent == head?.hash {
+            return cached.changes
+        }
         guard block.header.height == store.height.next, block.header.previousHash == (head?.hash ?? .zero),
               block.header.chainId == genesis.chainId, block.header.validatorsHash == genesis.validators.hash else {
             throw GovChainError(code: "block_not_next", message: "Block \(block.header.height) does not extend the stored chain at \(store.height).")
@@ -207,6 +215,7 @@ public actor Node {
         let verified = self.verified
         let changes = try executor.execute(block, over: store, isVerified: { admitted.contains($0.id) || verified.contains($0.id) })
         verified.insert(block.transactions.lazy.map(\.id))
+        lastExecution = (block.hash, head?.hash, changes)
         return changes
     }
 
