@@ -4,9 +4,10 @@ import Synchronization
 /// Ids of transactions whose signature this node has already verified, so that each signature
 /// is checked once per node (design §9): at admission, when a peer's block brings it first, or
 /// when its gossip copy arrives after the block — not each time. Bounded: the oldest ids are
-/// forgotten first (`capacity` ids, about 40 bytes each).
+/// forgotten first: `capacity` ids (about 100 bytes each), some 30 s of traffic at full speed —
+/// far longer than gossip lag or the time from validating a block to committing it.
 final class VerifiedSignatures: Sendable {
-    static let capacity = 400_000
+    static let capacity = 100_000
 
     private struct State {
         var ids: Set<Hash32> = []
