@@ -12,8 +12,6 @@ public struct ReceiptVerifier: Sendable {
         public var blockTime: Timestamp
         public var validFrom: Timestamp?
         public var validUntil: Timestamp?
-        /// The document this one replaced, when it was anchored by a supersede transaction.
-        public var supersedes: Hash32?
         /// Names of the validators whose precommits finalised the block.
         public var signers: [String]
         public var signedPower: UInt64
@@ -38,7 +36,9 @@ public struct ReceiptVerifier: Sendable {
             throw Receipt.invalid("the file's SHA-256 (\(documentHash.hex)) is not the document this receipt is for (\(document.hex))")
         }
         let (transaction, header, commit) = try included(receipt.anchor, what: "anchor")
-        guard let anchored = Self.anchoredDocument(transaction.body) else {
+        // Only plain anchors carry a receipt in version 1: a supersede transaction anchors its new
+        // document with the old one's type and authority, which a receipt cannot see.
+        guard case .anchorDocument(let anchored) = transaction.body else {
             throw Receipt.invalid("the receipt's transaction does not anchor a document")
         }
         guard anchored.document == document else {
@@ -52,7 +52,7 @@ public struct ReceiptVerifier: Sendable {
         let signers = commit.signatures.compactMap { genesis.validators[$0.validator] }
         return Proven(document: document, documentType: anchored.documentType, authority: authority, clerk: transaction.signer,
                       height: header.height, blockTime: header.time, validFrom: anchored.validFrom, validUntil: anchored.validUntil,
-                      supersedes: anchored.supersedes, signers: signers.map(\.name), signedPower: signers.reduce(0) { $0 + $1.power },
+                      signers: signers.map(\.name), signedPower: signers.reduce(0) { $0 + $1.power },
                       clerkRegisteredAt: clerkRegisteredAt)
     }
 
@@ -132,24 +132,6 @@ public struct ReceiptVerifier: Sendable {
         default:
             throw Receipt.invalid("unknown clerk authorisation kind \"\(authorisation.kind)\"")
         }
-    }
-
-    struct Anchored {
-        var document: Hash32
-        var documentType: Code
-        var authority: Code
-        var validFrom: Timestamp?
-        var validUntil: Timestamp?
-        var supersedes: Hash32?
-    }
-
-    /// Anchors come from anchor transactions; a supersede transaction anchors its new document,
-    /// whose type and authority a receipt cannot see without the old record, so only plain
-    /// anchors carry a receipt in version 1.
-    static func anchoredDocument(_ body: TransactionBody) -> Anchored? {
-        guard case .anchorDocument(let anchor) = body else { return nil }
-        return Anchored(document: anchor.document, documentType: anchor.documentType, authority: anchor.authority,
-                        validFrom: anchor.validFrom, validUntil: anchor.validUntil, supersedes: nil)
     }
 
     private func bytes(_ text: String, _ what: String) throws(GovChainError) -> [UInt8] {
