@@ -70,13 +70,14 @@ struct Mempool {
     /// well beyond what waits. Returns transactions dropped by a re-check, with reasons.
     mutating func update(committed: any LedgerStateReader, block: [Transaction], nextHeight: Height, now: Timestamp) -> [(Transaction, GovChainError)] {
         let included = Set(block.map(\.id))
-        let foreign = block.filter { !ids.contains($0.id) }
-        let remainingCount = waiting.count - (block.count - foreign.count)
+        let (own, foreign) = (block.filter { ids.contains($0.id) }, block.filter { !ids.contains($0.id) })
+        let remainingCount = waiting.count - own.count
         guard remainingCount > 0, pending.count <= 4 * remainingCount + 10_000 else {
             return recheck(committed: committed, removing: included, nextHeight: nextHeight, now: now)
         }
         waiting.removeAll { included.contains($0.id) }
         ids.subtract(included)
+        bytes -= Self.encodedBytes(own)
         // Transactions this node never admitted may conflict with waiting ones: those waiting
         // transactions (same document, or signed by a clerk whose record changed) are dropped
         // and their pending effects forgotten. Everything else stays valid.
@@ -97,8 +98,14 @@ struct Mempool {
             pending.forget(documents: documents.union(dropped.flatMap(\.0.body.writtenDocuments)),
                            clerks: clerks.union(dropped.compactMap(\.0.body.writtenClerk)))
         }
-        bytes = waiting.reduce(0) { $0 + $1.encoded.count }
+        bytes -= Self.encodedBytes(dropped.map(\.0))
+        precondition(ids.count == waiting.count, "mempool holds \(waiting.count) transactions but \(ids.count) ids")
+        assert(bytes == Self.encodedBytes(waiting), "mempool byte count drifted")
         return dropped
+    }
+
+    private static func encodedBytes(_ transactions: [Transaction]) -> Int {
+        transactions.reduce(0) { $0 + $1.encoded.count }
     }
 
     private mutating func recheck(committed: any LedgerStateReader, removing included: Set<Hash32>, nextHeight: Height, now: Timestamp) -> [(Transaction, GovChainError)] {
