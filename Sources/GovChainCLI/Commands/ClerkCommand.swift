@@ -54,8 +54,7 @@ struct ClerkCommand: AsyncParsableCommand {
                                                     key: try Files.signingKey(options.authorityKey), client: NodeClient(options.node.node))
                 if options.output.json { return Output.json(result) }
                 print("Registered clerk \(clerkKey.hex) for \(options.authority): \(codes.map(\.value).joined(separator: ", "))")
-                print("  block         \(result.height.map(String.init) ?? "pending")")
-                print("  transaction   \(result.tx_hash)")
+                printCommitted(result)
             }
         }
     }

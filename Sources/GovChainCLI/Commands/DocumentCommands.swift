@@ -22,6 +22,12 @@ func submitSigned(_ body: TransactionBody, key: SigningKey, client: NodeClient) 
     return try await client.submit(transaction)
 }
 
+/// The two lines every ledger-changing command ends with.
+func printCommitted(_ result: SubmitResponse) {
+    print("  block         \(result.height.map(String.init) ?? "pending")")
+    print("  transaction   \(result.tx_hash)")
+}
+
 struct AnchorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "anchor", abstract: "Anchor the SHA-256 of an issued document (the file never leaves this machine).")
@@ -76,8 +82,7 @@ struct AnchorCommand: AsyncParsableCommand {
                 if let receipt { print("  receipt       \(receipt)") }
                 print("  document      \(hash.hex)")
                 print("  type          \(documentType) for \(authorityId)")
-                print("  block         \(result.height.map(String.init) ?? "pending")")
-                print("  transaction   \(result.tx_hash)")
+                printCommitted(result)
             }
         }
     }
@@ -111,8 +116,7 @@ struct RevokeCommand: AsyncParsableCommand {
                 Output.json(result)
             } else {
                 print("Revoked \(hash.hex): \(reasonCode), effective \(effectiveTime.rfc3339)")
-                print("  block         \(result.height.map(String.init) ?? "pending")")
-                print("  transaction   \(result.tx_hash)")
+                printCommitted(result)
             }
         }
     }
@@ -149,8 +153,7 @@ struct SupersedeCommand: AsyncParsableCommand {
             } else {
                 print("Superseded \(oldHash.hex)")
                 print("  by            \(newHash.hex), effective \(effectiveTime.rfc3339)")
-                print("  block         \(result.height.map(String.init) ?? "pending")")
-                print("  transaction   \(result.tx_hash)")
+                printCommitted(result)
             }
         }
     }
