@@ -11,10 +11,16 @@ public struct ConsensusConfiguration: Sendable {
     /// Messages further than this many rounds ahead of the current one are dropped, so a
     /// byzantine validator cannot make the instance track unbounded rounds.
     public var maxRoundsAhead: UInt32 = 1_000
-    /// Messages for the next height are kept (at most this many) until the instance gets there.
+    /// Messages for the next height are kept (at most this many in all) until the instance gets
+    /// there; only after their signature verified, and each signer within `futureBytesPerSignerMax`.
     public var maxBufferedMessages = 1_024
+    /// Bytes of next-height messages kept per signing validator (a proposal carries a block).
+    public var futureBytesPerSignerMax = 16 << 20
     /// Distinct proposals kept per round; more than one only happens when the proposer equivocates.
-    public var maxProposalsPerRound = 4
+    public var maxProposalsPerRound = 2
+    /// Bytes of proposals kept per proposer for rounds after the current one: a byzantine proposer
+    /// owns every n-th round, and must not park a block in each of the next `maxRoundsAhead`.
+    public var futureProposalBytesPerProposerMax = 16 << 20
     /// Evidence waiting to be put into a block.
     public var maxPendingEvidence = Block.maxEvidence
 

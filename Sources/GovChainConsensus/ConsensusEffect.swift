@@ -22,4 +22,7 @@ public enum ConsensusEffect: Hashable, Sendable {
     case decide(Block, Commit)
     /// A validator signed two conflicting votes; keep it for a later block.
     case evidence(DuplicateVoteEvidence)
+    /// The proposer of (height, round) signed two different proposals; the shell counts it
+    /// against that validator.
+    case conflictingProposals(proposer: ValidatorIndex, height: Height, round: Round)
 }

@@ -23,11 +23,23 @@ extension ConsensusInstance {
         }
     }
 
+    /// Next-height messages wait for the instance, but only authenticated ones, and each signer
+    /// only within its byte budget: what an unverified or greedy peer sends costs it, not us.
     private mutating func bufferFuture(_ message: ConsensusMessage) {
         guard message.height == height.next, futureMessages.count < configuration.maxBufferedMessages else {
             stats.tooFarAhead += 1
             return
         }
+        guard isAuthentic(signer: message.signer, signature: message.signature, bytes: message.signBytes(chainId: configuration.chainId)) else {
+            return
+        }
+        let bytes = message.approximateBytes
+        let used = futureBytes[message.signer, default: 0]
+        guard used + bytes <= configuration.futureBytesPerSignerMax else {
+            stats.overBudget += 1
+            return
+        }
+        futureBytes[message.signer] = used + bytes
         stats.buffered += 1
         futureMessages.append(message)
     }
@@ -46,6 +58,19 @@ extension ConsensusInstance {
             stats.tooManyProposals += 1
             return
         }
+        // A fresh proposal's block names its own proposer; a re-proposed valid value (validRound
+        // set) keeps the proposer of the round it was first proposed in, so it must name the
+        // proposer of some round before this one.
+        let named = proposal.block.header.proposer
+        let proposerMatches = proposal.validRound == nil
+            ? named == proposal.proposer
+            : (0...min(UInt64(proposal.round.rawValue), UInt64(configuration.schedule.cycle.count))).contains {
+                proposer(height: height, round: Round(UInt32($0))) == named
+            }
+        guard proposerMatches else {
+            stats.wrongBlockProposer += 1
+            return
+        }
         // The signature and every verdict are keyed by the header hash, so the body must match
         // the header before anything counts: otherwise a relay could swap the transactions,
         // last commit or evidence under a header already judged valid.
@@ -55,6 +80,21 @@ extension ConsensusInstance {
         }
         guard isAuthentic(signer: proposal.proposer, signature: proposal.signature, bytes: proposal.signBytes(chainId: configuration.chainId)) else {
             return
+        }
+        if proposal.round > round {
+            let bytes = ConsensusMessage.proposal(proposal).approximateBytes
+            let used = futureProposalBytes[proposal.proposer, default: 0]
+            guard used + bytes <= configuration.futureProposalBytesPerProposerMax else {
+                stats.overBudget += 1
+                return
+            }
+            futureProposalBytes[proposal.proposer] = used + bytes
+        }
+        if !known.isEmpty, !known.contains(where: { $0.blockHash == proposal.blockHash }) {
+            // Two signed proposals of one proposer for one round: kept as a counter and an effect
+            // (there is no on-chain proposal evidence yet; docs/CONSENSUS.md, "Threats").
+            stats.conflictingProposals += 1
+            outbox.append(.conflictingProposals(proposer: proposal.proposer, height: height, round: proposal.round))
         }
         recordProposal(proposal)
     }
@@ -114,7 +154,7 @@ extension ConsensusInstance {
     /// different values. Only the first one counts; the pair becomes evidence.
     private mutating func noteEquivocation(_ first: Vote, _ second: Vote) {
         guard let evidence = DuplicateVoteEvidence(first, second) else { return }
-        guard !pendingEvidence.contains(evidence) else {
+        guard !pendingEvidence.contains(where: { $0.slot == evidence.slot }) else {
             stats.duplicates += 1
             return
         }

@@ -45,6 +45,10 @@ public struct ConsensusInstance: Sendable {
     var validationRequested: Set<Hash32> = []
     var awaitingProposalValue = false
     var futureMessages: [ConsensusMessage] = []
+    /// Bytes of `futureMessages` per signer.
+    var futureBytes: [ValidatorIndex: Int] = [:]
+    /// Bytes of proposals kept for rounds after the current one, per proposer (this height).
+    var futureProposalBytes: [ValidatorIndex: Int] = [:]
     var started = false
     /// Effects of the step in progress.
     var outbox: [ConsensusEffect] = []
@@ -125,7 +129,8 @@ public struct ConsensusInstance: Sendable {
             stats.stale += 1
             return
         }
-        pendingEvidence.removeAll { block.evidence.contains($0) }
+        let recorded = Set(block.evidence.map(\.slot))
+        pendingEvidence.removeAll { recorded.contains($0.slot) }
         enterHeight(block.header.height.next)
     }
 
@@ -137,6 +142,7 @@ public struct ConsensusInstance: Sendable {
         decision = nil
         validity = [:]
         validationRequested = []
+        futureProposalBytes = [:]
         awaitingProposalValue = false
         round = 0
         step = .propose
@@ -148,6 +154,7 @@ public struct ConsensusInstance: Sendable {
     mutating func replayFutureMessages() {
         let messages = futureMessages
         futureMessages = []
+        futureBytes = [:]
         for message in messages where message.height == height {
             onMessage(message)
         }

@@ -36,6 +36,23 @@ public enum ConsensusMessage: Hashable, Sendable {
         }
     }
 
+    public var signature: Signature {
+        switch self {
+        case .proposal(let proposal): proposal.signature
+        case .vote(let vote): vote.signature
+        }
+    }
+
+    /// About the encoded size, without encoding: what a buffered message costs in memory.
+    public var approximateBytes: Int {
+        switch self {
+        case .vote: 160
+        case .proposal(let proposal):
+            proposal.block.transactions.reduce(1_024) { $0 + $1.encoded.count + 4 }
+                + (proposal.block.lastCommit.map { $0.signatures.count * 70 + 48 } ?? 0) + proposal.block.evidence.count * 320
+        }
+    }
+
     /// The step in which the message was signed (used by the signing guard and the simulator's checker).
     public var step: ConsensusStep {
         switch self {

@@ -1,18 +1,25 @@
-/// A FIFO of outbound frames that never holds more than `capacity` elements.
+/// A FIFO of outbound frames that never holds more than `capacity` elements nor, when elements
+/// are byte arrays, more than `bytesMax` bytes.
 ///
-/// Appending to a full queue drops the oldest element and reports it, so a slow or dead peer
-/// costs at most `capacity` frames of memory (style.md #9). Consensus tolerates lost messages
+/// Appending to a full queue drops the oldest elements and reports it, so a slow or dead peer
+/// costs at most `capacity` frames and `bytesMax` bytes of memory (style.md #9). Consensus tolerates lost messages
 /// (it recovers through round timeouts), and the newest messages are the useful ones.
 public struct BoundedFrameQueue<Element: Sendable>: Sendable {
     public let capacity: Int
+    public let bytesMax: Int
+    /// Bytes of the live elements (for `[UInt8]` elements; 0 otherwise).
+    public private(set) var bytes = 0
     /// Live elements are `storage[head...]`; consumed slots before `head` are nil until compaction.
     private var storage: [Element?] = []
     private var head = 0
 
-    public init(capacity: Int) {
-        precondition(capacity >= 1, "queue capacity \(capacity)")
+    public init(capacity: Int, bytesMax: Int = .max) {
+        precondition(capacity >= 1 && bytesMax >= 1, "queue capacity \(capacity), \(bytesMax) bytes")
         self.capacity = capacity
+        self.bytesMax = bytesMax
     }
+
+    private static func size(_ element: Element?) -> Int { (element as? [UInt8])?.count ?? 0 }
 
     public var count: Int { storage.count - head }
     public var isEmpty: Bool { count == 0 }
@@ -21,12 +28,15 @@ public struct BoundedFrameQueue<Element: Sendable>: Sendable {
     @discardableResult
     public mutating func append(_ element: Element) -> Bool {
         var dropped = false
-        if count == capacity {
+        let size = Self.size(element)
+        while count > 0, count == capacity || bytes + size > bytesMax {
+            bytes -= Self.size(storage[head])
             storage[head] = nil
             head += 1
             dropped = true
         }
         storage.append(element)
+        bytes += size
         compactIfWorthIt()
         precondition(count <= capacity, "queue holds \(count) > capacity \(capacity)")
         return dropped
@@ -36,6 +46,7 @@ public struct BoundedFrameQueue<Element: Sendable>: Sendable {
     public mutating func popFirst() -> Element? {
         guard head < storage.count else { return nil }
         let element = storage[head]
+        bytes -= Self.size(element)
         storage[head] = nil
         head += 1
         if head == storage.count {
@@ -51,6 +62,7 @@ public struct BoundedFrameQueue<Element: Sendable>: Sendable {
     public mutating func removeAll() {
         storage.removeAll(keepingCapacity: false)
         head = 0
+        bytes = 0
     }
 
     /// Keeps the dead prefix below half the storage, so storage stays under 2 × capacity slots.

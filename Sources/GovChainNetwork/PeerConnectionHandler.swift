@@ -78,6 +78,13 @@ final class PeerConnectionHandler: ChannelInboundHandler {
         context.fireChannelInactive()
     }
 
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let idle = event as? IdleStateHandler.IdleStateEvent, idle == .read {
+            perform(machine.onReadIdle(), context: context)
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
     func channelWritabilityChanged(context: ChannelHandlerContext) {
         if let established, context.channel.isWritable {
             network.drain(peer: established, channel: context.channel)
@@ -103,8 +110,16 @@ final class PeerConnectionHandler: ChannelInboundHandler {
         case .deliver(let peer, let payload):
             network.received(PeerMessage(from: peer, payload: payload))
         case .close(let reason):
-            network.count(reason)
-            logger.warning("closing peer link", metadata: ["peer.reason": "\(reason)"])
+            network.count(reason, peer: established)
+            // Outsiders can provoke this at will: one line a minute per kind, always counted.
+            let kind: String = switch reason {
+            case .handshakeRejected: "handshake"
+            case .malformedFrame: "malformed-\(established.map { "\($0)" } ?? "?")"
+            case .idle: "idle-\(established.map { "\($0)" } ?? "?")"
+            }
+            if let suppressed = network.logLimiter.allow("close-\(kind)") {
+                logger.warning("closing peer link", metadata: ["peer.reason": "\(reason)", "log.suppressed": "\(suppressed)"])
+            }
             context.close(promise: nil)
         case .unregister(let peer):
             established = nil

@@ -23,6 +23,8 @@ public struct PeerConnectionStateMachine: Sendable {
         case handshakeRejected(String)
         /// An authenticated peer sent bytes that are not a valid frame.
         case malformedFrame(String)
+        /// An established link delivered nothing for the read-idle timeout.
+        case idle
     }
 
     /// What the handler must do next.
@@ -90,6 +92,13 @@ public struct PeerConnectionStateMachine: Sendable {
         case .awaitingHello: return close(.handshakeRejected(description))
         case .established: return close(.malformedFrame(description))
         }
+    }
+
+    /// Nothing arrived for the read-idle timeout. Only established links are judged: the
+    /// handshake has its own timeout.
+    public mutating func onReadIdle() -> Action {
+        if case .established = state { return close(.idle) }
+        return .none
     }
 
     /// The handshake did not finish in time.

@@ -8,14 +8,22 @@ extension PeerNetwork {
     /// A link finished its handshake: it becomes the link to `peer`; an older one is closed.
     func linkEstablished(peer: ValidatorIndex, channel: any Channel, logger: Logger) {
         let index = Int(peer.rawValue)
-        let previous: (any Channel)? = state.withLock { state in
+        let previous: (any Channel)?? = state.withLock { state in
             precondition(state.peers[index] != nil, "established link to unknown or own index \(peer)")
+            state.pendingHandshakes.remove(ObjectIdentifier(channel))
+            if let until = state.peers[index]!.bannedUntil, until > .now { return .none }
             let previous = state.peers[index]!.channel
             state.peers[index]!.channel = channel
             state.peers[index]!.drainScheduled = true
             state.peers[index]!.linksEstablished += 1
+            state.peers[index]!.counters.linksEstablished += 1
             state.stats.linksEstablished += 1
-            return previous
+            return .some(previous)
+        }
+        guard let previous else {
+            // Banned for misbehaving: the peer may come back when the ban ends.
+            channel.close(promise: nil)
+            return
         }
         if let previous {
             logger.info("replacing older link to peer")
@@ -38,18 +46,26 @@ extension PeerNetwork {
     }
 
     func received(_ message: PeerMessage) {
-        let result = inboundContinuation.yield(message)
+        let accepted = inbound.push(message.payload, from: message.from)
         state.withLock { state in
             state.stats.framesIn += 1
-            if case .dropped = result { state.stats.inboundDropped += 1 }
+            state.peers[Int(message.from.rawValue)]?.counters.framesIn += 1
+            if !accepted {
+                state.stats.inboundDropped += 1
+                state.peers[Int(message.from.rawValue)]?.counters.inboundDropped += 1
+            }
         }
     }
 
-    func count(_ reason: PeerConnectionStateMachine.CloseReason) {
+    func count(_ reason: PeerConnectionStateMachine.CloseReason, peer: ValidatorIndex?) {
         state.withLock { state in
             switch reason {
             case .handshakeRejected: state.stats.handshakesRejected += 1
-            case .malformedFrame: state.stats.malformedFrames += 1
+            case .malformedFrame:
+                state.stats.malformedFrames += 1
+                if let peer { state.peers[Int(peer.rawValue)]?.counters.refused["malformed_frame", default: 0] += 1 }
+            case .idle:
+                state.stats.idleLinksClosed += 1
             }
         }
     }

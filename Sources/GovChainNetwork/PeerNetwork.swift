@@ -17,9 +17,16 @@ import Synchronization
 /// or the old TCP connection is half-open — the newest link wins and the older one is closed.
 ///
 /// **Bounded memory.** Each peer has a `BoundedFrameQueue` of `peerQueueFramesMax` outbound frames
-/// that fills while the peer is disconnected or slow and drops its oldest frame when full; frames
-/// move from it to the socket only while the channel is writable (below its high water mark).
-/// Inbound payloads wait in an `AsyncStream` of at most `inboundQueueFramesMax` elements.
+/// and `peerQueueBytesMax` bytes that fills while the peer is disconnected or slow and drops its
+/// oldest frames when full; frames move from it to the socket only while the channel is writable
+/// (below its high water mark). Inbound payloads wait in a `PeerInbox`: one lane per peer, served
+/// round-robin, each within `inboundBytesPerPeerMax`, so a flooding peer only fills its own lane.
+///
+/// **Hostile peers.** At most `pendingHandshakesMax` connections may be in their handshake; a
+/// silent established link is closed after `readIdleTimeoutMs`; `disconnect(_:reason:)` closes a
+/// misbehaving peer's link and refuses it (both directions) for an exponentially growing ban.
+/// Per-peer counters (`peerCounters()`) say who misbehaved and how; repeated warnings are
+/// rate-limited in the log (`LogLimiter`).
 ///
 /// Thread safety: all shared state sits in one `Mutex`; NIO handlers run on their event loops and
 /// only call the short internal methods below. `send` and `broadcast` never block.
@@ -27,12 +34,14 @@ public final class PeerNetwork: Service, Sendable {
     let configuration: PeerNetworkConfiguration
     let helloExpectation: HelloExpectation
     let ownHello: Hello
-    private let logger: Logger
+    let logger: Logger
     private let tls: PeerTLS
     private let group: any EventLoopGroup
     let state: Mutex<State>
-    private let inboundStream: AsyncStream<PeerMessage>
-    let inboundContinuation: AsyncStream<PeerMessage>.Continuation
+    /// Authenticated inbound payloads, fair per peer. Meant for one or a few consumers; it ends
+    /// when `run()` returns.
+    public let inbound: PeerInbox
+    let logLimiter = LogLimiter(intervalMs: 60_000)
 
     /// Per-validator link and queue. Index = `ValidatorIndex.rawValue`; nil for ourselves.
     struct PeerSlot: Sendable {
@@ -42,6 +51,10 @@ public final class PeerNetwork: Service, Sendable {
         var drainScheduled = false
         /// Incremented on every established link; the dial loop resets its backoff when it moves.
         var linksEstablished: UInt64 = 0
+        var counters = PeerCounters()
+        /// Misbehaviour ban: no link until then; `banMs` doubles per offence.
+        var bannedUntil: ContinuousClock.Instant?
+        var banMs: UInt64 = 0
     }
 
     struct State: Sendable {
@@ -52,6 +65,8 @@ public final class PeerNetwork: Service, Sendable {
         var started = false
         var stopping = false
         var localPort: Int?
+        /// Inbound connections still in TLS or hello.
+        var pendingHandshakes: Set<ObjectIdentifier> = []
     }
 
     /// Creates the network; nothing is opened until `run()`.
@@ -72,18 +87,14 @@ public final class PeerNetwork: Service, Sendable {
             validators: configuration.validators, selfIndex: configuration.selfIndex)
         ownHello = Hello(chainId: configuration.chainId, genesisHash: configuration.genesisHash, sender: configuration.selfIndex)
         let peers: [PeerSlot?] = (0..<configuration.validators.count).map { index in
-            index == Int(configuration.selfIndex.rawValue) ? nil : PeerSlot(queue: BoundedFrameQueue(capacity: configuration.peerQueueFramesMax))
+            index == Int(configuration.selfIndex.rawValue)
+                ? nil : PeerSlot(queue: BoundedFrameQueue(capacity: configuration.peerQueueFramesMax, bytesMax: configuration.peerQueueBytesMax))
         }
         state = Mutex(State(peers: peers))
-        (inboundStream, inboundContinuation) = AsyncStream.makeStream(
-            of: PeerMessage.self, bufferingPolicy: .bufferingOldest(configuration.inboundQueueFramesMax))
+        inbound = PeerInbox(bytesPerPeerMax: configuration.inboundBytesPerPeerMax)
     }
 
     // MARK: - Public API
-
-    /// Authenticated inbound payloads, in arrival order per peer. Meant for one consumer; it ends
-    /// when `run()` returns.
-    public var inbound: AsyncStream<PeerMessage> { inboundStream }
 
     /// Queues `payload` for `peer` and returns at once. Queued while the peer is disconnected, up to
     /// `peerQueueFramesMax` frames (then the oldest is dropped). Payloads larger than
@@ -134,6 +145,13 @@ public final class PeerNetwork: Service, Sendable {
         }
     }
 
+    /// Outbound bytes waiting for `peer`.
+    public func queuedBytes(for peer: ValidatorIndex) -> Int {
+        state.withLock { state in
+            Int(peer.rawValue) < state.peers.count ? state.peers[Int(peer.rawValue)]?.queue.bytes ?? 0 : 0
+        }
+    }
+
     // MARK: - Service
 
     /// Listens, dials the higher-indexed validators and keeps redialling, until graceful shutdown or
@@ -146,7 +164,7 @@ public final class PeerNetwork: Service, Sendable {
             }
             state.started = true
         }
-        defer { inboundContinuation.finish() }
+        defer { inbound.finish() }
         let server: any Channel
         do {
             server = try await bind()
@@ -200,6 +218,10 @@ public final class PeerNetwork: Service, Sendable {
         var backoff = ReconnectBackoff(
             baseDelayMs: configuration.reconnectBaseDelayMs, maxDelayMs: configuration.reconnectMaxDelayMs, seed: seed)
         while !Task.isCancelled {
+            if let wait = banRemaining(peer) {
+                do { try await Task.sleep(for: wait) } catch { return }
+                continue
+            }
             let linksBefore = linksEstablished(peer)
             do {
                 let channel = try await ClientBootstrap(group: group)
@@ -226,14 +248,26 @@ public final class PeerNetwork: Service, Sendable {
 
     /// Builds the pipeline of one link: TLS, framing, connection handler.
     private func initialize(channel: any Channel, dialled: ValidatorIndex?) -> EventLoopFuture<Void> {
+        let id = ObjectIdentifier(channel)
         let accepted = state.withLock { state in
             guard !state.stopping else { return false }
-            state.openChannels[ObjectIdentifier(channel)] = channel
+            if dialled == nil {
+                // Anyone can open a TCP connection: cap those that have not authenticated yet.
+                guard state.pendingHandshakes.count < configuration.pendingHandshakesMax else {
+                    state.stats.connectionsRefused += 1
+                    return false
+                }
+                state.pendingHandshakes.insert(id)
+            }
+            state.openChannels[id] = channel
             return true
         }
         guard accepted else { return channel.close() }
         channel.closeFuture.whenComplete { _ in
-            _ = self.state.withLock { $0.openChannels.removeValue(forKey: ObjectIdentifier(channel)) }
+            self.state.withLock { state in
+                state.openChannels.removeValue(forKey: id)
+                state.pendingHandshakes.remove(id)
+            }
         }
         do {
             var linkLogger = logger
@@ -246,11 +280,12 @@ public final class PeerNetwork: Service, Sendable {
                 } else {
                     try NIOSSLClientHandler(context: tls.clientContext, serverHostname: nil, customVerificationCallback: verify)
                 }
-            try channel.pipeline.syncOperations.addHandlers([
-                tlsHandler,
-                ByteToMessageHandler(FrameDecoder(maxFrameBytes: configuration.maxFrameBytes)),
-                PeerConnectionHandler(network: self, authentication: authentication, dialled: dialled, logger: linkLogger),
-            ])
+            var handlers: [any ChannelHandler] = [tlsHandler, ByteToMessageHandler(FrameDecoder(maxFrameBytes: configuration.maxFrameBytes))]
+            if configuration.readIdleTimeoutMs > 0 {
+                handlers.append(IdleStateHandler(readTimeout: .milliseconds(Int64(clamping: configuration.readIdleTimeoutMs))))
+            }
+            handlers.append(PeerConnectionHandler(network: self, authentication: authentication, dialled: dialled, logger: linkLogger))
+            try channel.pipeline.syncOperations.addHandlers(handlers)
             return channel.eventLoop.makeSucceededVoidFuture()
         } catch {
             return channel.eventLoop.makeFailedFuture(error)
@@ -269,9 +304,13 @@ public final class PeerNetwork: Service, Sendable {
                 authentication.publicKey = key
                 promise.succeed(.certificateVerified)
             case .failure(let refusal):
-                logger.warning("peer key refused", metadata: [
-                    "peer.address": "\(channel.remoteAddress.map { "\($0)" } ?? "unknown")", "peer.reason": "\(refusal)",
-                ])
+                // Needs no key to provoke: logged at most once a minute, always counted.
+                if let suppressed = self.logLimiter.allow("tls-refused") {
+                    logger.warning("peer key refused", metadata: [
+                        "peer.address": "\(channel.remoteAddress.map { "\($0)" } ?? "unknown")", "peer.reason": "\(refusal)",
+                        "log.suppressed": "\(suppressed)",
+                    ])
+                }
                 promise.succeed(.failed)
             }
         }

@@ -19,15 +19,28 @@ public struct PeerNetworkConfiguration: Sendable {
     public var maxFrameBytes: Int = 8 << 20
     /// Outbound frames queued per peer; beyond it the oldest is dropped and counted.
     public var peerQueueFramesMax: Int = 4096
-    /// Inbound payloads buffered for the consumer of `inbound`; beyond it new ones are dropped and counted.
-    public var inboundQueueFramesMax: Int = 16_384
+    /// Outbound bytes queued per peer; beyond it the oldest frames are dropped and counted.
+    public var peerQueueBytesMax: Int = 64 << 20
+    /// Inbound bytes buffered per peer for the consumer of `inbound`; beyond it that peer's new
+    /// payloads are dropped and counted against it (other peers are not affected).
+    public var inboundBytesPerPeerMax: Int = 16 << 20
+    /// Connections that have not finished TLS and hellos yet; more are closed at once. Each costs
+    /// a descriptor and a TLS handshake, and needs no key to open.
+    public var pendingHandshakesMax: Int = 16
+    /// An established link that delivers nothing for this long is closed (the node sends a status
+    /// every second, so a silent link is a dead one); 0 disables the check.
+    public var readIdleTimeoutMs: UInt64 = 15_000
+    /// A peer that sent provably invalid data is disconnected and not linked again for this long,
+    /// doubling per offence up to `misbehaviourBanMaxMs`.
+    public var misbehaviourBanBaseMs: UInt64 = 1_000
+    public var misbehaviourBanMaxMs: UInt64 = 300_000
     /// First reconnect delay; doubles per failed attempt up to `reconnectMaxDelayMs`.
     public var reconnectBaseDelayMs: UInt64 = 100
     public var reconnectMaxDelayMs: UInt64 = 5_000
     /// Seed for the reconnect jitter; nil takes one from the system's random source.
     public var reconnectJitterSeed: UInt64?
     /// Time for TCP connect, TLS and both hellos together, in milliseconds; then the link is dropped.
-    public var handshakeTimeoutMs: UInt64 = 10_000
+    public var handshakeTimeoutMs: UInt64 = 5_000
     /// Validity of the self-signed certificate made at start, in days. Peers do not check dates:
     /// trust comes from the genesis key alone.
     public var certificateValidityDays: Int = 3650
@@ -72,7 +85,12 @@ public struct PeerNetworkConfiguration: Sendable {
             throw fail("The node key \(key.publicKey) is not the key of validator \(selfIndex) (\(me.publicKey)).")
         }
         guard maxFrameBytes >= 64, maxFrameBytes <= Int(UInt32.max) else { throw fail("maxFrameBytes must be 64 ... 2^32-1.") }
-        guard peerQueueFramesMax >= 1, inboundQueueFramesMax >= 1 else { throw fail("Queue limits must be at least 1.") }
+        guard peerQueueFramesMax >= 1, peerQueueBytesMax >= maxFrameBytes, inboundBytesPerPeerMax >= maxFrameBytes, pendingHandshakesMax >= 1 else {
+            throw fail("Queue limits must be at least 1, and byte budgets at least maxFrameBytes.")
+        }
+        guard misbehaviourBanBaseMs >= 1, misbehaviourBanMaxMs >= misbehaviourBanBaseMs else {
+            throw fail("Ban durations need 1 ≤ misbehaviourBanBaseMs ≤ misbehaviourBanMaxMs.")
+        }
         guard reconnectBaseDelayMs >= 1, reconnectMaxDelayMs >= reconnectBaseDelayMs else {
             throw fail("Reconnect delays need 1 ≤ reconnectBaseDelayMs ≤ reconnectMaxDelayMs.")
         }

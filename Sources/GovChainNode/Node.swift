@@ -16,6 +16,7 @@ public actor Node {
     private let key: SigningKey
     private let validatorIndex: ValidatorIndex
     private let executor: BlockExecutor
+    private let rules: BlockRules
     private var mempool: Mempool
     private var waiters: [Hash32: [(UUID, CheckedContinuation<TransactionLocation, any Error>)]] = [:]
     /// The state changes of the block executed last, by block hash and parent hash: a block is
@@ -47,6 +48,7 @@ public actor Node {
         validatorIndex = index
         let rules = LedgerRules(genesis: genesis)
         executor = BlockExecutor(rules: rules)
+        self.rules = store.rules
         mempool = Mempool(limits: .init(txCountMax: limits.txCountMax, bytesMax: limits.bytesMax), rules: rules, committed: store)
         self.logger = logger
         self.clock = clock
@@ -163,17 +165,24 @@ public actor Node {
     }
 
     /// A block at `height` from the head of the mempool, with the state changes it makes.
-    /// Every transaction in it applies, in order, on the committed state.
+    /// Every transaction in it applies, in order, on the committed state. Throws (never traps)
+    /// when the head moved past `height` meanwhile, e.g. a synced block arrived first.
     func buildBlock(height: Height, proposer: ValidatorIndex, evidence: [DuplicateVoteEvidence]) throws(GovChainError) -> (Block, LedgerOverlay) {
         let head = store.head
-        precondition(height == store.height.next, "building block \(height) on head \(store.height)")
-        let time = max(clock(), Timestamp(millisecondsSince1970: (head?.time.rawValue ?? genesis.genesisTime.rawValue) + 1))
+        guard height == store.height.next else {
+            throw GovChainError(code: "proposal_stale", message: "No block to build at height \(height): the ledger is at \(store.height).")
+        }
+        let time = try rules.nextTime(after: head, localTime: clock())
+        let lastCommit: Commit? = try head.flatMap { head throws(GovChainError) in try store.commit(at: head.height) }
+        // Room for the header, the last commit and the evidence, then transactions up to the limit.
+        let overhead = 512 + (lastCommit?.encoded.count ?? 0) + evidence.reduce(0) { $0 + $1.first.encoded.count + $1.second.encoded.count }
+        let budget = genesis.consensus.maxBlockBytes - overhead
         var changes = LedgerOverlay(base: store)
         var included: [Transaction] = []
         var blockBytes = 0
         for transaction in mempool.waiting {
             let size = transaction.encoded.count + 4
-            guard included.count < genesis.consensus.maxBlockTxs, blockBytes + size <= genesis.consensus.maxBlockBytes - 1024 else { break }
+            guard included.count < genesis.consensus.maxBlockTxs, blockBytes + size <= budget else { break }
             // Mempool admission already checked signatures and rules; rules run again against
             // the exact block context so the stored changes are this block's.
             do {
@@ -184,7 +193,6 @@ public actor Node {
             included.append(transaction)
             blockBytes += size
         }
-        let lastCommit: Commit? = head == nil ? nil : try store.commit(at: head!.height)
         let block = Block.make(chainId: genesis.chainId, height: height, time: time, previousHash: head?.hash ?? .zero,
                                lastCommit: lastCommit, transactions: included, validators: genesis.validators,
                                proposer: proposer, evidence: evidence)
@@ -193,23 +201,24 @@ public actor Node {
     }
 
     /// The state changes of a block proposed by a peer, or the reason it is invalid: it must
-    /// extend the head and every transaction must be validly signed and apply.
+    /// extend the head (`BlockRules`: linkage, limits, a time within the drift of this node's
+    /// clock), carry a verifying last commit and new, verifying evidence, and every transaction
+    /// must be validly signed and apply.
     public func execute(_ block: Block) throws(GovChainError) -> LedgerOverlay {
         let head = store.head
         if let cached = lastExecution, cached.block == block.hash, cached.parent == head?.hash {
             return cached.changes
         }
-        guard block.header.height == store.height.next, block.header.previousHash == (head?.hash ?? .zero),
-              block.header.chainId == genesis.chainId, block.header.validatorsHash == genesis.validators.hash else {
-            throw GovChainError(code: "block_not_next", message: "Block \(block.header.height) does not extend the stored chain at \(store.height).")
-        }
-        if let head, block.header.time <= head.time {
-            throw GovChainError(code: "block_time", message: "Block \(block.header.height) is not later than its parent.")
-        }
+        try rules.checkExtends(block, tip: head, localTime: clock())
         if let lastCommit = block.lastCommit, let head {
             try lastCommit.verify(blockHash: head.hash, height: head.height, validators: genesis.validators, chainId: genesis.chainId)
         }
-        for evidence in block.evidence { try evidence.verify(validators: genesis.validators, chainId: genesis.chainId) }
+        for evidence in block.evidence {
+            guard try !store.hasEvidence(evidence) else {
+                throw GovChainError(code: "block_evidence_invalid", message: "Block \(block.header.height) records an equivocation already on the chain.")
+            }
+            try evidence.verify(validators: genesis.validators, chainId: genesis.chainId)
+        }
         // Transactions this node admitted or saw before were verified then; others are now.
         let admitted = mempool.ids
         let verified = self.verified
@@ -220,13 +229,16 @@ public actor Node {
     }
 
     /// Stores a decided (or synced) block with its commit and resumes everyone waiting for it.
+    /// The commit is checked first: it costs a few signatures, the transactions may cost
+    /// thousands, and a block without a valid commit is refused before any of them is looked at.
     public func commit(_ block: Block, commit: Commit) throws(GovChainError) {
-        try persist(block, commit: commit, changes: try execute(block))
+        try commit.verify(blockHash: block.hash, height: block.header.height, validators: genesis.validators, chainId: genesis.chainId)
+        try persist(block, commit: commit, changes: try execute(block), commitVerified: true)
     }
 
-    private func persist(_ block: Block, commit: Commit, changes: LedgerOverlay) throws(GovChainError) {
+    private func persist(_ block: Block, commit: Commit, changes: LedgerOverlay, commitVerified: Bool = false) throws(GovChainError) {
         let height = block.header.height
-        try store.append(block, commit: commit, changes: changes)
+        try store.append(block, commit: commit, changes: changes, commitVerified: commitVerified)
         logger.info("committed block", metadata: ["block.height": "\(height)", "block.txs": "\(block.transactions.count)", "block.hash": "\(block.hash.hex.prefix(16))"])
         let dropped = mempool.update(committed: store, block: block.transactions, nextHeight: height.next, now: block.header.time)
         for (transaction, error) in dropped {

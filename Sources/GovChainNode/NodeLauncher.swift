@@ -43,12 +43,12 @@ public enum NodeLauncher {
             services.append(.init(service: SoloProducer(node: node)))
         } else {
             let network = try PeerNetwork(configuration: try networkConfiguration(config, genesis: genesis, key: key), logger: logger)
-            let driver = try ConsensusDriver(node: node, network: network, key: key, logger: logger)
+            let driver = try ConsensusDriver(node: node, network: network, key: key, clock: ContinuousClock(), logger: logger)
             let gossip = TransactionGossip(network: network)
             await node.setOnAdmitted { bytes in gossip.add(bytes) }
             services.append(.init(service: network))
             services.append(.init(service: gossip))
-            services.append(.init(service: ConsensusService(driver: driver, network: network, node: node)))
+            services.append(.init(service: ConsensusService(driver: driver, node: node)))
         }
         services.append(.init(service: app))
         let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))

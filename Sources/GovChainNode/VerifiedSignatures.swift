@@ -7,7 +7,10 @@ import Synchronization
 /// forgotten first: `capacity` ids (about 100 bytes each), some 30 s of traffic at full speed —
 /// far longer than gossip lag or the time from validating a block to committing it.
 final class VerifiedSignatures: Sendable {
-    static let capacity = 100_000
+    static let defaultCapacity = 100_000
+    let capacity: Int
+
+    init(capacity: Int = VerifiedSignatures.defaultCapacity) { self.capacity = capacity }
 
     private struct State {
         var ids: Set<Hash32> = []
@@ -22,12 +25,12 @@ final class VerifiedSignatures: Sendable {
     func insert<S: Sequence>(_ ids: S) where S.Element == Hash32 {
         state.withLock { state in
             for id in ids where state.ids.insert(id).inserted {
-                if state.order.count < Self.capacity {
+                if state.order.count < capacity {
                     state.order.append(id)
                 } else {
                     state.ids.remove(state.order[state.next])
                     state.order[state.next] = id
-                    state.next = (state.next + 1) % Self.capacity
+                    state.next = (state.next + 1) % capacity
                 }
             }
         }

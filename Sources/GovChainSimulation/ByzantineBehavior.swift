@@ -11,4 +11,16 @@ public enum ByzantineBehavior: String, Hashable, Sendable, CaseIterable {
     case garbage
     /// Two honest-looking instances per byzantine key, each talking to a different half.
     case twins
+    /// As proposer, sign blocks dated far in the future, at the end of time, at or before the
+    /// parent's time, or at the genesis time.
+    case badTime = "bad-time"
+    /// As proposer, sign blocks with a forged transaction signature, a transaction twice, a
+    /// transaction already on the chain, more transactions than the limit, or another proposer.
+    case badBlocks = "bad-blocks"
+    /// Claim a status height of 2^64−1 (or far ahead), never serve blocks, send blocks nobody
+    /// asked for, and ask peers for blocks they cannot have.
+    case lyingStatus = "lying-status"
+    /// Follow consensus, and with every message send a burst of validly signed votes for future
+    /// rounds and the next height, duplicates, and block requests.
+    case flood
 }

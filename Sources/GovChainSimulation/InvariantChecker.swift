@@ -5,7 +5,9 @@ import GovChainCore
 /// - agreement: no two honest nodes commit different blocks at one height;
 /// - validity: every block an honest node commits carries a commit that verifies
 ///   (`Commit.verify`), links to the previous block, is well formed, and names as proposer the
-///   proposer of some round up to the commit's round;
+///   proposer of some round up to the commit's round; it passes the honest `BlockRules` with
+///   its time after its parent's and at most the drift ahead of the latest honest clock, and
+///   none of its transactions is on the chain already;
 /// - no honest double-signing: an honest validator never signs two different messages for one
 ///   (height, round, step), across crashes and restarts.
 /// Liveness is checked by the run loop, which owns the clock.
@@ -18,12 +20,17 @@ struct InvariantChecker: Sendable {
     }
 
     let configuration: ConsensusConfiguration
+    let rules: BlockRules
     let cache: VerificationCache
     private(set) var committed: [Height: Hash32] = [:]
+    private var committedTips: [Height: ChainTip] = [:]
+    /// Every transaction on the agreed chain, by the height that holds it.
+    private var transactions: [Hash32: Height] = [:]
     private var signed: [SignedSlot: Hash32] = [:]
 
-    init(configuration: ConsensusConfiguration, cache: VerificationCache) {
+    init(configuration: ConsensusConfiguration, rules: BlockRules, cache: VerificationCache) {
         self.configuration = configuration
+        self.rules = rules
         self.cache = cache
     }
 
@@ -38,19 +45,23 @@ struct InvariantChecker: Sendable {
         return nil
     }
 
-    mutating func onCommit(_ block: Block, _ commit: Commit, by node: SimNode, atMs now: UInt64) -> Violation? {
+    mutating func onCommit(_ block: Block, _ commit: Commit, by node: SimNode, atMs now: UInt64, honestClockMaxMs: UInt64) -> Violation? {
         let height = block.header.height
         let hash = block.hash
-        if let violation = checkValidity(block, commit, by: node, atMs: now) { return violation }
+        if let violation = checkValidity(block, commit, by: node, atMs: now, honestClockMaxMs: honestClockMaxMs) { return violation }
         if let agreed = committed[height], agreed != hash {
             return Violation(kind: .agreement, height: height, atMs: now,
                              details: "node \(node.slot) (validator \(node.validator)) committed \(hash.hex.prefix(12)), another honest node committed \(agreed.hex.prefix(12))")
         }
+        if committed[height] == nil {
+            for transaction in block.transactions { transactions[transaction.id] = height }
+        }
         committed[height] = hash
+        committedTips[height] = ChainTip(height: height, hash: hash, time: block.header.time)
         return nil
     }
 
-    private func checkValidity(_ block: Block, _ commit: Commit, by node: SimNode, atMs now: UInt64) -> Violation? {
+    private func checkValidity(_ block: Block, _ commit: Commit, by node: SimNode, atMs now: UInt64, honestClockMaxMs: UInt64) -> Violation? {
         let height = block.header.height
         func invalid(_ details: String) -> Violation {
             Violation(kind: .validity, height: height, atMs: now, details: "node \(node.slot) committed block \(block.hash.hex.prefix(12)): \(details)")
@@ -66,6 +77,25 @@ struct InvariantChecker: Sendable {
         let proposers = (0..<rounds).map { configuration.schedule.proposer(height: height, round: Round(UInt32($0))) }
         guard proposers.contains(block.header.proposer) else {
             return invalid("its proposer \(block.header.proposer) is not the proposer of any round up to \(commit.round)")
+        }
+        // The honest rules against the latest honest clock, on top of the agreed parent.
+        let parent = height.rawValue > 1 ? committedTips[Height(height.rawValue - 1)] : nil
+        if height.rawValue == 1 || parent != nil {
+            do {
+                try rules.checkExtends(block, tip: parent, localTime: Timestamp(rawValue: honestClockMaxMs))
+            } catch {
+                return invalid("it breaks the honest block rules (\(error.code): \(error.message))")
+            }
+        }
+        var seen = Set<Hash32>()
+        for transaction in block.transactions {
+            if let earlier = transactions[transaction.id], earlier != height {
+                return invalid("transaction \(transaction.id.hex.prefix(12)) is already on the chain at height \(earlier)")
+            }
+            guard seen.insert(transaction.id).inserted else { return invalid("it holds transaction \(transaction.id.hex.prefix(12)) twice") }
+            guard cache.isValid(transaction.signature, by: transaction.signer, for: transaction.signBytes(chainId: configuration.chainId)) else {
+                return invalid("transaction \(transaction.id.hex.prefix(12)) carries a forged signature")
+            }
         }
         return nil
     }

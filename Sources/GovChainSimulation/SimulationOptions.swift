@@ -15,15 +15,24 @@ public struct SimulationOptions: Hashable, Sendable {
     public var behavior: ByzantineBehavior?
     /// Keep a human-readable line per event in `SeedResult.trace` (slow; for debugging one seed).
     public var recordTrace: Bool
+    /// Test-only: honest validators skip one of their rules, to show that the checker notices.
+    public var weakened: WeakenedRule?
+
+    /// A rule honest validators can be told to skip (`govchain simulate --weaken …`).
+    public enum WeakenedRule: String, Hashable, Sendable, CaseIterable {
+        /// Accept proposals dated any time after their parent (no `local clock + drift` bound).
+        case timeCheck = "time-check"
+    }
 
     public init(validators: Int = 4, byzantine: Int = 1, profile: String = "default", heights: Int = 6,
-                behavior: ByzantineBehavior? = nil, recordTrace: Bool = false) {
+                behavior: ByzantineBehavior? = nil, recordTrace: Bool = false, weakened: WeakenedRule? = nil) {
         self.validators = validators
         self.byzantine = byzantine
         self.profile = profile
         self.heights = heights
         self.behavior = behavior
         self.recordTrace = recordTrace
+        self.weakened = weakened
     }
 
     public static let maxValidators = 16

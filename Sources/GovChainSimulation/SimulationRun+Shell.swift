@@ -1,8 +1,10 @@
 import GovChainConsensus
 import GovChainCore
 
-/// The thin shell around each instance: it carries out effects in order, persisting to the
-/// node's "disk" before it sends anything.
+/// The simulator's stand-in for the node's I/O, around the production `ConsensusInstance` and
+/// `NodePolicy`: effects and policy actions are carried out as `ConsensusDriver` carries them out,
+/// with the slow ones (building and validating proposals, storing blocks) completing as later
+/// events. Persisting is to the node's "disk" and precedes anything sent after it.
 extension SimulationRun {
     func boot(_ slot: Int) {
         let node = nodes[slot]
@@ -13,16 +15,21 @@ extension SimulationRun {
             }
             return state
         }
-        nodes[slot].instance = ConsensusInstance(configuration: configuration, signer: node.key, height: node.nextHeight,
-                                                 resumingFrom: persisted)
+        let instance = ConsensusInstance(configuration: configuration, signer: node.key, height: node.nextHeight, resumingFrom: persisted)
+        var policyConfiguration = self.policyConfiguration
+        policyConfiguration.selfIndex = node.validator
+        nodes[slot].instance = instance
+        nodes[slot].policy = NodePolicy(configuration: policyConfiguration, storedHeight: Height(UInt64(node.chain.count)), nowMs: now)
         nodes[slot].lastProgressMs = max(nodes[slot].lastProgressMs, now)
-        queue.push(.gossip(node: slot, incarnation: node.incarnation), at: now + Self.gossipIntervalMs + UInt64(slot))
-        feed(slot, .start)
+        queue.push(.tick(node: slot, incarnation: node.incarnation), at: now + policyConfiguration.statusIntervalMs + UInt64(slot))
+        let resuming = persisted.map { $0.height == node.nextHeight } ?? false
+        policyStep(slot) { $0.onStart(resuming: resuming, transactionsWaiting: busy, nowMs: now) }
     }
 
     /// Only the disk survives: signing state and committed blocks.
     func crash(_ slot: Int) {
         nodes[slot].instance = nil
+        nodes[slot].policy = nil
         nodes[slot].incarnation += 1
         nodes[slot].crashAtNextPersist = false
     }
@@ -34,10 +41,13 @@ extension SimulationRun {
         perform(effects, at: slot)
     }
 
+    /// A short, seeded delay for work the node does off its loop.
+    private var jobDelayMs: UInt64 { 1 + random.below(5) }
+
     private func perform(_ effects: [ConsensusEffect], at slot: Int) {
         let incarnation = nodes[slot].incarnation
         for effect in effects {
-            guard violation == nil, nodes[slot].incarnation == incarnation, nodes[slot].isUp else { return }
+            guard violation == nil, isCurrent(slot, incarnation) else { return }
             switch effect {
             case .persist(let state):
                 nodes[slot].persistedSigning = state.encoded
@@ -46,15 +56,69 @@ extension SimulationRun {
                 broadcast(message, from: slot)
             case .scheduleTimeout(let timeout, let durationMs):
                 queue.push(.timeout(node: slot, incarnation: incarnation, timeout), at: now + durationMs)
-            case .requestProposal(let height, _, let evidence):
-                feed(slot, .proposalValue(makeBlock(at: slot, height: height, evidence: evidence)))
+            case .requestProposal(let height, _, _):
+                queue.push(.proposalBuilt(node: slot, incarnation: incarnation, height), at: now + jobDelayMs)
             case .validateBlock(let block):
-                feed(slot, .blockValidity(blockHash: block.hash, valid: isValid(block, at: slot)))
+                queue.push(.validated(node: slot, incarnation: incarnation, block), at: now + jobDelayMs)
             case .decide(let block, let commit):
-                commitBlock(block, commit, at: slot)
+                queue.push(.stored(node: slot, incarnation: incarnation, block, commit), at: now + jobDelayMs)
             case .evidence:
                 if !nodes[slot].isByzantine { evidenceFound += 1 }
+            case .conflictingProposals:
+                refusedByPolicy += 1
             }
+        }
+    }
+
+    /// Runs one policy event on a live node and carries out its actions.
+    func policyStep(_ slot: Int, _ event: (inout NodePolicy) -> [NodePolicy.Action]) {
+        guard nodes[slot].isUp, nodes[slot].policy != nil else { return }
+        let actions = event(&nodes[slot].policy!)
+        perform(actions, at: slot)
+    }
+
+    /// Carries out the shell policy's actions, as `DriverLoop.perform(_: [NodePolicy.Action])` does.
+    func perform(_ actions: [NodePolicy.Action], at slot: Int) {
+        let incarnation = nodes[slot].incarnation
+        for action in actions {
+            guard violation == nil, isCurrent(slot, incarnation) else { return }
+            switch action {
+            case .broadcastStatus(let height):
+                if nodes[slot].isByzantine, behavior == .lyingStatus {
+                    lieAboutStatus(from: slot)
+                } else {
+                    sendNode(.status(height), from: slot, to: peers(of: slot))
+                }
+            case .requestBlocks(let from, let count, let peer):
+                sendNode(.blockRequest(from: from, count: count), from: slot, to: slots(of: peer, reachableFrom: slot))
+            case .serveBlocks(let from, let count, let peer):
+                serve(from: from, count: count, to: peer, at: slot)
+                nodes[slot].policy?.onServed(peer: peer)
+            case .regossip:
+                send(nodes[slot].instance!.gossipMessages(), from: slot, to: peers(of: slot))
+            case .startConsensus:
+                feed(slot, .start)
+            case .feedCommitted(let block, let commit):
+                feed(slot, .committed(block, commit))
+            case .applySynced(let block, let commit, let peer):
+                queue.push(.syncApplied(node: slot, incarnation: incarnation, block, commit, from: peer), at: now + jobDelayMs)
+            case .refuse:
+                refusedByPolicy += 1
+            }
+        }
+    }
+
+    private func serve(from: Height, count: UInt16, to peer: ValidatorIndex, at slot: Int) {
+        // Withholding: a lying byzantine validator never answers.
+        guard !(nodes[slot].isByzantine && behavior == .lyingStatus) else { return }
+        let targets = slots(of: peer, reachableFrom: slot)
+        var height = from
+        for _ in 0..<count {
+            let index = Int(height.rawValue) - 1
+            guard index >= 0, index < nodes[slot].chain.count else { return }
+            let entry = nodes[slot].chain[index]
+            sendNode(.block(entry.block, entry.commit), from: slot, to: targets)
+            height = height.next
         }
     }
 
@@ -70,52 +134,67 @@ extension SimulationRun {
         }
     }
 
-    /// Store the block (the node's disk), check it, then tell the instance (lines 52-54).
-    func commitBlock(_ block: Block, _ commit: Commit, at slot: Int) {
-        if !nodes[slot].isByzantine, let found = checker.onCommit(block, commit, by: nodes[slot], atMs: now) {
+    /// Stores a block on the node's disk unless it already has that height (sync and consensus
+    /// may both deliver it), checking it first.
+    func storeIfNeeded(_ block: Block, _ commit: Commit, at slot: Int) {
+        guard nodes[slot].chain.count < Int(block.header.height.rawValue) else { return }
+        if !nodes[slot].isByzantine, let found = checker.onCommit(block, commit, by: nodes[slot], atMs: now, honestClockMaxMs: honestClockMax) {
             violation = found
             return
         }
-        nodes[slot].chain.append((block, commit))
+        nodes[slot].store(block, commit)
         nodes[slot].lastProgressMs = now
-        feed(slot, .committed(block, commit))
+    }
+
+    /// The latest honest wall clock right now.
+    var honestClockMax: UInt64 {
+        honestSlots.map { localTime($0).rawValue }.max() ?? Self.genesisTimeMs + now
     }
 
     // MARK: - The ledger side: getValue() and valid(v)
 
-    /// An empty block whose time derives from the virtual clock (twins differ by their twin
-    /// number, so their blocks differ).
-    func makeBlock(at slot: Int, height: Height, evidence: [DuplicateVoteEvidence], timeOffset: UInt64 = 0) -> Block {
+    /// An empty block dated by this node's clock (twins differ by their twin number, so their
+    /// blocks differ), made as the node makes one: `BlockRules.nextTime`.
+    func makeBlock(at slot: Int, height: Height, evidence: [DuplicateVoteEvidence], timeOffset: UInt64 = 0,
+                   transactions: [Transaction] = []) -> Block {
         let node = nodes[slot]
-        let previousTime = node.lastBlock?.header.time.rawValue ?? Self.genesisTimeMs
-        let time = max(Self.genesisTimeMs + now, previousTime + 1) + UInt64(node.twin) + timeOffset
+        let base = (try? rules.nextTime(after: node.tip, localTime: localTime(slot)))?.rawValue ?? Self.genesisTimeMs
+        let time = base + UInt64(node.twin) + timeOffset
         return Block.make(chainId: Self.chainId, height: height, time: Timestamp(rawValue: time),
                           previousHash: node.lastBlock?.hash ?? .zero, lastCommit: node.chain.last?.commit,
-                          transactions: [], validators: configuration.validators, proposer: node.validator, evidence: evidence)
+                          transactions: transactions, validators: configuration.validators, proposer: node.validator,
+                          evidence: evidence.filter { !node.committedEvidence.contains($0.slot) })
     }
 
-    /// The ledger rules of the simulated chain: a well-formed block on top of ours, with a
-    /// verifying last commit, a later time and verifiable evidence.
+    /// The honest rules of the simulated chain, as the node applies them: `BlockRules` against
+    /// this node's clock, a verifying last commit, new and verifying evidence, and transactions
+    /// that are validly signed and not on the chain yet (the simulator has no ledger state).
     func isValid(_ block: Block, at slot: Int) -> Bool {
         let node = nodes[slot]
-        let header = block.header
-        guard header.chainId == Self.chainId, header.height == node.nextHeight,
-              header.previousHash == (node.lastBlock?.hash ?? .zero),
-              header.time.rawValue > (node.lastBlock?.header.time.rawValue ?? Self.genesisTimeMs),
-              header.validatorsHash == configuration.validators.hash,
-              configuration.validators[header.proposer] != nil,
-              (try? block.validateBasic()) != nil
-        else { return false }
+        let clock: Timestamp? = options.weakened == .timeCheck ? nil : localTime(slot)
+        guard (try? rules.checkExtends(block, tip: node.tip, localTime: clock)) != nil, (try? block.validateBasic()) != nil else { return false }
         if let lastCommit = block.lastCommit, let previous = node.lastBlock,
            cache.verify(lastCommit, blockHash: previous.hash, height: previous.header.height,
                         validators: configuration.validators, chainId: configuration.chainId) != nil {
             return false
         }
-        return block.evidence.allSatisfy { evidence in
-            [evidence.first, evidence.second].allSatisfy { vote in
+        let evidenceOK = block.evidence.allSatisfy { evidence in
+            !node.committedEvidence.contains(evidence.slot) && [evidence.first, evidence.second].allSatisfy { vote in
                 guard let key = configuration.validators[vote.validator]?.publicKey else { return false }
                 return cache.isValid(vote.signature, by: key, for: vote.signBytes(chainId: Self.chainId))
             }
         }
+        var seen = Set<Hash32>()
+        let transactionsOK = block.transactions.allSatisfy { transaction in
+            seen.insert(transaction.id).inserted && !node.committedTransactions.contains(transaction.id)
+                && cache.isValid(transaction.signature, by: transaction.signer, for: transaction.signBytes(chainId: Self.chainId))
+        }
+        return evidenceOK && transactionsOK
+    }
+
+    /// A synced block: its commit first, then the block itself.
+    func isValidSynced(_ block: Block, _ commit: Commit, at slot: Int) -> Bool {
+        cache.verify(commit, blockHash: block.hash, height: block.header.height,
+                     validators: configuration.validators, chainId: configuration.chainId) == nil && isValid(block, at: slot)
     }
 }

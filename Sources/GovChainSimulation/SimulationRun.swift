@@ -7,8 +7,12 @@ final class SimulationRun {
     static let chainId = ChainID("govchain-sim")!
     static let genesisTimeMs: UInt64 = 1_700_000_000_000
     static let timeouts = TimeoutParameters(proposeMs: 400, prevoteMs: 200, precommitMs: 200, deltaMs: 100)
-    /// A node that has not committed for this long re-sends its own messages and asks for blocks.
-    static let gossipIntervalMs: UInt64 = 300
+    /// The simulated genesis's drift bound; honest clocks are skewed by at most a quarter of it.
+    static let maxClockDriftMs: UInt64 = 1_000
+    static let maxBlockTxs = 16
+    static let maxBlockBytes = 64 * 1024
+    /// When idle (no transactions waiting), nodes make empty blocks at this interval.
+    static let emptyBlockIntervalMs: UInt64 = 500
     /// After the last fault, every honest node must commit within this much virtual time.
     static let livenessBoundMs: UInt64 = 30_000
     static let maxEvents = 2_000_000
@@ -18,6 +22,11 @@ final class SimulationRun {
     let profile: FaultProfile
     let behavior: ByzantineBehavior
     let configuration: ConsensusConfiguration
+    let rules: BlockRules
+    let policyConfiguration: NodePolicy.Configuration
+    /// Whether transactions always wait (a loaded network: heights follow each other at once) or
+    /// never (an idle one: empty blocks at the interval, idle and held pacing exercised).
+    let busy: Bool
     let cache = VerificationCache()
     var random: SimulationRandom
     var queue = EventQueue<SimulationEvent>()
@@ -35,6 +44,7 @@ final class SimulationRun {
     var events = 0
     var delivered = 0
     var malformedAtEdge = 0
+    var refusedByPolicy = 0
     var evidenceFound = 0
     var trace = TraceRecorder()
 
@@ -54,7 +64,19 @@ final class SimulationRun {
         var configuration = ConsensusConfiguration(chainId: Self.chainId, validators: validatorSet, timeouts: Self.timeouts)
         configuration.verifier = cache.verifier
         self.configuration = configuration
-        checker = InvariantChecker(configuration: configuration, cache: cache)
+        rules = BlockRules(chainId: Self.chainId, validatorsHash: validatorSet.hash, validatorCount: validatorSet.count,
+                           genesisTime: Timestamp(rawValue: Self.genesisTimeMs), maxBlockTxs: Self.maxBlockTxs,
+                           maxBlockBytes: Self.maxBlockBytes, maxClockDriftMs: Self.maxClockDriftMs)
+        busy = random.chance(0.7)
+        var policy = NodePolicy.Configuration(validators: validatorSet, selfIndex: nil, emptyBlockIntervalMs: busy ? 0 : Self.emptyBlockIntervalMs)
+        policy.statusIntervalMs = 300
+        policy.statusTtlMs = 1_500
+        policy.syncTimeoutMs = 600
+        policy.syncPenaltyBaseMs = 300
+        policy.syncPenaltyMaxMs = 5_000
+        policy.regossipAfterMs = 300
+        policyConfiguration = policy
+        checker = InvariantChecker(configuration: configuration, rules: rules, cache: cache)
         let drawn = ByzantineBehavior.allCases[Int(random.below(UInt64(ByzantineBehavior.allCases.count)))]
         behavior = options.behavior ?? drawn
         trace.enabled = options.recordTrace
@@ -82,6 +104,10 @@ final class SimulationRun {
         random.shuffle(&honest)
         for (position, slot) in honest.enumerated() {
             nodes[slot].group = position < (honest.count + 1) / 2 ? 1 : 2
+        }
+        let skew = Int64(Self.maxClockDriftMs / 4)
+        for slot in nodes.indices {
+            nodes[slot].clockSkewMs = Int64(random.below(UInt64(2 * skew + 1))) - skew
         }
         for slot in nodes.indices where !(nodes[slot].isByzantine && behavior == .silent) {
             boot(slot)
@@ -133,11 +159,32 @@ final class SimulationRun {
 
     func handle(_ event: SimulationEvent) {
         switch event {
-        case .deliver(let to, let from, let wire): deliver(wire, to: to, from: from)
+        case .deliver(let to, let from, let bytes): deliver(bytes, to: to, from: from)
         case .timeout(let slot, let incarnation, let timeout):
-            guard nodes[slot].incarnation == incarnation else { return }
+            guard isCurrent(slot, incarnation) else { return }
             feed(slot, .timeout(timeout))
-        case .gossip(let slot, let incarnation): gossip(slot, incarnation: incarnation)
+        case .tick(let slot, let incarnation):
+            guard isCurrent(slot, incarnation) else { return }
+            queue.push(.tick(node: slot, incarnation: incarnation), at: now + policyConfiguration.statusIntervalMs)
+            policyStep(slot) { $0.onTick(nowMs: now) }
+        case .proposalBuilt(let slot, let incarnation, let height):
+            guard isCurrent(slot, incarnation), nodes[slot].nextHeight == height else { return }
+            feed(slot, .proposalValue(makeBlock(at: slot, height: height, evidence: nodes[slot].instance!.pendingEvidence)))
+        case .validated(let slot, let incarnation, let block):
+            guard isCurrent(slot, incarnation) else { return }
+            feed(slot, .blockValidity(blockHash: block.hash, valid: isValid(block, at: slot)))
+        case .stored(let slot, let incarnation, let block, let commit):
+            guard isCurrent(slot, incarnation) else { return }
+            storeIfNeeded(block, commit, at: slot)
+            guard violation == nil else { return }
+            policyStep(slot) { $0.onTransactionsWaiting(busy, nowMs: now) }
+            policyStep(slot) { $0.onDecided(block, commit, nowMs: now) }
+        case .syncApplied(let slot, let incarnation, let block, let commit, _):
+            guard isCurrent(slot, incarnation) else { return }
+            let ok = nodes[slot].chain.count >= Int(block.header.height.rawValue) || isValidSynced(block, commit, at: slot)
+            if ok { storeIfNeeded(block, commit, at: slot) }
+            guard violation == nil else { return }
+            policyStep(slot) { $0.onSyncedApplied(height: block.header.height, ok: ok, nowMs: now) }
         case .crash(let slot, let atNextPersist):
             if atNextPersist { nodes[slot].crashAtNextPersist = true } else { crash(slot) }
         case .restart(let slot):
@@ -146,6 +193,15 @@ final class SimulationRun {
         case .partitionStart(let id, let side): partitions[id] = side
         case .partitionHeal(let id): partitions[id] = nil
         }
+    }
+
+    func isCurrent(_ slot: Int, _ incarnation: Int) -> Bool {
+        nodes[slot].incarnation == incarnation && nodes[slot].isUp
+    }
+
+    /// This node's wall clock (the simulation clock, skewed).
+    func localTime(_ slot: Int) -> Timestamp {
+        Timestamp(rawValue: UInt64(Int64(Self.genesisTimeMs + now) + nodes[slot].clockSkewMs))
     }
 
     // MARK: - Liveness and the end of a run
@@ -181,7 +237,7 @@ final class SimulationRun {
     private func result() -> SeedResult {
         let honest = honestSlots
         let committedEvidence = Set(honest.flatMap { nodes[$0].chain.flatMap(\.block.evidence) }).count
-        let dropped = honest.compactMap { nodes[$0].instance?.stats.dropped }.reduce(malformedAtEdge, +)
+        let dropped = honest.compactMap { nodes[$0].instance?.stats.dropped }.reduce(malformedAtEdge + refusedByPolicy, +)
         return SeedResult(
             seed: seed, heightsDecided: Int(lowestHeight.rawValue), messagesDelivered: delivered, virtualTimeMs: now,
             violation: violation, behavior: behavior, events: events,

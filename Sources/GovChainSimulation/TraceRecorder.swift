@@ -15,11 +15,13 @@ struct TraceRecorder: Sendable {
     /// A stable rendering (no Set or Dictionary order, which varies between processes).
     private static func line(_ event: SimulationEvent) -> String {
         switch event {
-        case .deliver(let to, let from, .consensus(let bytes)): "deliver \(from)→\(to) consensus \(bytes.count) bytes \(Hash32.sha256(bytes).hex.prefix(12))"
-        case .deliver(let to, let from, .status(let height)): "deliver \(from)→\(to) status \(height)"
-        case .deliver(let to, let from, .sync(let block, _)): "deliver \(from)→\(to) sync \(block.header.height) \(block.hash.hex.prefix(12))"
+        case .deliver(let to, let from, let bytes): "deliver \(from)→\(to) \(bytes.count) bytes \(Hash32.sha256(bytes).hex.prefix(12))"
         case .timeout(let node, let incarnation, let timeout): "node \(node)#\(incarnation) \(timeout)"
-        case .gossip(let node, let incarnation): "node \(node)#\(incarnation) gossip"
+        case .tick(let node, let incarnation): "node \(node)#\(incarnation) tick"
+        case .proposalBuilt(let node, let incarnation, let height): "node \(node)#\(incarnation) proposal built at \(height)"
+        case .validated(let node, let incarnation, let block): "node \(node)#\(incarnation) validated \(block.hash.hex.prefix(12))"
+        case .stored(let node, let incarnation, let block, _): "node \(node)#\(incarnation) stored \(block.header.height) \(block.hash.hex.prefix(12))"
+        case .syncApplied(let node, let incarnation, let block, _, let from): "node \(node)#\(incarnation) applies synced \(block.header.height) from \(from)"
         case .crash(let node, let atNextPersist): "node \(node) crash\(atNextPersist ? " at next persist" : "")"
         case .restart(let node): "node \(node) restart"
         case .partitionStart(let id, let side): "partition \(id) isolates \(side.sorted())"
@@ -37,19 +39,17 @@ struct TraceRecorder: Sendable {
 
     private static func summary(_ event: SimulationEvent) -> (UInt64, UInt64, UInt64, UInt64) {
         switch event {
-        case .deliver(let to, let from, let wire):
-            let size: Int = switch wire {
-            case .consensus(let bytes): bytes.count
-            case .status(let height): Int(height.rawValue)
-            case .sync(let block, _): Int(block.header.height.rawValue) + 1_000_000
-            }
-            return (1, UInt64(to), UInt64(from), UInt64(size))
-        case .timeout(let node, _, let timeout): return (2, UInt64(node), UInt64(timeout.round.rawValue), timeout.height.rawValue)
-        case .gossip(let node, _): return (3, UInt64(node), 0, 0)
-        case .crash(let node, let atPersist): return (4, UInt64(node), atPersist ? 1 : 0, 0)
-        case .restart(let node): return (5, UInt64(node), 0, 0)
-        case .partitionStart(let id, let side): return (6, UInt64(id), UInt64(side.count), 0)
-        case .partitionHeal(let id): return (7, UInt64(id), 0, 0)
+        case .deliver(let to, let from, let bytes): (1, UInt64(to), UInt64(from), UInt64(bytes.count))
+        case .timeout(let node, _, let timeout): (2, UInt64(node), UInt64(timeout.round.rawValue), timeout.height.rawValue)
+        case .tick(let node, _): (3, UInt64(node), 0, 0)
+        case .crash(let node, let atPersist): (4, UInt64(node), atPersist ? 1 : 0, 0)
+        case .restart(let node): (5, UInt64(node), 0, 0)
+        case .partitionStart(let id, let side): (6, UInt64(id), UInt64(side.count), 0)
+        case .partitionHeal(let id): (7, UInt64(id), 0, 0)
+        case .proposalBuilt(let node, _, let height): (8, UInt64(node), height.rawValue, 0)
+        case .validated(let node, _, let block): (9, UInt64(node), block.header.height.rawValue, 0)
+        case .stored(let node, _, let block, _): (10, UInt64(node), block.header.height.rawValue, 0)
+        case .syncApplied(let node, _, let block, _, let from): (11, UInt64(node), block.header.height.rawValue, UInt64(from.rawValue))
         }
     }
 }

@@ -15,19 +15,18 @@ public final class BlockStore: LedgerStateReader, Sendable {
     public static let schemaVersion: UInt32 = 1
 
     /// The latest stored block.
-    public struct Head: Sendable, Equatable {
-        public var height: Height
-        public var hash: Hash32
-        public var time: Timestamp
-    }
+    public typealias Head = ChainTip
 
     public let genesis: Genesis
+    /// The genesis's block rules, computed once.
+    public let rules: BlockRules
     let db: LevelDB
     private let cachedHead: Mutex<Head?>
 
     /// Opens the store in `directory`, creating it for `genesis` if it does not exist yet.
     public init(directory: String, genesis: Genesis) throws(GovChainError) {
         self.genesis = genesis
+        rules = BlockRules(genesis: genesis)
         let fresh = try Self.checkDirectory(directory)
         db = try LevelDB(path: directory, create: fresh)
         if try db.get(StoreKey.chainId) == nil {
@@ -51,29 +50,24 @@ public final class BlockStore: LedgerStateReader, Sendable {
 
     /// Appends `block`, finalised by `commit`, with the state changes its execution produced.
     /// Refuses anything that does not extend the head; nothing is written on refusal.
-    public func append(_ block: Block, commit: Commit, changes: LedgerOverlay) throws(GovChainError) {
+    public func append(_ block: Block, commit: Commit, changes: LedgerOverlay, commitVerified: Bool = false) throws(GovChainError) {
         let head = self.head
         let header = block.header
-        guard header.chainId == genesis.chainId else {
-            throw GovChainError(code: "store_wrong_chain", message: "Block is for chain \(header.chainId), this ledger is \(genesis.chainId).")
+        // The store's own integrity gate: linkage, limits, time order. The clock bound was
+        // judged by the validators before they signed the commit.
+        do {
+            try rules.checkExtends(block, tip: head, localTime: nil)
+        } catch {
+            throw GovChainError(code: "store_refused", message: "Block \(header.height) cannot be appended: \(error.message)", cause: error.code)
         }
-        let expected = (head?.height ?? 0).next
-        guard header.height == expected else {
-            throw GovChainError(code: "store_wrong_height", message: "Block \(header.height) cannot be appended: the next height is \(expected); stored blocks are never overwritten.")
-        }
-        guard header.previousHash == (head?.hash ?? .zero) else {
-            throw GovChainError(code: "store_wrong_previous", message: "Block \(header.height) does not extend the stored chain (previous hash mismatch).")
-        }
-        if let head, header.time <= head.time {
-            throw GovChainError(code: "store_time_not_increasing", message: "Block \(header.height) is not later than the block before it.")
-        }
-        guard header.validatorsHash == genesis.validators.hash else {
-            throw GovChainError(code: "store_wrong_validators", message: "Block \(header.height) names a validator set other than the genesis one.")
+        for evidence in block.evidence where try hasEvidence(evidence) {
+            throw GovChainError(code: "store_refused", message: "Block \(header.height) records an equivocation already recorded in an earlier block.")
         }
         try block.validateBasic()
-        try commit.verify(blockHash: block.hash, height: header.height, validators: genesis.validators, chainId: genesis.chainId)
-        if let lastCommit = block.lastCommit, let head {
-            try lastCommit.verify(blockHash: head.hash, height: head.height, validators: genesis.validators, chainId: genesis.chainId)
+        // The last commit was judged with the block (`Node.execute`); the block's own commit is
+        // what makes it final, so the store checks it unless the caller just did.
+        if !commitVerified {
+            try commit.verify(blockHash: block.hash, height: header.height, validators: genesis.validators, chainId: genesis.chainId)
         }
         // Paired facts: the changes are this block's, one location per transaction.
         precondition(changes.transactions.count == block.transactions.count
@@ -86,6 +80,7 @@ public final class BlockStore: LedgerStateReader, Sendable {
         batch.put(StoreKey.commit(header.height), commit.encoded)
         batch.put(StoreKey.blockHash(hash), StoreKey.bigEndian(header.height.rawValue))
         Self.addChanges(changes, to: &batch)
+        for evidence in block.evidence { batch.put(StoreKey.evidence(evidence.slot), StoreKey.bigEndian(header.height.rawValue)) }
         batch.put(StoreKey.head, StoreKey.bigEndian(header.height.rawValue))
         try db.write(batch, sync: true)
         cachedHead.withLock { $0 = Head(height: header.height, hash: hash, time: header.time) }
@@ -111,6 +106,12 @@ public final class BlockStore: LedgerStateReader, Sendable {
     public func commit(at height: Height) throws(GovChainError) -> Commit? {
         guard let bytes = try db.get(StoreKey.commit(height)) else { return nil }
         do { return try Commit(decoding: bytes) } catch { throw Self.corrupt("commit \(height)", error) }
+    }
+
+    /// True when an earlier block already recorded this equivocation (same validator, height,
+    /// round and vote type).
+    public func hasEvidence(_ evidence: DuplicateVoteEvidence) throws(GovChainError) -> Bool {
+        try db.get(StoreKey.evidence(evidence.slot)) != nil
     }
 
     public func height(ofBlock hash: Hash32) throws(GovChainError) -> Height? {

@@ -13,6 +13,8 @@ enum StoreKey {
     static func blockHash(_ hash: Hash32) -> [UInt8] { Array("h/".utf8) + hash.bytes }
     static func transaction(_ id: Hash32) -> [UInt8] { Array("t/".utf8) + id.bytes }
     static func document(_ hash: Hash32) -> [UInt8] { Array("d/".utf8) + hash.bytes }
+    /// Recorded equivocations by `DuplicateVoteEvidence.slot` → height of the block holding them.
+    static func evidence(_ slot: Hash32) -> [UInt8] { Array("e/".utf8) + slot.bytes }
     static func clerk(_ key: PublicKey) -> [UInt8] { Array("k/".utf8) + key.bytes }
     /// Index of clerks by authority: `a/<authority>/<clerk key>` → empty.
     static func authorityClerk(_ authority: Code, _ key: PublicKey) -> [UInt8] { authorityClerks(authority) + key.bytes }

@@ -35,8 +35,14 @@ enum Fixtures {
 
     static func hash(_ text: String) -> Hash32 { Hash32.sha256(Array(text.utf8)) }
 
-    static func tx(_ body: TransactionBody, by key: SigningKey, nonce: UInt64 = 0) -> Transaction {
-        Transaction(body: body, time: 1_700_000_000_000, nonce: nonce, chainId: chainId, key: key)
+    /// The genesis time, 2026-01-01T00:00:00Z, in milliseconds.
+    static let genesisMs: UInt64 = 1_767_225_600_000
+
+    /// `milliseconds` after the genesis time.
+    static func at(_ milliseconds: UInt64) -> Timestamp { Timestamp(rawValue: genesisMs + milliseconds) }
+
+    static func tx(_ body: TransactionBody, by key: SigningKey, nonce: UInt64 = 0, time: Timestamp = at(0)) -> Transaction {
+        Transaction(body: body, time: time, nonce: nonce, chainId: chainId, key: key)
     }
 
     static func anchor(_ text: String, by key: SigningKey = aachenClerk, authority: String = "aachen", type: Code = birth) -> Transaction {

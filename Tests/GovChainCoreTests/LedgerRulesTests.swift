@@ -14,7 +14,7 @@ import Testing
         for (i, tx) in transactions.enumerated() {
             var overlay = LedgerOverlay(base: state)
             do {
-                try rules.apply(tx, at: TransactionLocation(height: Height(UInt64(i + 1)), index: 0), blockTime: Timestamp(rawValue: UInt64(i + 1) * 1000), to: &overlay)
+                try rules.apply(tx, at: TransactionLocation(height: Height(UInt64(i + 1)), index: 0), blockTime: Fixtures.at(UInt64(i + 1) * 1000), to: &overlay)
                 state.merge(overlay)
                 codes.append(nil)
             } catch {
@@ -39,7 +39,7 @@ import Testing
         #expect(record?.authority == Code("aachen"))
         #expect(record?.status == .valid)
         #expect(record?.anchoredHeight == 1)
-        #expect(record?.anchoredTime == 1000)
+        #expect(record?.anchoredTime == Fixtures.at(1000))
     }
 
     @Test func onlyTheAuthorityRegistersItsClerks() {
@@ -91,10 +91,10 @@ import Testing
 
     @Test func revokeRules() {
         let anchor = Fixtures.anchor("doc")
-        let revoke = Fixtures.tx(.revokeDocument(.init(document: Fixtures.hash("doc"), reason: .withdrawal, effective: 77)), by: Fixtures.aachenClerk)
+        let revoke = Fixtures.tx(.revokeDocument(.init(document: Fixtures.hash("doc"), reason: .withdrawal, effective: Fixtures.at(1077))), by: Fixtures.aachenClerk)
         let (state, codes) = run([anchor, revoke])
         #expect(codes == [nil, nil])
-        #expect(state.documents[Fixtures.hash("doc")]?.status == .revoked(reason: .withdrawal, effective: 77, height: 2, tx: revoke.id, by: Fixtures.aachenClerk.publicKey))
+        #expect(state.documents[Fixtures.hash("doc")]?.status == .revoked(reason: .withdrawal, effective: Fixtures.at(1077), height: 2, tx: revoke.id, by: Fixtures.aachenClerk.publicKey))
         #expect(code([revoke]) == "document_unknown")
         let foreign = Fixtures.tx(revoke.body, by: Fixtures.soestClerk)
         #expect(code([anchor, foreign]) == "clerk_wrong_authority")
@@ -103,10 +103,10 @@ import Testing
 
     @Test func supersedeRules() {
         let anchor = Fixtures.anchor("old")
-        let supersede = Fixtures.tx(.supersedeDocument(.init(old: Fixtures.hash("old"), new: Fixtures.hash("new"), effective: 5)), by: Fixtures.aachenClerk)
+        let supersede = Fixtures.tx(.supersedeDocument(.init(old: Fixtures.hash("old"), new: Fixtures.hash("new"), effective: Fixtures.at(1005))), by: Fixtures.aachenClerk)
         let (state, codes) = run([anchor, supersede])
         #expect(codes == [nil, nil])
-        #expect(state.documents[Fixtures.hash("old")]?.status == .superseded(by: Fixtures.hash("new"), effective: 5, height: 2, tx: supersede.id, clerk: Fixtures.aachenClerk.publicKey))
+        #expect(state.documents[Fixtures.hash("old")]?.status == .superseded(by: Fixtures.hash("new"), effective: Fixtures.at(1005), height: 2, tx: supersede.id, clerk: Fixtures.aachenClerk.publicKey))
         let new = state.documents[Fixtures.hash("new")]
         #expect(new?.status == .valid)
         #expect(new?.supersedes == Fixtures.hash("old"))
@@ -114,7 +114,7 @@ import Testing
         #expect(code([supersede]) == "document_unknown")
         #expect(code([anchor, Fixtures.tx(supersede.body, by: Fixtures.soestClerk)]) == "clerk_wrong_authority")
         #expect(code([anchor, Fixtures.anchor("new"), supersede]) == "document_already_anchored")
-        let revokeOld = Fixtures.tx(.revokeDocument(.init(document: Fixtures.hash("old"), reason: .correction, effective: 1)), by: Fixtures.aachenClerk)
+        let revokeOld = Fixtures.tx(.revokeDocument(.init(document: Fixtures.hash("old"), reason: .correction, effective: Fixtures.at(1001))), by: Fixtures.aachenClerk)
         #expect(code([anchor, supersede, revokeOld]) == "document_already_superseded")
     }
 
@@ -124,15 +124,15 @@ import Testing
         var forged = Fixtures.anchor("b")
         forged.signature = good.signature
         let base = { () -> MemoryState in var s = MemoryState(); s.merge(rules.genesisState()); return s }()
-        let block = Block.make(chainId: Fixtures.chainId, height: 1, time: 5, previousHash: .zero, lastCommit: nil,
+        let block = Block.make(chainId: Fixtures.chainId, height: 1, time: Fixtures.at(5), previousHash: .zero, lastCommit: nil,
                                transactions: [good, forged], validators: Fixtures.genesis.validators, proposer: 0)
         #expect(throws: GovChainError.self) { try executor.execute(block, over: base, signaturesVerified: false) }
-        let ok = Block.make(chainId: Fixtures.chainId, height: 1, time: 5, previousHash: .zero, lastCommit: nil,
+        let ok = Block.make(chainId: Fixtures.chainId, height: 1, time: Fixtures.at(5), previousHash: .zero, lastCommit: nil,
                             transactions: [good, Fixtures.anchor("b")], validators: Fixtures.genesis.validators, proposer: 0)
         let changes = try executor.execute(ok, over: base, signaturesVerified: false)
         #expect(changes.documents.count == 2)
         #expect(changes.transactions[good.id] == TransactionLocation(height: 1, index: 0))
-        let dup = Block.make(chainId: Fixtures.chainId, height: 1, time: 5, previousHash: .zero, lastCommit: nil,
+        let dup = Block.make(chainId: Fixtures.chainId, height: 1, time: Fixtures.at(5), previousHash: .zero, lastCommit: nil,
                              transactions: [good, good], validators: Fixtures.genesis.validators, proposer: 0)
         #expect(throws: GovChainError.self) { try executor.execute(dup, over: base, signaturesVerified: true) }
     }

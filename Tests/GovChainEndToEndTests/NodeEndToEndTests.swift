@@ -74,24 +74,29 @@ import Testing
         let chainId = try #require(ChainID(status.chain_id))
         let clerk = try SigningKey(pem: String(contentsOfFile: net.aachenClerk, encoding: .utf8))
         let body = TransactionBody.anchorDocument(.init(document: Hash32.sha256([1]), documentType: Code("birth-certificate")!, authority: Code("aachen")!))
+        let now = Timestamp(millisecondsSince1970: UInt64(Date().timeIntervalSince1970 * 1000))
 
         // A forged signature: one bit flipped.
-        var forged = Transaction(body: body, time: 1, nonce: 1, chainId: chainId, key: clerk).encoded
+        var forged = Transaction(body: body, time: now, nonce: 1, chainId: chainId, key: clerk).encoded
         forged[forged.count - 1] ^= 1
         let (s4, e4) = try await post(forged)
         #expect(s4 == 422 && e4?.error.code == "invalid_signature")
         // Signed for another chain.
-        let otherChain = Transaction(body: body, time: 1, nonce: 1, chainId: ChainID("other-chain")!, key: clerk).encoded
+        let otherChain = Transaction(body: body, time: now, nonce: 1, chainId: ChainID("other-chain")!, key: clerk).encoded
         let (s5, e5) = try await post(otherChain)
         #expect(s5 == 422 && e5?.error.code == "invalid_signature")
         // A well-signed transaction from a key no authority registered.
-        let rogue = Transaction(body: body, time: 1, nonce: 1, chainId: chainId, key: SigningKey()).encoded
+        let rogue = Transaction(body: body, time: now, nonce: 1, chainId: chainId, key: SigningKey()).encoded
         let (s6, e6) = try await post(rogue)
         #expect(s6 == 422 && e6?.error.code == "clerk_not_registered")
         // Soest's clerk anchoring for Aachen.
         let soest = try SigningKey(pem: String(contentsOfFile: net.soestClerk, encoding: .utf8))
-        let (s7, e7) = try await post(Transaction(body: body, time: 1, nonce: 1, chainId: chainId, key: soest).encoded)
+        let (s7, e7) = try await post(Transaction(body: body, time: now, nonce: 1, chainId: chainId, key: soest).encoded)
         #expect(s7 == 422 && e7?.error.code == "clerk_wrong_authority")
+        // Signed two days ago: outside the 24-hour window, so an old signed transaction cannot be replayed.
+        let stale = Transaction(body: body, time: Timestamp(rawValue: now.rawValue - 2 * 86_400_000), nonce: 1, chainId: chainId, key: clerk).encoded
+        let (s9, e9) = try await post(stale)
+        #expect(s9 == 422 && e9?.error.code == "transaction_time_outside_window")
         // Bad paths.
         let badHash = try await HTTPClient.request(.GET, net.url + "/v1/documents/not-a-hash")
         #expect(badHash.status == 400)
@@ -99,7 +104,7 @@ import Testing
         #expect(badHeight.status == 400)
 
         // Still serving, and a good transaction still commits, once.
-        let good = Transaction(body: body, time: 1, nonce: 1, chainId: chainId, key: clerk)
+        let good = Transaction(body: body, time: now, nonce: 1, chainId: chainId, key: clerk)
         let committed = try await NodeClient(net.url).submit(good)
         #expect(committed.status == "committed")
         let (s8, e8) = try await post(good.encoded)

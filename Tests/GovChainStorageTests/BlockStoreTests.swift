@@ -14,11 +14,14 @@ import Testing
                             document_types: ["birth-certificate"])],
         initial_clerks: [.init(authority: "aachen", public_key: clerk.publicKey.hex, document_types: ["birth-certificate"])]))
 
+    /// `milliseconds` after the genesis time (2026-01-01T00:00:00Z).
+    static func at(_ milliseconds: UInt64) -> Timestamp { Timestamp(rawValue: 1_767_225_600_000 + milliseconds) }
+
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("govchain-store-\(UUID().uuidString)").path
 
     func anchor(_ text: String) -> Transaction {
         Transaction(body: .anchorDocument(.init(document: Hash32.sha256(Array(text.utf8)), documentType: Code("birth-certificate")!, authority: Code("aachen")!)),
-                    time: 1, nonce: 0, chainId: Self.genesis.chainId, key: Self.clerk)
+                    time: Self.at(0), nonce: 0, chainId: Self.genesis.chainId, key: Self.clerk)
     }
 
     /// Makes, executes and appends the next block; returns it.
@@ -32,7 +35,7 @@ import Testing
     func next(_ store: BlockStore, _ transactions: [Transaction], time: Timestamp? = nil) throws -> (Block, Commit, LedgerOverlay) {
         let head = store.head
         let height = store.height.next
-        let block = Block.make(chainId: Self.genesis.chainId, height: height, time: time ?? Timestamp(rawValue: height.rawValue * 1000),
+        let block = Block.make(chainId: Self.genesis.chainId, height: height, time: time ?? Self.at(height.rawValue * 1000),
                                previousHash: head?.hash ?? .zero, lastCommit: try head.flatMap { try store.commit(at: $0.height) },
                                transactions: transactions, validators: Self.genesis.validators, proposer: 0)
         let changes = try BlockExecutor(rules: LedgerRules(genesis: Self.genesis)).execute(block, over: store, signaturesVerified: false)
@@ -86,7 +89,7 @@ import Testing
         #expect(throws: GovChainError.self) { try store.append(good, commit: sign(good, key: Self.clerk), changes: goodChanges) }
         #expect(throws: GovChainError.self) { try store.append(good, commit: firstCommit, changes: goodChanges) }
         // A time that does not move forward.
-        let (stale, _, staleChanges) = try next(store, [], time: 1000)
+        let (stale, _, staleChanges) = try next(store, [], time: Self.at(1000))
         #expect(throws: GovChainError.self) { try store.append(stale, commit: sign(stale), changes: staleChanges) }
         // Refusals wrote nothing; the right block still goes in.
         #expect(store.height == 1)

@@ -32,17 +32,30 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(help: "Force one byzantine behaviour (\(ByzantineBehavior.allCases.map(\.rawValue).joined(separator: ", "))); default: chosen per seed.")
     var behavior: String?
 
+    @Option(help: "Test-only: let honest validators skip a rule (\(SimulationOptions.WeakenedRule.allCases.map(\.rawValue).joined(separator: ", "))), to see the checker catch the result.")
+    var weaken: String?
+
     @Flag(help: "Print every seed's result, not just the summary.")
     var verbose = false
 
+    @Flag(help: "Record and print every event of each seed (slow; for replaying one seed).")
+    var trace = false
+
     func run() async throws {
-        var options = SimulationOptions(validators: validators, byzantine: byzantine, profile: profile, heights: heights)
+        var options = SimulationOptions(validators: validators, byzantine: byzantine, profile: profile, heights: heights, recordTrace: trace)
         if let behavior {
             guard let parsed = ByzantineBehavior(rawValue: behavior) else {
                 Output.error(GovChainError(code: "invalid_argument", message: "Unknown --behavior \"\(behavior)\"."))
                 throw Exit.other
             }
             options.behavior = parsed
+        }
+        if let weaken {
+            guard let rule = SimulationOptions.WeakenedRule(rawValue: weaken) else {
+                Output.error(GovChainError(code: "invalid_argument", message: "Unknown --weaken \"\(weaken)\"; use one of \(SimulationOptions.WeakenedRule.allCases.map(\.rawValue).joined(separator: ", "))."))
+                throw Exit.other
+            }
+            options.weakened = rule
         }
         do { try options.validate() } catch {
             Output.error(error)
@@ -60,11 +73,13 @@ struct SimulateCommand: AsyncParsableCommand {
             heightsDecided += result.heightsDecided
             messages += result.messagesDelivered
             virtualMs += result.virtualTimeMs
+            if trace { result.trace.forEach { print($0) } }
             if verbose { print(result) }
             if let violation = result.violation {
                 print("VIOLATION on seed \(seed): \(violation)")
                 var replay = "govchain simulate --seeds 1 --start \(seed) --validators \(validators) --byzantine \(byzantine) --profile \(profile) --heights \(heights)"
                 if let behavior { replay += " --behavior \(behavior)" }
+                if let weaken { replay += " --weaken \(weaken)" }
                 print("replay: \(replay) --verbose")
                 throw ExitCode(5)
             }

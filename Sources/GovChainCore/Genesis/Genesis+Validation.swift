@@ -33,7 +33,7 @@ extension Genesis {
         var validators: [Validator] = []
         for (i, entry) in validatorEntries.enumerated() {
             let field = "validators[\(i)]"
-            guard let name = entry.name, !name.isEmpty, name.count <= 64 else { throw fail("\(field).name", "must be 1 to 64 characters") }
+            guard let name = entry.name, !name.isEmpty, name.utf8.count <= 64 else { throw fail("\(field).name", "must be 1 to 64 bytes of UTF-8") }
             let publicKey = try key(entry.public_key, "\(field).public_key")
             guard !validators.contains(where: { $0.publicKey == publicKey }) else { throw fail("\(field).public_key", "is the same key as another validator") }
             guard !validators.contains(where: { $0.name == name }) else { throw fail("\(field).name", "\"\(name)\" is used twice") }
@@ -50,7 +50,7 @@ extension Genesis {
             let field = "authorities[\(i)]"
             guard let idText = entry.id, let id = Code(idText) else { throw fail("\(field).id", "must use only a-z, 0-9 and '-', 1 to 32 characters") }
             guard !authorities.contains(where: { $0.id == id }) else { throw fail("\(field).id", "\"\(id)\" is used twice") }
-            guard let name = entry.name, !name.isEmpty, name.count <= 100 else { throw fail("\(field).name", "must be 1 to 100 characters") }
+            guard let name = entry.name, !name.isEmpty, name.utf8.count <= 200 else { throw fail("\(field).name", "must be 1 to 200 bytes of UTF-8") }
             let publicKey = try key(entry.public_key, "\(field).public_key")
             guard !authorities.contains(where: { $0.publicKey == publicKey }) else { throw fail("\(field).public_key", "is the same key as another authority") }
             let types = try codes(entry.document_types, "\(field).document_types")
@@ -81,7 +81,9 @@ extension Genesis {
                 parameters.maxBlockTxs = v
             }
             if let v = c.max_block_bytes {
-                guard (4096...Block.maxEncodedBytes).contains(v) else { throw fail("consensus.max_block_bytes", "must be 4096 to \(Block.maxEncodedBytes)") }
+                guard (4096...ConsensusParameters.maxBlockBytesLimit).contains(v) else {
+                    throw fail("consensus.max_block_bytes", "must be 4096 to \(ConsensusParameters.maxBlockBytesLimit) (a full block must fit in one 8 MiB peer frame)")
+                }
                 parameters.maxBlockBytes = v
             }
             for (name, value) in [("timeout_propose_ms", c.timeout_propose_ms), ("timeout_prevote_ms", c.timeout_prevote_ms),
@@ -95,6 +97,14 @@ extension Genesis {
             if let v = c.empty_block_interval_ms {
                 guard v <= 86_400_000 else { throw fail("consensus.empty_block_interval_ms", "must be 0 (off) to 86400000") }
                 parameters.emptyBlockIntervalMs = v
+            }
+            if let v = c.max_clock_drift_ms {
+                guard (100...600_000).contains(v) else { throw fail("consensus.max_clock_drift_ms", "must be 100 to 600000 milliseconds") }
+                parameters.maxClockDriftMs = v
+            }
+            if let v = c.tx_time_window_ms {
+                guard (60_000...(30 * 86_400_000)).contains(v) else { throw fail("consensus.tx_time_window_ms", "must be 60000 (1 minute) to 2592000000 (30 days)") }
+                parameters.txTimeWindowMs = v
             }
         }
 
@@ -119,13 +129,14 @@ extension Genesis {
     static func fingerprint(chainId: ChainID, genesisTime: Timestamp, consensus: ConsensusParameters, validators: ValidatorSet,
                             authorities: [Authority], initialClerks: [InitialClerk]) -> Hash32 {
         var w = ByteWriter(capacity: 2048)
-        w.shortBytes(Array("govchain/genesis/v1".utf8))
+        w.shortBytes(Array("govchain/genesis/v2".utf8))
         w.chainID(chainId)
         w.timestamp(genesisTime)
         w.u32(UInt32(consensus.maxBlockTxs))
         w.u32(UInt32(consensus.maxBlockBytes))
         for value in [consensus.timeoutProposeMs, consensus.timeoutPrevoteMs, consensus.timeoutPrecommitMs,
-                      consensus.timeoutDeltaMs, consensus.emptyBlockIntervalMs] { w.u64(value) }
+                      consensus.timeoutDeltaMs, consensus.emptyBlockIntervalMs,
+                      consensus.maxClockDriftMs, consensus.txTimeWindowMs] { w.u64(value) }
         w.list(validators.validators) { w, v in
             w.shortBytes(Array(v.name.utf8))
             w.publicKey(v.publicKey)

@@ -30,7 +30,17 @@ public struct Genesis: Sendable, Equatable {
         public var timeoutDeltaMs: UInt64 = 250
         /// 0 means: no empty blocks; blocks are only made when transactions wait.
         public var emptyBlockIntervalMs: UInt64 = 0
+        /// How far a block time may lie ahead of a validator's own clock: a proposal dated later
+        /// than `local clock + maxClockDriftMs` gets a nil prevote (docs/CONSENSUS.md, "Block time").
+        public var maxClockDriftMs: UInt64 = 10_000
+        /// A transaction applies only in a block whose time is within this many milliseconds of
+        /// the transaction's own `time`, before or after: signed transactions expire.
+        public var txTimeWindowMs: UInt64 = 86_400_000
         public init() {}
+
+        /// The largest `max_block_bytes` a genesis may set: a proposal carrying a full block must
+        /// still fit in one peer frame (8 MiB), with room for the proposal, commit and evidence.
+        public static let maxBlockBytesLimit = (8 << 20) - (64 << 10)
     }
 
     public let chainId: ChainID

@@ -49,6 +49,8 @@ public struct GenesisFile: Codable, Sendable, Equatable {
         public var timeout_precommit_ms: UInt64?
         public var timeout_delta_ms: UInt64?
         public var empty_block_interval_ms: UInt64?
+        public var max_clock_drift_ms: UInt64?
+        public var tx_time_window_ms: UInt64?
         public init() {}
     }
 

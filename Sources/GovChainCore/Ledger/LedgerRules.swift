@@ -6,11 +6,21 @@
 ///   revokes or supersedes that authority's documents.
 /// - A hash is anchored once; an identical transaction is never applied twice.
 /// - Revoking or superseding an unknown, foreign, or no longer valid document is refused.
+/// - Times are plausible (docs/PROTOCOL.md, "Time rules"): a transaction applies only in a block
+///   dated within `txTimeWindowMs` of its own `time` (so a signed transaction expires), document
+///   validity lies at most `documentHorizonMs` ahead of the block, and a revocation or
+///   supersession takes effect no earlier than the document began and at most
+///   `effectiveAheadMaxMs` after the block.
 ///
 /// The signature is not checked here: that is a stateless check done once at admission
 /// (`Transaction.hasValidSignature`), so rules can run again cheaply.
 public struct LedgerRules: Sendable {
     public let genesis: Genesis
+
+    /// How far ahead of the block a document's `validFrom`/`validUntil` may lie: 100 years.
+    public static let documentHorizonMs: UInt64 = 100 * 366 * 86_400_000
+    /// How far ahead of the block a revocation or supersession may take effect: 366 days.
+    public static let effectiveAheadMaxMs: UInt64 = 366 * 86_400_000
 
     public init(genesis: Genesis) { self.genesis = genesis }
 
@@ -29,6 +39,7 @@ public struct LedgerRules: Sendable {
     public func apply(_ transaction: Transaction, at location: TransactionLocation, blockTime: Timestamp,
                       to state: inout LedgerOverlay) throws(GovChainError) {
         let id = transaction.id
+        try checkWindow(transaction, blockTime: blockTime)
         if let earlier = try state.transactionLocation(id) {
             throw GovChainError(code: "transaction_already_applied",
                                 message: "This exact transaction was already recorded in block \(earlier.height); it is not applied twice.")
@@ -60,6 +71,11 @@ public struct LedgerRules: Sendable {
             clerk.revocationTx = id
             state.put(clerk)
         case .anchorDocument(let body):
+            for (field, value) in [("validFrom", body.validFrom), ("validUntil", body.validUntil)] {
+                if let value, value.rawValue > Self.adding(blockTime, Self.documentHorizonMs) {
+                    throw GovChainError(code: "document_time_implausible", message: "The document's \(field) lies more than 100 years after the block time.")
+                }
+            }
             _ = try activeClerk(transaction.signer, authority: body.authority, documentType: body.documentType, in: state)
             try requireUnanchored(body.document, in: state)
             state.put(DocumentRecord(document: body.document, documentType: body.documentType, authority: body.authority,
@@ -68,10 +84,12 @@ public struct LedgerRules: Sendable {
                                      anchorTx: id, supersedes: nil, status: .valid))
         case .revokeDocument(let body):
             var record = try validDocument(body.document, changedBy: transaction.signer, in: state)
+            try checkEffective(body.effective, of: record, blockTime: blockTime)
             record.status = .revoked(reason: body.reason, effective: body.effective, height: location.height, tx: id, by: transaction.signer)
             state.put(record)
         case .supersedeDocument(let body):
             var old = try validDocument(body.old, changedBy: transaction.signer, in: state)
+            try checkEffective(body.effective, of: old, blockTime: blockTime)
             try requireUnanchored(body.new, in: state)
             old.status = .superseded(by: body.new, effective: body.effective, height: location.height, tx: id, clerk: transaction.signer)
             state.put(old)
@@ -84,6 +102,35 @@ public struct LedgerRules: Sendable {
     }
 
     // MARK: - Checks
+
+    /// The validity window of a signed transaction: `|transaction.time − blockTime| ≤ txTimeWindowMs`.
+    private func checkWindow(_ transaction: Transaction, blockTime: Timestamp) throws(GovChainError) {
+        let window = genesis.consensus.txTimeWindowMs
+        let (earlier, later) = transaction.time < blockTime ? (transaction.time, blockTime) : (blockTime, transaction.time)
+        guard later.rawValue - earlier.rawValue <= window else {
+            let direction = transaction.time < blockTime ? "expired: it was signed" : "is dated"
+            throw GovChainError(code: "transaction_time_outside_window",
+                                message: "The transaction \(direction) more than \(window / 3_600_000) hours \(transaction.time < blockTime ? "before" : "after") the block time; sign it again with the current time.")
+        }
+    }
+
+    /// A revocation or supersession takes effect no earlier than the document began (its
+    /// `validFrom`, or its anchoring) and at most `effectiveAheadMaxMs` after the block.
+    private func checkEffective(_ effective: Timestamp, of record: DocumentRecord, blockTime: Timestamp) throws(GovChainError) {
+        let start = min(record.validFrom ?? record.anchoredTime, record.anchoredTime)
+        guard effective >= start else {
+            throw GovChainError(code: "effective_time_implausible", message: "The effective time \(effective) lies before the document began (\(start)).")
+        }
+        guard effective.rawValue <= Self.adding(blockTime, Self.effectiveAheadMaxMs) else {
+            throw GovChainError(code: "effective_time_implausible", message: "The effective time lies more than 366 days after the block time.")
+        }
+    }
+
+    /// `time + milliseconds`, saturating instead of trapping (times come from outside).
+    static func adding(_ time: Timestamp, _ milliseconds: UInt64) -> UInt64 {
+        let (sum, overflow) = time.rawValue.addingReportingOverflow(milliseconds)
+        return overflow ? .max : sum
+    }
 
     private func authority(_ id: Code, signedBy signer: PublicKey) throws(GovChainError) -> Genesis.Authority {
         guard let authority = genesis.authority(id) else {

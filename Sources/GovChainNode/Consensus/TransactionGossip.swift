@@ -1,3 +1,4 @@
+import GovChainConsensus
 import GovChainNetwork
 import ServiceLifecycle
 import Synchronization

@@ -1,9 +1,9 @@
-import GovChainConsensus
 import GovChainCore
 
 /// What validators send each other over an authenticated peer link (docs/PROTOCOL.md,
-/// "Node messages"): `version u8 ‖ tag u8 ‖ body`. Tags are never reused.
-enum NodeMessage: Sendable, Equatable {
+/// "Node messages"): `version u8 ‖ tag u8 ‖ body`. Tags are never reused. The node and the
+/// simulator speak exactly this protocol.
+public enum NodeMessage: Sendable, Equatable {
     /// A proposal or vote (`ConsensusMessage` encoding).
     case consensus(ConsensusMessage)
     /// Transactions a client submitted to the sender: `list(long(transaction))`.
@@ -15,63 +15,79 @@ enum NodeMessage: Sendable, Equatable {
     /// A stored block with the commit that finalised it: `long(block) ‖ long(commit)`.
     case block(Block, Commit)
 
-    static let version: UInt8 = 1
-    static let transactionsPerMessageMax = 4_096
-    static let blocksPerRequestMax: UInt16 = 64
+    /// Wire tags (style.md #22). Never reuse a number.
+    public enum Tag: UInt8, Sendable, CaseIterable {
+        case consensus = 1
+        case transactions = 2
+        case status = 3
+        case blockRequest = 4
+        case block = 5
+    }
 
-    var encoded: [UInt8] {
+    public static let version: UInt8 = 1
+    public static let transactionsPerMessageMax = 4_096
+    public static let blocksPerRequestMax: UInt16 = 64
+    /// Largest encoded commit carried with a synced block.
+    public static let commitBytesMax = 64 * 1024
+
+    public var tag: Tag {
+        switch self {
+        case .consensus: .consensus
+        case .transactions: .transactions
+        case .status: .status
+        case .blockRequest: .blockRequest
+        case .block: .block
+        }
+    }
+
+    public var encoded: [UInt8] {
         var w = ByteWriter(capacity: 64)
         w.u8(Self.version)
+        w.u8(tag.rawValue)
         switch self {
         case .consensus(let message):
-            w.u8(1)
             w.raw(message.encoded)
         case .transactions(let list):
-            w.u8(2)
             w.list(list) { $0.longBytes($1) }
         case .status(let height):
-            w.u8(3)
             w.height(height)
         case .blockRequest(let from, let count):
-            w.u8(4)
             w.height(from)
             w.u16(count)
         case .block(let block, let commit):
-            w.u8(5)
             w.longBytes(block.encoded)
             w.longBytes(commit.encoded)
         }
         return w.bytes
     }
 
-    init(decoding bytes: [UInt8]) throws(CodecError) {
+    public init(decoding bytes: [UInt8]) throws(CodecError) {
         var r = ByteReader(bytes)
         let version = try r.u8("node.version")
         guard version == Self.version else { throw .unknownVersion(field: "node.version", version: version) }
-        let tag = try r.u8("node.tag")
+        let raw = try r.u8("node.tag")
+        guard let tag = Tag(rawValue: raw) else { throw .unknownTag(field: "node.tag", tag: raw) }
         switch tag {
-        case 1:
+        case .consensus:
             self = .consensus(try ConsensusMessage(decoding: try r.raw(r.remaining, "node.consensus")))
             return
-        case 2:
+        case .transactions:
             self = .transactions(try r.list("node.transactions", limit: Self.transactionsPerMessageMax) { (r: inout ByteReader) throws(CodecError) in
                 try r.longBytes("node.transaction", limit: Transaction.maxEncodedBytes)
             })
-        case 3:
+        case .status:
             self = .status(try r.height("node.status"))
-        case 4:
+        case .blockRequest:
             let from = try r.height("node.request.from")
             let count = try r.u16("node.request.count")
             guard count <= Self.blocksPerRequestMax else {
                 throw .lengthOutOfRange(field: "node.request.count", length: Int(count), limit: Int(Self.blocksPerRequestMax))
             }
             self = .blockRequest(from: from, count: count)
-        case 5:
+        case .block:
             let block = try Block(decoding: try r.longBytes("node.block", limit: Block.maxEncodedBytes))
-            let commit = try Commit(decoding: try r.longBytes("node.commit", limit: 64 * 1024))
+            let commit = try Commit(decoding: try r.longBytes("node.commit", limit: Self.commitBytesMax))
             self = .block(block, commit)
-        default:
-            throw .unknownTag(field: "node.tag", tag: tag)
         }
         try r.finish()
     }

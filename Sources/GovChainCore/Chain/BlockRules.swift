@@ -1,0 +1,122 @@
+/// The newest block of a chain, as far as linking the next block needs it.
+public struct ChainTip: Hashable, Sendable {
+    public var height: Height
+    public var hash: Hash32
+    public var time: Timestamp
+
+    public init(height: Height, hash: Hash32, time: Timestamp) {
+        self.height = height
+        self.hash = hash
+        self.time = time
+    }
+}
+
+/// "Does this block extend that chain?" — the one answer the node (proposal validation, block
+/// sync), the store (its append gate) and the simulator share (docs/CONSENSUS.md, "Block time").
+///
+/// A block extends `tip` (nil: the genesis) when it names this chain and the genesis validator
+/// set, has the next height, links to the tip's hash, is within the block limits, and its time
+/// lies in `(tip.time, localTime + maxClockDriftMs]` (the lower end is the genesis time for the
+/// first block). The upper end is checked only where a local clock is given: a validator judging
+/// a proposal or a synced block passes its clock; the store, which only re-checks what was
+/// already judged, passes nil. Every sum here is checked, because every field came from outside.
+public struct BlockRules: Sendable, Equatable {
+    public var chainId: ChainID
+    public var validatorsHash: Hash32
+    public var validatorCount: Int
+    public var genesisTime: Timestamp
+    public var maxBlockTxs: Int
+    public var maxBlockBytes: Int
+    public var maxClockDriftMs: UInt64
+
+    public init(chainId: ChainID, validatorsHash: Hash32, validatorCount: Int, genesisTime: Timestamp,
+                maxBlockTxs: Int, maxBlockBytes: Int, maxClockDriftMs: UInt64) {
+        self.chainId = chainId
+        self.validatorsHash = validatorsHash
+        self.validatorCount = validatorCount
+        self.genesisTime = genesisTime
+        self.maxBlockTxs = maxBlockTxs
+        self.maxBlockBytes = maxBlockBytes
+        self.maxClockDriftMs = maxClockDriftMs
+    }
+
+    public init(genesis: Genesis) {
+        self.init(chainId: genesis.chainId, validatorsHash: genesis.validators.hash, validatorCount: genesis.validators.count,
+                  genesisTime: genesis.genesisTime, maxBlockTxs: genesis.consensus.maxBlockTxs,
+                  maxBlockBytes: genesis.consensus.maxBlockBytes, maxClockDriftMs: genesis.consensus.maxClockDriftMs)
+    }
+
+    /// Throws why `block` cannot follow `tip`; see the type's documentation for the rules.
+    /// `encodedBytes` is the block's encoded size when the caller already knows it.
+    public func checkExtends(_ block: Block, tip: ChainTip?, localTime: Timestamp?, encodedBytes: Int? = nil) throws(GovChainError) {
+        let header = block.header
+        guard header.chainId == chainId else {
+            throw GovChainError(code: "block_wrong_chain", message: "Block \(header.height) is for chain \(header.chainId), this ledger is \(chainId).")
+        }
+        let expected: (partialValue: UInt64, overflow: Bool) = tip.map { $0.height.rawValue.addingReportingOverflow(1) } ?? (1, false)
+        guard !expected.overflow, header.height.rawValue == expected.partialValue else {
+            throw GovChainError(code: "block_not_next", message: "Block \(header.height) does not follow the stored chain at height \(tip?.height ?? 0).")
+        }
+        guard header.previousHash == (tip?.hash ?? .zero) else {
+            throw GovChainError(code: "block_wrong_previous", message: "Block \(header.height) does not extend the stored chain (previous hash mismatch).")
+        }
+        guard header.validatorsHash == validatorsHash else {
+            throw GovChainError(code: "block_wrong_validators", message: "Block \(header.height) names a validator set other than the genesis one.")
+        }
+        guard Int(header.proposer.rawValue) < validatorCount else {
+            throw GovChainError(code: "block_proposer_unknown", message: "Block \(header.height) names proposer #\(header.proposer), which is not a validator.")
+        }
+        guard block.transactions.count <= maxBlockTxs else {
+            throw GovChainError(code: "block_too_large", message: "Block \(header.height) holds \(block.transactions.count) transactions; the limit is \(maxBlockTxs).")
+        }
+        let bytes = encodedBytes ?? block.encoded.count
+        guard bytes <= maxBlockBytes else {
+            throw GovChainError(code: "block_too_large", message: "Block \(header.height) is \(bytes) bytes; the limit is \(maxBlockBytes).")
+        }
+        let floor = tip?.time ?? genesisTime
+        guard header.time > floor else {
+            throw GovChainError(code: "block_time_not_increasing", message: "Block \(header.height) is dated \(header.time), not later than \(tip == nil ? "the genesis time" : "its parent") (\(floor)).")
+        }
+        if let localTime {
+            let (ceiling, overflow) = localTime.rawValue.addingReportingOverflow(maxClockDriftMs)
+            guard overflow || header.time.rawValue <= ceiling else {
+                throw GovChainError(code: "block_time_in_future", message: "Block \(header.height) is dated \(header.time), more than \(maxClockDriftMs) ms after this validator's clock (\(localTime)).")
+            }
+        }
+        var seen = Set<Hash32>()
+        for evidence in block.evidence {
+            // Equivocations from earlier rounds of this very height are evidence too.
+            guard evidence.height <= header.height else {
+                throw GovChainError(code: "block_evidence_invalid", message: "Block \(header.height) carries evidence from height \(evidence.height), which is in the future.")
+            }
+            guard seen.insert(evidence.slot).inserted else {
+                throw GovChainError(code: "block_evidence_invalid", message: "Block \(header.height) carries the same equivocation twice.")
+            }
+        }
+    }
+
+    /// The time for a block after `tip` made at `localTime`: the local clock, or 1 ms after the
+    /// parent when the parent is dated later (it may be, within the drift). Throws instead of
+    /// overflowing for a parent dated at the end of time, which `checkExtends` never lets in.
+    public func nextTime(after tip: ChainTip?, localTime: Timestamp) throws(GovChainError) -> Timestamp {
+        let floor = tip?.time ?? genesisTime
+        let (next, overflow) = floor.rawValue.addingReportingOverflow(1)
+        guard !overflow else {
+            throw GovChainError(code: "block_time_exhausted", message: "The parent block is dated at the end of representable time; no later block can exist.")
+        }
+        return Timestamp(rawValue: max(localTime.rawValue, next))
+    }
+}
+
+extension DuplicateVoteEvidence {
+    /// Identifies the equivocation (validator, height, round, vote type) whatever the pair of
+    /// votes: one misbehaviour is recorded once, even if the validator signed three values.
+    public var slot: Hash32 {
+        var writer = ByteWriter(capacity: 24)
+        writer.validatorIndex(first.validator)
+        writer.height(first.height)
+        writer.round(first.round)
+        writer.u8(first.type.rawValue)
+        return Hash32.sha256(writer.bytes)
+    }
+}

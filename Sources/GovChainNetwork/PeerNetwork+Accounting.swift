@@ -1,0 +1,64 @@
+import GovChainCore
+import NIOCore
+
+// MARK: - Misbehaving peers: counters, disconnects, bans
+
+extension PeerNetwork {
+    /// Counts a refused message or request from `peer` under `reason` (e.g. a stale block
+    /// request); the link stays up.
+    public func countRefused(_ peer: ValidatorIndex, reason: String) {
+        state.withLock { state in
+            guard Int(peer.rawValue) < state.peers.count, state.peers[Int(peer.rawValue)] != nil else { return }
+            state.peers[Int(peer.rawValue)]!.counters.refused[reason, default: 0] += 1
+        }
+    }
+
+    /// `peer` sent provably invalid data (a bad signature, an undecodable message, a block that
+    /// does not verify): count it, drop what it still has queued inbound, close its link and
+    /// refuse it for `misbehaviourBanBaseMs`, doubling per offence. Logged once a minute per peer.
+    public func disconnect(_ peer: ValidatorIndex, reason: String) {
+        let (channel, banMs): ((any Channel)?, UInt64) = state.withLock { state in
+            let index = Int(peer.rawValue)
+            guard index < state.peers.count, var slot = state.peers[index] else { return (nil, 0) }
+            slot.counters.refused[reason, default: 0] += 1
+            slot.counters.disconnects += 1
+            slot.banMs = slot.banMs == 0 ? configuration.misbehaviourBanBaseMs : min(slot.banMs * 2, configuration.misbehaviourBanMaxMs)
+            slot.bannedUntil = .now + .milliseconds(slot.banMs)
+            let channel = slot.channel
+            state.peers[index] = slot
+            return (channel, slot.banMs)
+        }
+        inbound.removeAll(from: peer)
+        if let suppressed = logLimiter.allow("disconnect-\(peer)") {
+            logger.warning("disconnecting misbehaving peer", metadata: [
+                "peer.index": "\(peer)", "peer.reason": "\(reason)", "peer.ban_ms": "\(banMs)", "log.suppressed": "\(suppressed)",
+            ])
+        }
+        channel?.close(promise: nil)
+    }
+
+    /// How long `peer` is still banned, if it is.
+    func banRemaining(_ peer: ValidatorIndex) -> Duration? {
+        state.withLock { state in
+            guard let until = state.peers[Int(peer.rawValue)]?.bannedUntil else { return nil }
+            let remaining = until - .now
+            return remaining > .zero ? remaining : nil
+        }
+    }
+
+    /// Every peer's counters, by validator index (our own index is absent).
+    public func peerCounters() -> [ValidatorIndex: PeerCounters] {
+        state.withLock { state in
+            var result: [ValidatorIndex: PeerCounters] = [:]
+            for (index, slot) in state.peers.enumerated() {
+                guard var counters = slot?.counters else { continue }
+                if let until = slot?.bannedUntil, until > .now {
+                    let remaining = (until - .now).components
+                    counters.bannedForMs = UInt64(remaining.seconds) * 1_000 + UInt64(remaining.attoseconds / 1_000_000_000_000_000)
+                }
+                result[ValidatorIndex(UInt16(index))] = counters
+            }
+            return result
+        }
+    }
+}

@@ -1,0 +1,76 @@
+import Foundation
+import GovChainConsensus
+import GovChainCore
+import GovChainNetwork
+import Logging
+
+/// The stateless half of admitting a peer message, off the consensus loop (style.md #7): decode,
+/// then for consensus messages check that the signer is a validator and the signature verifies,
+/// before anything is buffered for the loop. Several of these run in parallel, each taking from
+/// the network's fair inbox, so checking signatures costs all cores and one peer's flood only
+/// ever takes its share. A peer that sends undecodable bytes or a bad signature is disconnected
+/// with back-off (honest peers relay only messages they verified themselves).
+///
+/// Gossiped transactions go to mempool admission here too, so votes never wait behind them.
+struct InboundVerifier: Sendable {
+    let network: PeerNetwork
+    let node: Node
+    let inbox: DriverInbox
+    let verified: VerifiedSignatures
+    let validators: ValidatorSet
+    let chainId: ChainID
+
+    /// Workers to run: one per core.
+    static var workers: Int { max(1, min(4, ProcessInfo.processInfo.activeProcessorCount)) }
+
+    func run() async {
+        for await message in network.inbound {
+            await handle(message)
+        }
+    }
+
+    func handle(_ message: PeerMessage) async {
+        let decoded: NodeMessage
+        do {
+            decoded = try NodeMessage(decoding: message.payload)
+        } catch {
+            network.disconnect(message.from, reason: "malformed_message")
+            return
+        }
+        switch decoded {
+        case .consensus(let consensus):
+            guard let signer = validators[consensus.signer] else {
+                network.disconnect(message.from, reason: "unknown_signer")
+                return
+            }
+            let bytes = consensus.signBytes(chainId: chainId)
+            let key = Self.cacheKey(signer.publicKey, consensus.signature, bytes)
+            if !verified.contains(key) {
+                guard signer.publicKey.isValidSignature(consensus.signature, for: bytes) else {
+                    network.disconnect(message.from, reason: "invalid_signature")
+                    return
+                }
+                verified.insert(CollectionOfOne(key))
+            }
+            await inbox.pushPeer(.peer(message.from, decoded, bytes: message.payload.count), bytes: message.payload.count)
+        case .transactions(let list):
+            _ = await node.submitBatch(list, gossip: false)
+        case .status, .blockRequest, .block:
+            await inbox.pushPeer(.peer(message.from, decoded, bytes: message.payload.count), bytes: message.payload.count)
+        }
+    }
+
+    /// What the verified-message cache remembers: the key, the signature and the signed bytes
+    /// together, so a valid signature can never vouch for other bytes.
+    static func cacheKey(_ key: PublicKey, _ signature: Signature, _ bytes: [UInt8]) -> Hash32 {
+        Hash32.sha256(key.bytes + signature.bytes + bytes)
+    }
+
+    /// The verifier the consensus instance uses: a cache hit for what a worker checked, a real
+    /// Ed25519 check otherwise (our own messages, replays after a restart).
+    static func instanceVerifier(_ verified: VerifiedSignatures) -> SignatureVerifier {
+        SignatureVerifier { key, signature, bytes in
+            verified.contains(cacheKey(key, signature, bytes)) || key.isValidSignature(signature, for: bytes)
+        }
+    }
+}
