@@ -96,7 +96,13 @@ let package = Package(
             ]
         ),
         .testTarget(name: "GovChainStorageTests", dependencies: ["GovChainStorage"]),
-        .testTarget(name: "GovChainEndToEndTests", dependencies: ["GovChainCore", "GovChainCLI"]),
+        .testTarget(
+            name: "GovChainEndToEndTests",
+            dependencies: [
+                "GovChainCore", "GovChainCLI", "GovChainConsensus", "GovChainNetwork",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -118,9 +118,38 @@ public struct StatusResponse: Codable, Sendable, Equatable {
     public var latest_time: String?
     public var mempool_size: Int
     public var validators: [String]
+    /// Where this validator's consensus loop is (absent on a single-validator node).
+    public var consensus: ConsensusStatus?
+
+    /// The consensus loop as last seen: for operators asking "why does my node not move?".
+    public struct ConsensusStatus: Codable, Sendable, Equatable {
+        public var height: UInt64
+        public var round: UInt32
+        public var step: String
+        /// `running`, `idle` (nothing to decide yet) or `held` (decided, waiting for transactions).
+        public var pacing: String
+        public var events_handled: UInt64
+        public var peer_events_queued: Int
+        public var timers: Int
+        public var jobs: Int
+        /// What each inbound verifier is doing.
+        public var workers: [String]?
+        public init(height: UInt64, round: UInt32, step: String, pacing: String, events_handled: UInt64, peer_events_queued: Int,
+                    timers: Int, jobs: Int, workers: [String]? = nil) {
+            self.workers = workers
+            self.height = height
+            self.round = round
+            self.step = step
+            self.pacing = pacing
+            self.events_handled = events_handled
+            self.peer_events_queued = peer_events_queued
+            self.timers = timers
+            self.jobs = jobs
+        }
+    }
 
     public init(chain_id: String, genesis_hash: String, node: String, latest_height: UInt64, latest_hash: String?,
-                latest_time: String?, mempool_size: Int, validators: [String]) {
+                latest_time: String?, mempool_size: Int, validators: [String], consensus: ConsensusStatus? = nil) {
         self.chain_id = chain_id
         self.genesis_hash = genesis_hash
         self.node = node
@@ -129,6 +158,7 @@ public struct StatusResponse: Codable, Sendable, Equatable {
         self.latest_time = latest_time
         self.mempool_size = mempool_size
         self.validators = validators
+        self.consensus = consensus
     }
 }
 
@@ -181,5 +211,62 @@ public struct BatchResult: Codable, Sendable, Equatable {
         self.tx_hash = tx_hash
         self.status = status
         self.error = error
+    }
+}
+
+/// `GET /v1/peers`: what each other validator's link did, so an operator sees which
+/// municipality misbehaves (counted, not logged line by line).
+public struct PeersResponse: Codable, Sendable, Equatable {
+    public struct Peer: Codable, Sendable, Equatable {
+        public var validator: String
+        public var index: UInt16
+        public var connected: Bool
+        public var frames_in: UInt64
+        /// Payloads dropped because this peer's inbound lane was over its byte budget.
+        public var inbound_dropped: UInt64
+        /// Refused messages and requests by reason, e.g. `invalid_signature`, `sync_timeout`.
+        public var refused: [String: UInt64]
+        public var refused_total: UInt64
+        /// Links this node closed because the peer misbehaved.
+        public var disconnects: UInt64
+        public var links_established: UInt64
+        /// Milliseconds until a banned peer may link again; 0 when not banned.
+        public var banned_for_ms: UInt64
+
+        public init(validator: String, index: UInt16, connected: Bool, frames_in: UInt64, inbound_dropped: UInt64, refused: [String: UInt64],
+                    disconnects: UInt64, links_established: UInt64, banned_for_ms: UInt64) {
+            self.validator = validator
+            self.index = index
+            self.connected = connected
+            self.frames_in = frames_in
+            self.inbound_dropped = inbound_dropped
+            self.refused = refused
+            refused_total = refused.values.reduce(0, +)
+            self.disconnects = disconnects
+            self.links_established = links_established
+            self.banned_for_ms = banned_for_ms
+        }
+    }
+
+    /// Link-level counters no single validator can be blamed for (anyone can open a TCP connection).
+    public struct Transport: Codable, Sendable, Equatable {
+        public var handshakes_rejected: UInt64
+        public var connections_refused: UInt64
+        public var malformed_frames: UInt64
+        public var idle_links_closed: UInt64
+        public init(handshakes_rejected: UInt64, connections_refused: UInt64, malformed_frames: UInt64, idle_links_closed: UInt64) {
+            self.handshakes_rejected = handshakes_rejected
+            self.connections_refused = connections_refused
+            self.malformed_frames = malformed_frames
+            self.idle_links_closed = idle_links_closed
+        }
+    }
+
+    public var peers: [Peer]
+    public var transport: Transport
+
+    public init(peers: [Peer], transport: Transport) {
+        self.peers = peers
+        self.transport = transport
     }
 }

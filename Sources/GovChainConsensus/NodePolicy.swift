@@ -149,6 +149,15 @@ public struct NodePolicy: Sendable {
         return storedHeight.next
     }
 
+    /// `running`, `idle` or `held`, for operators.
+    public var pacingName: String {
+        switch pacing {
+        case .running: "running"
+        case .idle: "idle"
+        case .held: "held"
+        }
+    }
+
     public var isRunning: Bool {
         if case .running = pacing { return true }
         return false

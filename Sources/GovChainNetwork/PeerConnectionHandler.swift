@@ -108,7 +108,7 @@ final class PeerConnectionHandler: ChannelInboundHandler {
             logger[metadataKey: "peer.index"] = "\(peer)"
             network.linkEstablished(peer: peer, channel: context.channel, logger: logger)
         case .deliver(let peer, let payload):
-            network.received(PeerMessage(from: peer, payload: payload))
+            network.received(PeerMessage(from: peer, payload: payload), channel: context.channel)
         case .close(let reason):
             network.count(reason, peer: established)
             // Outsiders can provoke this at will: one line a minute per kind, always counted.

@@ -13,9 +13,23 @@ public final class PeerInbox: AsyncSequence, Sendable {
         var waiters: [(id: UInt64, continuation: CheckedContinuation<PeerMessage?, Never>)] = []
         var nextWaiter: UInt64 = 0
         var finished = false
+        /// Called once when a paused peer's lane drained (see `push(_:from:resume:)`).
+        var resumers: [ValidatorIndex: @Sendable () -> Void] = [:]
+    }
+
+    /// What `push` did.
+    public enum PushResult: Sendable, Equatable {
+        case accepted
+        /// Accepted, and the lane is past half its budget: the producer should stop reading
+        /// from this peer until its `resume` is called (back-pressure instead of dropping).
+        case acceptedPause
+        /// Over budget: dropped.
+        case refused
     }
 
     private let state: Mutex<State>
+    /// What one frame costs against a lane's budget at the least.
+    public static let frameCostBytesMin = 1_024
 
     public init(bytesPerPeerMax: Int) {
         state = Mutex(State(queue: FairQueue(bytesPerPeerMax: bytesPerPeerMax)))
@@ -24,17 +38,32 @@ public final class PeerInbox: AsyncSequence, Sendable {
     /// Queues `payload` from `peer`, or hands it to a waiting consumer; false when refused.
     @discardableResult
     public func push(_ payload: [UInt8], from peer: ValidatorIndex) -> Bool {
-        let waiter: CheckedContinuation<PeerMessage?, Never>? = state.withLock { state in
-            guard !state.finished else { return nil }
-            if !state.waiters.isEmpty, state.queue.isEmpty { return state.waiters.removeFirst().continuation }
-            return nil
+        push(payload, from: peer, resume: nil) != .refused
+    }
+
+    /// Queues `payload`; when the lane passes half its budget, answers `.acceptedPause` and keeps
+    /// `resume`, to be called once the lane has drained below a quarter of the budget.
+    public func push(_ payload: [UInt8], from peer: ValidatorIndex, resume: (@Sendable () -> Void)?) -> PushResult {
+        // Tiny frames are charged a minimum, so a flood of them is bounded in count too.
+        let size = Swift.max(payload.count, Self.frameCostBytesMin)
+        // One critical section: a consumer that finds the queue empty registers under this same
+        // lock, so a payload is either handed to a waiting consumer or queued where the next
+        // consumer will find it, never queued behind a consumer that went to sleep.
+        enum Outcome { case handOff(CheckedContinuation<PeerMessage?, Never>), queued(PushResult) }
+        let outcome: Outcome = state.withLock { state in
+            guard !state.finished else { return .queued(.refused) }
+            if !state.waiters.isEmpty, state.queue.isEmpty { return .handOff(state.waiters.removeFirst().continuation) }
+            guard state.queue.push(payload, size: size, from: peer) else { return .queued(.refused) }
+            guard let resume, state.queue.bytes(of: peer) >= state.queue.bytesPerPeerMax / 2 else { return .queued(.accepted) }
+            state.resumers[peer] = resume
+            return .queued(.acceptedPause)
         }
-        if let waiter {
+        switch outcome {
+        case .handOff(let waiter):
             waiter.resume(returning: PeerMessage(from: peer, payload: payload))
-            return true
-        }
-        return state.withLock { state in
-            !state.finished && state.queue.push(payload, size: payload.count, from: peer)
+            return .accepted
+        case .queued(let result):
+            return result
         }
     }
 
@@ -46,12 +75,19 @@ public final class PeerInbox: AsyncSequence, Sendable {
         }
         return await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
+                var resume: (@Sendable () -> Void)?
                 let ready: PeerMessage?? = state.withLock { state in
-                    if let (peer, payload) = state.queue.pop() { return .some(PeerMessage(from: peer, payload: payload)) }
+                    if let (peer, payload) = state.queue.pop() {
+                        if state.resumers[peer] != nil, state.queue.bytes(of: peer) < state.queue.bytesPerPeerMax / 4 {
+                            resume = state.resumers.removeValue(forKey: peer)
+                        }
+                        return .some(PeerMessage(from: peer, payload: payload))
+                    }
                     if state.finished || Task.isCancelled { return .some(nil) }
                     state.waiters.append((id, continuation))
                     return nil
                 }
+                resume?()
                 if let ready { continuation.resume(returning: ready) }
             }
         } onCancel: {
@@ -66,8 +102,14 @@ public final class PeerInbox: AsyncSequence, Sendable {
     /// Bytes waiting from `peer`.
     public func bytes(of peer: ValidatorIndex) -> Int { state.withLock { $0.queue.bytes(of: peer) } }
 
-    /// Drops what `peer` sent and nobody took yet.
-    public func removeAll(from peer: ValidatorIndex) { state.withLock { $0.queue.removeAll(from: peer) } }
+    /// Drops what `peer` sent and nobody took yet (and resumes reading from it, if paused).
+    public func removeAll(from peer: ValidatorIndex) {
+        let resume = state.withLock { state in
+            state.queue.removeAll(from: peer)
+            return state.resumers.removeValue(forKey: peer)
+        }
+        resume?()
+    }
 
     /// Ends the sequence for every consumer once the queue is drained.
     public func finish() {

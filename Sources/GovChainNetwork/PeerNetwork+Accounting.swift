@@ -21,6 +21,12 @@ extension PeerNetwork {
             let index = Int(peer.rawValue)
             guard index < state.peers.count, var slot = state.peers[index] else { return (nil, 0) }
             slot.counters.refused[reason, default: 0] += 1
+            // Messages already on their way when the link closed are counted, but one offence
+            // bans once: the ban doubles per link, not per message.
+            if let until = slot.bannedUntil, until > .now {
+                state.peers[index] = slot
+                return (nil, 0)
+            }
             slot.counters.disconnects += 1
             slot.banMs = slot.banMs == 0 ? configuration.misbehaviourBanBaseMs : min(slot.banMs * 2, configuration.misbehaviourBanMaxMs)
             slot.bannedUntil = .now + .milliseconds(slot.banMs)
@@ -29,6 +35,7 @@ extension PeerNetwork {
             return (channel, slot.banMs)
         }
         inbound.removeAll(from: peer)
+        guard banMs > 0 else { return }
         if let suppressed = logLimiter.allow("disconnect-\(peer)") {
             logger.warning("disconnecting misbehaving peer", metadata: [
                 "peer.index": "\(peer)", "peer.reason": "\(reason)", "peer.ban_ms": "\(banMs)", "log.suppressed": "\(suppressed)",

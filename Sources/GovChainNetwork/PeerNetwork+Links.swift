@@ -45,8 +45,19 @@ extension PeerNetwork {
         if wasCurrent { logger.info("peer disconnected") }
     }
 
-    func received(_ message: PeerMessage) {
-        let accepted = inbound.push(message.payload, from: message.from)
+    /// A payload from an established link, on `channel`'s event loop. When the peer's inbound
+    /// lane fills, reading from its socket pauses until the consumer drained it: a flooding peer
+    /// then costs TCP window, not CPU or memory here.
+    func received(_ message: PeerMessage, channel: any Channel) {
+        let result = inbound.push(message.payload, from: message.from) {
+            channel.eventLoop.execute {
+                channel.setOption(ChannelOptions.autoRead, value: true).whenSuccess { channel.read() }
+            }
+        }
+        if result == .acceptedPause {
+            channel.setOption(ChannelOptions.autoRead, value: false).whenComplete { _ in }
+        }
+        let accepted = result != .refused
         state.withLock { state in
             state.stats.framesIn += 1
             state.peers[Int(message.from.rawValue)]?.counters.framesIn += 1

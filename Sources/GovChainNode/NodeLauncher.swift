@@ -17,14 +17,27 @@ public enum NodeLauncher {
         }
         let genesis = try Genesis.load(contentsOf: path(config.genesis))
         let key = try loadKey(path(config.validator_key))
+        if let index = genesis.validators.index(of: key.publicKey), let own = genesis.validators[index], own.name != config.name {
+            throw GovChainError(code: "config_name_mismatch",
+                                message: "node.json names this node \"\(config.name)\", but its validator key belongs to \"\(own.name)\" in the genesis; fix the name or the key file.")
+        }
         let store = try BlockStore(directory: path(config.data_dir + "/ledger"), genesis: genesis)
         let node = try Node(name: config.name, genesis: genesis, store: store, key: key,
                             limits: (config.mempool_tx_count_max ?? 50_000, config.mempool_bytes_max ?? 32 << 20),
                             solo: genesis.validators.count == 1, logger: logger)
 
+        let network: PeerNetwork? = genesis.validators.count == 1
+            ? nil : try PeerNetwork(configuration: try networkConfiguration(config, genesis: genesis, key: key), logger: logger)
+        let driver = try network.map { network throws(GovChainError) in
+            try ConsensusDriver(node: node, network: network, key: key, clock: ContinuousClock(), logger: logger)
+        }
         let router = Router()
-        APIRoutes(node: node, requestBytesMax: config.request_bytes_max ?? 1 << 20,
-                  commitWaitMsMax: config.commit_wait_ms_max ?? 30_000).register(on: router)
+        var routes = APIRoutes(node: node, requestBytesMax: config.request_bytes_max ?? 1 << 20, commitWaitMsMax: config.commit_wait_ms_max ?? 30_000)
+        if let network, let driver {
+            routes.peers = { Self.peersReport(network, genesis: genesis) }
+            routes.consensus = { driver.snapshot.withLock { $0 } }
+        }
+        routes.register(on: router)
         // NodeConfig.load validated the address.
         let (host, port) = NodeConfig.hostPort(config.api_address) ?? ("127.0.0.1", 8080)
         var apiLogger = logger
@@ -39,16 +52,14 @@ public enum NodeLauncher {
                               logger: apiLogger)
         // Dependency order: (network, consensus | solo producer), then the API; stopped in reverse.
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
-        if genesis.validators.count == 1 {
-            services.append(.init(service: SoloProducer(node: node)))
-        } else {
-            let network = try PeerNetwork(configuration: try networkConfiguration(config, genesis: genesis, key: key), logger: logger)
-            let driver = try ConsensusDriver(node: node, network: network, key: key, clock: ContinuousClock(), logger: logger)
+        if let network, let driver {
             let gossip = TransactionGossip(network: network)
             await node.setOnAdmitted { bytes in gossip.add(bytes) }
             services.append(.init(service: network))
             services.append(.init(service: gossip))
             services.append(.init(service: ConsensusService(driver: driver, node: node)))
+        } else {
+            services.append(.init(service: SoloProducer(node: node)))
         }
         services.append(.init(service: app))
         let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
@@ -72,7 +83,27 @@ public enum NodeLauncher {
                                         selfIndex: index, key: key, listenHost: host, listenPort: port, peerAddresses: addresses)
     }
 
+    static func peersReport(_ network: PeerNetwork, genesis: Genesis) -> PeersResponse {
+        let counters = network.peerCounters()
+        let connected = network.connectedPeers()
+        let stats = network.stats
+        let peers = counters.keys.sorted().map { index in
+            let c = counters[index]!
+            return PeersResponse.Peer(validator: genesis.validators[index]?.name ?? "?", index: index.rawValue, connected: connected.contains(index),
+                                      frames_in: c.framesIn, inbound_dropped: c.inboundDropped, refused: c.refused,
+                                      disconnects: c.disconnects, links_established: c.linksEstablished, banned_for_ms: c.bannedForMs)
+        }
+        return PeersResponse(peers: peers, transport: .init(handshakes_rejected: stats.handshakesRejected, connections_refused: stats.connectionsRefused,
+                                                            malformed_frames: stats.malformedFrames, idle_links_closed: stats.idleLinksClosed))
+    }
+
+    /// Reads the validator key, refusing a file that others can read (as ssh does): whoever
+    /// reads it can sign as this municipality's validator.
     static func loadKey(_ path: String) throws(GovChainError) -> SigningKey {
+        if let mode = (try? FileManager.default.attributesOfItem(atPath: path))?[.posixPermissions] as? Int, mode & 0o077 != 0 {
+            throw GovChainError(code: "key_file_permissions",
+                                message: "The validator key \(path) can be read by other users (mode \(String(mode, radix: 8))); run: chmod 600 \(path)")
+        }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw GovChainError(code: "key_missing", message: "Cannot read the validator key \(path).")
         }

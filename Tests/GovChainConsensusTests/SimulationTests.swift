@@ -54,6 +54,26 @@ struct SimulationTests {
         #expect(found != nil, "no agreement violation in seeds 1-10 for n=\(validators), b=\(byzantine), \(behavior)")
     }
 
+    /// The new attacks are only worth simulating if the checker notices when a rule is missing:
+    /// with honest validators told to skip the clock bound, a byzantine proposer's far-future
+    /// block gets committed, and the validity invariant reports it, replayably.
+    @Test("a weakened time rule is caught by the validity invariant and replays from its seed")
+    func weakenedTimeRuleIsCaught() {
+        let options = SimulationOptions(validators: 4, byzantine: 1, profile: "calm", heights: 6, behavior: .badTime, weakened: .timeCheck)
+        let found = (UInt64(1)...20).lazy.map { Simulation.run(seed: $0, options: options) }.first { $0.violation?.kind == .validity }
+        #expect(found != nil, "no validity violation with the time check disabled")
+        if let found {
+            #expect(found.violation?.details.contains("block_time_in_future") == true, "\(found)")
+            #expect(Simulation.run(seed: found.seed, options: options) == found)
+        }
+        // The same seeds with the rule in force: nothing breaks.
+        var strict = options
+        strict.weakened = nil
+        for seed in UInt64(1)...20 {
+            #expect(Simulation.run(seed: seed, options: strict).violation == nil)
+        }
+    }
+
     @Test("equivocation is detected and ends up as evidence in a committed block")
     func evidenceIsCommitted() {
         let options = SimulationOptions(validators: 4, byzantine: 1, profile: "calm", heights: 6, behavior: .equivocate)

@@ -82,7 +82,7 @@ final class NodeProcess {
     func start() async throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "\(Harness.binDir)/govchaind")
-        process.arguments = ["start", "--home", home, "--log-level", "warning"]
+        process.arguments = ["start", "--home", home, "--log-level", ProcessInfo.processInfo.environment["GOVCHAIN_TEST_NODE_LOG_LEVEL"] ?? "warning"]
         let log = FileHandle(forWritingAtPath: home + "/node.log") ?? {
             FileManager.default.createFile(atPath: home + "/node.log", contents: nil)
             return FileHandle(forWritingAtPath: home + "/node.log")!

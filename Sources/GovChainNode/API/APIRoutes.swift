@@ -11,6 +11,10 @@ struct APIRoutes: Sendable {
     let node: Node
     let requestBytesMax: Int
     let commitWaitMsMax: UInt64
+    /// The peer links' counters (nil for a single validator, which has no peers).
+    var peers: (@Sendable () -> PeersResponse)? = nil
+    /// The consensus loop's last state (nil for a single validator).
+    var consensus: (@Sendable () -> StatusResponse.ConsensusStatus)? = nil
 
     var store: BlockStore { node.store }
     var genesis: Genesis { node.genesis }
@@ -26,6 +30,7 @@ struct APIRoutes: Sendable {
         router.get("/v1/clerks/:key") { _, context in try clerk(context.parameters.get("key") ?? "") }
         router.get("/v1/authorities/:id/clerks") { _, context in try clerks(ofAuthority: context.parameters.get("id") ?? "") }
         router.get("/v1/status") { _, _ in await status() }
+        router.get("/v1/peers") { _, _ in JSON.response(peers?() ?? PeersResponse(peers: [], transport: .init(handshakes_rejected: 0, connections_refused: 0, malformed_frames: 0, idle_links_closed: 0))) }
     }
 
     // MARK: - Handlers
@@ -118,7 +123,7 @@ struct APIRoutes: Sendable {
         return JSON.response(StatusResponse(
             chain_id: genesis.chainId.value, genesis_hash: genesis.hash.hex, node: node.name,
             latest_height: head?.height.rawValue ?? 0, latest_hash: head?.hash.hex, latest_time: head?.time.rfc3339,
-            mempool_size: await node.mempoolCount, validators: genesis.validators.validators.map(\.name)))
+            mempool_size: await node.mempoolCount, validators: genesis.validators.validators.map(\.name), consensus: consensus?()))
     }
 
     static func hash(_ text: String) throws(APIError) -> Hash32 {

@@ -1,4 +1,5 @@
 import Foundation
+import GovChainAPI
 import GovChainConsensus
 import GovChainCore
 import GovChainNetwork
@@ -24,6 +25,9 @@ final class ConsensusDriver<C: Clock>: Sendable where C.Duration == Duration {
     let network: PeerNetwork
     let inbox = DriverInbox()
     let verified = VerifiedSignatures(capacity: 100_000)
+    /// The loop's state as of its last event, for `GET /v1/status`.
+    let snapshot = Mutex(StatusResponse.ConsensusStatus(height: 0, round: 0, step: "propose", pacing: "idle", events_handled: 0,
+                                                        peer_events_queued: 0, timers: 0, jobs: 0))
     private let key: SigningKey
     private let clock: C
     private let logger: Logger
@@ -107,10 +111,21 @@ final class DriverLoop<C: Clock> where C.Duration == Duration {
         let waiting = await node.mempoolCount > 0
         perform(policy.onStart(resuming: resuming, transactionsWaiting: waiting, nowMs: nowMs))
         scheduleTick()
+        var handled: UInt64 = 0
         while halted == nil, let event = await driver.inbox.next() {
             handle(event)
+            handled += 1
+            publish(handled)
         }
         if let halted { throw halted }
+    }
+
+    private func publish(_ handled: UInt64) {
+        let status = StatusResponse.ConsensusStatus(
+            height: instance.height.rawValue, round: instance.round.rawValue, step: "\(instance.step)", pacing: policy.pacingName,
+            events_handled: handled, peer_events_queued: driver.inbox.peerQueued, timers: timers.count, jobs: jobs.count,
+            workers: InboundVerifier.stages.withLock { $0 }.sorted { $0.key < $1.key }.map(\.value))
+        driver.snapshot.withLock { $0 = status }
     }
 
     private func stopAll() {

@@ -14,8 +14,8 @@ struct ConsensusService<C: Clock>: Service where C.Duration == Duration {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await driver.run() }
                 let verifier = driver.verifier()
-                for _ in 0..<InboundVerifier.workers {
-                    group.addTask { await verifier.run() }
+                for worker in 0..<InboundVerifier.workers {
+                    group.addTask { await verifier.run(worker: worker) }
                 }
                 group.addTask {
                     for await _ in node.wakeups { driver.inbox.pushControl(.transactionsWaiting) }

@@ -137,6 +137,9 @@ final class DriverInbox: Sendable {
         }
     }
 
+    /// Peer events waiting.
+    var peerQueued: Int { state.withLock { $0.peer.count - $0.peerHead } }
+
     /// Ends the stream: the consumer gets nil, waiting producers return false.
     func finish() {
         let (consumer, producers) = state.withLock { state in

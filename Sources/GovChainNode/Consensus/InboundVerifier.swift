@@ -3,6 +3,7 @@ import GovChainConsensus
 import GovChainCore
 import GovChainNetwork
 import Logging
+import Synchronization
 
 /// The stateless half of admitting a peer message, off the consensus loop (style.md #7): decode,
 /// then for consensus messages check that the signer is a validator and the signature verifies,
@@ -23,11 +24,19 @@ struct InboundVerifier: Sendable {
     /// Workers to run: one per core.
     static var workers: Int { max(1, min(4, ProcessInfo.processInfo.activeProcessorCount)) }
 
-    func run() async {
+    func run(worker: Int = 0) async {
+        stage(worker, "waiting")
         for await message in network.inbound {
+            stage(worker, "handling \(message.payload.count) bytes from \(message.from)")
             await handle(message)
+            stage(worker, "waiting")
         }
+        stage(worker, "ended")
     }
+
+    /// What each worker does right now (for `GET /v1/status`).
+    static let stages = Mutex<[Int: String]>([:])
+    func stage(_ worker: Int, _ what: String) { Self.stages.withLock { $0[worker] = what } }
 
     func handle(_ message: PeerMessage) async {
         let decoded: NodeMessage
@@ -54,11 +63,20 @@ struct InboundVerifier: Sendable {
             }
             await inbox.pushPeer(.peer(message.from, decoded, bytes: message.payload.count), bytes: message.payload.count)
         case .transactions(let list):
-            _ = await node.submitBatch(list, gossip: false)
+            // Honest peers gossip only transactions they admitted: one that does not decode or
+            // verify is proof the sender did not check it, so it is treated like a bad signature.
+            let results = await node.submitBatch(list, gossip: false)
+            if results.contains(where: { if case .failure(let error) = $0 { return Self.provablyBad.contains(error.code) } else { return false } }) {
+                network.disconnect(message.from, reason: "invalid_transaction")
+            }
         case .status, .blockRequest, .block:
             await inbox.pushPeer(.peer(message.from, decoded, bytes: message.payload.count), bytes: message.payload.count)
         }
     }
+
+    /// Admission refusals no honest gossiper can cause (others, such as an expired window or a
+    /// full mempool, depend on timing and are not held against the sender).
+    static let provablyBad: Set<String> = ["malformed_transaction", "invalid_signature"]
 
     /// What the verified-message cache remembers: the key, the signature and the signed bytes
     /// together, so a valid signature can never vouch for other bytes.
