@@ -101,6 +101,7 @@ let package = Package(
             dependencies: [
                 "GovChainCore", "GovChainCLI", "GovChainConsensus", "GovChainNetwork",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
     ],

@@ -3,6 +3,7 @@ import GovChainConsensus
 import GovChainCore
 import GovChainNetwork
 import Logging
+import NIOPosix
 import Synchronization
 
 /// A byzantine validator inside the test process: it holds a real validator key of the genesis
@@ -14,6 +15,7 @@ final class HostilePeer: Sendable {
     let key: SigningKey
     let index: ValidatorIndex
     let network: PeerNetwork
+    private let group: MultiThreadedEventLoopGroup
     private let runTask: Task<Void, any Error>
     private let listener: Task<Void, Never>
     private let box = SeenBox()
@@ -44,7 +46,10 @@ final class HostilePeer: Sendable {
                                                      selfIndex: index, key: key, listenHost: "127.0.0.1", listenPort: port,
                                                      reconnectBaseDelayMs: 50, reconnectMaxDelayMs: 500)
         configuration.readIdleTimeoutMs = 0
-        let network = try PeerNetwork(configuration: configuration, logger: Logger(label: "hostile") { _ in SwiftLogNoOpLogHandler() })
+        // Its own event loop: the attacker's floods must not starve the test's HTTP client.
+        group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let network = try PeerNetwork(configuration: configuration, logger: Logger(label: "hostile") { _ in SwiftLogNoOpLogHandler() },
+                                      eventLoopGroup: group)
         self.network = network
         runTask = Task { try await network.run() }
         let box = self.box
@@ -104,6 +109,7 @@ final class HostilePeer: Sendable {
         _ = await runTask.result
         listener.cancel()
         await listener.value
+        try? await group.shutdownGracefully()
     }
 }
 
