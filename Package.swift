@@ -97,6 +97,15 @@ let package = Package(
         ),
         .testTarget(name: "GovChainStorageTests", dependencies: ["GovChainStorage"]),
         .testTarget(
+            name: "GovChainNodeTests",
+            dependencies: [
+                "GovChainNode", "GovChainCore", "GovChainConsensus", "GovChainNetwork", "GovChainStorage", "GovChainAPI",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
             name: "GovChainEndToEndTests",
             dependencies: [
                 "GovChainCore", "GovChainCLI", "GovChainConsensus", "GovChainNetwork",

@@ -22,7 +22,7 @@ final class ConsensusDriver<C: Clock>: Sendable where C.Duration == Duration {
     static var signingStateKey: String { "consensus.signing" }
 
     let node: Node
-    let network: PeerNetwork
+    let network: any PeerTransport
     let inbox = DriverInbox()
     let verified = VerifiedSignatures(capacity: 100_000)
     /// The loop's state as of its last event, for `GET /v1/status`.
@@ -33,7 +33,7 @@ final class ConsensusDriver<C: Clock>: Sendable where C.Duration == Duration {
     private let logger: Logger
     private let persisted: SigningState?
 
-    init(node: Node, network: PeerNetwork, key: SigningKey, clock: C, logger: Logger) throws(GovChainError) {
+    init(node: Node, network: any PeerTransport, key: SigningKey, clock: C, logger: Logger) throws(GovChainError) {
         self.node = node
         self.network = network
         self.key = key
@@ -82,7 +82,7 @@ final class DriverLoop<C: Clock> where C.Duration == Duration {
     var halted: GovChainError?
 
     var node: Node { driver.node }
-    var network: PeerNetwork { driver.network }
+    var network: any PeerTransport { driver.network }
     var store: BlockStore { driver.node.store }
 
     init(driver: ConsensusDriver<C>, key: SigningKey, clock: C, persisted: SigningState?, logger: Logger) {

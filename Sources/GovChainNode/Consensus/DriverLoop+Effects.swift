@@ -130,7 +130,7 @@ extension DriverLoop {
     }
 
     /// Reads and sends stored blocks, stopping early while the peer's outbound queue is full.
-    static func serve(from: Height, count: UInt16, to peer: ValidatorIndex, store: BlockStore, network: PeerNetwork) {
+    static func serve(from: Height, count: UInt16, to peer: ValidatorIndex, store: BlockStore, network: any PeerTransport) {
         var height = from
         for _ in 0..<count {
             guard !Task.isCancelled, network.queuedBytes(for: peer) < serveQueueBytesMax,

@@ -14,7 +14,7 @@ import Synchronization
 ///
 /// Gossiped transactions go to mempool admission here too, so votes never wait behind them.
 struct InboundVerifier: Sendable {
-    let network: PeerNetwork
+    let network: any PeerTransport
     let node: Node
     let inbox: DriverInbox
     let verified: VerifiedSignatures
