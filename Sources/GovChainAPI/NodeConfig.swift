@@ -28,16 +28,16 @@ public struct NodeConfig: Codable, Sendable, Equatable {
     public static func load(home: String) throws(GovChainError) -> NodeConfig {
         let path = (home as NSString).appendingPathComponent("config/node.json")
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw GovChainError(code: "config_missing", message: "No node configuration at \(path). Create a home with `govchain testnet init` or see docs/OPERATIONS.md.")
+            throw GovChainError(code: .configMissing, message: "No node configuration at \(path). Create a home with `govchain testnet init` or see docs/OPERATIONS.md.")
         }
         let config: NodeConfig
         do {
             config = try JSONDecoder().decode(NodeConfig.self, from: data)
         } catch {
-            throw GovChainError(code: "config_invalid", message: "\(path) is not a valid node configuration.", cause: "\(error)")
+            throw GovChainError(code: .configInvalid, message: "\(path) is not a valid node configuration.", underlying: error)
         }
         guard Self.hostPort(config.api_address) != nil else {
-            throw GovChainError(code: "config_invalid", message: "\(path): api_address must be host:port, e.g. 127.0.0.1:8080.")
+            throw GovChainError(code: .configInvalid, message: "\(path): api_address must be host:port, e.g. 127.0.0.1:8080.")
         }
         return config
     }
@@ -49,7 +49,7 @@ public struct NodeConfig: Codable, Sendable, Equatable {
         do {
             try encoder.encode(self).write(to: URL(fileURLWithPath: path))
         } catch {
-            throw GovChainError(code: "config_write_failed", message: "Cannot write \(path).", cause: "\(error)")
+            throw GovChainError(code: .configWriteFailed, message: "Cannot write \(path).", underlying: error)
         }
     }
 

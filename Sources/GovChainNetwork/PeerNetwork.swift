@@ -160,7 +160,7 @@ public final class PeerNetwork: Service, Sendable {
     public func run() async throws {
         try state.withLock { state throws(GovChainError) in
             guard !state.started else {
-                throw GovChainError(code: "network_already_started", message: "A PeerNetwork runs once; make a new one.")
+                throw GovChainError(code: .networkAlreadyStarted, message: "A PeerNetwork runs once; make a new one.")
             }
             state.started = true
         }
@@ -170,9 +170,9 @@ public final class PeerNetwork: Service, Sendable {
             server = try await bind()
         } catch {
             throw GovChainError(
-                code: "listen_failed",
+                code: .listenFailed,
                 message: "Cannot listen for peers on \(configuration.listenHost):\(configuration.listenPort).",
-                cause: "\(error)")
+                underlying: error)
         }
         state.withLock { $0.localPort = server.localAddress?.port }
         logger.info("peer network listening", metadata: [

@@ -78,7 +78,7 @@ public struct PeerNetworkConfiguration: Sendable {
     /// Throws `invalid_network_configuration` when the configuration cannot work.
     func validate() throws(GovChainError) {
         func fail(_ message: String) -> GovChainError {
-            GovChainError(code: "invalid_network_configuration", message: message)
+            GovChainError(code: .invalidNetworkConfiguration, message: message)
         }
         guard let me = validators[selfIndex] else { throw fail("selfIndex \(selfIndex) is not in the validator set.") }
         guard me.publicKey == key.publicKey else {

@@ -33,7 +33,7 @@ struct PeerTLS: Sendable {
         } catch let error as GovChainError {
             throw error
         } catch {
-            throw GovChainError(code: "tls_setup_failed", message: "Could not set up TLS with the validator key.", cause: "\(error)")
+            throw GovChainError(code: .tlsSetupFailed, message: "Could not set up TLS with the validator key.", underlying: error)
         }
     }
 

@@ -36,11 +36,11 @@ struct Mempool {
         do {
             transaction = try Transaction(decoding: encoded)
         } catch {
-            throw GovChainError(code: "malformed_transaction", message: "The transaction cannot be decoded: \(error.description).")
+            throw GovChainError(code: .malformedTransaction, message: "The transaction cannot be decoded: \(error.description).")
         }
         if verified.contains(transaction.id) { return transaction }
         guard transaction.hasValidSignature(chainId: chainId) else {
-            throw GovChainError(code: "invalid_signature", message: "The transaction's signature does not verify for its signer key on chain \(chainId).")
+            throw GovChainError(code: .invalidSignature, message: "The transaction's signature does not verify for its signer key on chain \(chainId).")
         }
         verified.insert(CollectionOfOne(transaction.id))
         return transaction
@@ -52,10 +52,10 @@ struct Mempool {
         let encoded = transaction.encoded
         let id = transaction.id
         guard !ids.contains(id) else {
-            throw GovChainError(code: "transaction_pending", message: "This exact transaction is already waiting to be committed.")
+            throw GovChainError(code: .transactionPending, message: "This exact transaction is already waiting to be committed.")
         }
         guard waiting.count < limits.txCountMax, bytes + encoded.count <= limits.bytesMax else {
-            throw GovChainError(code: "mempool_full", message: "The node has too many waiting transactions; try again in a few seconds.")
+            throw GovChainError(code: .mempoolFull, message: "The node has too many waiting transactions; try again in a few seconds.")
         }
         try rules.apply(transaction, at: TransactionLocation(height: nextHeight, index: UInt32(waiting.count)), blockTime: now, to: &pending)
         waiting.append(transaction)
@@ -85,7 +85,7 @@ struct Mempool {
         if !foreign.isEmpty {
             let documents = Set(foreign.flatMap(\.body.writtenDocuments))
             let clerks = Set(foreign.compactMap(\.body.writtenClerk))
-            let conflict = GovChainError(code: "transaction_conflict", message: "A committed transaction changed a record this one depends on; submit it again if it still applies.")
+            let conflict = GovChainError(code: .transactionConflict, message: "A committed transaction changed a record this one depends on; submit it again if it still applies.")
             waiting.removeAll { transaction in
                 let hit = transaction.body.writtenDocuments.contains(where: documents.contains) || clerks.contains(transaction.signer)
                     || transaction.body.writtenClerk.map(clerks.contains) == true

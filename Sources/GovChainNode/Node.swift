@@ -36,10 +36,10 @@ public actor Node {
     public init(name: String, genesis: Genesis, store: BlockStore, key: SigningKey, limits: (txCountMax: Int, bytesMax: Int),
                 solo: Bool, logger: Logger, clock: @escaping @Sendable () -> Timestamp = Node.systemClock) throws(GovChainError) {
         guard let index = genesis.validators.index(of: key.publicKey), let validator = genesis.validators[index] else {
-            throw GovChainError(code: "not_a_validator", message: "The validator key of node \(name) is not listed among the genesis validators.")
+            throw GovChainError(code: .notAValidator, message: "The validator key of node \(name) is not listed among the genesis validators.")
         }
         guard !solo || validator.power >= genesis.validators.quorumPower else {
-            throw GovChainError(code: "cannot_commit_alone", message: "\(validator.name) holds \(validator.power) of \(genesis.validators.totalPower) voting power; this node commits blocks alone only when it holds more than two thirds. Multi-validator networks need the peer network (docs/ARCHITECTURE.md).")
+            throw GovChainError(code: .cannotCommitAlone, message: "\(validator.name) holds \(validator.power) of \(genesis.validators.totalPower) voting power; this node commits blocks alone only when it holds more than two thirds. Multi-validator networks need the peer network (docs/ARCHITECTURE.md).")
         }
         self.name = name
         self.genesis = genesis
@@ -107,7 +107,7 @@ public actor Node {
             guard case .success(let transaction) = result else { return result }
             do throws(GovChainError) {
                 if let location = try store.transactionLocation(transaction.id) {
-                    throw GovChainError(code: "transaction_already_applied", message: "This exact transaction was already committed in block \(location.height).")
+                    throw GovChainError(code: .transactionAlreadyApplied, message: "This exact transaction was already committed in block \(location.height).")
                 }
                 try mempool.admit(checked: transaction, nextHeight: store.height.next, now: now)
                 admitted = true
@@ -138,7 +138,7 @@ public actor Node {
         guard var list = waiters[id], let position = list.firstIndex(where: { $0.0 == token }) else { return }
         let (_, continuation) = list.remove(at: position)
         waiters[id] = list.isEmpty ? nil : list
-        continuation.resume(throwing: GovChainError(code: "commit_timeout", message: "The transaction is accepted but was not committed in time; query its status later."))
+        continuation.resume(throwing: GovChainError(code: .commitTimeout, message: "The transaction is accepted but was not committed in time; query its status later."))
     }
 
     // MARK: - Block production
@@ -170,7 +170,7 @@ public actor Node {
     func buildBlock(height: Height, proposer: ValidatorIndex, evidence: [DuplicateVoteEvidence]) throws(GovChainError) -> (Block, LedgerOverlay) {
         let head = store.head
         guard height == store.height.next else {
-            throw GovChainError(code: "proposal_stale", message: "No block to build at height \(height): the ledger is at \(store.height).")
+            throw GovChainError(code: .proposalStale, message: "No block to build at height \(height): the ledger is at \(store.height).")
         }
         let time = try rules.nextTime(after: head, localTime: clock())
         let lastCommit: Commit? = try head.flatMap { head throws(GovChainError) in try store.commit(at: head.height) }
@@ -215,7 +215,7 @@ public actor Node {
         }
         for evidence in block.evidence {
             guard try !store.hasEvidence(evidence) else {
-                throw GovChainError(code: "block_evidence_invalid", message: "Block \(block.header.height) records an equivocation already on the chain.")
+                throw GovChainError(code: .blockEvidenceInvalid, message: "Block \(block.header.height) records an equivocation already on the chain.")
             }
             try evidence.verify(validators: genesis.validators, chainId: genesis.chainId)
         }

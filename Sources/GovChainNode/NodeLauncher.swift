@@ -18,7 +18,7 @@ public enum NodeLauncher {
         let genesis = try Genesis.load(contentsOf: path(config.genesis))
         let key = try loadKey(path(config.validator_key))
         if let index = genesis.validators.index(of: key.publicKey), let own = genesis.validators[index], own.name != config.name {
-            throw GovChainError(code: "config_name_mismatch",
+            throw GovChainError(code: .configNameMismatch,
                                 message: "node.json names this node \"\(config.name)\", but its validator key belongs to \"\(own.name)\" in the genesis; fix the name or the key file.")
         }
         let store = try BlockStore(directory: path(config.data_dir + "/ledger"), genesis: genesis)
@@ -69,11 +69,11 @@ public enum NodeLauncher {
 
     static func networkConfiguration(_ config: NodeConfig, genesis: Genesis, key: SigningKey) throws(GovChainError) -> PeerNetworkConfiguration {
         guard let index = genesis.validators.index(of: key.publicKey), let me = genesis.validators[index] else {
-            throw GovChainError(code: "not_a_validator", message: "The validator key is not in the genesis.")
+            throw GovChainError(code: .notAValidator, message: "The validator key is not in the genesis.")
         }
         let listen = config.peer_listen_address ?? me.peerAddress
         guard let (host, port) = NodeConfig.hostPort(listen) else {
-            throw GovChainError(code: "config_invalid", message: "peer_listen_address \"\(listen)\" must be host:port.")
+            throw GovChainError(code: .configInvalid, message: "peer_listen_address \"\(listen)\" must be host:port.")
         }
         var addresses: [ValidatorIndex: String] = [:]
         for (i, validator) in genesis.validators.validators.enumerated() {
@@ -101,11 +101,11 @@ public enum NodeLauncher {
     /// reads it can sign as this municipality's validator.
     static func loadKey(_ path: String) throws(GovChainError) -> SigningKey {
         if let mode = (try? FileManager.default.attributesOfItem(atPath: path))?[.posixPermissions] as? Int, mode & 0o077 != 0 {
-            throw GovChainError(code: "key_file_permissions",
+            throw GovChainError(code: .keyFilePermissions,
                                 message: "The validator key \(path) can be read by other users (mode \(String(mode, radix: 8))); run: chmod 600 \(path)")
         }
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw GovChainError(code: "key_missing", message: "Cannot read the validator key \(path).")
+            throw GovChainError(code: .keyMissing, message: "Cannot read the validator key \(path).")
         }
         return try SigningKey(pem: String(decoding: data, as: UTF8.self))
     }

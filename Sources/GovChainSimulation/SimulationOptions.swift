@@ -44,16 +44,16 @@ public struct SimulationOptions: Hashable, Sendable {
     /// Rejects options `Simulation.run` cannot honour, with a message for the CLI user.
     public func validate() throws(GovChainError) {
         guard (1...Self.maxValidators).contains(validators) else {
-            throw GovChainError(code: "simulation_options", message: "--validators must be between 1 and \(Self.maxValidators), not \(validators).")
+            throw GovChainError(code: .simulationOptions, message: "--validators must be between 1 and \(Self.maxValidators), not \(validators).")
         }
         guard byzantine >= 0, byzantine < validators else {
-            throw GovChainError(code: "simulation_options", message: "--byzantine must be between 0 and \(validators - 1) for \(validators) validators, not \(byzantine).")
+            throw GovChainError(code: .simulationOptions, message: "--byzantine must be between 0 and \(validators - 1) for \(validators) validators, not \(byzantine).")
         }
         guard Simulation.profiles.contains(profile) else {
-            throw GovChainError(code: "simulation_options", message: "Unknown --profile \"\(profile)\"; use one of \(Simulation.profiles.joined(separator: ", ")).")
+            throw GovChainError(code: .simulationOptions, message: "Unknown --profile \"\(profile)\"; use one of \(Simulation.profiles.joined(separator: ", ")).")
         }
         guard (1...Self.maxHeights).contains(heights) else {
-            throw GovChainError(code: "simulation_options", message: "--heights must be between 1 and \(Self.maxHeights), not \(heights).")
+            throw GovChainError(code: .simulationOptions, message: "--heights must be between 1 and \(Self.maxHeights), not \(heights).")
         }
     }
 }

@@ -31,7 +31,7 @@ public final class BlockStore: LedgerStateReader, Sendable {
         db = try LevelDB(path: directory, create: fresh)
         if try db.get(StoreKey.chainId) == nil {
             guard try db.scan(prefix: [], limit: 1).isEmpty else {
-                throw GovChainError(code: "store_not_govchain", message: "\(directory) is a LevelDB database but not a GovChain ledger.")
+                throw GovChainError(code: .storeNotGovchain, message: "\(directory) is a LevelDB database but not a GovChain ledger.")
             }
             try Self.initialise(db, genesis: genesis)
         }
@@ -58,10 +58,10 @@ public final class BlockStore: LedgerStateReader, Sendable {
         do {
             try rules.checkExtends(block, tip: head, localTime: nil)
         } catch {
-            throw GovChainError(code: "store_refused", message: "Block \(header.height) cannot be appended: \(error.message)", cause: error.code)
+            throw GovChainError(code: .storeRefused, message: "Block \(header.height) cannot be appended: \(error.message)", cause: error.code.rawValue)
         }
         for evidence in block.evidence where try hasEvidence(evidence) {
-            throw GovChainError(code: "store_refused", message: "Block \(header.height) records an equivocation already recorded in an earlier block.")
+            throw GovChainError(code: .storeRefused, message: "Block \(header.height) records an equivocation already recorded in an earlier block.")
         }
         try block.validateBasic()
         // The last commit was judged with the block (`Node.execute`); the block's own commit is

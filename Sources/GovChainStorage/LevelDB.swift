@@ -41,15 +41,18 @@ public final class LevelDB: @unchecked Sendable {
         } catch {
             leveldb_cache_destroy(cache)
             leveldb_filterpolicy_destroy(filter)
+            // LevelDB's C API reports a held lock only as text (no status code): its lock error
+            // is "IO error: lock <file>: …". (Asking the kernel with F_GETLK is no better: closing
+            // the probe descriptor would drop this process's own lock, POSIX-style.)
             if error.cause?.contains("IO error: lock ") == true {
-                throw GovChainError(code: "storage_locked", message: "The ledger at \(path) is in use by another process. Is this node already running?", cause: error.cause)
+                throw GovChainError(code: .storageLocked, message: "The ledger at \(path) is in use by another process. Is this node already running?", cause: error.cause)
             }
             throw error
         }
         guard let opened else {
             leveldb_cache_destroy(cache)
             leveldb_filterpolicy_destroy(filter)
-            throw GovChainError(code: "storage_open_failed", message: "Cannot open the ledger database at \(path).")
+            throw GovChainError(code: .storageOpenFailed, message: "Cannot open the ledger database at \(path).")
         }
         db = opened
         self.cache = cache
@@ -159,7 +162,7 @@ func withLevelDBError<T>(_ operation: String, _ body: (inout UnsafeMutablePointe
     if let error {
         let text = String(cString: error)
         leveldb_free(error)
-        throw GovChainError(code: "storage_error", message: "The ledger database failed to \(operation).", cause: text)
+        throw GovChainError(code: .storageError, message: "The ledger database failed to \(operation).", cause: text)
     }
     return result
 }

@@ -23,7 +23,7 @@ struct HardeningTests {
             try body()
             return nil
         } catch {
-            return (error as? GovChainError)?.code ?? "\(error)"
+            return (error as? GovChainError)?.code.rawValue ?? "\(error)"
         }
     }
 
@@ -132,7 +132,7 @@ struct HardeningTests {
             try rules.apply(transaction, at: TransactionLocation(height: 1, index: 0), blockTime: blockTime, to: &overlay)
             return (nil, overlay)
         } catch {
-            return (error.code, overlay)
+            return (error.code.rawValue, overlay)
         }
     }
 
@@ -165,7 +165,7 @@ struct HardeningTests {
             do {
                 try rules.apply(revoke, at: TransactionLocation(height: 2, index: 0), blockTime: Fixtures.at(2_000), to: &state)
                 return nil
-            } catch { return error.code }
+            } catch { return error.code.rawValue }
         }
         #expect(revoke(effective: Fixtures.at(100)) == nil)  // back to when the document began
         #expect(revoke(effective: Fixtures.at(99)) == "effective_time_implausible")

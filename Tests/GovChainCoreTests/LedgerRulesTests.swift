@@ -19,7 +19,7 @@ import Testing
                 codes.append(nil)
             } catch {
                 #expect(overlay.isEmpty, "a refused transaction must leave no trace")
-                codes.append(error.code)
+                codes.append(error.code.rawValue)
             }
         }
         return (state, codes)

@@ -31,7 +31,7 @@ import Testing
             let port = 20_000 + Int.random(in: 0..<120) * 100 + Int(getpid() % 50)
             let result = try Harness.govchain("testnet", "init", "--dir", directory + "/net", "--validators", names.joined(separator: ","),
                                               "--base-port", String(port))
-            guard result.status == 0 else { throw GovChainError(code: "test_setup", message: result.stderr) }
+            guard result.status == 0 else { throw TestFailure(result.stderr) }
             // Reweigh: honest 3 each, the attacker 1; every home gets the same genesis bytes.
             var file = try JSONDecoder().decode(GenesisFile.self, from: Data(contentsOf: URL(fileURLWithPath: directory + "/net/genesis.json")))
             for i in file.validators!.indices { file.validators![i].power = file.validators![i].name == "Wuppertal" ? 1 : 3 }

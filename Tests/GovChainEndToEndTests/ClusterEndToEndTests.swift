@@ -19,7 +19,7 @@ import Testing
             let port = 20_000 + Int.random(in: 0..<120) * 100 + Int(getpid() % 50)
             let result = try Harness.govchain("testnet", "init", "--dir", directory + "/net", "--validators", validators.joined(separator: ","),
                                               "--base-port", String(port))
-            guard result.status == 0 else { throw GovChainError(code: "test_setup", message: result.stderr) }
+            guard result.status == 0 else { throw TestFailure(result.stderr) }
             let base = directory
             urls = validators.indices.map { "http://127.0.0.1:\(port + $0)" }
             nodes = validators.indices.map { NodeProcess(home: base + "/net/" + TestnetPlan.slug(validators[$0]), url: "http://127.0.0.1:\(port + $0)") }
@@ -45,7 +45,7 @@ import Testing
                 if let status = try? await NodeClient(urls[node]).status(), status.latest_height >= height { return }
                 try await Task.sleep(for: .milliseconds(100))
             }
-            throw GovChainError(code: "test_timeout", message: "node \(node) did not reach height \(height) in \(seconds) s")
+            throw TestFailure("node \(node) did not reach height \(height) in \(seconds) s")
         }
 
         func hashes(on node: Int, upTo height: UInt64) async throws -> [String] {

@@ -98,7 +98,7 @@ final class NodeProcess {
             try await Task.sleep(for: .milliseconds(100))
         }
         let text = (try? String(contentsOfFile: home + "/node.log", encoding: .utf8)) ?? ""
-        throw GovChainError(code: "test_node_start", message: "govchaind did not come up at \(url). Log:\n\(text)")
+        throw TestFailure("govchaind did not come up at \(url). Log:\n\(text)")
     }
 
     /// SIGKILL: no chance to flush or clean up, as in a power cut.
@@ -138,7 +138,7 @@ struct LocalNetwork {
         let result = try Harness.govchain("testnet", "init", "--dir", directory + "/net", "--validators", "Aachen",
                                           "--authorities", "Aachen,Soest", "--base-port", String(port))
         guard result.status == 0 else {
-            throw GovChainError(code: "test_setup", message: "testnet init failed: \(result.stderr)")
+            throw TestFailure("testnet init failed: \(result.stderr)")
         }
         node = NodeProcess(home: directory + "/net/aachen", url: url)
     }

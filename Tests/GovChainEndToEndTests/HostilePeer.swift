@@ -39,7 +39,7 @@ final class HostilePeer: Sendable {
         key = try SigningKey(pem: String(contentsOfFile: home + "/config/validator.key", encoding: .utf8))
         guard let index = genesis.validators.index(of: key.publicKey), let me = genesis.validators[index],
               let colon = me.peerAddress.lastIndex(of: ":"), let port = Int(me.peerAddress[me.peerAddress.index(after: colon)...]) else {
-            throw GovChainError(code: "test_setup", message: "the hostile key is not a genesis validator")
+            throw TestFailure("the hostile key is not a genesis validator")
         }
         self.index = index
         var configuration = PeerNetworkConfiguration(chainId: genesis.chainId, genesisHash: genesis.hash, validators: genesis.validators,

@@ -18,7 +18,7 @@ struct MempoolTests {
             try body()
             return nil
         } catch {
-            return (error as? GovChainError)?.code ?? "\(error)"
+            return (error as? GovChainError)?.code.rawValue ?? "\(error)"
         }
     }
 

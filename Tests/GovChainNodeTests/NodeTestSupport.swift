@@ -127,7 +127,7 @@ final class ScriptedTransport: PeerTransport {
 func eventually(_ what: String, seconds: Double = 10, _ condition: () async -> Bool) async throws {
     let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
     while !(await condition()) {
-        guard ContinuousClock.now < deadline else { throw GovChainError(code: "test_timeout", message: "timed out waiting for \(what)") }
+        guard ContinuousClock.now < deadline else { throw TestFailure("timed out waiting for \(what)") }
         try await Task.sleep(for: .milliseconds(10))
     }
 }

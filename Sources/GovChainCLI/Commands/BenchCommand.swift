@@ -32,10 +32,10 @@ struct BenchCommand: AsyncParsableCommand {
         try await Output.run {
             let urls = nodes.split(separator: ",").map(String.init)
             guard !urls.isEmpty, rate > 0, duration > 0, clerks > 0 else {
-                throw GovChainError(code: "invalid_argument", message: "--nodes, --rate, --duration and --clerks must be given and positive.")
+                throw GovChainError(code: .invalidArgument, message: "--nodes, --rate, --duration and --clerks must be given and positive.")
             }
             let status = try await NodeClient(urls[0]).status()
-            guard let chainId = ChainID(status.chain_id) else { throw GovChainError(code: "node_bad_answer", message: "Invalid chain id.") }
+            guard let chainId = ChainID(status.chain_id) else { throw GovChainError(code: .nodeBadAnswer, message: "Invalid chain id.") }
             let signers = try BenchPlan.clerks(directory: network, count: clerks)
             let total = rate * duration
             if !output.json { print("bench: signing \(total) anchors with \(signers.count) clerk(s)…") }
@@ -84,7 +84,7 @@ enum BenchPlan {
             result.append(Clerk(key: try Files.signingKey(path), authority: authority))
         }
         guard !result.isEmpty else {
-            throw GovChainError(code: "bench_no_clerks", message: "No clerk keys under \(directory)/<authority>/keys/clerk.key; pass --network DIR of a `govchain testnet init` network.")
+            throw GovChainError(code: .benchNoClerks, message: "No clerk keys under \(directory)/<authority>/keys/clerk.key; pass --network DIR of a `govchain testnet init` network.")
         }
         return result
     }

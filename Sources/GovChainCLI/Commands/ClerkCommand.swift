@@ -20,7 +20,7 @@ struct ClerkCommand: AsyncParsableCommand {
 
         func code() throws(GovChainError) -> Code {
             guard let code = Code(authority) else {
-                throw GovChainError(code: "invalid_argument", message: "--authority \"\(authority)\" is not an authority id.")
+                throw GovChainError(code: .invalidArgument, message: "--authority \"\(authority)\" is not an authority id.")
             }
             return code
         }
@@ -43,12 +43,12 @@ struct ClerkCommand: AsyncParsableCommand {
                 var codes: [Code] = []
                 for text in types.split(separator: ",").map(String.init) {
                     guard let code = Code(text.trimmingCharacters(in: .whitespaces)) else {
-                        throw GovChainError(code: "invalid_argument", message: "Document type \"\(text)\" may use only a-z, 0-9 and '-'.")
+                        throw GovChainError(code: .invalidArgument, message: "Document type \"\(text)\" may use only a-z, 0-9 and '-'.")
                     }
                     codes.append(code)
                 }
                 guard (1...TransactionBody.RegisterClerk.maxDocumentTypes).contains(Set(codes).count) else {
-                    throw GovChainError(code: "invalid_argument", message: "--types must name 1 to \(TransactionBody.RegisterClerk.maxDocumentTypes) document types.")
+                    throw GovChainError(code: .invalidArgument, message: "--types must name 1 to \(TransactionBody.RegisterClerk.maxDocumentTypes) document types.")
                 }
                 let result = try await submitSigned(.registerClerk(.init(authority: try options.code(), clerk: clerkKey, documentTypes: codes)),
                                                     key: try Files.signingKey(options.authorityKey), client: NodeClient(options.node.node))

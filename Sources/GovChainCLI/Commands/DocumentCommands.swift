@@ -16,7 +16,7 @@ struct ClerkOptions: ParsableArguments {
 func submitSigned(_ body: TransactionBody, key: SigningKey, client: NodeClient) async throws(GovChainError) -> SubmitResponse {
     let status = try await client.status()
     guard let chainId = ChainID(status.chain_id) else {
-        throw GovChainError(code: "node_bad_answer", message: "The node reports an invalid chain id.")
+        throw GovChainError(code: .nodeBadAnswer, message: "The node reports an invalid chain id.")
     }
     let transaction = Transaction(body: body, time: currentTime(), nonce: UInt64.random(in: 0...UInt64.max), chainId: chainId, key: key)
     return try await client.submit(transaction)
@@ -59,7 +59,7 @@ struct AnchorCommand: AsyncParsableCommand {
         try await Output.run {
             let hash = try Files.sha256(file)
             guard let documentType = Code(type) else {
-                throw GovChainError(code: "invalid_argument", message: "--type \"\(type)\" may use only a-z, 0-9 and '-'.")
+                throw GovChainError(code: .invalidArgument, message: "--type \"\(type)\" may use only a-z, 0-9 and '-'.")
             }
             let key = try Files.signingKey(clerk.key)
             let client = NodeClient(clerk.node.node)
@@ -106,7 +106,7 @@ struct RevokeCommand: AsyncParsableCommand {
         try await Output.run {
             let hash = try Files.documentHash(fileOrHash: document)
             guard let reasonCode = RevocationReason(code: reason) else {
-                throw GovChainError(code: "invalid_argument", message: "--reason must be one of: \(RevocationReason.allCases.map(\.code).joined(separator: ", ")).")
+                throw GovChainError(code: .invalidArgument, message: "--reason must be one of: \(RevocationReason.allCases.map(\.code).joined(separator: ", ")).")
             }
             let effectiveTime = try time(effective, currentTime(), "--effective")
             let key = try Files.signingKey(clerk.key)
@@ -142,7 +142,7 @@ struct SupersedeCommand: AsyncParsableCommand {
             let oldHash = try Files.documentHash(fileOrHash: old)
             let newHash = try Files.documentHash(fileOrHash: new)
             guard oldHash != newHash else {
-                throw GovChainError(code: "invalid_argument", message: "The old and the new document are the same.")
+                throw GovChainError(code: .invalidArgument, message: "The old and the new document are the same.")
             }
             let effectiveTime = try time(effective, currentTime(), "--effective")
             let key = try Files.signingKey(clerk.key)
@@ -161,7 +161,7 @@ struct SupersedeCommand: AsyncParsableCommand {
 
 func time(_ text: String, _ now: Timestamp, _ option: String) throws(GovChainError) -> Timestamp {
     guard let value = parseTime(text, now: now) else {
-        throw GovChainError(code: "invalid_argument", message: "\(option) \"\(text)\" is not a date (YYYY-MM-DD), an RFC 3339 time, or now.")
+        throw GovChainError(code: .invalidArgument, message: "\(option) \"\(text)\" is not a date (YYYY-MM-DD), an RFC 3339 time, or now.")
     }
     return value
 }
@@ -169,7 +169,7 @@ func time(_ text: String, _ now: Timestamp, _ option: String) throws(GovChainErr
 func resolveAuthority(_ given: String?, key: SigningKey, client: NodeClient) async throws(GovChainError) -> Code {
     if let given {
         guard let code = Code(given) else {
-            throw GovChainError(code: "invalid_argument", message: "--authority \"\(given)\" is not an authority id.")
+            throw GovChainError(code: .invalidArgument, message: "--authority \"\(given)\" is not an authority id.")
         }
         return code
     }
@@ -177,10 +177,10 @@ func resolveAuthority(_ given: String?, key: SigningKey, client: NodeClient) asy
     do {
         record = try await client.clerk(key.publicKey)
     } catch where error.code == "clerk_unknown" {
-        throw GovChainError(code: "clerk_not_registered", message: "This key is not a registered clerk on the node's chain; an authority must register it first (govchain clerk register).")
+        throw GovChainError(code: .clerkNotRegistered, message: "This key is not a registered clerk on the node's chain; an authority must register it first (govchain clerk register).")
     }
     guard let code = Code(record.authority.id) else {
-        throw GovChainError(code: "node_bad_answer", message: "The node returned an invalid authority id.")
+        throw GovChainError(code: .nodeBadAnswer, message: "The node returned an invalid authority id.")
     }
     return code
 }

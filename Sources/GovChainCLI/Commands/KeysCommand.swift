@@ -53,7 +53,7 @@ enum KeyWriter {
     /// Writes the private key (0600) and its public key (0644); refuses to overwrite either.
     static func write(_ key: SigningKey, to path: String) throws(GovChainError) {
         if FileManager.default.fileExists(atPath: path + ".pub") {
-            throw GovChainError(code: "file_exists", message: "\(path).pub already exists; GovChain never overwrites a key file. Choose another --out.")
+            throw GovChainError(code: .fileExists, message: "\(path).pub already exists; GovChain never overwrites a key file. Choose another --out.")
         }
         try Files.create(path, key.pem + "\n", mode: 0o600)
         try Files.create(path + ".pub", key.publicKey.pem + "\n", mode: 0o644)

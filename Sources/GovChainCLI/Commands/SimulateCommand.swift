@@ -45,14 +45,14 @@ struct SimulateCommand: AsyncParsableCommand {
         var options = SimulationOptions(validators: validators, byzantine: byzantine, profile: profile, heights: heights, recordTrace: trace)
         if let behavior {
             guard let parsed = ByzantineBehavior(rawValue: behavior) else {
-                Output.error(GovChainError(code: "invalid_argument", message: "Unknown --behavior \"\(behavior)\"."))
+                Output.error(GovChainError(code: .invalidArgument, message: "Unknown --behavior \"\(behavior)\"."))
                 throw Exit.other
             }
             options.behavior = parsed
         }
         if let weaken {
             guard let rule = SimulationOptions.WeakenedRule(rawValue: weaken) else {
-                Output.error(GovChainError(code: "invalid_argument", message: "Unknown --weaken \"\(weaken)\"; use one of \(SimulationOptions.WeakenedRule.allCases.map(\.rawValue).joined(separator: ", "))."))
+                Output.error(GovChainError(code: .invalidArgument, message: "Unknown --weaken \"\(weaken)\"; use one of \(SimulationOptions.WeakenedRule.allCases.map(\.rawValue).joined(separator: ", "))."))
                 throw Exit.other
             }
             options.weakened = rule
@@ -62,7 +62,7 @@ struct SimulateCommand: AsyncParsableCommand {
             throw Exit.other
         }
         guard seeds > 0 else {
-            Output.error(GovChainError(code: "invalid_argument", message: "--seeds must be at least 1."))
+            Output.error(GovChainError(code: .invalidArgument, message: "--seeds must be at least 1."))
             throw Exit.other
         }
         let began = ContinuousClock.now

@@ -36,7 +36,7 @@ struct TestnetGrow: AsyncParsableCommand {
                 }
             }
             guard let first = stores.first, let authority = genesis.authorities.first else {
-                throw GovChainError(code: "invalid_argument", message: "Nothing to grow.")
+                throw GovChainError(code: .invalidArgument, message: "Nothing to grow.")
             }
             let clerk = try Files.signingKey(dir + "/" + authority.id.value + "/keys/clerk.key")
             let executor = BlockExecutor(rules: LedgerRules(genesis: genesis))

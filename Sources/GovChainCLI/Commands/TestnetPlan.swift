@@ -25,20 +25,20 @@ struct TestnetPlan {
 
     init(directory: String, validatorNames: [String], authorityNames: [String]?, basePort: Int, chainId: String, now: Timestamp) throws(GovChainError) {
         guard (1...10).contains(validatorNames.count) else {
-            throw GovChainError(code: "invalid_argument", message: "--validators must name 1 to 10 validators, separated by commas.")
+            throw GovChainError(code: .invalidArgument, message: "--validators must name 1 to 10 validators, separated by commas.")
         }
         let authorities = authorityNames ?? validatorNames
         for name in validatorNames + authorities where Self.slug(name).isEmpty {
-            throw GovChainError(code: "invalid_argument", message: "\"\(name)\" is not a usable name (use letters and digits).")
+            throw GovChainError(code: .invalidArgument, message: "\"\(name)\" is not a usable name (use letters and digits).")
         }
         guard Set(validatorNames.map(Self.slug)).count == validatorNames.count, Set(authorities.map(Self.slug)).count == authorities.count else {
-            throw GovChainError(code: "invalid_argument", message: "Names must be distinct.")
+            throw GovChainError(code: .invalidArgument, message: "Names must be distinct.")
         }
         guard (1024...65000).contains(basePort) else {
-            throw GovChainError(code: "invalid_argument", message: "--base-port must be between 1024 and 65000.")
+            throw GovChainError(code: .invalidArgument, message: "--base-port must be between 1024 and 65000.")
         }
         guard ChainID(chainId) != nil else {
-            throw GovChainError(code: "invalid_argument", message: "--chain-id may use only a-z, 0-9 and '-'.")
+            throw GovChainError(code: .invalidArgument, message: "--chain-id may use only a-z, 0-9 and '-'.")
         }
         // Absolute, so nodes.json stays true wherever it is read from.
         self.directory = URL(fileURLWithPath: directory).standardizedFileURL.path
@@ -76,7 +76,7 @@ struct TestnetPlan {
     func write() throws(GovChainError) -> [NodeEntry] {
         let genesisPath = (directory as NSString).appendingPathComponent("genesis.json")
         guard !FileManager.default.fileExists(atPath: genesisPath) else {
-            throw GovChainError(code: "file_exists", message: "\(directory) already holds a network (genesis.json exists). Choose another --dir or delete it.")
+            throw GovChainError(code: .fileExists, message: "\(directory) already holds a network (genesis.json exists). Choose another --dir or delete it.")
         }
         var validators: [GenesisFile.ValidatorEntry] = []
         var validatorKeys: [SigningKey] = []
@@ -132,7 +132,7 @@ struct TestnetPlan {
         do {
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         } catch {
-            throw GovChainError(code: "file_write_failed", message: "Cannot create the directory \(path).", cause: error.localizedDescription)
+            throw GovChainError(code: .fileWriteFailed, message: "Cannot create the directory \(path).", cause: error.localizedDescription)
         }
     }
 
@@ -140,7 +140,7 @@ struct TestnetPlan {
         do {
             try data.write(to: URL(fileURLWithPath: path))
         } catch {
-            throw GovChainError(code: "file_write_failed", message: "Cannot write \(path).", cause: error.localizedDescription)
+            throw GovChainError(code: .fileWriteFailed, message: "Cannot write \(path).", cause: error.localizedDescription)
         }
     }
 }

@@ -130,7 +130,7 @@ struct QueryCommand: AsyncParsableCommand {
             try await Output.run {
                 let documentHash = try Hash32.parse(hash, what: "")
                 guard let document = try await NodeClient(node.node).document(documentHash) else {
-                    Output.error(GovChainError(code: "document_unknown", message: "No document \(documentHash.hex) is anchored."))
+                    Output.error(GovChainError(code: .documentUnknown, message: "No document \(documentHash.hex) is anchored."))
                     throw Exit.unknown
                 }
                 if output.json { return Output.json(document) }

@@ -6,13 +6,13 @@ enum Files {
     static func read(_ path: String, what: String) throws(GovChainError) -> Data {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw GovChainError(code: "file_missing", message: "The \(what) \(path) does not exist.")
+            throw GovChainError(code: .fileMissing, message: "The \(what) \(path) does not exist.")
         }
         guard !isDirectory.boolValue else {
-            throw GovChainError(code: "file_is_directory", message: "The \(what) \(path) is a directory, not a file.")
+            throw GovChainError(code: .fileIsDirectory, message: "The \(what) \(path) is a directory, not a file.")
         }
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw GovChainError(code: "file_unreadable", message: "The \(what) \(path) cannot be read (check its permissions).")
+            throw GovChainError(code: .fileUnreadable, message: "The \(what) \(path) cannot be read (check its permissions).")
         }
         return data
     }
@@ -31,15 +31,15 @@ enum Files {
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL, mode)
         guard fd >= 0 else {
             if errno == EEXIST {
-                throw GovChainError(code: "file_exists", message: "\(path) already exists; GovChain never overwrites an existing file. Choose another path.")
+                throw GovChainError(code: .fileExists, message: "\(path) already exists; GovChain never overwrites an existing file. Choose another path.")
             }
-            throw GovChainError(code: "file_write_failed", message: "Cannot create \(path): \(String(cString: strerror(errno))).")
+            throw GovChainError(code: .fileWriteFailed, message: "Cannot create \(path): \(String(cString: strerror(errno))).")
         }
         defer { close(fd) }
         let bytes = Array(contents.utf8)
         let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
         guard written == bytes.count, fsync(fd) == 0 else {
-            throw GovChainError(code: "file_write_failed", message: "Cannot write \(path): \(String(cString: strerror(errno))).")
+            throw GovChainError(code: .fileWriteFailed, message: "Cannot write \(path): \(String(cString: strerror(errno))).")
         }
     }
 

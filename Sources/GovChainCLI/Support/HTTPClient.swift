@@ -18,7 +18,7 @@ enum HTTPClient {
     static func request(_ method: HTTPMethod, _ url: String, body: [UInt8]? = nil, contentType: String? = nil,
                         timeoutSeconds: Int64 = 40) async throws(GovChainError) -> Reply {
         guard let parsed = URL(string: url), parsed.scheme == "http", let host = parsed.host else {
-            throw GovChainError(code: "invalid_url", message: "\"\(url)\" is not an http:// URL of a GovChain node.")
+            throw GovChainError(code: .invalidUrl, message: "\"\(url)\" is not an http:// URL of a GovChain node.")
         }
         let port = parsed.port ?? 80
         var path = parsed.path.isEmpty ? "/" : parsed.path
@@ -36,7 +36,7 @@ enum HTTPClient {
                 group.addTask { try await perform(spec) }
                 group.addTask {
                     try await Task.sleep(for: .seconds(timeoutSeconds))
-                    throw GovChainError(code: "node_timeout", message: "The node at \(host):\(port) did not answer within \(timeoutSeconds) s.")
+                    throw GovChainError(code: .nodeTimeout, message: "The node at \(host):\(port) did not answer within \(timeoutSeconds) s.")
                 }
                 // The first task to finish wins; the loser is cancelled.
                 let reply = try await group.next()!
@@ -46,7 +46,7 @@ enum HTTPClient {
         } catch let error as GovChainError {
             throw error
         } catch {
-            throw GovChainError(code: "node_unreachable", message: "Cannot reach the node at \(host):\(port). Is it running? Set another with --node.", cause: "\(error)")
+            throw GovChainError(code: .nodeUnreachable, message: "Cannot reach the node at \(host):\(port). Is it running? Set another with --node.", underlying: error)
         }
     }
 

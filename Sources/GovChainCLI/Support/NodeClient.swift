@@ -28,7 +28,7 @@ struct NodeClient {
         let reply = try await HTTPClient.request(.GET, baseURL + "/v1/documents/\(hash.hex)/receipt")
         guard (200..<300).contains(reply.status) else {
             let _: ErrorBody = try decode(reply)  // throws the node's error
-            throw GovChainError(code: "node_error", message: "The node answered HTTP \(reply.status).")
+            throw GovChainError(code: .nodeError, message: "The node answered HTTP \(reply.status).")
         }
         return try Receipt(json: Data(reply.body))
     }
@@ -54,20 +54,20 @@ struct NodeClient {
     private func decode<T: Decodable>(_ reply: HTTPClient.Reply) throws(GovChainError) -> T {
         guard (200..<300).contains(reply.status) else {
             if let error = try? JSONDecoder().decode(ErrorBody.self, from: Data(reply.body)) {
-                throw GovChainError(code: error.error.code, message: error.error.message)
+                throw GovChainError(code: .fromServer(error.error.code), message: error.error.message)
             }
-            throw GovChainError(code: "node_error", message: "The node answered HTTP \(reply.status).")
+            throw GovChainError(code: .nodeError, message: "The node answered HTTP \(reply.status).")
         }
         do {
             return try JSONDecoder().decode(T.self, from: Data(reply.body))
         } catch {
-            throw GovChainError(code: "node_bad_answer", message: "The node's answer is not what this CLI expects (is it a GovChain node of the same version?).", cause: "\(error)")
+            throw GovChainError(code: .nodeBadAnswer, message: "The node's answer is not what this CLI expects (is it a GovChain node of the same version?).", underlying: error)
         }
     }
 
     private func encodeJSON<T: Encodable>(_ value: T) throws(GovChainError) -> [UInt8] {
         do { return Array(try JSONEncoder().encode(value)) } catch {
-            throw GovChainError(code: "internal_error", message: "Cannot encode the request.", cause: "\(error)")
+            throw GovChainError(code: .internalError, message: "Cannot encode the request.", underlying: error)
         }
     }
 }

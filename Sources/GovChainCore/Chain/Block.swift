@@ -82,19 +82,19 @@ public struct Block: Hashable, Sendable {
     /// Stateless consistency of the block with its own header.
     public func validateBasic() throws(GovChainError) {
         guard header.txCount == transactions.count else {
-            throw GovChainError(code: "block_tx_count", message: "Block \(header.height) says \(header.txCount) transactions but holds \(transactions.count).")
+            throw GovChainError(code: .blockTxCount, message: "Block \(header.height) says \(header.txCount) transactions but holds \(transactions.count).")
         }
         guard header.txRoot == MerkleTree.root(leaves: transactions.map(\.encoded)) else {
-            throw GovChainError(code: "block_tx_root", message: "Block \(header.height): the transactions do not match the header's txRoot.")
+            throw GovChainError(code: .blockTxRoot, message: "Block \(header.height): the transactions do not match the header's txRoot.")
         }
         guard header.lastCommitHash == (lastCommit?.hash ?? .zero) else {
-            throw GovChainError(code: "block_last_commit", message: "Block \(header.height): the last commit does not match the header's lastCommitHash.")
+            throw GovChainError(code: .blockLastCommit, message: "Block \(header.height): the last commit does not match the header's lastCommitHash.")
         }
         guard header.evidenceHash == Self.evidenceHash(evidence) else {
-            throw GovChainError(code: "block_evidence", message: "Block \(header.height): the evidence does not match the header's evidenceHash.")
+            throw GovChainError(code: .blockEvidence, message: "Block \(header.height): the evidence does not match the header's evidenceHash.")
         }
         guard (header.height == 1) == (lastCommit == nil) else {
-            throw GovChainError(code: "block_last_commit", message: "Block \(header.height): only the first block may lack a last commit.")
+            throw GovChainError(code: .blockLastCommit, message: "Block \(header.height): only the first block may lack a last commit.")
         }
     }
 }

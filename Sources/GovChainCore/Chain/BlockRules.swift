@@ -51,46 +51,46 @@ public struct BlockRules: Sendable, Equatable {
     public func checkExtends(_ block: Block, tip: ChainTip?, localTime: Timestamp?, encodedBytes: Int? = nil) throws(GovChainError) {
         let header = block.header
         guard header.chainId == chainId else {
-            throw GovChainError(code: "block_wrong_chain", message: "Block \(header.height) is for chain \(header.chainId), this ledger is \(chainId).")
+            throw GovChainError(code: .blockWrongChain, message: "Block \(header.height) is for chain \(header.chainId), this ledger is \(chainId).")
         }
         let expected: (partialValue: UInt64, overflow: Bool) = tip.map { $0.height.rawValue.addingReportingOverflow(1) } ?? (1, false)
         guard !expected.overflow, header.height.rawValue == expected.partialValue else {
-            throw GovChainError(code: "block_not_next", message: "Block \(header.height) does not follow the stored chain at height \(tip?.height ?? 0).")
+            throw GovChainError(code: .blockNotNext, message: "Block \(header.height) does not follow the stored chain at height \(tip?.height ?? 0).")
         }
         guard header.previousHash == (tip?.hash ?? .zero) else {
-            throw GovChainError(code: "block_wrong_previous", message: "Block \(header.height) does not extend the stored chain (previous hash mismatch).")
+            throw GovChainError(code: .blockWrongPrevious, message: "Block \(header.height) does not extend the stored chain (previous hash mismatch).")
         }
         guard header.validatorsHash == validatorsHash else {
-            throw GovChainError(code: "block_wrong_validators", message: "Block \(header.height) names a validator set other than the genesis one.")
+            throw GovChainError(code: .blockWrongValidators, message: "Block \(header.height) names a validator set other than the genesis one.")
         }
         guard Int(header.proposer.rawValue) < validatorCount else {
-            throw GovChainError(code: "block_proposer_unknown", message: "Block \(header.height) names proposer #\(header.proposer), which is not a validator.")
+            throw GovChainError(code: .blockProposerUnknown, message: "Block \(header.height) names proposer #\(header.proposer), which is not a validator.")
         }
         guard block.transactions.count <= maxBlockTxs else {
-            throw GovChainError(code: "block_too_large", message: "Block \(header.height) holds \(block.transactions.count) transactions; the limit is \(maxBlockTxs).")
+            throw GovChainError(code: .blockTooLarge, message: "Block \(header.height) holds \(block.transactions.count) transactions; the limit is \(maxBlockTxs).")
         }
         let bytes = encodedBytes ?? block.encoded.count
         guard bytes <= maxBlockBytes else {
-            throw GovChainError(code: "block_too_large", message: "Block \(header.height) is \(bytes) bytes; the limit is \(maxBlockBytes).")
+            throw GovChainError(code: .blockTooLarge, message: "Block \(header.height) is \(bytes) bytes; the limit is \(maxBlockBytes).")
         }
         let floor = tip?.time ?? genesisTime
         guard header.time > floor else {
-            throw GovChainError(code: "block_time_not_increasing", message: "Block \(header.height) is dated \(header.time), not later than \(tip == nil ? "the genesis time" : "its parent") (\(floor)).")
+            throw GovChainError(code: .blockTimeNotIncreasing, message: "Block \(header.height) is dated \(header.time), not later than \(tip == nil ? "the genesis time" : "its parent") (\(floor)).")
         }
         if let localTime {
             let (ceiling, overflow) = localTime.rawValue.addingReportingOverflow(maxClockDriftMs)
             guard overflow || header.time.rawValue <= ceiling else {
-                throw GovChainError(code: "block_time_in_future", message: "Block \(header.height) is dated \(header.time), more than \(maxClockDriftMs) ms after this validator's clock (\(localTime)).")
+                throw GovChainError(code: .blockTimeInFuture, message: "Block \(header.height) is dated \(header.time), more than \(maxClockDriftMs) ms after this validator's clock (\(localTime)).")
             }
         }
         var seen = Set<Hash32>()
         for evidence in block.evidence {
             // Equivocations from earlier rounds of this very height are evidence too.
             guard evidence.height <= header.height else {
-                throw GovChainError(code: "block_evidence_invalid", message: "Block \(header.height) carries evidence from height \(evidence.height), which is in the future.")
+                throw GovChainError(code: .blockEvidenceInvalid, message: "Block \(header.height) carries evidence from height \(evidence.height), which is in the future.")
             }
             guard seen.insert(evidence.slot).inserted else {
-                throw GovChainError(code: "block_evidence_invalid", message: "Block \(header.height) carries the same equivocation twice.")
+                throw GovChainError(code: .blockEvidenceInvalid, message: "Block \(header.height) carries the same equivocation twice.")
             }
         }
     }
@@ -102,7 +102,7 @@ public struct BlockRules: Sendable, Equatable {
         let floor = tip?.time ?? genesisTime
         let (next, overflow) = floor.rawValue.addingReportingOverflow(1)
         guard !overflow else {
-            throw GovChainError(code: "block_time_exhausted", message: "The parent block is dated at the end of representable time; no later block can exist.")
+            throw GovChainError(code: .blockTimeExhausted, message: "The parent block is dated at the end of representable time; no later block can exist.")
         }
         return Timestamp(rawValue: max(localTime.rawValue, next))
     }

@@ -77,24 +77,24 @@ public struct Commit: Hashable, Sendable {
     /// The error names the first validator whose signature fails.
     public func verify(blockHash expected: Hash32, height expectedHeight: Height, validators: ValidatorSet, chainId: ChainID) throws(GovChainError) {
         guard height == expectedHeight else {
-            throw GovChainError(code: "commit_wrong_height", message: "The commit is for height \(height), the block is at height \(expectedHeight).")
+            throw GovChainError(code: .commitWrongHeight, message: "The commit is for height \(height), the block is at height \(expectedHeight).")
         }
         guard blockHash == expected else {
-            throw GovChainError(code: "commit_wrong_block", message: "The commit signs block \(blockHash.hex), not \(expected.hex).")
+            throw GovChainError(code: .commitWrongBlock, message: "The commit signs block \(blockHash.hex), not \(expected.hex).")
         }
         let message = Vote.signBytes(type: .precommit, height: height, round: round, block: blockHash, chainId: chainId)
         var power: UInt64 = 0
         for signed in signatures {
             guard let validator = validators[signed.validator] else {
-                throw GovChainError(code: "commit_unknown_validator", message: "The commit has a signature from validator #\(signed.validator), which the genesis does not list.")
+                throw GovChainError(code: .commitUnknownValidator, message: "The commit has a signature from validator #\(signed.validator), which the genesis does not list.")
             }
             guard validator.publicKey.isValidSignature(signed.signature, for: message) else {
-                throw GovChainError(code: "commit_bad_signature", message: "The commit signature of \(validator.name) is invalid.")
+                throw GovChainError(code: .commitBadSignature, message: "The commit signature of \(validator.name) is invalid.")
             }
             power += validator.power
         }
         guard power >= validators.quorumPower else {
-            throw GovChainError(code: "commit_no_quorum", message: "The commit carries \(power) of \(validators.totalPower) voting power; more than two thirds (\(validators.quorumPower)) are needed.")
+            throw GovChainError(code: .commitNoQuorum, message: "The commit carries \(power) of \(validators.totalPower) voting power; more than two thirds (\(validators.quorumPower)) are needed.")
         }
     }
 }

@@ -26,11 +26,11 @@ public struct DuplicateVoteEvidence: Hashable, Sendable {
     /// Checks both signatures against the validator set.
     public func verify(validators: ValidatorSet, chainId: ChainID) throws(GovChainError) {
         guard let validator = validators[first.validator] else {
-            throw GovChainError(code: "evidence_unknown_validator", message: "Evidence names validator #\(first.validator), which the genesis does not list.")
+            throw GovChainError(code: .evidenceUnknownValidator, message: "Evidence names validator #\(first.validator), which the genesis does not list.")
         }
         guard first.hasValidSignature(validators: validators, chainId: chainId),
               second.hasValidSignature(validators: validators, chainId: chainId) else {
-            throw GovChainError(code: "evidence_bad_signature", message: "Evidence against \(validator.name) carries an invalid signature.")
+            throw GovChainError(code: .evidenceBadSignature, message: "Evidence against \(validator.name) carries an invalid signature.")
         }
     }
 

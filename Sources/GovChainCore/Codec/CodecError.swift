@@ -29,6 +29,6 @@ public enum CodecError: Error, Sendable, Equatable, CustomStringConvertible {
 
     /// The same fact as a `GovChainError`, for APIs that report one error type.
     public var asGovChainError: GovChainError {
-        GovChainError(code: "malformed_encoding", message: "The bytes are not a valid GovChain encoding: \(description).")
+        GovChainError(code: .malformedEncoding, message: "The bytes are not a valid GovChain encoding: \(description).")
     }
 }

@@ -61,12 +61,12 @@ public struct PublicKey: Hashable, Sendable, Comparable, CustomStringConvertible
             raw = Array(try Curve25519.Signing.PublicKey(pemRepresentation: pem).rawRepresentation)
         } catch {
             throw GovChainError(
-                code: "invalid_public_key",
+                code: .invalidPublicKey,
                 message: "The file is not an Ed25519 public key in PEM (SubjectPublicKeyInfo) format.",
-                cause: "\(error)")
+                underlying: error)
         }
         guard let key = PublicKey(raw) else {
-            throw GovChainError(code: "invalid_public_key", message: "The key in the file is a point of small order, which cannot be trusted to sign anything.")
+            throw GovChainError(code: .invalidPublicKey, message: "The key in the file is a point of small order, which cannot be trusted to sign anything.")
         }
         self = key
     }

@@ -14,7 +14,7 @@ public struct SigningKey: Sendable {
         do {
             key = try Curve25519.Signing.PrivateKey(rawRepresentation: seed)
         } catch {
-            throw GovChainError(code: "invalid_private_key", message: "An Ed25519 seed must be 32 bytes.", cause: "\(error)")
+            throw GovChainError(code: .invalidPrivateKey, message: "An Ed25519 seed must be 32 bytes.", underlying: error)
         }
     }
 
@@ -24,9 +24,9 @@ public struct SigningKey: Sendable {
             key = try Curve25519.Signing.PrivateKey(pemRepresentation: pem)
         } catch {
             throw GovChainError(
-                code: "invalid_private_key",
+                code: .invalidPrivateKey,
                 message: "The file is not an Ed25519 private key in PEM (PKCS#8) format.",
-                cause: "\(error)")
+                underlying: error)
         }
     }
 

@@ -4,7 +4,7 @@ extension Genesis {
     /// Validates every field of a decoded file and names the first that is wrong.
     public init(validating file: GenesisFile) throws(GovChainError) {
         func fail(_ field: String, _ problem: String) -> GovChainError {
-            GovChainError(code: "genesis_invalid", message: "genesis field \(field): \(problem)")
+            GovChainError(code: .genesisInvalid, message: "genesis field \(field): \(problem)")
         }
         func key(_ text: String?, _ field: String) throws(GovChainError) -> PublicKey {
             guard let text else { throw fail(field, "is missing") }

@@ -62,7 +62,7 @@ public struct Genesis: Sendable, Equatable {
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
-            throw GovChainError(code: "genesis_unreadable", message: "Cannot read the genesis file \(path).", cause: error.localizedDescription)
+            throw GovChainError(code: .genesisUnreadable, message: "Cannot read the genesis file \(path).", cause: error.localizedDescription)
         }
         return try Genesis(json: data, source: path)
     }
@@ -73,7 +73,7 @@ public struct Genesis: Sendable, Equatable {
         do {
             file = try JSONDecoder().decode(GenesisFile.self, from: data)
         } catch {
-            throw GovChainError(code: "genesis_invalid", message: "\(source) is not a valid genesis JSON file.", cause: Self.describe(error))
+            throw GovChainError(code: .genesisInvalid, message: "\(source) is not a valid genesis JSON file.", cause: Self.describe(error))
         }
         try self.init(validating: file)
     }

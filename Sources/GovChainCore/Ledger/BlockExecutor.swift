@@ -21,13 +21,13 @@ public struct BlockExecutor: Sendable {
         var state = LedgerOverlay(base: base)
         for (index, transaction) in block.transactions.enumerated() {
             if !isVerified(transaction) && !transaction.hasValidSignature(chainId: rules.genesis.chainId) {
-                throw GovChainError(code: "block_bad_transaction", message: "Block \(block.header.height), transaction \(index): the signature is invalid.")
+                throw GovChainError(code: .blockBadTransaction, message: "Block \(block.header.height), transaction \(index): the signature is invalid.")
             }
             do {
                 try rules.apply(transaction, at: TransactionLocation(height: block.header.height, index: UInt32(index)),
                                 blockTime: block.header.time, to: &state)
             } catch {
-                throw GovChainError(code: "block_bad_transaction", message: "Block \(block.header.height), transaction \(index) is refused: \(error.message)")
+                throw GovChainError(code: .blockBadTransaction, message: "Block \(block.header.height), transaction \(index) is refused: \(error.message)")
             }
         }
         return state

@@ -41,31 +41,31 @@ public struct LedgerRules: Sendable {
         let id = transaction.id
         try checkWindow(transaction, blockTime: blockTime)
         if let earlier = try state.transactionLocation(id) {
-            throw GovChainError(code: "transaction_already_applied",
+            throw GovChainError(code: .transactionAlreadyApplied,
                                 message: "This exact transaction was already recorded in block \(earlier.height); it is not applied twice.")
         }
         switch transaction.body {
         case .registerClerk(let body):
             let authority = try authority(body.authority, signedBy: transaction.signer)
             for type in body.documentTypes where !authority.documentTypes.contains(type) {
-                throw GovChainError(code: "document_type_not_issued", message: "\(authority.name) does not issue documents of type \"\(type)\" (see the genesis).")
+                throw GovChainError(code: .documentTypeNotIssued, message: "\(authority.name) does not issue documents of type \"\(type)\" (see the genesis).")
             }
             if genesis.authority(key: body.clerk) != nil {
-                throw GovChainError(code: "clerk_key_is_authority", message: "An authority key cannot be registered as a clerk; generate a separate clerk key.")
+                throw GovChainError(code: .clerkKeyIsAuthority, message: "An authority key cannot be registered as a clerk; generate a separate clerk key.")
             }
             if let existing = try state.clerk(body.clerk) {
                 let status = existing.isActive ? "is already registered" : "was revoked and keys are never reused"
-                throw GovChainError(code: "clerk_already_registered", message: "This clerk key \(status) (authority \(existing.authority)).")
+                throw GovChainError(code: .clerkAlreadyRegistered, message: "This clerk key \(status) (authority \(existing.authority)).")
             }
             state.put(ClerkRecord(authority: body.authority, key: body.clerk, documentTypes: body.documentTypes,
                                   registeredHeight: location.height, registrationTx: id))
         case .revokeClerk(let body):
             let authority = try authority(body.authority, signedBy: transaction.signer)
             guard var clerk = try state.clerk(body.clerk), clerk.authority == body.authority else {
-                throw GovChainError(code: "clerk_unknown", message: "\(authority.name) has no clerk with key \(body.clerk.hex).")
+                throw GovChainError(code: .clerkUnknown, message: "\(authority.name) has no clerk with key \(body.clerk.hex).")
             }
             guard clerk.isActive else {
-                throw GovChainError(code: "clerk_already_revoked", message: "This clerk was already revoked at height \(clerk.revokedHeight!).")
+                throw GovChainError(code: .clerkAlreadyRevoked, message: "This clerk was already revoked at height \(clerk.revokedHeight!).")
             }
             clerk.revokedHeight = location.height
             clerk.revocationTx = id
@@ -73,7 +73,7 @@ public struct LedgerRules: Sendable {
         case .anchorDocument(let body):
             for (field, value) in [("validFrom", body.validFrom), ("validUntil", body.validUntil)] {
                 if let value, value.rawValue > Self.adding(blockTime, Self.documentHorizonMs) {
-                    throw GovChainError(code: "document_time_implausible", message: "The document's \(field) lies more than 100 years after the block time.")
+                    throw GovChainError(code: .documentTimeImplausible, message: "The document's \(field) lies more than 100 years after the block time.")
                 }
             }
             _ = try activeClerk(transaction.signer, authority: body.authority, documentType: body.documentType, in: state)
@@ -109,7 +109,7 @@ public struct LedgerRules: Sendable {
         let (earlier, later) = transaction.time < blockTime ? (transaction.time, blockTime) : (blockTime, transaction.time)
         guard later.rawValue - earlier.rawValue <= window else {
             let direction = transaction.time < blockTime ? "expired: it was signed" : "is dated"
-            throw GovChainError(code: "transaction_time_outside_window",
+            throw GovChainError(code: .transactionTimeOutsideWindow,
                                 message: "The transaction \(direction) more than \(window / 3_600_000) hours \(transaction.time < blockTime ? "before" : "after") the block time; sign it again with the current time.")
         }
     }
@@ -119,10 +119,10 @@ public struct LedgerRules: Sendable {
     private func checkEffective(_ effective: Timestamp, of record: DocumentRecord, blockTime: Timestamp) throws(GovChainError) {
         let start = min(record.validFrom ?? record.anchoredTime, record.anchoredTime)
         guard effective >= start else {
-            throw GovChainError(code: "effective_time_implausible", message: "The effective time \(effective) lies before the document began (\(start)).")
+            throw GovChainError(code: .effectiveTimeImplausible, message: "The effective time \(effective) lies before the document began (\(start)).")
         }
         guard effective.rawValue <= Self.adding(blockTime, Self.effectiveAheadMaxMs) else {
-            throw GovChainError(code: "effective_time_implausible", message: "The effective time lies more than 366 days after the block time.")
+            throw GovChainError(code: .effectiveTimeImplausible, message: "The effective time lies more than 366 days after the block time.")
         }
     }
 
@@ -134,48 +134,48 @@ public struct LedgerRules: Sendable {
 
     private func authority(_ id: Code, signedBy signer: PublicKey) throws(GovChainError) -> Genesis.Authority {
         guard let authority = genesis.authority(id) else {
-            throw GovChainError(code: "authority_unknown", message: "No authority \"\(id)\" is listed in the genesis of this chain.")
+            throw GovChainError(code: .authorityUnknown, message: "No authority \"\(id)\" is listed in the genesis of this chain.")
         }
         guard authority.publicKey == signer else {
-            throw GovChainError(code: "not_authority_key", message: "Only the authority key of \(authority.name) can manage its clerks; this transaction was signed with another key.")
+            throw GovChainError(code: .notAuthorityKey, message: "Only the authority key of \(authority.name) can manage its clerks; this transaction was signed with another key.")
         }
         return authority
     }
 
     private func activeClerk(_ key: PublicKey, authority: Code, documentType: Code, in state: LedgerOverlay) throws(GovChainError) -> ClerkRecord {
         guard let clerk = try state.clerk(key) else {
-            throw GovChainError(code: "clerk_not_registered", message: "The signing key is not a registered clerk; an authority must register it first.")
+            throw GovChainError(code: .clerkNotRegistered, message: "The signing key is not a registered clerk; an authority must register it first.")
         }
         guard clerk.isActive else {
-            throw GovChainError(code: "clerk_revoked", message: "This clerk's authorisation was revoked at height \(clerk.revokedHeight!); it can no longer change documents.")
+            throw GovChainError(code: .clerkRevoked, message: "This clerk's authorisation was revoked at height \(clerk.revokedHeight!); it can no longer change documents.")
         }
         guard clerk.authority == authority else {
-            throw GovChainError(code: "clerk_wrong_authority", message: "This clerk acts for \(clerk.authority), not for \(authority).")
+            throw GovChainError(code: .clerkWrongAuthority, message: "This clerk acts for \(clerk.authority), not for \(authority).")
         }
         guard clerk.documentTypes.contains(documentType) else {
-            throw GovChainError(code: "document_type_not_allowed", message: "This clerk may handle \(clerk.documentTypes.map(\.value).joined(separator: ", ")), not \"\(documentType)\".")
+            throw GovChainError(code: .documentTypeNotAllowed, message: "This clerk may handle \(clerk.documentTypes.map(\.value).joined(separator: ", ")), not \"\(documentType)\".")
         }
         return clerk
     }
 
     private func requireUnanchored(_ hash: Hash32, in state: LedgerOverlay) throws(GovChainError) {
         if let existing = try state.document(hash) {
-            throw GovChainError(code: "document_already_anchored", message: "Document \(hash.hex) was already anchored at height \(existing.anchoredHeight); a hash is anchored once.")
+            throw GovChainError(code: .documentAlreadyAnchored, message: "Document \(hash.hex) was already anchored at height \(existing.anchoredHeight); a hash is anchored once.")
         }
     }
 
     private func validDocument(_ hash: Hash32, changedBy signer: PublicKey, in state: LedgerOverlay) throws(GovChainError) -> DocumentRecord {
         guard let record = try state.document(hash) else {
-            throw GovChainError(code: "document_unknown", message: "Document \(hash.hex) is not anchored on this chain.")
+            throw GovChainError(code: .documentUnknown, message: "Document \(hash.hex) is not anchored on this chain.")
         }
         _ = try activeClerk(signer, authority: record.authority, documentType: record.documentType, in: state)
         switch record.status {
         case .valid:
             return record
         case .revoked(_, _, let height, _, _):
-            throw GovChainError(code: "document_already_revoked", message: "Document \(hash.hex) was already revoked at height \(height).")
+            throw GovChainError(code: .documentAlreadyRevoked, message: "Document \(hash.hex) was already revoked at height \(height).")
         case .superseded(let newHash, _, let height, _, _):
-            throw GovChainError(code: "document_already_superseded", message: "Document \(hash.hex) was already superseded by \(newHash.hex) at height \(height).")
+            throw GovChainError(code: .documentAlreadySuperseded, message: "Document \(hash.hex) was already superseded by \(newHash.hex) at height \(height).")
         }
     }
 }

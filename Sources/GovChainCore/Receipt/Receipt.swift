@@ -77,7 +77,7 @@ public struct Receipt: Codable, Sendable, Equatable {
         do {
             decoded = try JSONDecoder().decode(Receipt.self, from: data)
         } catch {
-            throw Self.invalid("the receipt is not valid receipt JSON (truncated or damaged?)", cause: "\(error)")
+            throw Self.invalid("the receipt is not valid receipt JSON (truncated or damaged?)", underlying: error)
         }
         guard decoded.version == Self.currentVersion else {
             throw Self.invalid("receipt version \(decoded.version) is not supported (this verifier reads version \(Self.currentVersion))")
@@ -89,7 +89,11 @@ public struct Receipt: Codable, Sendable, Equatable {
     }
 
     static func invalid(_ reason: String, cause: String? = nil) -> GovChainError {
-        GovChainError(code: "receipt_invalid", message: reason, cause: cause)
+        GovChainError(code: .receiptInvalid, message: reason, cause: cause)
+    }
+
+    static func invalid(_ reason: String, underlying: any Error) -> GovChainError {
+        GovChainError(code: .receiptInvalid, message: reason, underlying: underlying)
     }
 }
 

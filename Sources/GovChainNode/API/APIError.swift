@@ -8,36 +8,23 @@ import NIOCore
 /// An error answered as `{"error": {"code", "message"}}` with a fitting status.
 /// Domain errors (`GovChainError`) are mapped to HTTP here and only here.
 struct APIError: HTTPResponseError {
-    let status: HTTPResponse.Status
-    let code: String
+    let code: GovChainError.Code
     let message: String
 
-    init(_ status: HTTPResponse.Status, code: String, message: String) {
-        self.status = status
+    /// The status belongs to the code (`GovChainError.Code.httpStatus`), documented beside it.
+    var status: HTTPResponse.Status { HTTPResponse.Status(code: code.httpStatus) }
+
+    init(code: GovChainError.Code, message: String) {
         self.code = code
         self.message = message
     }
 
     init(_ error: GovChainError) {
-        self.init(Self.status(for: error.code), code: error.code, message: error.message)
+        self.init(code: error.code, message: error.message)
     }
 
     func response(from request: Request, context: some RequestContext) throws -> Response {
-        JSON.response(ErrorBody(code: code, message: message), status: status)
-    }
-
-    /// Which HTTP status a domain refusal gets.
-    static func status(for code: String) -> HTTPResponse.Status {
-        switch code {
-        case "malformed_transaction", "malformed_encoding", "invalid_hash", "invalid_height", "invalid_request": .badRequest
-        case "document_unknown", "block_unknown", "transaction_unknown", "not_found": .notFound
-        case "transaction_pending", "transaction_already_applied", "document_already_anchored",
-             "document_already_revoked", "document_already_superseded", "clerk_already_registered", "clerk_already_revoked": .conflict
-        case "mempool_full": .serviceUnavailable
-        case "commit_timeout": .gatewayTimeout
-        case "storage_error", "store_corrupt": .internalServerError
-        default: .unprocessableContent
-        }
+        JSON.response(ErrorBody(code: code.rawValue, message: message), status: status)
     }
 }
 
@@ -61,12 +48,12 @@ struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let error as GovChainError {
             return try APIError(error).response(from: request, context: context)
         } catch is NIOTooManyBytesError {
-            return JSON.response(ErrorBody(code: "request_too_large", message: "The request body is larger than this node accepts."), status: .contentTooLarge)
+            return JSON.response(ErrorBody(code: GovChainError.Code.requestTooLarge.rawValue, message: "The request body is larger than this node accepts."), status: .contentTooLarge)
         } catch let error as HTTPError {
-            let code = error.status == .notFound ? "not_found" : "http_\(error.status.code)"
+            let code = error.status == .notFound ? GovChainError.Code.notFound.rawValue : "http_\(error.status.code)"
             return JSON.response(ErrorBody(code: code, message: error.body ?? error.status.reasonPhrase), status: error.status)
         } catch {
-            return JSON.response(ErrorBody(code: "internal_error", message: "The node could not handle this request."), status: .internalServerError)
+            return JSON.response(ErrorBody(code: GovChainError.Code.internalError.rawValue, message: "The node could not handle this request."), status: .internalServerError)
         }
     }
 }

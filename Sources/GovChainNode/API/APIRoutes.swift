@@ -57,7 +57,7 @@ struct APIRoutes: Sendable {
         while reader.remaining > 0 {
             guard list.count < Self.batchTransactionsMax,
                   let bytes = try? reader.longBytes("batch.transaction", limit: Transaction.maxEncodedBytes) else {
-                throw APIError(.badRequest, code: "invalid_request", message: "The batch must be at most \(Self.batchTransactionsMax) transactions, each as u32 length then bytes.")
+                throw APIError(code: .invalidRequest, message: "The batch must be at most \(Self.batchTransactionsMax) transactions, each as u32 length then bytes.")
             }
             list.append(bytes)
         }
@@ -65,7 +65,7 @@ struct APIRoutes: Sendable {
         return JSON.response(zip(list, results).map { bytes, result in
             switch result {
             case .success(let transaction): BatchResult(tx_hash: transaction.id.hex, status: "pending", error: nil)
-            case .failure(let error): BatchResult(tx_hash: Hash32.sha256(bytes).hex, status: "refused", error: ErrorBody.Detail(code: error.code, message: error.message))
+            case .failure(let error): BatchResult(tx_hash: Hash32.sha256(bytes).hex, status: "refused", error: ErrorBody.Detail(code: error.code.rawValue, message: error.message))
             }
         }, status: .accepted)
     }
@@ -75,10 +75,10 @@ struct APIRoutes: Sendable {
     static func transactionBytes(body: [UInt8], contentType: String?) throws(APIError) -> [UInt8] {
         if contentType?.hasPrefix("application/octet-stream") == true { return body }
         guard let request = try? JSONDecoder().decode(SubmitRequest.self, from: Data(body)) else {
-            throw APIError(.badRequest, code: "invalid_request", message: "The body must be JSON {\"transaction\": \"<base64>\"} or raw bytes sent as application/octet-stream.")
+            throw APIError(code: .invalidRequest, message: "The body must be JSON {\"transaction\": \"<base64>\"} or raw bytes sent as application/octet-stream.")
         }
         guard let data = Data(base64Encoded: request.transaction) else {
-            throw APIError(.badRequest, code: "invalid_request", message: "The field \"transaction\" is not valid base64.")
+            throw APIError(code: .invalidRequest, message: "The field \"transaction\" is not valid base64.")
         }
         return Array(data)
     }
@@ -86,7 +86,7 @@ struct APIRoutes: Sendable {
     func document(_ text: String) throws -> Response {
         let hash = try Self.hash(text)
         guard let record = try store.document(hash) else {
-            throw APIError(.notFound, code: "document_unknown", message: "No document with hash \(hash.hex) is anchored on chain \(genesis.chainId).")
+            throw APIError(code: .documentUnknown, message: "No document with hash \(hash.hex) is anchored on chain \(genesis.chainId).")
         }
         return JSON.response(DocumentResponse(record: record, genesis: genesis, now: Node.systemClock()))
     }
@@ -94,7 +94,7 @@ struct APIRoutes: Sendable {
     func transaction(_ text: String) throws -> Response {
         let id = try Self.hash(text)
         guard let (transaction, location) = try store.transaction(id) else {
-            throw APIError(.notFound, code: "transaction_unknown", message: "No committed transaction has hash \(id.hex).")
+            throw APIError(code: .transactionUnknown, message: "No committed transaction has hash \(id.hex).")
         }
         return JSON.response(SubmitResponse(tx_hash: transaction.id.hex, status: "committed", height: location.height.rawValue, index: location.index))
     }
@@ -103,17 +103,17 @@ struct APIRoutes: Sendable {
         let height: Height
         if text == "latest" {
             guard let head = store.head else {
-                throw APIError(.notFound, code: "block_unknown", message: "The chain has no blocks yet.")
+                throw APIError(code: .blockUnknown, message: "The chain has no blocks yet.")
             }
             height = head.height
         } else {
             guard let value = UInt64(text), value > 0 else {
-                throw APIError(.badRequest, code: "invalid_height", message: "\"\(text)\" is not a block height (a whole number from 1) or \"latest\".")
+                throw APIError(code: .invalidHeight, message: "\"\(text)\" is not a block height (a whole number from 1) or \"latest\".")
             }
             height = Height(value)
         }
         guard let block = try store.block(at: height), let commit = try store.commit(at: height) else {
-            throw APIError(.notFound, code: "block_unknown", message: "There is no block \(height) yet; the latest is \(store.height).")
+            throw APIError(code: .blockUnknown, message: "There is no block \(height) yet; the latest is \(store.height).")
         }
         return JSON.response(BlockResponse(block: block, commit: commit, genesis: genesis))
     }
@@ -135,10 +135,10 @@ extension APIRoutes {
     /// `GET /v1/clerks/{public-key-hex}`: a clerk's authorisation, active or revoked.
     func clerk(_ text: String) throws -> Response {
         guard let key = PublicKey(hex: text) else {
-            throw APIError(.badRequest, code: "invalid_public_key", message: "\"\(text.prefix(80))\" is not an Ed25519 public key (64 hex characters).")
+            throw APIError(code: .invalidPublicKey, message: "\"\(text.prefix(80))\" is not an Ed25519 public key (64 hex characters).")
         }
         guard let record = try store.clerk(key) else {
-            throw APIError(.notFound, code: "clerk_unknown", message: "No clerk with key \(key.hex) is registered on chain \(genesis.chainId).")
+            throw APIError(code: .clerkUnknown, message: "No clerk with key \(key.hex) is registered on chain \(genesis.chainId).")
         }
         return JSON.response(ClerkResponse(record: record, genesis: genesis))
     }
@@ -146,7 +146,7 @@ extension APIRoutes {
     /// `GET /v1/authorities/{id}/clerks`: every clerk an authority registered.
     func clerks(ofAuthority text: String) throws -> Response {
         guard let id = Code(text), genesis.authority(id) != nil else {
-            throw APIError(.notFound, code: "authority_unknown", message: "No authority \"\(text.prefix(40))\" is listed in the genesis.")
+            throw APIError(code: .authorityUnknown, message: "No authority \"\(text.prefix(40))\" is listed in the genesis.")
         }
         return JSON.response(try store.clerks(of: id).map { ClerkResponse(record: $0, genesis: genesis) })
     }
@@ -157,10 +157,10 @@ extension APIRoutes {
     func receipt(_ text: String) throws -> Response {
         let hash = try Self.hash(text)
         guard let record = try store.document(hash) else {
-            throw APIError(.notFound, code: "document_unknown", message: "No document with hash \(hash.hex) is anchored on chain \(genesis.chainId).")
+            throw APIError(code: .documentUnknown, message: "No document with hash \(hash.hex) is anchored on chain \(genesis.chainId).")
         }
         guard record.supersedes == nil else {
-            throw APIError(.unprocessableContent, code: "receipt_unavailable",
+            throw APIError(code: .receiptUnavailable,
                            message: "Receipts (version 1) cover documents anchored directly; this one was anchored by superseding \(record.supersedes!.hex). Verify it online.")
         }
         let anchor = try inclusion(of: record.anchorTx)
@@ -178,7 +178,7 @@ extension APIRoutes {
     private func inclusion(of id: Hash32) throws -> Receipt.Inclusion {
         guard let location = try store.transactionLocation(id), let block = try store.block(at: location.height),
               let commit = try store.commit(at: location.height), Int(location.index) < block.transactions.count else {
-            throw GovChainError(code: "store_corrupt", message: "The ledger indexes transaction \(id.hex) but its block is missing.")
+            throw GovChainError(code: .storeCorrupt, message: "The ledger indexes transaction \(id.hex) but its block is missing.")
         }
         return Receipt.Inclusion(block: block, index: Int(location.index), commit: commit)
     }

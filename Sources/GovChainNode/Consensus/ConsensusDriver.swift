@@ -40,13 +40,13 @@ final class ConsensusDriver<C: Clock>: Sendable where C.Duration == Duration {
         self.clock = clock
         self.logger = logger
         guard node.genesis.validators.index(of: key.publicKey) != nil else {
-            throw GovChainError(code: "not_a_validator", message: "The validator key is not in the genesis.")
+            throw GovChainError(code: .notAValidator, message: "The validator key is not in the genesis.")
         }
         if let bytes = try node.store.metadata(Self.signingStateKey) {
             do {
                 persisted = try SigningState(decoding: bytes, chainId: node.genesis.chainId)
             } catch {
-                throw GovChainError(code: "signing_state_corrupt", message: "The stored consensus signing state cannot be read; refusing to sign anything.", cause: "\(error)")
+                throw GovChainError(code: .signingStateCorrupt, message: "The stored consensus signing state cannot be read; refusing to sign anything.", underlying: error)
             }
         } else {
             persisted = nil

@@ -22,7 +22,7 @@ extension DriverLoop {
                     // Sending after a failed persist could lead to a double signature after a
                     // crash: stop here and let the service group stop the node.
                     logger.critical("cannot persist the signing state; stopping consensus", metadata: ["error": "\(error)"])
-                    halted = GovChainError(code: "signing_state_not_persisted", message: "The consensus signing state could not be written; the node stops rather than risk a double signature.", cause: "\(error)")
+                    halted = GovChainError(code: .signingStateNotPersisted, message: "The consensus signing state could not be written; the node stops rather than risk a double signature.", underlying: error)
                 }
             case .broadcast(let message):
                 network.broadcast(NodeMessage.consensus(message).encoded)

@@ -76,7 +76,7 @@ struct InboundVerifier: Sendable {
 
     /// Admission refusals no honest gossiper can cause (others, such as an expired window or a
     /// full mempool, depend on timing and are not held against the sender).
-    static let provablyBad: Set<String> = ["malformed_transaction", "invalid_signature"]
+    static let provablyBad: Set<GovChainError.Code> = [.malformedTransaction, .invalidSignature]
 
     /// What the verified-message cache remembers: the key, the signature and the signed bytes
     /// together, so a valid signature can never vouch for other bytes.
