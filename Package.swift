@@ -38,11 +38,13 @@ let package = Package(
         .target(name: "GovChainSimulation", dependencies: ["GovChainCore", "GovChainConsensus"]),
 
         // MARK: - I/O shells
+        /// Reading and writing the files a node and the CLI share: genesis.json, node.json.
+        .target(name: "GovChainFiles", dependencies: ["GovChainCore", "GovChainAPI"]),
         .target(name: "GovChainStorage", dependencies: ["GovChainCore", "CLevelDB"]),
         .target(
             name: "GovChainNode",
             dependencies: [
-                "GovChainCore", "GovChainStorage", "GovChainAPI", "GovChainConsensus", "GovChainNetwork",
+                "GovChainCore", "GovChainStorage", "GovChainAPI", "GovChainConsensus", "GovChainNetwork", "GovChainFiles",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -64,7 +66,7 @@ let package = Package(
         .target(
             name: "GovChainCLI",
             dependencies: [
-                "GovChainCore", "GovChainAPI", "GovChainSimulation", "GovChainStorage",
+                "GovChainCore", "GovChainAPI", "GovChainSimulation", "GovChainStorage", "GovChainFiles",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -83,7 +85,7 @@ let package = Package(
         .executableTarget(name: "govchain", dependencies: ["GovChainCLI"]),
 
         // MARK: - Tests
-        .testTarget(name: "GovChainCoreTests", dependencies: ["GovChainCore"]),
+        .testTarget(name: "GovChainCoreTests", dependencies: ["GovChainCore", "GovChainFiles"]),
         .testTarget(name: "GovChainConsensusTests", dependencies: ["GovChainConsensus", "GovChainSimulation"]),
         .testTarget(
             name: "GovChainNetworkTests",
@@ -108,7 +110,7 @@ let package = Package(
         .testTarget(
             name: "GovChainEndToEndTests",
             dependencies: [
-                "GovChainCore", "GovChainCLI", "GovChainConsensus", "GovChainNetwork",
+                "GovChainCore", "GovChainCLI", "GovChainConsensus", "GovChainNetwork", "GovChainFiles",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]

@@ -25,11 +25,9 @@ public struct NodeConfig: Codable, Sendable, Equatable {
         self.api_address = api_address
     }
 
-    public static func load(home: String) throws(GovChainError) -> NodeConfig {
-        let path = (home as NSString).appendingPathComponent("config/node.json")
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw GovChainError(code: .configMissing, message: "No node configuration at \(path). Create a home with `govchain testnet init` or see docs/OPERATIONS.md.")
-        }
+    /// Parses and checks node.json bytes read from `path` (the shell reads the file:
+    /// `NodeConfig.load(home:)` in GovChainFiles).
+    public init(json data: Data, path: String) throws(GovChainError) {
         let config: NodeConfig
         do {
             config = try JSONDecoder().decode(NodeConfig.self, from: data)
@@ -39,18 +37,15 @@ public struct NodeConfig: Codable, Sendable, Equatable {
         guard Self.hostPort(config.api_address) != nil else {
             throw GovChainError(code: .configInvalid, message: "\(path): api_address must be host:port, e.g. 127.0.0.1:8080.")
         }
-        return config
+        self = config
     }
 
-    public func write(home: String) throws(GovChainError) {
+    /// Pretty, key-sorted JSON, as `write(home:)` stores it.
+    public var jsonData: Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        let path = (home as NSString).appendingPathComponent("config/node.json")
-        do {
-            try encoder.encode(self).write(to: URL(fileURLWithPath: path))
-        } catch {
-            throw GovChainError(code: .configWriteFailed, message: "Cannot write \(path).", underlying: error)
-        }
+        // Strings and integers always encode.
+        return (try? encoder.encode(self)) ?? Data()
     }
 
     public static func hostPort(_ text: String) -> (host: String, port: Int)? {

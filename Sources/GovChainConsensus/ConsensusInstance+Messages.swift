@@ -33,9 +33,16 @@ extension ConsensusInstance {
         guard isAuthentic(signer: message.signer, signature: message.signature, bytes: message.signBytes(chainId: configuration.chainId)) else {
             return
         }
+        guard !futureMessages.contains(message) else {
+            stats.duplicates += 1
+            return
+        }
         let bytes = message.approximateBytes
         let used = futureBytes[message.signer, default: 0]
-        guard used + bytes <= configuration.futureBytesPerSignerMax else {
+        let count = futureMessages.lazy.filter { $0.signer == message.signer }.count
+        // Each signer gets its share of the message count too, so nobody can fill the buffer alone.
+        guard used + bytes <= configuration.futureBytesPerSignerMax,
+              count < configuration.maxBufferedMessages / max(configuration.validators.count, 1) else {
             stats.overBudget += 1
             return
         }

@@ -32,17 +32,21 @@ extension NodePolicy {
     }
 
     /// A consensus message whose signature the shell verified, from validator `signer`. Peers
-    /// open a height for an idle node only with a reason a single byzantine validator cannot
-    /// fake: a proposal carrying transactions, or signers holding more than a third of the power.
-    public mutating func onVerifiedConsensus(signer: ValidatorIndex, height: Height, proposalWithTransactions: Bool, nowMs: UInt64) -> [Action] {
+    /// open a height for an idle node only with a reason: signers holding more than a third of
+    /// the power (one of them honest), or a proposal carrying transactions from the proposer of
+    /// its round. A byzantine validator can therefore wake idle nodes only in rounds it owns, and
+    /// only with a block that must still pass validation.
+    public mutating func onVerifiedConsensus(signer: ValidatorIndex, height: Height, round: Round, proposalWithTransactions: Bool,
+                                             nowMs: UInt64) -> [Action] {
         guard !isRunning, height == waitingHeight else { return [] }
+        let fromProposer = proposalWithTransactions && configuration.schedule.proposer(height: height, round: round) == signer
         if wakeHeight != height {
             wakeHeight = height
             wakeSigners = []
         }
         wakeSigners.insert(signer)
         let power = wakeSigners.reduce(UInt64(0)) { $0 + (configuration.validators[$1]?.power ?? 0) }
-        guard proposalWithTransactions || power >= configuration.validators.totalPower / 3 + 1 else { return [] }
+        guard fromProposer || power >= configuration.validators.totalPower / 3 + 1 else { return [] }
         return release(nowMs: nowMs)
     }
 

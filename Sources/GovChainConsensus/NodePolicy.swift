@@ -21,7 +21,10 @@ import GovChainCore
 /// the next height; the sync buffer holds only heights above the stored one, below its byte limit.
 public struct NodePolicy: Sendable {
     public struct Configuration: Sendable {
-        public var validators: ValidatorSet
+        public var validators: ValidatorSet {
+            didSet { schedule = ProposerSchedule(validators: validators) }
+        }
+        public private(set) var schedule: ProposerSchedule
         /// This validator, whose own status is ignored; nil for an observer.
         public var selfIndex: ValidatorIndex?
         /// 0: no empty blocks; a height opens only when transactions wait or peers open it.
@@ -42,6 +45,7 @@ public struct NodePolicy: Sendable {
 
         public init(validators: ValidatorSet, selfIndex: ValidatorIndex?, emptyBlockIntervalMs: UInt64) {
             self.validators = validators
+            schedule = ProposerSchedule(validators: validators)
             self.selfIndex = selfIndex
             self.emptyBlockIntervalMs = emptyBlockIntervalMs
         }

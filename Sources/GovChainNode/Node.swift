@@ -204,12 +204,16 @@ public actor Node {
     /// extend the head (`BlockRules`: linkage, limits, a time within the drift of this node's
     /// clock), carry a verifying last commit and new, verifying evidence, and every transaction
     /// must be validly signed and apply.
-    public func execute(_ block: Block) throws(GovChainError) -> LedgerOverlay {
+    ///
+    /// - Parameter finalised: the block carries a commit of more than two thirds of the power
+    ///   (decided or synced). Its time was judged against their clocks when they prevoted, so this
+    ///   node's clock no longer matters: a node whose clock lags must still store the chain.
+    public func execute(_ block: Block, finalised: Bool = false) throws(GovChainError) -> LedgerOverlay {
         let head = store.head
         if let cached = lastExecution, cached.block == block.hash, cached.parent == head?.hash {
             return cached.changes
         }
-        try rules.checkExtends(block, tip: head, localTime: clock())
+        try rules.checkExtends(block, tip: head, localTime: finalised ? nil : clock())
         if let lastCommit = block.lastCommit, let head {
             try lastCommit.verify(blockHash: head.hash, height: head.height, validators: genesis.validators, chainId: genesis.chainId)
         }
@@ -233,7 +237,7 @@ public actor Node {
     /// thousands, and a block without a valid commit is refused before any of them is looked at.
     public func commit(_ block: Block, commit: Commit) throws(GovChainError) {
         try commit.verify(blockHash: block.hash, height: block.header.height, validators: genesis.validators, chainId: genesis.chainId)
-        try persist(block, commit: commit, changes: try execute(block), commitVerified: true)
+        try persist(block, commit: commit, changes: try execute(block, finalised: true), commitVerified: true)
     }
 
     private func persist(_ block: Block, commit: Commit, changes: LedgerOverlay, commitVerified: Bool = false) throws(GovChainError) {

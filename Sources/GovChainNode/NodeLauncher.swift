@@ -1,6 +1,7 @@
 import Foundation
 import GovChainAPI
 import GovChainCore
+import GovChainFiles
 import GovChainNetwork
 import GovChainStorage
 import Hummingbird

@@ -11,8 +11,8 @@ public enum ByzantineBehavior: String, Hashable, Sendable, CaseIterable {
     case garbage
     /// Two honest-looking instances per byzantine key, each talking to a different half.
     case twins
-    /// As proposer, sign blocks dated far in the future, at the end of time, at or before the
-    /// parent's time, or at the genesis time.
+    /// As proposer, sign blocks dated a year ahead, at the end of time (2^64−1 ms), at the
+    /// parent's time, 1 ms before it, or just beyond the drift of its own clock.
     case badTime = "bad-time"
     /// As proposer, sign blocks with a forged transaction signature, a transaction twice, a
     /// transaction already on the chain, more transactions than the limit, or another proposer.

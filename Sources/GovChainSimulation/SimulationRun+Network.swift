@@ -67,7 +67,7 @@ extension SimulationRun {
             }
             var withTransactions = false
             if case .proposal(let proposal) = consensus { withTransactions = !proposal.block.transactions.isEmpty }
-            policyStep(slot) { $0.onVerifiedConsensus(signer: consensus.signer, height: consensus.height,
+            policyStep(slot) { $0.onVerifiedConsensus(signer: consensus.signer, height: consensus.height, round: consensus.round,
                                                             proposalWithTransactions: withTransactions, nowMs: now) }
             feed(slot, .message(consensus))
         case .status(let height):

@@ -169,9 +169,9 @@ extension SimulationRun {
     /// The honest rules of the simulated chain, as the node applies them: `BlockRules` against
     /// this node's clock, a verifying last commit, new and verifying evidence, and transactions
     /// that are validly signed and not on the chain yet (the simulator has no ledger state).
-    func isValid(_ block: Block, at slot: Int) -> Bool {
+    func isValid(_ block: Block, at slot: Int, finalised: Bool = false) -> Bool {
         let node = nodes[slot]
-        let clock: Timestamp? = options.weakened == .timeCheck ? nil : localTime(slot)
+        let clock: Timestamp? = options.weakened == .timeCheck || finalised ? nil : localTime(slot)
         guard (try? rules.checkExtends(block, tip: node.tip, localTime: clock)) != nil, (try? block.validateBasic()) != nil else { return false }
         if let lastCommit = block.lastCommit, let previous = node.lastBlock,
            cache.verify(lastCommit, blockHash: previous.hash, height: previous.header.height,
@@ -192,9 +192,10 @@ extension SimulationRun {
         return evidenceOK && transactionsOK
     }
 
-    /// A synced block: its commit first, then the block itself.
+    /// A synced block: its commit first, then the block itself (without this node's clock bound:
+    /// the commit shows the validators judged its time).
     func isValidSynced(_ block: Block, _ commit: Commit, at slot: Int) -> Bool {
         cache.verify(commit, blockHash: block.hash, height: block.header.height,
-                     validators: configuration.validators, chainId: configuration.chainId) == nil && isValid(block, at: slot)
+                     validators: configuration.validators, chainId: configuration.chainId) == nil && isValid(block, at: slot, finalised: true)
     }
 }

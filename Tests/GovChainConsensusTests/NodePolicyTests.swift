@@ -138,13 +138,14 @@ struct NodePolicyTests {
     func idleWake() {
         var policy = policy()
         #expect(policy.onStart(resuming: false, transactionsWaiting: false, nowMs: 0).isEmpty)
-        #expect(policy.onVerifiedConsensus(signer: 0, height: 1, proposalWithTransactions: false, nowMs: 1).isEmpty)
-        #expect(policy.onVerifiedConsensus(signer: 0, height: 1, proposalWithTransactions: false, nowMs: 2).isEmpty)
-        #expect(policy.onVerifiedConsensus(signer: 1, height: 1, proposalWithTransactions: false, nowMs: 3) == [.startConsensus])
+        #expect(policy.onVerifiedConsensus(signer: 0, height: 1, round: 0, proposalWithTransactions: false, nowMs: 1).isEmpty)
+        #expect(policy.onVerifiedConsensus(signer: 0, height: 1, round: 0, proposalWithTransactions: false, nowMs: 2).isEmpty)
+        #expect(policy.onVerifiedConsensus(signer: 1, height: 1, round: 0, proposalWithTransactions: false, nowMs: 3) == [.startConsensus])
         var other = self.policy()
         _ = other.onStart(resuming: false, transactionsWaiting: false, nowMs: 0)
-        #expect(other.onVerifiedConsensus(signer: 2, height: 1, proposalWithTransactions: true, nowMs: 1) == [.startConsensus])
-        #expect(other.onVerifiedConsensus(signer: 2, height: 1, proposalWithTransactions: true, nowMs: 1).isEmpty)
+        // A proposal with transactions wakes it, but only from the proposer of that round.
+        #expect(other.onVerifiedConsensus(signer: 2, height: 1, round: 0, proposalWithTransactions: true, nowMs: 1).isEmpty)
+        #expect(other.onVerifiedConsensus(signer: 2, height: 1, round: 2, proposalWithTransactions: true, nowMs: 1) == [.startConsensus])
     }
 
     @Test("a decided block is held until transactions wait or the empty-block interval passes")

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import GovChainCore
+import GovChainFiles
 
 @Suite struct GenesisTests {
     @Test func validGenesisLoads() throws {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import GovChainCore
+import GovChainFiles
 
 /// A small five-validator chain built in memory with fixed seeds and times, so its receipts are
 /// byte-for-byte reproducible: they are the test vectors of docs/RECEIPTS.md.

@@ -1,6 +1,7 @@
 import Foundation
 import GovChainAPI
 import GovChainCore
+import GovChainFiles
 import Testing
 @testable import GovChainCLI
 
@@ -145,8 +146,9 @@ import Testing
         file.validators![3].peer_address = "127.0.0.1:\(Harness.freePort())"
         try file.jsonData().write(to: URL(fileURLWithPath: strangerHome + "/config/genesis.json"))
         try Data((strangerKey.pem + "\n").utf8).write(to: URL(fileURLWithPath: strangerHome + "/config/validator.key"))
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: strangerHome + "/config/validator.key")
         let strangerURL = "http://127.0.0.1:\(Harness.freePort())"
-        var config = NodeConfig(name: "Stranger", api_address: String(strangerURL.dropFirst("http://".count)))
+        var config = NodeConfig(name: file.validators![3].name!, api_address: String(strangerURL.dropFirst("http://".count)))
         config.peer_addresses = Dictionary(uniqueKeysWithValues: genesis.validators.validators.map { ($0.name, $0.peerAddress) })
         try config.write(home: strangerHome)
         let stranger = NodeProcess(home: strangerHome, url: strangerURL)

@@ -1,6 +1,7 @@
 import Foundation
 import GovChainConsensus
 import GovChainCore
+import GovChainFiles
 import GovChainNetwork
 import Logging
 import NIOPosix

@@ -1,6 +1,7 @@
 import Foundation
 import GovChainAPI
 import GovChainCore
+import GovChainFiles
 import Testing
 @testable import GovChainCLI
 
@@ -110,6 +111,24 @@ import Testing
         let (s8, e8) = try await post(good.encoded)
         #expect(s8 == 409 && e8?.error.code == "transaction_already_applied")
         #expect(try await NodeClient(net.url).document(Hash32.sha256([1]))?.status == "valid")
+    }
+
+    @Test("govchaind refuses a validator key others can read, and a node.json name that is not the key's validator")
+    func refusesUnsafeKeyAndWrongName() throws {
+        let net = try LocalNetwork(name: "keymode")
+        defer { net.remove() }
+        let home = net.node.home
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: home + "/config/validator.key")
+        let readable = try Harness.run("govchaind", ["start", "--home", home], timeout: 20)
+        #expect(readable.status != 0)
+        #expect((readable.stderr + readable.stdout).contains("chmod 600"), "\(readable.stderr)")
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: home + "/config/validator.key")
+        var config = try JSONDecoder().decode(NodeConfig.self, from: Data(contentsOf: URL(fileURLWithPath: home + "/config/node.json")))
+        config.name = "Soest"
+        try config.write(home: home)
+        let misnamed = try Harness.run("govchaind", ["start", "--home", home], timeout: 20)
+        #expect(misnamed.status != 0)
+        #expect((misnamed.stderr + misnamed.stdout).contains("belongs to \"Aachen\""), "\(misnamed.stderr)")
     }
 
     @Test func cliReportsBadArgumentsClearly() throws {

@@ -80,6 +80,19 @@ struct DriverTests {
         }
     }
 
+    @Test("a proposal for a height the ledger already passed is an error, not a trap")
+    func staleProposalThrows() async throws {
+        let chain = try TestChain(validators: 4)
+        defer { chain.remove() }
+        let node = try chain.node()
+        await #expect(throws: GovChainError.self) { _ = try await node.proposal(height: 5, proposer: 0, evidence: []) }
+        do {
+            _ = try await node.proposal(height: 5, proposer: 0, evidence: [])
+        } catch {
+            #expect(error.code == "proposal_stale")
+        }
+    }
+
     @Test("a forged vote from a peer disconnects it before anything reaches the loop")
     func forgedVoteDisconnects() async throws {
         let running = try Running(validator: 0)

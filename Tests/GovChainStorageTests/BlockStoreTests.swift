@@ -97,6 +97,30 @@ import Testing
         #expect(store.height == 2)
     }
 
+    @Test("an equivocation recorded in one block is refused in a later one")
+    func evidenceIsRecordedOnce() throws {
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let store = try BlockStore(directory: directory, genesis: Self.genesis)
+        func vote(_ block: Hash32?) -> Vote {
+            Vote.sign(type: .prevote, height: 1, round: 0, block: block, validator: 0, chainId: Self.genesis.chainId, key: Self.validator)
+        }
+        let evidence = try #require(DuplicateVoteEvidence(vote(nil), vote(Hash32.sha256([1]))))
+        func make(_ height: Height, evidence list: [DuplicateVoteEvidence]) throws -> (Block, LedgerOverlay) {
+            let head = store.head
+            let block = Block.make(chainId: Self.genesis.chainId, height: height, time: Self.at(height.rawValue * 1000), previousHash: head?.hash ?? .zero,
+                                   lastCommit: try head.flatMap { try store.commit(at: $0.height) }, transactions: [],
+                                   validators: Self.genesis.validators, proposer: 0, evidence: list)
+            return (block, try BlockExecutor(rules: LedgerRules(genesis: Self.genesis)).execute(block, over: store, signaturesVerified: false))
+        }
+        let (first, firstChanges) = try make(1, evidence: [evidence])
+        try store.append(first, commit: sign(first), changes: firstChanges)
+        #expect(try store.hasEvidence(evidence))
+        let (again, againChanges) = try make(2, evidence: [evidence])
+        #expect(performing: { try store.append(again, commit: sign(again), changes: againChanges) },
+                throws: { ($0 as? GovChainError)?.code == "store_refused" })
+        #expect(store.height == 1)
+    }
+
     @Test func refusesForeignFoldersAndChains() throws {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GovChainCore
+import GovChainFiles
 import GovChainStorage
 
 /// `govchain testnet grow`: appends signed blocks straight into the ledgers of a stopped local

@@ -1,6 +1,7 @@
 import Foundation
 import GovChainAPI
 import GovChainCore
+import GovChainFiles
 
 /// Everything `govchain testnet init` writes, derived from names and a port. Pure up to `write()`.
 struct TestnetPlan {

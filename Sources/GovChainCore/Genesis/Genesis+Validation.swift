@@ -160,6 +160,6 @@ extension Genesis {
     static func isHostPort(_ text: String) -> Bool {
         guard let colon = text.lastIndex(of: ":"), colon != text.startIndex,
               let port = UInt16(text[text.index(after: colon)...]), port > 0 else { return false }
-        return text.count <= 253
+        return text.utf8.count <= 253
     }
 }

@@ -56,17 +56,6 @@ public struct Genesis: Sendable, Equatable {
 
     public func authority(key: PublicKey) -> Authority? { authorities.first { $0.publicKey == key } }
 
-    /// Reads and validates a genesis JSON file.
-    public static func load(contentsOf path: String) throws(GovChainError) -> Genesis {
-        let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
-        } catch {
-            throw GovChainError(code: .genesisUnreadable, message: "Cannot read the genesis file \(path).", cause: error.localizedDescription)
-        }
-        return try Genesis(json: data, source: path)
-    }
-
     /// Parses and validates genesis JSON; errors name the offending field.
     public init(json data: Data, source: String = "genesis") throws(GovChainError) {
         let file: GenesisFile

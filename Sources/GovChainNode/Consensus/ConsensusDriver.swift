@@ -177,7 +177,7 @@ final class DriverLoop<C: Clock> where C.Duration == Duration {
         case .consensus(let consensus):
             var withTransactions = false
             if case .proposal(let proposal) = consensus { withTransactions = !proposal.block.transactions.isEmpty }
-            perform(policy.onVerifiedConsensus(signer: consensus.signer, height: consensus.height,
+            perform(policy.onVerifiedConsensus(signer: consensus.signer, height: consensus.height, round: consensus.round,
                                                proposalWithTransactions: withTransactions, nowMs: nowMs))
             feed(.message(consensus))
         case .status(let height):

@@ -1,0 +1,15 @@
+import Foundation
+import GovChainCore
+
+extension Genesis {
+    /// Reads and validates a genesis JSON file (the reading is I/O, so it lives here, not in Core).
+    public static func load(contentsOf path: String) throws(GovChainError) -> Genesis {
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            throw GovChainError(code: .genesisUnreadable, message: "Cannot read the genesis file \(path).", cause: error.localizedDescription)
+        }
+        return try Genesis(json: data, source: path)
+    }
+}
