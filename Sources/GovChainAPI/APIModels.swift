@@ -134,8 +134,11 @@ public struct StatusResponse: Codable, Sendable, Equatable {
         public var jobs: Int
         /// What each inbound verifier is doing.
         public var workers: [String]?
-        public init(height: UInt64, round: UInt32, step: String, pacing: String, events_handled: UInt64, peer_events_queued: Int,
-                    timers: Int, jobs: Int, workers: [String]? = nil) {
+        public init(
+            height: UInt64, round: UInt32, step: String, pacing: String, events_handled: UInt64,
+            peer_events_queued: Int,
+            timers: Int, jobs: Int, workers: [String]? = nil
+        ) {
             self.workers = workers
             self.height = height
             self.round = round
@@ -148,8 +151,10 @@ public struct StatusResponse: Codable, Sendable, Equatable {
         }
     }
 
-    public init(chain_id: String, genesis_hash: String, node: String, latest_height: UInt64, latest_hash: String?,
-                latest_time: String?, mempool_size: Int, validators: [String], consensus: ConsensusStatus? = nil) {
+    public init(
+        chain_id: String, genesis_hash: String, node: String, latest_height: UInt64, latest_hash: String?,
+        latest_time: String?, mempool_size: Int, validators: [String], consensus: ConsensusStatus? = nil
+    ) {
         self.chain_id = chain_id
         self.genesis_hash = genesis_hash
         self.node = node
@@ -166,13 +171,15 @@ extension Timestamp {
     /// RFC 3339 in UTC with milliseconds, e.g. `2026-11-21T09:30:00.123Z`.
     public var rfc3339: String {
         Date(timeIntervalSince1970: Double(rawValue) / 1000)
-            .formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted))
+            .formatted(
+                .iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted))
     }
 
     public static func parse(rfc3339 text: String) -> Timestamp? {
         let fractional = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
         guard let date = (try? Date(text, strategy: .iso8601)) ?? (try? Date(text, strategy: fractional)),
-              date.timeIntervalSince1970 >= 0 else { return nil }
+            date.timeIntervalSince1970 >= 0
+        else { return nil }
         return Timestamp(millisecondsSince1970: UInt64((date.timeIntervalSince1970 * 1000).rounded()))
     }
 }
@@ -190,7 +197,8 @@ public struct ClerkResponse: Codable, Sendable, Equatable {
 
     public init(record: ClerkRecord, genesis: Genesis) {
         public_key = record.key.hex
-        authority = AuthorityRef(id: record.authority.value, name: genesis.authority(record.authority)?.name ?? record.authority.value)
+        authority = AuthorityRef(
+            id: record.authority.value, name: genesis.authority(record.authority)?.name ?? record.authority.value)
         document_types = record.documentTypes.map(\.value)
         status = record.isActive ? "active" : "revoked"
         registered_height = record.registeredHeight.rawValue
@@ -233,8 +241,11 @@ public struct PeersResponse: Codable, Sendable, Equatable {
         /// Milliseconds until a banned peer may link again; 0 when not banned.
         public var banned_for_ms: UInt64
 
-        public init(validator: String, index: UInt16, connected: Bool, frames_in: UInt64, inbound_dropped: UInt64, refused: [String: UInt64],
-                    disconnects: UInt64, links_established: UInt64, banned_for_ms: UInt64) {
+        public init(
+            validator: String, index: UInt16, connected: Bool, frames_in: UInt64, inbound_dropped: UInt64,
+            refused: [String: UInt64],
+            disconnects: UInt64, links_established: UInt64, banned_for_ms: UInt64
+        ) {
             self.validator = validator
             self.index = index
             self.connected = connected
@@ -254,7 +265,10 @@ public struct PeersResponse: Codable, Sendable, Equatable {
         public var connections_refused: UInt64
         public var malformed_frames: UInt64
         public var idle_links_closed: UInt64
-        public init(handshakes_rejected: UInt64, connections_refused: UInt64, malformed_frames: UInt64, idle_links_closed: UInt64) {
+        public init(
+            handshakes_rejected: UInt64, connections_refused: UInt64, malformed_frames: UInt64,
+            idle_links_closed: UInt64
+        ) {
             self.handshakes_rejected = handshakes_rejected
             self.connections_refused = connections_refused
             self.malformed_frames = malformed_frames

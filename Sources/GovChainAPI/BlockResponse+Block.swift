@@ -7,8 +7,14 @@ extension BlockResponse {
             height: header.height.rawValue, hash: block.hash.hex, time: header.time.rfc3339,
             previous_hash: header.previousHash.hex, tx_root: header.txRoot.hex, tx_count: header.txCount,
             proposer: genesis.validators[header.proposer]?.name ?? "#\(header.proposer)",
-            transactions: block.transactions.map { .init(tx_hash: $0.id.hex, kind: "\($0.body.kind)", signer: $0.signer.hex) },
+            transactions: block.transactions.map {
+                .init(tx_hash: $0.id.hex, kind: "\($0.body.kind)", signer: $0.signer.hex)
+            },
             commit_round: commit.round.rawValue,
-            commit: commit.signatures.map { .init(validator: $0.validator.rawValue, name: genesis.validators[$0.validator]?.name ?? "?", signature: $0.signature.hex) })
+            commit: commit.signatures.map {
+                .init(
+                    validator: $0.validator.rawValue, name: genesis.validators[$0.validator]?.name ?? "?",
+                    signature: $0.signature.hex)
+            })
     }
 }

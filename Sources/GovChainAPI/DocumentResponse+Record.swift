@@ -11,8 +11,9 @@ extension DocumentResponse {
         reference = record.reference?.hex
         valid_from = record.validFrom?.rfc3339
         valid_until = record.validUntil?.rfc3339
-        anchored = Anchoring(height: record.anchoredHeight.rawValue, time: record.anchoredTime.rfc3339,
-                             tx_hash: record.anchorTx.hex, clerk: record.clerk.hex)
+        anchored = Anchoring(
+            height: record.anchoredHeight.rawValue, time: record.anchoredTime.rfc3339,
+            tx_hash: record.anchorTx.hex, clerk: record.clerk.hex)
         supersedes = record.supersedes?.hex
         revocation = nil
         superseded_by = nil
@@ -27,11 +28,14 @@ extension DocumentResponse {
             }
         case .revoked(let reason, let effective, let height, let tx, let by):
             status = "revoked"
-            revocation = Revocation(reason: reason.code, reason_text: reason.description, effective: effective.rfc3339,
-                                    height: height.rawValue, tx_hash: tx.hex, clerk: by.hex)
+            revocation = Revocation(
+                reason: reason.code, reason_text: reason.description, effective: effective.rfc3339,
+                height: height.rawValue, tx_hash: tx.hex, clerk: by.hex)
         case .superseded(let newHash, let effective, let height, let tx, let clerk):
             status = "superseded"
-            superseded_by = Supersession(by: newHash.hex, effective: effective.rfc3339, height: height.rawValue, tx_hash: tx.hex, clerk: clerk.hex)
+            superseded_by = Supersession(
+                by: newHash.hex, effective: effective.rfc3339, height: height.rawValue, tx_hash: tx.hex,
+                clerk: clerk.hex)
         }
     }
 }

@@ -32,10 +32,12 @@ public struct NodeConfig: Codable, Sendable, Equatable {
         do {
             config = try JSONDecoder().decode(NodeConfig.self, from: data)
         } catch {
-            throw GovChainError(code: .configInvalid, message: "\(path) is not a valid node configuration.", underlying: error)
+            throw GovChainError(
+                code: .configInvalid, message: "\(path) is not a valid node configuration.", underlying: error)
         }
         guard Self.hostPort(config.api_address) != nil else {
-            throw GovChainError(code: .configInvalid, message: "\(path): api_address must be host:port, e.g. 127.0.0.1:8080.")
+            throw GovChainError(
+                code: .configInvalid, message: "\(path): api_address must be host:port, e.g. 127.0.0.1:8080.")
         }
         self = config
     }
@@ -50,7 +52,8 @@ public struct NodeConfig: Codable, Sendable, Equatable {
 
     public static func hostPort(_ text: String) -> (host: String, port: Int)? {
         guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
-              (1...65535).contains(port), colon != text.startIndex else { return nil }
+            (1...65535).contains(port), colon != text.startIndex
+        else { return nil }
         return (String(text[..<colon]), port)
     }
 }

@@ -5,11 +5,14 @@ import ArgumentParser
 public struct GovChainCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "govchain",
-        abstract: "GovChain: anchor and verify municipal documents on a ledger the NRW model municipalities run together.",
-        discussion: "Exit codes: 0 valid/success, 1 error, 2 unknown document, 3 revoked, superseded or expired, 4 invalid proof or receipt.",
+        abstract:
+            "GovChain: anchor and verify municipal documents on a ledger the NRW model municipalities run together.",
+        discussion:
+            "Exit codes: 0 valid/success, 1 error, 2 unknown document, 3 revoked, superseded or expired, 4 invalid proof or receipt.",
         subcommands: [
             KeysCommand.self, TestnetCommand.self, AnchorCommand.self, RevokeCommand.self, SupersedeCommand.self,
-            VerifyCommand.self, ReceiptCommand.self, ClerkCommand.self, QueryCommand.self, BenchCommand.self, SimulateCommand.self,
+            VerifyCommand.self, ReceiptCommand.self, ClerkCommand.self, QueryCommand.self, BenchCommand.self,
+            SimulateCommand.self,
         ])
 
     public init() {}

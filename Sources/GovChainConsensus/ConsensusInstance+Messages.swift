@@ -13,7 +13,7 @@ extension ConsensusInstance {
             bufferFuture(message)
             return
         }
-        guard UInt64(message.round.rawValue) <= UInt64(round.rawValue) + UInt64(configuration.maxRoundsAhead) else {
+        guard UInt64(message.round.rawValue) <= UInt64(round.rawValue) + UInt64(configuration.roundsAheadMax) else {
             stats.tooFarAhead += 1
             return
         }
@@ -26,11 +26,15 @@ extension ConsensusInstance {
     /// Next-height messages wait for the instance, but only authenticated ones, and each signer
     /// only within its byte budget: what an unverified or greedy peer sends costs it, not us.
     private mutating func bufferFuture(_ message: ConsensusMessage) {
-        guard message.height == height.next, futureMessages.count < configuration.maxBufferedMessages else {
+        guard message.height == height.next, futureMessages.count < configuration.bufferedMessagesMax else {
             stats.tooFarAhead += 1
             return
         }
-        guard isAuthentic(signer: message.signer, signature: message.signature, bytes: message.signBytes(chainId: configuration.chainId)) else {
+        guard
+            isAuthentic(
+                signer: message.signer, signature: message.signature,
+                bytes: message.signBytes(chainId: configuration.chainId))
+        else {
             return
         }
         guard !futureMessages.contains(message) else {
@@ -42,7 +46,8 @@ extension ConsensusInstance {
         let count = futureMessages.lazy.filter { $0.signer == message.signer }.count
         // Each signer gets its share of the message count too, so nobody can fill the buffer alone.
         guard used + bytes <= configuration.futureBytesPerSignerMax,
-              count < configuration.maxBufferedMessages / max(configuration.validators.count, 1) else {
+            count < configuration.bufferedMessagesMax / max(configuration.validators.count, 1)
+        else {
             stats.overBudget += 1
             return
         }
@@ -61,7 +66,7 @@ extension ConsensusInstance {
             stats.duplicates += 1
             return
         }
-        guard known.count < configuration.maxProposalsPerRound else {
+        guard known.count < configuration.proposalsPerRoundMax else {
             stats.tooManyProposals += 1
             return
         }
@@ -69,7 +74,8 @@ extension ConsensusInstance {
         // set) keeps the proposer of the round it was first proposed in, so it must name the
         // proposer of some round before this one.
         let named = proposal.block.header.proposer
-        let proposerMatches = proposal.validRound == nil
+        let proposerMatches =
+            proposal.validRound == nil
             ? named == proposal.proposer
             : (0...min(UInt64(proposal.round.rawValue), UInt64(configuration.schedule.cycle.count))).contains {
                 proposer(height: height, round: Round(UInt32($0))) == named
@@ -85,7 +91,11 @@ extension ConsensusInstance {
             stats.malformed += 1
             return
         }
-        guard isAuthentic(signer: proposal.proposer, signature: proposal.signature, bytes: proposal.signBytes(chainId: configuration.chainId)) else {
+        guard
+            isAuthentic(
+                signer: proposal.proposer, signature: proposal.signature,
+                bytes: proposal.signBytes(chainId: configuration.chainId))
+        else {
             return
         }
         if proposal.round > round {
@@ -116,7 +126,11 @@ extension ConsensusInstance {
             stats.duplicates += 1
             return
         }
-        guard isAuthentic(signer: vote.validator, signature: vote.signature, bytes: vote.signBytes(chainId: configuration.chainId)) else {
+        guard
+            isAuthentic(
+                signer: vote.validator, signature: vote.signature, bytes: vote.signBytes(chainId: configuration.chainId)
+            )
+        else {
             return
         }
         recordVote(vote)
@@ -166,7 +180,7 @@ extension ConsensusInstance {
             return
         }
         stats.evidence += 1
-        if pendingEvidence.count >= configuration.maxPendingEvidence { pendingEvidence.removeFirst() }
+        if pendingEvidence.count >= configuration.pendingEvidenceMax { pendingEvidence.removeFirst() }
         pendingEvidence.append(evidence)
         outbox.append(.evidence(evidence))
     }

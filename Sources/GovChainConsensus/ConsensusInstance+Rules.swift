@@ -7,7 +7,8 @@ extension ConsensusInstance {
     mutating func evaluateRules() {
         var fired = true
         while fired && decision == nil {
-            fired = ruleDecide()
+            fired =
+                ruleDecide()
                 || ruleSkipRound()
                 || ruleProposalPrevote()
                 || rulePrevoteTimeout()
@@ -24,26 +25,27 @@ extension ConsensusInstance {
     /// the proposer live when it cannot propose: the shell has no block yet, or the signing
     /// guard refuses because it proposed something else in this round before a crash.
     mutating func startRound(_ newRound: Round) {
-        round = newRound                                             // line 12
-        step = .propose                                              // line 13
+        round = newRound  // line 12
+        step = .propose  // line 13
         awaitingProposalValue = false
-        if proposer(height: height, round: round) == index {        // line 14
-            if let valid, valid.round < round {                      // line 15
-                signProposal(valid.block, validRound: valid.round)   // lines 16, 19
+        if proposer(height: height, round: round) == index {  // line 14
+            if let valid, valid.round < round {  // line 15
+                signProposal(valid.block, validRound: valid.round)  // lines 16, 19
             } else if valid != nil {
                 // Only after a restart into the round of our own valid value: we cannot know
                 // what we proposed then, so we do not propose again (the guard would refuse).
             } else {
-                awaitingProposalValue = true                         // line 18: getValue()
+                awaitingProposalValue = true  // line 18: getValue()
                 outbox.append(.requestProposal(height: height, round: round, evidence: pendingEvidence))
             }
         }
-        schedule(.propose)                                           // line 21
+        schedule(.propose)  // line 21
     }
 
     mutating func schedule(_ timeoutStep: ConsensusStep) {
         let timeout = Timeout(height: height, round: round, step: timeoutStep)
-        outbox.append(.scheduleTimeout(timeout, durationMs: configuration.timeouts.durationMs(timeoutStep, round: round)))
+        outbox.append(
+            .scheduleTimeout(timeout, durationMs: configuration.timeouts.durationMs(timeoutStep, round: round)))
     }
 
     // MARK: - Lines 22-33
@@ -56,15 +58,17 @@ extension ConsensusInstance {
             guard let isValid = validity[proposal.blockHash] else { continue }
             let acceptable: Bool
             if let validRound = proposal.validRound {
-                guard validRound < round,                                                      // line 28
-                      (rounds[validRound]?.prevotes.power(for: proposal.blockHash) ?? 0) >= configuration.quorumPower
+                guard validRound < round,  // line 28
+                    (rounds[validRound]?.prevotes.power(for: proposal.blockHash) ?? 0) >= configuration.quorumPower
                 else { continue }
-                acceptable = isValid && (locked.map { $0.round <= validRound || $0.blockHash == proposal.blockHash } ?? true) // line 29
+                // Line 29.
+                acceptable =
+                    isValid && (locked.map { $0.round <= validRound || $0.blockHash == proposal.blockHash } ?? true)
             } else {
-                acceptable = isValid && (locked.map { $0.blockHash == proposal.blockHash } ?? true) // line 23
+                acceptable = isValid && (locked.map { $0.blockHash == proposal.blockHash } ?? true)  // line 23
             }
-            signVote(.prevote, value: acceptable ? proposal.blockHash : nil)                   // lines 24/26, 30/32
-            step = .prevote                                                                    // lines 27, 33
+            signVote(.prevote, value: acceptable ? proposal.blockHash : nil)  // lines 24/26, 30/32
+            step = .prevote  // lines 27, 33
             return true
         }
         return false
@@ -75,7 +79,8 @@ extension ConsensusInstance {
     /// Lines 34-35: 2f + 1 prevotes of any value in this round, the first time.
     mutating func rulePrevoteTimeout() -> Bool {
         guard step == .prevote, let state = rounds[round], !state.prevoteTimeoutScheduled,
-              state.prevotes.totalPower >= configuration.quorumPower else { return false }
+            state.prevotes.totalPower >= configuration.quorumPower
+        else { return false }
         rounds[round]!.prevoteTimeoutScheduled = true
         schedule(.prevote)
         return true
@@ -86,16 +91,18 @@ extension ConsensusInstance {
     mutating func rulePolka() -> Bool {
         guard step >= .prevote, let state = rounds[round], !state.polkaHandled else { return false }
         for proposal in state.proposals
-        where validity[proposal.blockHash] == true && state.prevotes.power(for: proposal.blockHash) >= configuration.quorumPower {
+        where validity[proposal.blockHash] == true
+            && state.prevotes.power(for: proposal.blockHash) >= configuration.quorumPower
+        {
             rounds[round]!.polkaHandled = true
             let value = ValueAtRound(round: round, block: proposal.block)
-            if step == .prevote {                                    // line 37
-                locked = value                                       // lines 38-39
-                valid = value                                        // lines 42-43 (before signing, so the persisted state has both)
-                signVote(.precommit, value: proposal.blockHash)      // line 40
-                step = .precommit                                    // line 41
+            if step == .prevote {  // line 37
+                locked = value  // lines 38-39
+                valid = value  // lines 42-43 (before signing, so the persisted state has both)
+                signVote(.precommit, value: proposal.blockHash)  // line 40
+                step = .precommit  // line 41
             }
-            valid = value                                            // lines 42-43
+            valid = value  // lines 42-43
             return true
         }
         return false
@@ -103,7 +110,8 @@ extension ConsensusInstance {
 
     /// Lines 44-46: 2f + 1 nil prevotes in this round while in the prevote step.
     mutating func ruleNilPolka() -> Bool {
-        guard step == .prevote, let state = rounds[round], state.prevotes.power(for: nil) >= configuration.quorumPower else { return false }
+        guard step == .prevote, let state = rounds[round], state.prevotes.power(for: nil) >= configuration.quorumPower
+        else { return false }
         signVote(.precommit, value: nil)
         step = .precommit
         return true
@@ -112,7 +120,8 @@ extension ConsensusInstance {
     /// Lines 47-48: 2f + 1 precommits of any value in this round, the first time.
     mutating func rulePrecommitTimeout() -> Bool {
         guard let state = rounds[round], !state.precommitTimeoutScheduled,
-              state.precommits.totalPower >= configuration.quorumPower else { return false }
+            state.precommits.totalPower >= configuration.quorumPower
+        else { return false }
         rounds[round]!.precommitTimeoutScheduled = true
         schedule(.precommit)
         return true
@@ -127,7 +136,9 @@ extension ConsensusInstance {
         for decidingRound in rounds.keys.sorted() {
             let state = rounds[decidingRound]!
             for proposal in state.proposals
-            where state.precommits.power(for: proposal.blockHash) >= configuration.quorumPower && validity[proposal.blockHash] == true {
+            where state.precommits.power(for: proposal.blockHash) >= configuration.quorumPower
+                && validity[proposal.blockHash] == true
+            {
                 let commit = Commit(precommits: state.precommits.votes(for: proposal.blockHash))
                 decision = Decision(block: proposal.block, commit: commit)
                 outbox.append(.decide(proposal.block, commit))
@@ -155,13 +166,13 @@ extension ConsensusInstance {
     mutating func onTimeout(_ timeout: Timeout) {
         guard started, decision == nil, timeout.height == height, timeout.round == round else { return }
         switch timeout.step {
-        case .propose where step == .propose:                        // lines 57-60
+        case .propose where step == .propose:  // lines 57-60
             signVote(.prevote, value: nil)
             step = .prevote
-        case .prevote where step == .prevote:                        // lines 61-64
+        case .prevote where step == .prevote:  // lines 61-64
             signVote(.precommit, value: nil)
             step = .precommit
-        case .precommit:                                             // lines 65-67
+        case .precommit:  // lines 65-67
             startRound(Round(round.rawValue + 1))
         default:
             break

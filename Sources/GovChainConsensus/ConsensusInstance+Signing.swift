@@ -5,9 +5,12 @@ extension ConsensusInstance {
     /// Signs and broadcasts a proposal for the current (height, round) (line 19).
     mutating func signProposal(_ block: Block, validRound: Round?) {
         guard let signer, let index else { return }
-        let bytes = Proposal.signBytes(height: height, round: round, validRound: validRound, blockHash: block.hash, chainId: configuration.chainId)
+        let bytes = Proposal.signBytes(
+            height: height, round: round, validRound: validRound, blockHash: block.hash, chainId: configuration.chainId)
         guard permitted(.propose, bytes: bytes) else { return }
-        let proposal = Proposal(height: height, round: round, validRound: validRound, block: block, proposer: index, signature: signer.sign(bytes))
+        let proposal = Proposal(
+            height: height, round: round, validRound: validRound, block: block, proposer: index,
+            signature: signer.sign(bytes))
         persistThenBroadcast(.proposal(proposal))
         validity[proposal.blockHash] = validity[proposal.blockHash] ?? true
         recordProposal(proposal)
@@ -16,9 +19,11 @@ extension ConsensusInstance {
     /// Signs and broadcasts a vote for the current (height, round).
     mutating func signVote(_ type: VoteType, value: Hash32?) {
         guard let signer, let index else { return }
-        let bytes = Vote.signBytes(type: type, height: height, round: round, block: value, chainId: configuration.chainId)
+        let bytes = Vote.signBytes(
+            type: type, height: height, round: round, block: value, chainId: configuration.chainId)
         guard permitted(ConsensusStep(type), bytes: bytes) else { return }
-        let vote = Vote(type: type, height: height, round: round, block: value, validator: index, signature: signer.sign(bytes))
+        let vote = Vote(
+            type: type, height: height, round: round, block: value, validator: index, signature: signer.sign(bytes))
         persistThenBroadcast(.vote(vote))
         recordVote(vote)
     }
@@ -38,7 +43,8 @@ extension ConsensusInstance {
     /// The signature exists only in memory until the shell has made the new state durable:
     /// `.persist` comes first in the effect list, the `.broadcast` after it.
     mutating func persistThenBroadcast(_ message: ConsensusMessage) {
-        let state = signingState?.adding(message, chainId: configuration.chainId, locked: locked, valid: valid)
+        let state =
+            signingState?.adding(message, chainId: configuration.chainId, locked: locked, valid: valid)
             ?? SigningState(recentlySigned: [message], chainId: configuration.chainId, locked: locked, valid: valid)
         signingState = state
         outbox.append(.persist(state))

@@ -58,7 +58,10 @@ public struct ConsensusInstance: Sendable {
     /// - Parameter resumingFrom: the last persisted `SigningState`, if any. At the same height the
     ///   instance restores its lock and valid value and resumes at the persisted round; at any
     ///   height it refuses to sign what could conflict with the persisted signature.
-    public init(configuration: ConsensusConfiguration, signer: SigningKey?, height: Height, resumingFrom persisted: SigningState? = nil) {
+    public init(
+        configuration: ConsensusConfiguration, signer: SigningKey?, height: Height,
+        resumingFrom persisted: SigningState? = nil
+    ) {
         precondition(height >= 1, "consensus starts at height 1, not \(height)")
         self.configuration = configuration
         self.signer = signer
@@ -164,14 +167,21 @@ public struct ConsensusInstance: Sendable {
 
     func checkInvariants(durable: SigningState?) {
         if let locked {
-            precondition(locked.block.header.height == height, "locked block at \(locked.block.header.height), instance at \(height)")
-            precondition(valid != nil && valid!.round >= locked.round,
-                         "locked at round \(locked.round) but valid at \(valid?.round.description ?? "none") (\(height)/\(round))")
+            precondition(
+                locked.block.header.height == height,
+                "locked block at \(locked.block.header.height), instance at \(height)")
+            precondition(
+                valid != nil && valid!.round >= locked.round,
+                "locked at round \(locked.round) but valid at \(valid?.round.description ?? "none") (\(height)/\(round))"
+            )
         }
         if let valid {
-            precondition(valid.block.header.height == height, "valid block at \(valid.block.header.height), instance at \(height)")
+            precondition(
+                valid.block.header.height == height,
+                "valid block at \(valid.block.header.height), instance at \(height)")
         }
-        precondition(futureMessages.count <= configuration.maxBufferedMessages, "buffer of \(futureMessages.count) messages")
+        precondition(
+            futureMessages.count <= configuration.bufferedMessagesMax, "buffer of \(futureMessages.count) messages")
         checkPersistBeforeBroadcast(durable: durable)
     }
 
@@ -184,8 +194,10 @@ public struct ConsensusInstance: Sendable {
             case .persist(let state):
                 persisted = state
             case .broadcast(let message):
-                precondition(persisted?.recentlySigned.contains(message) == true,
-                             "broadcast of \(message.step) at \(message.height)/\(message.round) not covered by the persisted state (\(persisted.map { "\($0.height)/\($0.round)/\($0.step)" } ?? "none"))")
+                precondition(
+                    persisted?.recentlySigned.contains(message) == true,
+                    "broadcast of \(message.step) at \(message.height)/\(message.round) not covered by the persisted state (\(persisted.map { "\($0.height)/\($0.round)/\($0.step)" } ?? "none"))"
+                )
             default:
                 continue
             }

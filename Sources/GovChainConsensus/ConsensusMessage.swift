@@ -12,7 +12,7 @@ public enum ConsensusMessage: Hashable, Sendable {
 
     public static let version: UInt8 = 1
     /// A proposal carries a whole block; everything else is tiny.
-    public static let maxEncodedBytes = Block.maxEncodedBytes + 1_024
+    public static let encodedBytesMax = Block.encodedBytesMax + 1_024
 
     public var height: Height {
         switch self {
@@ -49,7 +49,8 @@ public enum ConsensusMessage: Hashable, Sendable {
         case .vote: 160
         case .proposal(let proposal):
             proposal.block.transactions.reduce(1_024) { $0 + $1.encoded.count + 4 }
-                + (proposal.block.lastCommit.map { $0.signatures.count * 70 + 48 } ?? 0) + proposal.block.evidence.count * 320
+                + (proposal.block.lastCommit.map { $0.signatures.count * 70 + 48 } ?? 0) + proposal.block.evidence.count
+                * 320
         }
     }
 
@@ -83,8 +84,8 @@ public enum ConsensusMessage: Hashable, Sendable {
     }
 
     public init(decoding bytes: [UInt8]) throws(CodecError) {
-        guard bytes.count <= Self.maxEncodedBytes else {
-            throw .lengthOutOfRange(field: "message", length: bytes.count, limit: Self.maxEncodedBytes)
+        guard bytes.count <= Self.encodedBytesMax else {
+            throw .lengthOutOfRange(field: "message", length: bytes.count, limit: Self.encodedBytesMax)
         }
         var reader = ByteReader(bytes)
         let version = try reader.u8("message.version")

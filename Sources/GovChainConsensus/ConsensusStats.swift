@@ -25,7 +25,8 @@ public struct ConsensusStats: Hashable, Sendable {
     public init() {}
 
     public var dropped: Int {
-        duplicates + stale + tooFarAhead + invalidSignature + unknownValidator + wrongProposer + malformed + tooManyProposals
+        duplicates + stale + tooFarAhead + invalidSignature + unknownValidator + wrongProposer + malformed
+            + tooManyProposals
             + overBudget + wrongBlockProposer
     }
 }

@@ -72,20 +72,23 @@ public enum NodeMessage: Sendable, Equatable {
             self = .consensus(try ConsensusMessage(decoding: try r.raw(r.remaining, "node.consensus")))
             return
         case .transactions:
-            self = .transactions(try r.list("node.transactions", limit: Self.transactionsPerMessageMax) { (r: inout ByteReader) throws(CodecError) in
-                try r.longBytes("node.transaction", limit: Transaction.maxEncodedBytes)
-            })
+            self = .transactions(
+                try r.list("node.transactions", limit: Self.transactionsPerMessageMax) {
+                    (r: inout ByteReader) throws(CodecError) in
+                    try r.longBytes("node.transaction", limit: Transaction.encodedBytesMax)
+                })
         case .status:
             self = .status(try r.height("node.status"))
         case .blockRequest:
             let from = try r.height("node.request.from")
             let count = try r.u16("node.request.count")
             guard count <= Self.blocksPerRequestMax else {
-                throw .lengthOutOfRange(field: "node.request.count", length: Int(count), limit: Int(Self.blocksPerRequestMax))
+                throw .lengthOutOfRange(
+                    field: "node.request.count", length: Int(count), limit: Int(Self.blocksPerRequestMax))
             }
             self = .blockRequest(from: from, count: count)
         case .block:
-            let block = try Block(decoding: try r.longBytes("node.block", limit: Block.maxEncodedBytes))
+            let block = try Block(decoding: try r.longBytes("node.block", limit: Block.encodedBytesMax))
             let commit = try Commit(decoding: try r.longBytes("node.commit", limit: Self.commitBytesMax))
             self = .block(block, commit)
         }

@@ -36,10 +36,13 @@ extension NodePolicy {
     /// the power (one of them honest), or a proposal carrying transactions from the proposer of
     /// its round. A byzantine validator can therefore wake idle nodes only in rounds it owns, and
     /// only with a block that must still pass validation.
-    public mutating func onVerifiedConsensus(signer: ValidatorIndex, height: Height, round: Round, proposalWithTransactions: Bool,
-                                             nowMs: UInt64) -> [Action] {
+    public mutating func onVerifiedConsensus(
+        signer: ValidatorIndex, height: Height, round: Round, proposalWithTransactions: Bool,
+        nowMs: UInt64
+    ) -> [Action] {
         guard !isRunning, height == waitingHeight else { return [] }
-        let fromProposer = proposalWithTransactions && configuration.schedule.proposer(height: height, round: round) == signer
+        let fromProposer =
+            proposalWithTransactions && configuration.schedule.proposer(height: height, round: round) == signer
         if wakeHeight != height {
             wakeHeight = height
             wakeSigners = []
@@ -90,7 +93,9 @@ extension NodePolicy {
         lastStatusMs = nowMs
         switch pacing {
         case .running:
-            if nowMs >= lastProgressMs + configuration.regossipAfterMs, nowMs >= lastRegossipMs + configuration.regossipAfterMs {
+            if nowMs >= lastProgressMs + configuration.regossipAfterMs,
+                nowMs >= lastRegossipMs + configuration.regossipAfterMs
+            {
                 lastRegossipMs = nowMs
                 actions.append(.regossip)
             }
@@ -119,7 +124,9 @@ extension NodePolicy {
     /// serving that peer; the shell caps `count` further by what the peer's queue can take.
     public mutating func onBlockRequest(from: Height, count: UInt16, peer: ValidatorIndex) -> [Action] {
         guard peer != configuration.selfIndex, configuration.validators[peer] != nil else { return [] }
-        guard from.rawValue >= 1, from <= storedHeight else { return [.refuse(peer, .requestBeyondHead, disconnect: false)] }
+        guard from.rawValue >= 1, from <= storedHeight else {
+            return [.refuse(peer, .requestBeyondHead, disconnect: false)]
+        }
         guard !(peers[peer]?.serving ?? false) else { return [.refuse(peer, .requestWhileServing, disconnect: false)] }
         let available = storedHeight.rawValue - from.rawValue + 1
         let served = UInt16(min(UInt64(min(count, configuration.blocksPerRequestMax)), available))

@@ -5,7 +5,9 @@ extension NodePolicy {
 
     /// A block with its commit from `peer`. Buffered only when it answers this node's open request
     /// to that peer, is above the stored height and fits the buffer; applied in height order.
-    public mutating func onSyncedBlock(_ block: Block, _ commit: Commit, bytes: Int, from peer: ValidatorIndex, nowMs: UInt64) -> [Action] {
+    public mutating func onSyncedBlock(
+        _ block: Block, _ commit: Commit, bytes: Int, from peer: ValidatorIndex, nowMs: UInt64
+    ) -> [Action] {
         let height = block.header.height
         guard height > storedHeight else { return [] }  // late: consensus or another peer was faster
         guard var open = request, open.peer == peer, height >= open.from, height <= open.through else {
@@ -63,13 +65,17 @@ extension NodePolicy {
     mutating func requestIfBehind(nowMs: UInt64) -> [Action] {
         guard request == nil, applying == nil else { return [] }
         let candidates = peers.filter { _, state in
-            state.claimed > storedHeight && nowMs <= state.claimedAtMs + configuration.statusTtlMs && nowMs >= state.pausedUntilMs
+            state.claimed > storedHeight && nowMs <= state.claimedAtMs + configuration.statusTtlMs
+                && nowMs >= state.pausedUntilMs
         }
-        guard let (peer, state) = candidates.min(by: { ($0.value.lastAskedMs, $0.key) < ($1.value.lastAskedMs, $1.key) }) else { return [] }
+        guard
+            let (peer, state) = candidates.min(by: { ($0.value.lastAskedMs, $0.key) < ($1.value.lastAskedMs, $1.key) })
+        else { return [] }
         let wanted = state.claimed.rawValue - storedHeight.rawValue
         let count = UInt16(min(wanted, UInt64(configuration.blocksPerRequestMax)))
         let from = storedHeight.next
-        request = Request(peer: peer, from: from, through: Height(storedHeight.rawValue + UInt64(count)), activeAtMs: nowMs)
+        request = Request(
+            peer: peer, from: from, through: Height(storedHeight.rawValue + UInt64(count)), activeAtMs: nowMs)
         peers[peer]!.lastAskedMs = nowMs
         return [.requestBlocks(from: from, count: count, peer: peer)]
     }
@@ -86,7 +92,9 @@ extension NodePolicy {
 
     mutating func pause(_ peer: ValidatorIndex, nowMs: UInt64) {
         var state = peers[peer, default: PeerState()]
-        state.penaltyMs = state.penaltyMs == 0 ? configuration.syncPenaltyBaseMs : min(state.penaltyMs * 2, configuration.syncPenaltyMaxMs)
+        state.penaltyMs =
+            state.penaltyMs == 0
+            ? configuration.syncPenaltyBaseMs : min(state.penaltyMs * 2, configuration.syncPenaltyMsMax)
         state.pausedUntilMs = nowMs + state.penaltyMs
         peers[peer] = state
     }
@@ -101,10 +109,14 @@ extension NodePolicy {
 
     func checkInvariants() {
         if let applying {
-            precondition(applying.height <= storedHeight.next, "applying synced block \(applying.height) above next height \(storedHeight.next)")
+            precondition(
+                applying.height <= storedHeight.next,
+                "applying synced block \(applying.height) above next height \(storedHeight.next)")
         }
-        precondition(buffer.keys.allSatisfy { $0 > storedHeight }, "sync buffer holds a stored height (stored \(storedHeight))")
-        precondition(bufferBytes == buffer.values.reduce(0) { $0 + $1.bytes } && bufferBytes <= configuration.syncBufferBytesMax,
-                     "sync buffer accounts \(bufferBytes) bytes")
+        precondition(
+            buffer.keys.allSatisfy { $0 > storedHeight }, "sync buffer holds a stored height (stored \(storedHeight))")
+        precondition(
+            bufferBytes == buffer.values.reduce(0) { $0 + $1.bytes } && bufferBytes <= configuration.syncBufferBytesMax,
+            "sync buffer accounts \(bufferBytes) bytes")
     }
 }

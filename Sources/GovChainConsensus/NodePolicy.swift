@@ -34,9 +34,9 @@ public struct NodePolicy: Sendable {
         public var statusTtlMs: UInt64 = 5_000
         /// A block request that delivers nothing for this long has failed.
         public var syncTimeoutMs: UInt64 = 2_000
-        /// First pause after a failed request to a peer; doubles per failure up to `syncPenaltyMaxMs`.
+        /// First pause after a failed request to a peer; doubles per failure up to `syncPenaltyMsMax`.
         public var syncPenaltyBaseMs: UInt64 = 1_000
-        public var syncPenaltyMaxMs: UInt64 = 60_000
+        public var syncPenaltyMsMax: UInt64 = 60_000
         /// Re-send consensus messages when a started height has not moved for this long.
         public var regossipAfterMs: UInt64 = 2_000
         public var blocksPerRequestMax: UInt16 = NodeMessage.blocksPerRequestMax

@@ -20,9 +20,15 @@ public struct Proposal: Hashable, Sendable {
     public let proposer: ValidatorIndex
     public let signature: Signature
 
-    public init(height: Height, round: Round, validRound: Round?, block: Block, proposer: ValidatorIndex, signature: Signature) {
-        precondition(validRound.map { $0 < round } ?? true, "proposal at round \(round) with validRound \(validRound.map(String.init(describing:)) ?? "nil")")
-        precondition(block.header.height == height, "proposal at height \(height) carries a block of height \(block.header.height)")
+    public init(
+        height: Height, round: Round, validRound: Round?, block: Block, proposer: ValidatorIndex, signature: Signature
+    ) {
+        precondition(
+            validRound.map { $0 < round } ?? true,
+            "proposal at round \(round) with validRound \(validRound.map(String.init(describing:)) ?? "nil")")
+        precondition(
+            block.header.height == height,
+            "proposal at height \(height) carries a block of height \(block.header.height)")
         self.height = height
         self.round = round
         self.validRound = validRound
@@ -32,7 +38,9 @@ public struct Proposal: Hashable, Sendable {
         self.signature = signature
     }
 
-    public static func signBytes(height: Height, round: Round, validRound: Round?, blockHash: Hash32, chainId: ChainID) -> [UInt8] {
+    public static func signBytes(
+        height: Height, round: Round, validRound: Round?, blockHash: Hash32, chainId: ChainID
+    ) -> [UInt8] {
         var writer = DomainTag.proposal.prefix(chainId: chainId)
         writer.height(height)
         writer.round(round)
@@ -45,10 +53,15 @@ public struct Proposal: Hashable, Sendable {
         Self.signBytes(height: height, round: round, validRound: validRound, blockHash: blockHash, chainId: chainId)
     }
 
-    public static func sign(height: Height, round: Round, validRound: Round?, block: Block, proposer: ValidatorIndex,
-                            chainId: ChainID, key: SigningKey) -> Proposal {
-        let bytes = signBytes(height: height, round: round, validRound: validRound, blockHash: block.hash, chainId: chainId)
-        return Proposal(height: height, round: round, validRound: validRound, block: block, proposer: proposer, signature: key.sign(bytes))
+    public static func sign(
+        height: Height, round: Round, validRound: Round?, block: Block, proposer: ValidatorIndex,
+        chainId: ChainID, key: SigningKey
+    ) -> Proposal {
+        let bytes = signBytes(
+            height: height, round: round, validRound: validRound, blockHash: block.hash, chainId: chainId)
+        return Proposal(
+            height: height, round: round, validRound: validRound, block: block, proposer: proposer,
+            signature: key.sign(bytes))
     }
 
     /// True when the signature is the named proposer's over this proposal.
@@ -87,16 +100,23 @@ extension Proposal {
     public init(from reader: inout ByteReader) throws(CodecError) {
         let height = try reader.height("proposal.height")
         let round = try reader.round("proposal.round")
-        let validRound = try reader.optional("proposal.validRound") { (r: inout ByteReader) throws(CodecError) in try r.round("proposal.validRound") }
+        let validRound = try reader.optional("proposal.validRound") { (r: inout ByteReader) throws(CodecError) in
+            try r.round("proposal.validRound")
+        }
         let proposer = try reader.validatorIndex("proposal.proposer")
         let signature = try reader.signature("proposal.signature")
-        let block = try Block(decoding: try reader.longBytes("proposal.block", limit: Block.maxEncodedBytes))
+        let block = try Block(decoding: try reader.longBytes("proposal.block", limit: Block.encodedBytesMax))
         if let validRound, validRound >= round {
-            throw .invalidValue(field: "proposal.validRound", reason: "must be below the round (\(validRound) ≥ \(round))")
+            throw .invalidValue(
+                field: "proposal.validRound", reason: "must be below the round (\(validRound) ≥ \(round))")
         }
         guard block.header.height == height else {
-            throw .invalidValue(field: "proposal.block", reason: "block height \(block.header.height) differs from proposal height \(height)")
+            throw .invalidValue(
+                field: "proposal.block",
+                reason: "block height \(block.header.height) differs from proposal height \(height)")
         }
-        self.init(height: height, round: round, validRound: validRound, block: block, proposer: proposer, signature: signature)
+        self.init(
+            height: height, round: round, validRound: validRound, block: block, proposer: proposer, signature: signature
+        )
     }
 }

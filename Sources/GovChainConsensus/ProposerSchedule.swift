@@ -10,10 +10,10 @@ import GovChainCore
 /// both move on to the next proposer.
 ///
 /// Weights are the powers divided by their greatest common divisor. If the cycle would still be
-/// longer than `maxCycleLength`, weights are scaled down proportionally (each at least 1): the
+/// longer than `cycleLengthMax`, weights are scaled down proportionally (each at least 1): the
 /// rotation stays deterministic and close to the powers, and the table stays small.
 public struct ProposerSchedule: Hashable, Sendable {
-    public static let maxCycleLength: UInt64 = 65_536
+    public static let cycleLengthMax: UInt64 = 65_536
 
     /// The proposer of each slot of one cycle.
     public let cycle: [ValidatorIndex]
@@ -34,10 +34,10 @@ public struct ProposerSchedule: Hashable, Sendable {
         let divisor = powers.reduce(0) { gcd($0, $1) }
         var weights = powers.map { $0 / max(divisor, 1) }
         let total = weights.reduce(0, +)
-        if total > maxCycleLength {
-            // total ≤ 2^60 and maxCycleLength = 2^16, so use full-width arithmetic to scale.
+        if total > cycleLengthMax {
+            // total ≤ 2^60 and cycleLengthMax = 2^16, so use full-width arithmetic to scale.
             weights = weights.map { weight in
-                let product = weight.multipliedFullWidth(by: maxCycleLength - UInt64(weights.count))
+                let product = weight.multipliedFullWidth(by: cycleLengthMax - UInt64(weights.count))
                 return max(1, total.dividingFullWidth(product).quotient)
             }
         }

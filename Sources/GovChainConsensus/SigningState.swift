@@ -34,12 +34,18 @@ public struct SigningState: Hashable, Sendable {
     public let valid: ValueAtRound?
 
     public init(recentlySigned: [ConsensusMessage], chainId: ChainID, locked: ValueAtRound?, valid: ValueAtRound?) {
-        precondition(Self.isWellFormed(recentlySigned), "signing state needs 1 to 6 messages of one height and two rounds at most, in signing order; got \(recentlySigned.count)")
+        precondition(
+            Self.isWellFormed(recentlySigned),
+            "signing state needs 1 to 6 messages of one height and two rounds at most, in signing order; got \(recentlySigned.count)"
+        )
         let lastSigned = recentlySigned[recentlySigned.count - 1]
-        precondition(locked == nil || (valid != nil && valid!.round >= locked!.round),
-                     "signing state at \(lastSigned.height)/\(lastSigned.round): locked at \(locked?.round.description ?? "-") without a valid value at or after it")
-        precondition([locked, valid].allSatisfy { $0 == nil || $0!.block.header.height == lastSigned.height },
-                     "signing state at height \(lastSigned.height) holds a lock or valid value of another height")
+        precondition(
+            locked == nil || (valid != nil && valid!.round >= locked!.round),
+            "signing state at \(lastSigned.height)/\(lastSigned.round): locked at \(locked?.round.description ?? "-") without a valid value at or after it"
+        )
+        precondition(
+            [locked, valid].allSatisfy { $0 == nil || $0!.block.header.height == lastSigned.height },
+            "signing state at height \(lastSigned.height) holds a lock or valid value of another height")
         self.recentlySigned = recentlySigned
         self.signedDigest = Hash32.sha256(lastSigned.signBytes(chainId: chainId))
         self.locked = locked
@@ -63,22 +69,26 @@ public struct SigningState: Hashable, Sendable {
 
     /// The state after signing `message`: appended at the same height, keeping the last two
     /// rounds; alone at a new height.
-    public func adding(_ message: ConsensusMessage, chainId: ChainID, locked: ValueAtRound?, valid: ValueAtRound?) -> SigningState {
+    public func adding(
+        _ message: ConsensusMessage, chainId: ChainID, locked: ValueAtRound?, valid: ValueAtRound?
+    ) -> SigningState {
         var messages = message.height == height ? recentlySigned : []
         if messages.last != message { messages.append(message) }
-        let keptRounds = Set(Set(messages.map(\.round)).sorted().suffix(Self.maxRounds))
+        let keptRounds = Set(Set(messages.map(\.round)).sorted().suffix(Self.roundsMax))
         messages.removeAll { !keptRounds.contains($0.round) }
         return SigningState(recentlySigned: messages, chainId: chainId, locked: locked, valid: valid)
     }
 
-    static let maxRounds = 2
-    static var maxMessages: Int { maxRounds * ConsensusStep.allCases.count }
+    static let roundsMax = 2
+    static var messagesMax: Int { roundsMax * ConsensusStep.allCases.count }
 
     static func isWellFormed(_ messages: [ConsensusMessage]) -> Bool {
-        guard let first = messages.first, messages.count <= maxMessages else { return false }
+        guard let first = messages.first, messages.count <= messagesMax else { return false }
         return messages.allSatisfy { $0.height == first.height }
-            && Set(messages.map(\.round)).count <= maxRounds
-            && zip(messages, messages.dropFirst()).allSatisfy { ($0.round.rawValue, $0.step.rawValue) < ($1.round.rawValue, $1.step.rawValue) }
+            && Set(messages.map(\.round)).count <= roundsMax
+            && zip(messages, messages.dropFirst()).allSatisfy {
+                ($0.round.rawValue, $0.step.rawValue) < ($1.round.rawValue, $1.step.rawValue)
+            }
     }
 }
 
@@ -111,11 +121,15 @@ extension SigningState {
         var reader = ByteReader(bytes)
         let version = try reader.u8("signingState.version")
         guard version == Self.version else { throw .unknownVersion(field: "signingState.version", version: version) }
-        let signed = try reader.list("signingState.signed", limit: Self.maxMessages) { (r: inout ByteReader) throws(CodecError) in
-            try ConsensusMessage(decoding: try r.longBytes("signingState.signed", limit: ConsensusMessage.maxEncodedBytes))
+        let signed = try reader.list("signingState.signed", limit: Self.messagesMax) {
+            (r: inout ByteReader) throws(CodecError) in
+            try ConsensusMessage(
+                decoding: try r.longBytes("signingState.signed", limit: ConsensusMessage.encodedBytesMax))
         }
         guard Self.isWellFormed(signed) else {
-            throw .invalidValue(field: "signingState.signed", reason: "needs 1 to 6 messages of one height and at most two rounds, in signing order")
+            throw .invalidValue(
+                field: "signingState.signed",
+                reason: "needs 1 to 6 messages of one height and at most two rounds, in signing order")
         }
         let valid = try reader.optional("signingState.valid") { (r: inout ByteReader) throws(CodecError) in
             try Self.readValue(&r, field: "signingState.valid")
@@ -128,18 +142,21 @@ extension SigningState {
 
     private static func readValue(_ reader: inout ByteReader, field: String) throws(CodecError) -> ValueAtRound {
         let round = try reader.round(field + ".round")
-        let block = try Block(decoding: try reader.longBytes(field + ".block", limit: Block.maxEncodedBytes))
+        let block = try Block(decoding: try reader.longBytes(field + ".block", limit: Block.encodedBytesMax))
         return ValueAtRound(round: round, block: block)
     }
 
-    private static func readLocked(_ reader: inout ByteReader, valid: ValueAtRound?) throws(CodecError) -> ValueAtRound? {
+    private static func readLocked(_ reader: inout ByteReader, valid: ValueAtRound?) throws(CodecError) -> ValueAtRound?
+    {
         let tag = try reader.u8("signingState.lockedTag")
         switch tag {
         case 0:
             return nil
         case 1:
             let round = try reader.round("signingState.locked.round")
-            guard let valid else { throw .invalidValue(field: "signingState.locked", reason: "refers to a valid value that is absent") }
+            guard let valid else {
+                throw .invalidValue(field: "signingState.locked", reason: "refers to a valid value that is absent")
+            }
             return ValueAtRound(round: round, block: valid.block)
         case 2:
             let locked = try readValue(&reader, field: "signingState.locked")
@@ -155,7 +172,8 @@ extension SigningState {
     private static func check(height: Height, locked: ValueAtRound?, valid: ValueAtRound?) throws(CodecError) {
         if let locked {
             guard let valid, valid.round >= locked.round else {
-                throw .invalidValue(field: "signingState.locked", reason: "a lock needs a valid value from the same or a later round")
+                throw .invalidValue(
+                    field: "signingState.locked", reason: "a lock needs a valid value from the same or a later round")
             }
             guard locked.block.header.height == height else {
                 throw .invalidValue(field: "signingState.locked", reason: "block is not at the signing height")

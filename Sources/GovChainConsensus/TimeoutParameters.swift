@@ -18,17 +18,19 @@ public struct TimeoutParameters: Hashable, Sendable {
 
     /// The chain's values from its genesis.
     public init(_ parameters: Genesis.ConsensusParameters) {
-        self.init(proposeMs: parameters.timeoutProposeMs, prevoteMs: parameters.timeoutPrevoteMs,
-                  precommitMs: parameters.timeoutPrecommitMs, deltaMs: parameters.timeoutDeltaMs)
+        self.init(
+            proposeMs: parameters.timeoutProposeMs, prevoteMs: parameters.timeoutPrevoteMs,
+            precommitMs: parameters.timeoutPrecommitMs, deltaMs: parameters.timeoutDeltaMs)
     }
 
     /// `base(step) + round × delta`, saturating instead of overflowing.
     public func durationMs(_ step: ConsensusStep, round: Round) -> UInt64 {
-        let base = switch step {
-        case .propose: proposeMs
-        case .prevote: prevoteMs
-        case .precommit: precommitMs
-        }
+        let base =
+            switch step {
+            case .propose: proposeMs
+            case .prevote: prevoteMs
+            case .precommit: precommitMs
+            }
         let (growth, overflowA) = deltaMs.multipliedReportingOverflow(by: UInt64(round.rawValue))
         let (total, overflowB) = base.addingReportingOverflow(growth)
         return overflowA || overflowB ? UInt64.max : total

@@ -4,14 +4,14 @@ import GovChainCore
 ///
 /// As in the paper, "2f + 1 ⟨PREVOTE, h, r, id(v)⟩" counts distinct validators that sent that
 /// message: a validator that equivocated counts towards each value it signed (up to
-/// `maxValuesPerValidator`), but only once towards the total of all values (`⟨…, ∗⟩`). Counting
+/// `valuesPerValidatorMax`), but only once towards the total of all values (`⟨…, ∗⟩`). Counting
 /// equivocators for every value they signed is what the paper's proofs assume, and it matters
 /// for liveness: an honest node must be able to see a polka that releases another's lock even
 /// if it heard the equivocator's other vote first. A second value from one validator is
 /// reported as a conflict so the instance can turn the pair into evidence.
 struct VoteTally: Sendable {
     /// An equivocator cannot make us store more than this many votes of one type and round.
-    static let maxValuesPerValidator = 3
+    static let valuesPerValidatorMax = 3
 
     enum Outcome {
         case added
@@ -32,7 +32,7 @@ struct VoteTally: Sendable {
     mutating func add(_ vote: Vote, power: UInt64) -> Outcome {
         let existing = votes[vote.validator] ?? []
         if existing.contains(where: { $0.block == vote.block }) { return .duplicate }
-        guard existing.count < Self.maxValuesPerValidator else { return .conflict(existing: existing[0]) }
+        guard existing.count < Self.valuesPerValidatorMax else { return .conflict(existing: existing[0]) }
         votes[vote.validator, default: []].append(vote)
         powerByValue[vote.block, default: 0] += power
         if existing.isEmpty {

@@ -130,27 +130,31 @@ extension GovChainError {
             guard let value = Value(rawValue: rawValue) else { return 502 }
             switch value {
             case .invalidHash, .invalidHeight, .invalidPublicKey, .invalidRequest, .malformedEncoding,
-                 .malformedTransaction: return 400
-            case .authorityUnknown, .blockUnknown, .clerkUnknown, .documentUnknown, .notFound, .transactionUnknown: return 404
+                .malformedTransaction:
+                return 400
+            case .authorityUnknown, .blockUnknown, .clerkUnknown, .documentUnknown, .notFound, .transactionUnknown:
+                return 404
             case .clerkAlreadyRegistered, .clerkAlreadyRevoked, .documentAlreadyAnchored, .documentAlreadyRevoked,
-                 .documentAlreadySuperseded, .transactionAlreadyApplied, .transactionPending: return 409
+                .documentAlreadySuperseded, .transactionAlreadyApplied, .transactionPending:
+                return 409
             case .requestTooLarge: return 413
             case .benchNoClerks, .blockBadTransaction, .blockEvidence, .blockEvidenceInvalid, .blockLastCommit,
-                 .blockNotNext, .blockProposerUnknown, .blockTimeExhausted, .blockTimeInFuture,
-                 .blockTimeNotIncreasing, .blockTooLarge, .blockTxCount, .blockTxRoot, .blockWrongChain,
-                 .blockWrongPrevious, .blockWrongValidators, .cannotCommitAlone, .clerkKeyIsAuthority,
-                 .clerkNotRegistered, .clerkRevoked, .clerkWrongAuthority, .commitBadSignature, .commitNoQuorum,
-                 .commitUnknownValidator, .commitWrongBlock, .commitWrongHeight, .configInvalid, .configMissing,
-                 .configNameMismatch, .configWriteFailed, .documentTimeImplausible, .documentTypeNotAllowed,
-                 .documentTypeNotIssued, .effectiveTimeImplausible, .evidenceBadSignature, .evidenceUnknownValidator,
-                 .fileExists, .fileIsDirectory, .fileMissing, .fileUnreadable, .fileWriteFailed, .genesisInvalid,
-                 .genesisUnreadable, .invalidArgument, .invalidNetworkConfiguration, .invalidPrivateKey,
-                 .invalidSignature, .invalidUrl, .keyFilePermissions, .keyMissing, .listenFailed,
-                 .networkAlreadyStarted, .nodeBadAnswer, .nodeError, .nodeTimeout, .nodeUnreachable, .notAValidator,
-                 .notAuthorityKey, .proposalStale, .receiptInvalid, .receiptUnavailable, .signingStateCorrupt,
-                 .signingStateNotPersisted, .simulationOptions, .storageLocked, .storageOpenFailed,
-                 .storeCreateFailed, .storeNotGovchain, .storeRefused, .storeSchema, .storeWrongChain,
-                 .storeWrongGenesis, .tlsSetupFailed, .transactionConflict, .transactionTimeOutsideWindow: return 422
+                .blockNotNext, .blockProposerUnknown, .blockTimeExhausted, .blockTimeInFuture,
+                .blockTimeNotIncreasing, .blockTooLarge, .blockTxCount, .blockTxRoot, .blockWrongChain,
+                .blockWrongPrevious, .blockWrongValidators, .cannotCommitAlone, .clerkKeyIsAuthority,
+                .clerkNotRegistered, .clerkRevoked, .clerkWrongAuthority, .commitBadSignature, .commitNoQuorum,
+                .commitUnknownValidator, .commitWrongBlock, .commitWrongHeight, .configInvalid, .configMissing,
+                .configNameMismatch, .configWriteFailed, .documentTimeImplausible, .documentTypeNotAllowed,
+                .documentTypeNotIssued, .effectiveTimeImplausible, .evidenceBadSignature, .evidenceUnknownValidator,
+                .fileExists, .fileIsDirectory, .fileMissing, .fileUnreadable, .fileWriteFailed, .genesisInvalid,
+                .genesisUnreadable, .invalidArgument, .invalidNetworkConfiguration, .invalidPrivateKey,
+                .invalidSignature, .invalidUrl, .keyFilePermissions, .keyMissing, .listenFailed,
+                .networkAlreadyStarted, .nodeBadAnswer, .nodeError, .nodeTimeout, .nodeUnreachable, .notAValidator,
+                .notAuthorityKey, .proposalStale, .receiptInvalid, .receiptUnavailable, .signingStateCorrupt,
+                .signingStateNotPersisted, .simulationOptions, .storageLocked, .storageOpenFailed,
+                .storeCreateFailed, .storeNotGovchain, .storeRefused, .storeSchema, .storeWrongChain,
+                .storeWrongGenesis, .tlsSetupFailed, .transactionConflict, .transactionTimeOutsideWindow:
+                return 422
             case .internalError, .storageError, .storeCorrupt: return 500
             case .mempoolFull: return 503
             case .commitTimeout: return 504

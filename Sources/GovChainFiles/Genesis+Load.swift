@@ -8,7 +8,9 @@ extension Genesis {
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
-            throw GovChainError(code: .genesisUnreadable, message: "Cannot read the genesis file \(path).", cause: error.localizedDescription)
+            throw GovChainError(
+                code: .genesisUnreadable, message: "Cannot read the genesis file \(path).",
+                cause: error.localizedDescription)
         }
         return try Genesis(json: data, source: path)
     }

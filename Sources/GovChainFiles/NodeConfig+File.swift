@@ -7,7 +7,11 @@ extension NodeConfig {
     public static func load(home: String) throws(GovChainError) -> NodeConfig {
         let path = (home as NSString).appendingPathComponent("config/node.json")
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw GovChainError(code: .configMissing, message: "No node configuration at \(path). Create a home with `govchain testnet init` or see docs/OPERATIONS.md.")
+            throw GovChainError(
+                code: .configMissing,
+                message:
+                    "No node configuration at \(path). Create a home with `govchain testnet init` or see docs/OPERATIONS.md."
+            )
         }
         return try NodeConfig(json: data, path: path)
     }

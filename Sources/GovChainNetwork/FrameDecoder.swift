@@ -2,9 +2,9 @@ import NIOCore
 
 /// Splits a TCP (or TLS) byte stream into frames: `length u32 big-endian ‖ body (length bytes)`.
 ///
-/// Invariants: every body it emits has `1 ... maxFrameBytes` bytes. A zero length or a length
-/// above `maxFrameBytes` is refused with a `FrameError` *before* any body byte is buffered, so
-/// a hostile peer cannot make us allocate more than `maxFrameBytes` plus one read's worth of
+/// Invariants: every body it emits has `1 ... frameBytesMax` bytes. A zero length or a length
+/// above `frameBytesMax` is refused with a `FrameError` *before* any body byte is buffered, so
+/// a hostile peer cannot make us allocate more than `frameBytesMax` plus one read's worth of
 /// bytes per link. After an error `ByteToMessageHandler` stops decoding; the connection handler
 /// closes the link (style.md #7).
 public struct FrameDecoder: ByteToMessageDecoder {
@@ -14,15 +14,16 @@ public struct FrameDecoder: ByteToMessageDecoder {
     public static let headerBytes = 4
 
     /// The largest body length accepted, in bytes.
-    public let maxFrameBytes: Int
+    public let frameBytesMax: Int
 
-    public init(maxFrameBytes: Int) {
-        precondition(maxFrameBytes >= 1 && maxFrameBytes <= Int(UInt32.max), "maxFrameBytes \(maxFrameBytes) out of range")
-        self.maxFrameBytes = maxFrameBytes
+    public init(frameBytesMax: Int) {
+        precondition(
+            frameBytesMax >= 1 && frameBytesMax <= Int(UInt32.max), "frameBytesMax \(frameBytesMax) out of range")
+        self.frameBytesMax = frameBytesMax
     }
 
     public mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
-        guard let body = try Self.nextFrame(from: &buffer, maxFrameBytes: maxFrameBytes) else { return .needMoreData }
+        guard let body = try Self.nextFrame(from: &buffer, frameBytesMax: frameBytesMax) else { return .needMoreData }
         context.fireChannelRead(Self.wrapInboundOut(body))
         return .continue
     }
@@ -36,13 +37,13 @@ public struct FrameDecoder: ByteToMessageDecoder {
 
     /// The next complete body in `buffer`, consuming it, or nil when more bytes are needed.
     /// Separate from `decode` so the rule is testable without a channel.
-    public static func nextFrame(from buffer: inout ByteBuffer, maxFrameBytes: Int) throws(FrameError) -> ByteBuffer? {
+    public static func nextFrame(from buffer: inout ByteBuffer, frameBytesMax: Int) throws(FrameError) -> ByteBuffer? {
         guard let length = buffer.getInteger(at: buffer.readerIndex, endianness: .big, as: UInt32.self) else {
             return nil
         }
         guard length > 0 else { throw .emptyFrame }
-        guard UInt64(length) <= UInt64(maxFrameBytes) else {
-            throw .oversized(length: Int(length), maxFrameBytes: maxFrameBytes)
+        guard UInt64(length) <= UInt64(frameBytesMax) else {
+            throw .oversized(length: Int(length), frameBytesMax: frameBytesMax)
         }
         guard buffer.readableBytes >= headerBytes + Int(length) else { return nil }
         buffer.moveReaderIndex(forwardBy: headerBytes)
@@ -55,12 +56,12 @@ public enum FrameError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The length prefix was 0; every frame carries at least a kind byte.
     case emptyFrame
     /// The length prefix exceeds the configured hard maximum.
-    case oversized(length: Int, maxFrameBytes: Int)
+    case oversized(length: Int, frameBytesMax: Int)
 
     public var description: String {
         switch self {
         case .emptyFrame: "frame length is 0"
-        case .oversized(let length, let max): "frame length \(length) exceeds maxFrameBytes \(max)"
+        case .oversized(let length, let max): "frame length \(length) exceeds frameBytesMax \(max)"
         }
     }
 }

@@ -32,7 +32,9 @@ public struct Hello: Sendable, Equatable {
     init(from reader: inout ByteReader) throws(CodecError) {
         // The version comes first so that a future version can change everything after it.
         version = try reader.u16("hello.version")
-        guard version == Self.currentVersion else { throw .invalidValue(field: "hello.version", reason: "version \(version), expected \(Self.currentVersion)") }
+        guard version == Self.currentVersion else {
+            throw .invalidValue(field: "hello.version", reason: "version \(version), expected \(Self.currentVersion)")
+        }
         chainId = try reader.chainID("hello.chainId")
         genesisHash = try reader.hash("hello.genesisHash")
         sender = try reader.validatorIndex("hello.sender")
@@ -58,15 +60,21 @@ public struct HelloExpectation: Sendable {
     ///
     /// - Parameter dialled: the index we dialled, or nil for an inbound link.
     public func rejection(of hello: Hello, peerKey: PublicKey, dialled: ValidatorIndex?) -> String? {
-        if hello.version != Hello.currentVersion { return "protocol version \(hello.version), expected \(Hello.currentVersion)" }
+        if hello.version != Hello.currentVersion {
+            return "protocol version \(hello.version), expected \(Hello.currentVersion)"
+        }
         if hello.chainId != chainId { return "chain id \(hello.chainId), expected \(chainId)" }
         if hello.genesisHash != genesisHash { return "genesis hash \(hello.genesisHash), expected \(genesisHash)" }
-        guard let claimed = validators[hello.sender] else { return "sender index \(hello.sender) is not in the validator set" }
+        guard let claimed = validators[hello.sender] else {
+            return "sender index \(hello.sender) is not in the validator set"
+        }
         if hello.sender == selfIndex { return "sender index \(hello.sender) is our own" }
         if claimed.publicKey != peerKey { return "sender index \(hello.sender) does not match the peer's TLS key" }
         if let dialled, dialled != hello.sender { return "dialled validator \(dialled) but peer says \(hello.sender)" }
         // Deterministic single link per pair: the lower index dials the higher one.
-        if dialled == nil, hello.sender > selfIndex { return "validator \(hello.sender) must not dial \(selfIndex): the lower index dials" }
+        if dialled == nil, hello.sender > selfIndex {
+            return "validator \(hello.sender) must not dial \(selfIndex): the lower index dials"
+        }
         return nil
     }
 }

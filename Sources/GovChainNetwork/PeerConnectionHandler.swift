@@ -42,7 +42,8 @@ final class PeerConnectionHandler: ChannelInboundHandler {
         logger[metadataKey: "peer.address"] = "\(context.channel.remoteAddress.map { "\($0)" } ?? "unknown")"
         if let dialled { logger[metadataKey: "peer.index"] = "\(dialled)" }
         let timeoutMs = Int64(clamping: network.configuration.handshakeTimeoutMs)
-        handshakeTimeout = context.eventLoop.assumeIsolated().scheduleTask(in: .milliseconds(timeoutMs)) { [weak self] in
+        handshakeTimeout = context.eventLoop.assumeIsolated().scheduleTask(in: .milliseconds(timeoutMs)) {
+            [weak self] in
             guard let self else { return }
             self.perform(self.machine.onHandshakeTimeout(), context: context)
         }
@@ -60,7 +61,8 @@ final class PeerConnectionHandler: ChannelInboundHandler {
         switch error {
         case is FrameError, is ByteToMessageDecoderError:
             perform(machine.onStreamError("\(error)"), context: context)
-        case is NIOSSLError where machine.state == .awaitingHello, is BoringSSLError where machine.state == .awaitingHello:
+        case is NIOSSLError where machine.state == .awaitingHello,
+            is BoringSSLError where machine.state == .awaitingHello:
             // In TLS 1.3 the client finishes before the server has checked its certificate, so a
             // refusal by the server reaches the client as a BoringSSLError alert after "handshake done".
             perform(machine.onStreamError("TLS: \(error)"), context: context)
@@ -112,13 +114,15 @@ final class PeerConnectionHandler: ChannelInboundHandler {
         case .close(let reason):
             network.count(reason, peer: established)
             // Outsiders can provoke this at will: one line a minute per kind, always counted.
-            let kind: String = switch reason {
-            case .handshakeRejected: "handshake"
-            case .malformedFrame: "malformed-\(established.map { "\($0)" } ?? "?")"
-            case .idle: "idle-\(established.map { "\($0)" } ?? "?")"
-            }
+            let kind: String =
+                switch reason {
+                case .handshakeRejected: "handshake"
+                case .malformedFrame: "malformed-\(established.map { "\($0)" } ?? "?")"
+                case .idle: "idle-\(established.map { "\($0)" } ?? "?")"
+                }
             if let suppressed = network.logLimiter.allow("close-\(kind)") {
-                logger.warning("closing peer link", metadata: ["peer.reason": "\(reason)", "log.suppressed": "\(suppressed)"])
+                logger.warning(
+                    "closing peer link", metadata: ["peer.reason": "\(reason)", "log.suppressed": "\(suppressed)"])
             }
             context.close(promise: nil)
         case .unregister(let peer):

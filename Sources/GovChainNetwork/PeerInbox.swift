@@ -54,7 +54,9 @@ public final class PeerInbox: AsyncSequence, Sendable {
             guard !state.finished else { return .queued(.refused) }
             if !state.waiters.isEmpty, state.queue.isEmpty { return .handOff(state.waiters.removeFirst().continuation) }
             guard state.queue.push(payload, size: size, from: peer) else { return .queued(.refused) }
-            guard let resume, state.queue.bytes(of: peer) >= state.queue.bytesPerPeerMax / 2 else { return .queued(.accepted) }
+            guard let resume, state.queue.bytes(of: peer) >= state.queue.bytesPerPeerMax / 2 else {
+                return .queued(.accepted)
+            }
             state.resumers[peer] = resume
             return .queued(.acceptedPause)
         }

@@ -28,7 +28,9 @@ extension PeerNetwork {
                 return (nil, 0)
             }
             slot.counters.disconnects += 1
-            slot.banMs = slot.banMs == 0 ? configuration.misbehaviourBanBaseMs : min(slot.banMs * 2, configuration.misbehaviourBanMaxMs)
+            slot.banMs =
+                slot.banMs == 0
+                ? configuration.misbehaviourBanBaseMs : min(slot.banMs * 2, configuration.misbehaviourBanMsMax)
             slot.bannedUntil = .now + .milliseconds(slot.banMs)
             let channel = slot.channel
             state.peers[index] = slot
@@ -37,9 +39,12 @@ extension PeerNetwork {
         inbound.removeAll(from: peer)
         guard banMs > 0 else { return }
         if let suppressed = logLimiter.allow("disconnect-\(peer)") {
-            logger.warning("disconnecting misbehaving peer", metadata: [
-                "peer.index": "\(peer)", "peer.reason": "\(reason)", "peer.ban_ms": "\(banMs)", "log.suppressed": "\(suppressed)",
-            ])
+            logger.warning(
+                "disconnecting misbehaving peer",
+                metadata: [
+                    "peer.index": "\(peer)", "peer.reason": "\(reason)", "peer.ban_ms": "\(banMs)",
+                    "log.suppressed": "\(suppressed)",
+                ])
         }
         channel?.close(promise: nil)
     }
@@ -61,7 +66,8 @@ extension PeerNetwork {
                 guard var counters = slot?.counters else { continue }
                 if let until = slot?.bannedUntil, until > .now {
                     let remaining = (until - .now).components
-                    counters.bannedForMs = UInt64(remaining.seconds) * 1_000 + UInt64(remaining.attoseconds / 1_000_000_000_000_000)
+                    counters.bannedForMs =
+                        UInt64(remaining.seconds) * 1_000 + UInt64(remaining.attoseconds / 1_000_000_000_000_000)
                 }
                 result[ValidatorIndex(UInt16(index))] = counters
             }

@@ -97,7 +97,9 @@ extension PeerNetwork {
                     return nil
                 }
                 var batch: [[UInt8]] = []
-                while batch.count < batchFramesMax, let frame = state.peers[index]!.queue.popFirst() { batch.append(frame) }
+                while batch.count < batchFramesMax, let frame = state.peers[index]!.queue.popFirst() {
+                    batch.append(frame)
+                }
                 if batch.isEmpty { state.peers[index]!.drainScheduled = false }
                 state.stats.framesOut += UInt64(batch.count)
                 return batch

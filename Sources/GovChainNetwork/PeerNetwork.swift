@@ -85,10 +85,14 @@ public final class PeerNetwork: Service, Sendable {
         helloExpectation = HelloExpectation(
             chainId: configuration.chainId, genesisHash: configuration.genesisHash,
             validators: configuration.validators, selfIndex: configuration.selfIndex)
-        ownHello = Hello(chainId: configuration.chainId, genesisHash: configuration.genesisHash, sender: configuration.selfIndex)
+        ownHello = Hello(
+            chainId: configuration.chainId, genesisHash: configuration.genesisHash, sender: configuration.selfIndex)
         let peers: [PeerSlot?] = (0..<configuration.validators.count).map { index in
             index == Int(configuration.selfIndex.rawValue)
-                ? nil : PeerSlot(queue: BoundedFrameQueue(capacity: configuration.peerQueueFramesMax, bytesMax: configuration.peerQueueBytesMax))
+                ? nil
+                : PeerSlot(
+                    queue: BoundedFrameQueue(
+                        capacity: configuration.peerQueueFramesMax, bytesMax: configuration.peerQueueBytesMax))
         }
         state = Mutex(State(peers: peers))
         inbound = PeerInbox(bytesPerPeerMax: configuration.inboundBytesPerPeerMax)
@@ -98,11 +102,12 @@ public final class PeerNetwork: Service, Sendable {
 
     /// Queues `payload` for `peer` and returns at once. Queued while the peer is disconnected, up to
     /// `peerQueueFramesMax` frames (then the oldest is dropped). Payloads larger than
-    /// `maxFrameBytes - 1`, and sends to ourselves or to an index outside the set, are dropped.
+    /// `frameBytesMax - 1`, and sends to ourselves or to an index outside the set, are dropped.
     public func send(_ payload: [UInt8], to peer: ValidatorIndex) {
-        guard payload.count < configuration.maxFrameBytes else {
+        guard payload.count < configuration.frameBytesMax else {
             state.withLock { $0.stats.framesDropped += 1 }
-            logger.error("payload too large, dropped", metadata: ["peer.index": "\(peer)", "payload.bytes": "\(payload.count)"])
+            logger.error(
+                "payload too large, dropped", metadata: ["peer.index": "\(peer)", "payload.bytes": "\(payload.count)"])
             return
         }
         let index = Int(peer.rawValue)
@@ -175,9 +180,12 @@ public final class PeerNetwork: Service, Sendable {
                 underlying: error)
         }
         state.withLock { $0.localPort = server.localAddress?.port }
-        logger.info("peer network listening", metadata: [
-            "peer.listen": "\(server.localAddress.map { "\($0)" } ?? "?")", "validator.index": "\(configuration.selfIndex)",
-        ])
+        logger.info(
+            "peer network listening",
+            metadata: [
+                "peer.listen": "\(server.localAddress.map { "\($0)" } ?? "?")",
+                "validator.index": "\(configuration.selfIndex)",
+            ])
         await cancelWhenGracefulShutdown {
             await withTaskGroup(of: Void.self) { group in
                 group.addTask { await Self.waitUntilClosedOrCancelled(server) }
@@ -195,7 +203,7 @@ public final class PeerNetwork: Service, Sendable {
     /// Validators we dial: every index above ours.
     private var dialTargets: [ValidatorIndex] {
         let me = Int(configuration.selfIndex.rawValue)
-        return (me + 1 ..< configuration.validators.count).map { ValidatorIndex(UInt16($0)) }
+        return (me + 1..<configuration.validators.count).map { ValidatorIndex(UInt16($0)) }
     }
 
     private func bind() async throws -> any Channel {
@@ -216,7 +224,7 @@ public final class PeerNetwork: Service, Sendable {
         }
         let seed = (configuration.reconnectJitterSeed ?? UInt64.random(in: .min ... .max)) &+ UInt64(peer.rawValue)
         var backoff = ReconnectBackoff(
-            baseDelayMs: configuration.reconnectBaseDelayMs, maxDelayMs: configuration.reconnectMaxDelayMs, seed: seed)
+            baseDelayMs: configuration.reconnectBaseDelayMs, delayMsMax: configuration.reconnectDelayMsMax, seed: seed)
         while !Task.isCancelled {
             if let wait = banRemaining(peer) {
                 do { try await Task.sleep(for: wait) } catch { return }
@@ -233,9 +241,12 @@ public final class PeerNetwork: Service, Sendable {
                     .get()
                 await Self.waitUntilClosedOrCancelled(channel)
             } catch {
-                logger.debug("dial failed", metadata: [
-                    "peer.index": "\(peer)", "peer.address": "\(address.host):\(address.port)", "peer.error": "\(error)",
-                ])
+                logger.debug(
+                    "dial failed",
+                    metadata: [
+                        "peer.index": "\(peer)", "peer.address": "\(address.host):\(address.port)",
+                        "peer.error": "\(error)",
+                    ])
             }
             if linksEstablished(peer) != linksBefore { backoff.reset() }
             do {
@@ -273,18 +284,25 @@ public final class PeerNetwork: Service, Sendable {
             var linkLogger = logger
             linkLogger[metadataKey: "peer.direction"] = dialled == nil ? "inbound" : "outbound"
             let authentication = PeerAuthentication()
-            let verify = makeVerificationCallback(authentication: authentication, dialled: dialled, channel: channel, logger: linkLogger)
+            let verify = makeVerificationCallback(
+                authentication: authentication, dialled: dialled, channel: channel, logger: linkLogger)
             let tlsHandler: NIOSSLHandler =
                 if dialled == nil {
                     NIOSSLServerHandler(context: tls.serverContext, customVerificationCallback: verify)
                 } else {
-                    try NIOSSLClientHandler(context: tls.clientContext, serverHostname: nil, customVerificationCallback: verify)
+                    try NIOSSLClientHandler(
+                        context: tls.clientContext, serverHostname: nil, customVerificationCallback: verify)
                 }
-            var handlers: [any ChannelHandler] = [tlsHandler, ByteToMessageHandler(FrameDecoder(maxFrameBytes: configuration.maxFrameBytes))]
+            var handlers: [any ChannelHandler] = [
+                tlsHandler, ByteToMessageHandler(FrameDecoder(frameBytesMax: configuration.frameBytesMax)),
+            ]
             if configuration.readIdleTimeoutMs > 0 {
-                handlers.append(IdleStateHandler(readTimeout: .milliseconds(Int64(clamping: configuration.readIdleTimeoutMs))))
+                handlers.append(
+                    IdleStateHandler(readTimeout: .milliseconds(Int64(clamping: configuration.readIdleTimeoutMs))))
             }
-            handlers.append(PeerConnectionHandler(network: self, authentication: authentication, dialled: dialled, logger: linkLogger))
+            handlers.append(
+                PeerConnectionHandler(
+                    network: self, authentication: authentication, dialled: dialled, logger: linkLogger))
             try channel.pipeline.syncOperations.addHandlers(handlers)
             return channel.eventLoop.makeSucceededVoidFuture()
         } catch {
@@ -299,17 +317,22 @@ public final class PeerNetwork: Service, Sendable {
         let validators = configuration.validators
         let selfIndex = configuration.selfIndex
         return { certificates, promise in
-            switch PeerTLS.acceptedPeer(certificates: certificates, validators: validators, selfIndex: selfIndex, expected: dialled) {
+            switch PeerTLS.acceptedPeer(
+                certificates: certificates, validators: validators, selfIndex: selfIndex, expected: dialled)
+            {
             case .success(let key):
                 authentication.publicKey = key
                 promise.succeed(.certificateVerified)
             case .failure(let refusal):
                 // Needs no key to provoke: logged at most once a minute, always counted.
                 if let suppressed = self.logLimiter.allow("tls-refused") {
-                    logger.warning("peer key refused", metadata: [
-                        "peer.address": "\(channel.remoteAddress.map { "\($0)" } ?? "unknown")", "peer.reason": "\(refusal)",
-                        "log.suppressed": "\(suppressed)",
-                    ])
+                    logger.warning(
+                        "peer key refused",
+                        metadata: [
+                            "peer.address": "\(channel.remoteAddress.map { "\($0)" } ?? "unknown")",
+                            "peer.reason": "\(refusal)",
+                            "log.suppressed": "\(suppressed)",
+                        ])
                 }
                 promise.succeed(.failed)
             }

@@ -16,7 +16,7 @@ public struct PeerNetworkConfiguration: Sendable {
     /// `host:port` to dial per validator; defaults to the genesis `peerAddress`.
     public var peerAddresses: [ValidatorIndex: String]
     /// Largest frame body (kind byte + payload) accepted or sent, in bytes.
-    public var maxFrameBytes: Int = 8 << 20
+    public var frameBytesMax: Int = 8 << 20
     /// Outbound frames queued per peer; beyond it the oldest is dropped and counted.
     public var peerQueueFramesMax: Int = 4096
     /// Outbound bytes queued per peer; beyond it the oldest frames are dropped and counted.
@@ -31,12 +31,12 @@ public struct PeerNetworkConfiguration: Sendable {
     /// every second, so a silent link is a dead one); 0 disables the check.
     public var readIdleTimeoutMs: UInt64 = 15_000
     /// A peer that sent provably invalid data is disconnected and not linked again for this long,
-    /// doubling per offence up to `misbehaviourBanMaxMs`.
+    /// doubling per offence up to `misbehaviourBanMsMax`.
     public var misbehaviourBanBaseMs: UInt64 = 1_000
-    public var misbehaviourBanMaxMs: UInt64 = 300_000
-    /// First reconnect delay; doubles per failed attempt up to `reconnectMaxDelayMs`.
+    public var misbehaviourBanMsMax: UInt64 = 300_000
+    /// First reconnect delay; doubles per failed attempt up to `reconnectDelayMsMax`.
     public var reconnectBaseDelayMs: UInt64 = 100
-    public var reconnectMaxDelayMs: UInt64 = 5_000
+    public var reconnectDelayMsMax: UInt64 = 5_000
     /// Seed for the reconnect jitter; nil takes one from the system's random source.
     public var reconnectJitterSeed: UInt64?
     /// Time for TCP connect, TLS and both hellos together, in milliseconds; then the link is dropped.
@@ -54,10 +54,10 @@ public struct PeerNetworkConfiguration: Sendable {
         listenHost: String,
         listenPort: Int,
         peerAddresses: [ValidatorIndex: String]? = nil,
-        maxFrameBytes: Int = 8 << 20,
+        frameBytesMax: Int = 8 << 20,
         peerQueueFramesMax: Int = 4096,
         reconnectBaseDelayMs: UInt64 = 100,
-        reconnectMaxDelayMs: UInt64 = 5_000
+        reconnectDelayMsMax: UInt64 = 5_000
     ) {
         self.chainId = chainId
         self.genesisHash = genesisHash
@@ -66,13 +66,16 @@ public struct PeerNetworkConfiguration: Sendable {
         self.key = key
         self.listenHost = listenHost
         self.listenPort = listenPort
-        self.peerAddresses = peerAddresses ?? Dictionary(uniqueKeysWithValues: validators.validators.enumerated().map {
-            (ValidatorIndex(UInt16($0.offset)), $0.element.peerAddress)
-        })
-        self.maxFrameBytes = maxFrameBytes
+        self.peerAddresses =
+            peerAddresses
+            ?? Dictionary(
+                uniqueKeysWithValues: validators.validators.enumerated().map {
+                    (ValidatorIndex(UInt16($0.offset)), $0.element.peerAddress)
+                })
+        self.frameBytesMax = frameBytesMax
         self.peerQueueFramesMax = peerQueueFramesMax
         self.reconnectBaseDelayMs = reconnectBaseDelayMs
-        self.reconnectMaxDelayMs = reconnectMaxDelayMs
+        self.reconnectDelayMsMax = reconnectDelayMsMax
     }
 
     /// Throws `invalid_network_configuration` when the configuration cannot work.
@@ -84,22 +87,28 @@ public struct PeerNetworkConfiguration: Sendable {
         guard me.publicKey == key.publicKey else {
             throw fail("The node key \(key.publicKey) is not the key of validator \(selfIndex) (\(me.publicKey)).")
         }
-        guard maxFrameBytes >= 64, maxFrameBytes <= Int(UInt32.max) else { throw fail("maxFrameBytes must be 64 ... 2^32-1.") }
-        guard peerQueueFramesMax >= 1, peerQueueBytesMax >= maxFrameBytes, inboundBytesPerPeerMax >= maxFrameBytes, pendingHandshakesMax >= 1 else {
-            throw fail("Queue limits must be at least 1, and byte budgets at least maxFrameBytes.")
+        guard frameBytesMax >= 64, frameBytesMax <= Int(UInt32.max) else {
+            throw fail("frameBytesMax must be 64 ... 2^32-1.")
         }
-        guard misbehaviourBanBaseMs >= 1, misbehaviourBanMaxMs >= misbehaviourBanBaseMs else {
-            throw fail("Ban durations need 1 ≤ misbehaviourBanBaseMs ≤ misbehaviourBanMaxMs.")
+        guard peerQueueFramesMax >= 1, peerQueueBytesMax >= frameBytesMax, inboundBytesPerPeerMax >= frameBytesMax,
+            pendingHandshakesMax >= 1
+        else {
+            throw fail("Queue limits must be at least 1, and byte budgets at least frameBytesMax.")
         }
-        guard reconnectBaseDelayMs >= 1, reconnectMaxDelayMs >= reconnectBaseDelayMs else {
-            throw fail("Reconnect delays need 1 ≤ reconnectBaseDelayMs ≤ reconnectMaxDelayMs.")
+        guard misbehaviourBanBaseMs >= 1, misbehaviourBanMsMax >= misbehaviourBanBaseMs else {
+            throw fail("Ban durations need 1 ≤ misbehaviourBanBaseMs ≤ misbehaviourBanMsMax.")
+        }
+        guard reconnectBaseDelayMs >= 1, reconnectDelayMsMax >= reconnectBaseDelayMs else {
+            throw fail("Reconnect delays need 1 ≤ reconnectBaseDelayMs ≤ reconnectDelayMsMax.")
         }
         guard (0...65_535).contains(listenPort) else { throw fail("listenPort \(listenPort) is not a TCP port.") }
         // We dial every higher index (see PeerNetwork), so each needs a usable address.
-        for raw in Int(selfIndex.rawValue) + 1 ..< validators.count {
+        for raw in Int(selfIndex.rawValue) + 1..<validators.count {
             let index = ValidatorIndex(UInt16(raw))
             guard let address = peerAddresses[index] else { throw fail("No peer address for validator \(index).") }
-            guard PeerAddress(address) != nil else { throw fail("Peer address \"\(address)\" of validator \(index) is not host:port.") }
+            guard PeerAddress(address) != nil else {
+                throw fail("Peer address \"\(address)\" of validator \(index) is not host:port.")
+            }
         }
     }
 }
@@ -113,7 +122,9 @@ struct PeerAddress: Sendable, Equatable {
         guard let colon = text.lastIndex(of: ":") else { return nil }
         var host = String(text[..<colon])
         if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
-        guard !host.isEmpty, let port = Int(text[text.index(after: colon)...]), (1...65_535).contains(port) else { return nil }
+        guard !host.isEmpty, let port = Int(text[text.index(after: colon)...]), (1...65_535).contains(port) else {
+            return nil
+        }
         self.host = host
         self.port = port
     }

@@ -23,9 +23,11 @@ struct PeerTLS: Sendable {
     init(key: SigningKey, validityDays: Int, now: Date = Date()) throws(GovChainError) {
         do {
             let (certificate, privateKey) = try Self.makeIdentity(key: key, validityDays: validityDays, now: now)
-            serverContext = try NIOSSLContext(configuration: Self.configuration(
-                base: .makeServerConfiguration(certificateChain: [.certificate(certificate)], privateKey: .privateKey(privateKey)),
-                certificate: certificate))
+            serverContext = try NIOSSLContext(
+                configuration: Self.configuration(
+                    base: .makeServerConfiguration(
+                        certificateChain: [.certificate(certificate)], privateKey: .privateKey(privateKey)),
+                    certificate: certificate))
             var client = TLSConfiguration.makeClientConfiguration()
             client.certificateChain = [.certificate(certificate)]
             client.privateKey = .privateKey(privateKey)
@@ -33,12 +35,15 @@ struct PeerTLS: Sendable {
         } catch let error as GovChainError {
             throw error
         } catch {
-            throw GovChainError(code: .tlsSetupFailed, message: "Could not set up TLS with the validator key.", underlying: error)
+            throw GovChainError(
+                code: .tlsSetupFailed, message: "Could not set up TLS with the validator key.", underlying: error)
         }
     }
 
     /// A self-signed certificate for the validator key, and the key in the form NIOSSL takes.
-    static func makeIdentity(key: SigningKey, validityDays: Int, now: Date) throws -> (NIOSSLCertificate, NIOSSLPrivateKey) {
+    static func makeIdentity(
+        key: SigningKey, validityDays: Int, now: Date
+    ) throws -> (NIOSSLCertificate, NIOSSLPrivateKey) {
         let issuerKey = try Certificate.PrivateKey(pemEncoded: key.pem)
         let name = try DistinguishedName { CommonName("govchain-validator-\(key.publicKey.hex.prefix(16))") }
         let certificate = try Certificate(
@@ -80,8 +85,8 @@ struct PeerTLS: Sendable {
     /// The Ed25519 key in an X.509 certificate, or nil when it holds another kind of key.
     static func ed25519Key(of certificate: NIOSSLCertificate) -> PublicKey? {
         guard let spki = try? certificate.extractPublicKey().toSPKIBytes(),
-              spki.count == ed25519SPKIPrefix.count + PublicKey.byteCount,
-              spki.starts(with: ed25519SPKIPrefix)
+            spki.count == ed25519SPKIPrefix.count + PublicKey.byteCount,
+            spki.starts(with: ed25519SPKIPrefix)
         else { return nil }
         return PublicKey(Array(spki.suffix(PublicKey.byteCount)))
     }
@@ -90,11 +95,14 @@ struct PeerTLS: Sendable {
     ///
     /// - Returns: the peer's key, or the reason to refuse it.
     static func acceptedPeer(
-        certificates: [NIOSSLCertificate], validators: ValidatorSet, selfIndex: ValidatorIndex, expected: ValidatorIndex?
+        certificates: [NIOSSLCertificate], validators: ValidatorSet, selfIndex: ValidatorIndex,
+        expected: ValidatorIndex?
     ) -> Result<PublicKey, PeerRefusal> {
         guard let leaf = certificates.first else { return .failure(PeerRefusal("no certificate presented")) }
         guard let key = ed25519Key(of: leaf) else { return .failure(PeerRefusal("certificate key is not Ed25519")) }
-        guard let index = validators.index(of: key) else { return .failure(PeerRefusal("key \(key.hex) is not a genesis validator key")) }
+        guard let index = validators.index(of: key) else {
+            return .failure(PeerRefusal("key \(key.hex) is not a genesis validator key"))
+        }
         if index == selfIndex { return .failure(PeerRefusal("peer presents our own key")) }
         if let expected, expected != index {
             return .failure(PeerRefusal("expected validator \(expected), peer holds the key of validator \(index)"))

@@ -1,18 +1,18 @@
 /// Exponential backoff with jitter for redialling a peer.
 ///
 /// Attempt `n` (from 0) waits a uniformly random delay in `[d/2, d]` with
-/// `d = min(maxDelayMs, baseDelayMs · 2^n)` ("equal jitter", so validators that lost a peer at
+/// `d = min(delayMsMax, baseDelayMs · 2^n)` ("equal jitter", so validators that lost a peer at
 /// the same moment do not redial in lockstep). The generator is seeded so tests can reproduce it.
 public struct ReconnectBackoff: Sendable {
     public let baseDelayMs: UInt64
-    public let maxDelayMs: UInt64
+    public let delayMsMax: UInt64
     public private(set) var attempt: UInt32 = 0
     private var generator: SplitMix64
 
-    public init(baseDelayMs: UInt64, maxDelayMs: UInt64, seed: UInt64) {
-        precondition(baseDelayMs >= 1 && maxDelayMs >= baseDelayMs, "backoff \(baseDelayMs)...\(maxDelayMs) ms")
+    public init(baseDelayMs: UInt64, delayMsMax: UInt64, seed: UInt64) {
+        precondition(baseDelayMs >= 1 && delayMsMax >= baseDelayMs, "backoff \(baseDelayMs)...\(delayMsMax) ms")
         self.baseDelayMs = baseDelayMs
-        self.maxDelayMs = maxDelayMs
+        self.delayMsMax = delayMsMax
         generator = SplitMix64(seed: seed)
     }
 
@@ -20,7 +20,7 @@ public struct ReconnectBackoff: Sendable {
     public mutating func nextDelayMs() -> UInt64 {
         let shift = min(attempt, 32)
         let (scaled, overflow) = baseDelayMs.multipliedReportingOverflow(by: 1 << UInt64(shift))
-        let ceiling = overflow ? maxDelayMs : min(maxDelayMs, scaled)
+        let ceiling = overflow ? delayMsMax : min(delayMsMax, scaled)
         attempt &+= 1
         let floor = ceiling / 2
         return floor + generator.next() % (ceiling - floor + 1)

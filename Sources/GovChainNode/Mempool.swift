@@ -31,16 +31,21 @@ struct Mempool {
 
     /// Stage one of admission, stateless and safe to run anywhere, in parallel: decode and
     /// check the signature for this chain.
-    static func precheck(_ encoded: [UInt8], chainId: ChainID, verified: VerifiedSignatures) throws(GovChainError) -> Transaction {
+    static func precheck(
+        _ encoded: [UInt8], chainId: ChainID, verified: VerifiedSignatures
+    ) throws(GovChainError) -> Transaction {
         let transaction: Transaction
         do {
             transaction = try Transaction(decoding: encoded)
         } catch {
-            throw GovChainError(code: .malformedTransaction, message: "The transaction cannot be decoded: \(error.description).")
+            throw GovChainError(
+                code: .malformedTransaction, message: "The transaction cannot be decoded: \(error.description).")
         }
         if verified.contains(transaction.id) { return transaction }
         guard transaction.hasValidSignature(chainId: chainId) else {
-            throw GovChainError(code: .invalidSignature, message: "The transaction's signature does not verify for its signer key on chain \(chainId).")
+            throw GovChainError(
+                code: .invalidSignature,
+                message: "The transaction's signature does not verify for its signer key on chain \(chainId).")
         }
         verified.insert(CollectionOfOne(transaction.id))
         return transaction
@@ -52,12 +57,16 @@ struct Mempool {
         let encoded = transaction.encoded
         let id = transaction.id
         guard !ids.contains(id) else {
-            throw GovChainError(code: .transactionPending, message: "This exact transaction is already waiting to be committed.")
+            throw GovChainError(
+                code: .transactionPending, message: "This exact transaction is already waiting to be committed.")
         }
         guard waiting.count < limits.txCountMax, bytes + encoded.count <= limits.bytesMax else {
-            throw GovChainError(code: .mempoolFull, message: "The node has too many waiting transactions; try again in a few seconds.")
+            throw GovChainError(
+                code: .mempoolFull, message: "The node has too many waiting transactions; try again in a few seconds.")
         }
-        try rules.apply(transaction, at: TransactionLocation(height: nextHeight, index: UInt32(waiting.count)), blockTime: now, to: &pending)
+        try rules.apply(
+            transaction, at: TransactionLocation(height: nextHeight, index: UInt32(waiting.count)), blockTime: now,
+            to: &pending)
         waiting.append(transaction)
         ids.insert(id)
         bytes += encoded.count
@@ -68,7 +77,9 @@ struct Mempool {
     /// so the full re-check — O(waiting) rule applications — runs only when the block held
     /// transactions this node never admitted, when nothing waits, or when the overlay has grown
     /// well beyond what waits. Returns transactions dropped by a re-check, with reasons.
-    mutating func update(committed: any LedgerStateReader, block: [Transaction], nextHeight: Height, now: Timestamp) -> [(Transaction, GovChainError)] {
+    mutating func update(
+        committed: any LedgerStateReader, block: [Transaction], nextHeight: Height, now: Timestamp
+    ) -> [(Transaction, GovChainError)] {
         let included = Set(block.map(\.id))
         let (own, foreign) = (block.filter { ids.contains($0.id) }, block.filter { !ids.contains($0.id) })
         let remainingCount = waiting.count - own.count
@@ -85,9 +96,15 @@ struct Mempool {
         if !foreign.isEmpty {
             let documents = Set(foreign.flatMap(\.body.writtenDocuments))
             let clerks = Set(foreign.compactMap(\.body.writtenClerk))
-            let conflict = GovChainError(code: .transactionConflict, message: "A committed transaction changed a record this one depends on; submit it again if it still applies.")
+            let conflict = GovChainError(
+                code: .transactionConflict,
+                message:
+                    "A committed transaction changed a record this one depends on; submit it again if it still applies."
+            )
             waiting.removeAll { transaction in
-                let hit = transaction.body.writtenDocuments.contains(where: documents.contains) || clerks.contains(transaction.signer)
+                let hit =
+                    transaction.body.writtenDocuments.contains(where: documents.contains)
+                    || clerks.contains(transaction.signer)
                     || transaction.body.writtenClerk.map(clerks.contains) == true
                 if hit {
                     dropped.append((transaction, conflict))
@@ -95,8 +112,9 @@ struct Mempool {
                 }
                 return hit
             }
-            pending.forget(documents: documents.union(dropped.flatMap(\.0.body.writtenDocuments)),
-                           clerks: clerks.union(dropped.compactMap(\.0.body.writtenClerk)))
+            pending.forget(
+                documents: documents.union(dropped.flatMap(\.0.body.writtenDocuments)),
+                clerks: clerks.union(dropped.compactMap(\.0.body.writtenClerk)))
         }
         bytes -= Self.encodedBytes(dropped.map(\.0))
         precondition(ids.count == waiting.count, "mempool holds \(waiting.count) transactions but \(ids.count) ids")
@@ -108,7 +126,9 @@ struct Mempool {
         transactions.reduce(0) { $0 + $1.encoded.count }
     }
 
-    private mutating func recheck(committed: any LedgerStateReader, removing included: Set<Hash32>, nextHeight: Height, now: Timestamp) -> [(Transaction, GovChainError)] {
+    private mutating func recheck(
+        committed: any LedgerStateReader, removing included: Set<Hash32>, nextHeight: Height, now: Timestamp
+    ) -> [(Transaction, GovChainError)] {
         let remaining = waiting.filter { !included.contains($0.id) }
         waiting = []
         ids = []
@@ -117,7 +137,9 @@ struct Mempool {
         var dropped: [(Transaction, GovChainError)] = []
         for transaction in remaining {
             do {
-                try rules.apply(transaction, at: TransactionLocation(height: nextHeight, index: UInt32(waiting.count)), blockTime: now, to: &pending)
+                try rules.apply(
+                    transaction, at: TransactionLocation(height: nextHeight, index: UInt32(waiting.count)),
+                    blockTime: now, to: &pending)
                 waiting.append(transaction)
                 ids.insert(transaction.id)
                 bytes += transaction.encoded.count

@@ -33,13 +33,21 @@ public actor Node {
 
     /// - Parameter solo: the node commits blocks alone (it must hold more than two thirds of the
     ///   power); otherwise a `ConsensusDriver` decides blocks with the other validators.
-    public init(name: String, genesis: Genesis, store: BlockStore, key: SigningKey, limits: (txCountMax: Int, bytesMax: Int),
-                solo: Bool, logger: Logger, clock: @escaping @Sendable () -> Timestamp = Node.systemClock) throws(GovChainError) {
+    public init(
+        name: String, genesis: Genesis, store: BlockStore, key: SigningKey, limits: (txCountMax: Int, bytesMax: Int),
+        solo: Bool, logger: Logger, clock: @escaping @Sendable () -> Timestamp = Node.systemClock
+    ) throws(GovChainError) {
         guard let index = genesis.validators.index(of: key.publicKey), let validator = genesis.validators[index] else {
-            throw GovChainError(code: .notAValidator, message: "The validator key of node \(name) is not listed among the genesis validators.")
+            throw GovChainError(
+                code: .notAValidator,
+                message: "The validator key of node \(name) is not listed among the genesis validators.")
         }
         guard !solo || validator.power >= genesis.validators.quorumPower else {
-            throw GovChainError(code: .cannotCommitAlone, message: "\(validator.name) holds \(validator.power) of \(genesis.validators.totalPower) voting power; this node commits blocks alone only when it holds more than two thirds. Multi-validator networks need the peer network (docs/ARCHITECTURE.md).")
+            throw GovChainError(
+                code: .cannotCommitAlone,
+                message:
+                    "\(validator.name) holds \(validator.power) of \(genesis.validators.totalPower) voting power; this node commits blocks alone only when it holds more than two thirds. Multi-validator networks need the peer network (docs/ARCHITECTURE.md)."
+            )
         }
         self.name = name
         self.genesis = genesis
@@ -49,7 +57,8 @@ public actor Node {
         let rules = LedgerRules(genesis: genesis)
         executor = BlockExecutor(rules: rules)
         self.rules = store.rules
-        mempool = Mempool(limits: .init(txCountMax: limits.txCountMax, bytesMax: limits.bytesMax), rules: rules, committed: store)
+        mempool = Mempool(
+            limits: .init(txCountMax: limits.txCountMax, bytesMax: limits.bytesMax), rules: rules, committed: store)
         self.logger = logger
         self.clock = clock
         (wakeups, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
@@ -83,15 +92,26 @@ public actor Node {
         return await admit(prechecked, gossip: gossip)
     }
 
-    private static func precheckInParallel(_ list: [[UInt8]], chainId: ChainID, verified: VerifiedSignatures) async -> [Result<Transaction, GovChainError>] {
+    private static func precheckInParallel(
+        _ list: [[UInt8]], chainId: ChainID, verified: VerifiedSignatures
+    ) async -> [Result<Transaction, GovChainError>] {
         let workers = list.count < 64 ? 1 : max(1, ProcessInfo.processInfo.activeProcessorCount)
-        if workers == 1 { return list.map { bytes in Result { () throws(GovChainError) in try Mempool.precheck(bytes, chainId: chainId, verified: verified) } } }
+        if workers == 1 {
+            return list.map { bytes in
+                Result { () throws(GovChainError) in try Mempool.precheck(bytes, chainId: chainId, verified: verified) }
+            }
+        }
         return await withTaskGroup(of: (Int, [Result<Transaction, GovChainError>]).self) { group in
             for worker in 0..<workers {
                 group.addTask {
-                    (worker, stride(from: worker, to: list.count, by: workers).map { i in
-                        Result { () throws(GovChainError) in try Mempool.precheck(list[i], chainId: chainId, verified: verified) }
-                    })
+                    (
+                        worker,
+                        stride(from: worker, to: list.count, by: workers).map { i in
+                            Result { () throws(GovChainError) in
+                                try Mempool.precheck(list[i], chainId: chainId, verified: verified)
+                            }
+                        }
+                    )
                 }
             }
             var parts = [[Result<Transaction, GovChainError>]](repeating: [], count: workers)
@@ -100,14 +120,18 @@ public actor Node {
         }
     }
 
-    private func admit(_ prechecked: [Result<Transaction, GovChainError>], gossip: Bool) -> [Result<Transaction, GovChainError>] {
+    private func admit(
+        _ prechecked: [Result<Transaction, GovChainError>], gossip: Bool
+    ) -> [Result<Transaction, GovChainError>] {
         let now = clock()
         var admitted = false
         let results = prechecked.map { result -> Result<Transaction, GovChainError> in
             guard case .success(let transaction) = result else { return result }
             do throws(GovChainError) {
                 if let location = try store.transactionLocation(transaction.id) {
-                    throw GovChainError(code: .transactionAlreadyApplied, message: "This exact transaction was already committed in block \(location.height).")
+                    throw GovChainError(
+                        code: .transactionAlreadyApplied,
+                        message: "This exact transaction was already committed in block \(location.height).")
                 }
                 try mempool.admit(checked: transaction, nextHeight: store.height.next, now: now)
                 admitted = true
@@ -138,7 +162,10 @@ public actor Node {
         guard var list = waiters[id], let position = list.firstIndex(where: { $0.0 == token }) else { return }
         let (_, continuation) = list.remove(at: position)
         waiters[id] = list.isEmpty ? nil : list
-        continuation.resume(throwing: GovChainError(code: .commitTimeout, message: "The transaction is accepted but was not committed in time; query its status later."))
+        continuation.resume(
+            throwing: GovChainError(
+                code: .commitTimeout,
+                message: "The transaction is accepted but was not committed in time; query its status later."))
     }
 
     // MARK: - Block production
@@ -149,7 +176,9 @@ public actor Node {
             do {
                 try produceBlock()
             } catch {
-                logger.error("block production failed", metadata: ["error.code": "\(error.code)", "error.message": "\(error.message)"])
+                logger.error(
+                    "block production failed",
+                    metadata: ["error.code": "\(error.code)", "error.message": "\(error.message)"])
                 return
             }
         }
@@ -159,43 +188,53 @@ public actor Node {
     func produceBlock() throws(GovChainError) {
         let height = store.height.next
         let (block, changes) = try buildBlock(height: height, proposer: validatorIndex, evidence: [])
-        let precommit = Vote.sign(type: .precommit, height: height, round: 0, block: block.hash, validator: validatorIndex,
-                                  chainId: genesis.chainId, key: key)
+        let precommit = Vote.sign(
+            type: .precommit, height: height, round: 0, block: block.hash, validator: validatorIndex,
+            chainId: genesis.chainId, key: key)
         try persist(block, commit: Commit(precommits: [precommit]), changes: changes)
     }
 
     /// A block at `height` from the head of the mempool, with the state changes it makes.
     /// Every transaction in it applies, in order, on the committed state. Throws (never traps)
     /// when the head moved past `height` meanwhile, e.g. a synced block arrived first.
-    func buildBlock(height: Height, proposer: ValidatorIndex, evidence: [DuplicateVoteEvidence]) throws(GovChainError) -> (Block, LedgerOverlay) {
+    func buildBlock(
+        height: Height, proposer: ValidatorIndex, evidence: [DuplicateVoteEvidence]
+    ) throws(GovChainError) -> (Block, LedgerOverlay) {
         let head = store.head
         guard height == store.height.next else {
-            throw GovChainError(code: .proposalStale, message: "No block to build at height \(height): the ledger is at \(store.height).")
+            throw GovChainError(
+                code: .proposalStale,
+                message: "No block to build at height \(height): the ledger is at \(store.height).")
         }
         let time = try rules.nextTime(after: head, localTime: clock())
         let lastCommit: Commit? = try head.flatMap { head throws(GovChainError) in try store.commit(at: head.height) }
         // Room for the header, the last commit and the evidence, then transactions up to the limit.
-        let overhead = 512 + (lastCommit?.encoded.count ?? 0) + evidence.reduce(0) { $0 + $1.first.encoded.count + $1.second.encoded.count }
-        let budget = genesis.consensus.maxBlockBytes - overhead
+        let overhead =
+            512 + (lastCommit?.encoded.count ?? 0)
+            + evidence.reduce(0) { $0 + $1.first.encoded.count + $1.second.encoded.count }
+        let budget = genesis.consensus.blockBytesMax - overhead
         var changes = LedgerOverlay(base: store)
         var included: [Transaction] = []
         var blockBytes = 0
         for transaction in mempool.waiting {
             let size = transaction.encoded.count + 4
-            guard included.count < genesis.consensus.maxBlockTxs, blockBytes + size <= budget else { break }
+            guard included.count < genesis.consensus.blockTxsMax, blockBytes + size <= budget else { break }
             // Mempool admission already checked signatures and rules; rules run again against
             // the exact block context so the stored changes are this block's.
             do {
-                try executor.rules.apply(transaction, at: TransactionLocation(height: height, index: UInt32(included.count)), blockTime: time, to: &changes)
+                try executor.rules.apply(
+                    transaction, at: TransactionLocation(height: height, index: UInt32(included.count)),
+                    blockTime: time, to: &changes)
             } catch {
                 continue
             }
             included.append(transaction)
             blockBytes += size
         }
-        let block = Block.make(chainId: genesis.chainId, height: height, time: time, previousHash: head?.hash ?? .zero,
-                               lastCommit: lastCommit, transactions: included, validators: genesis.validators,
-                               proposer: proposer, evidence: evidence)
+        let block = Block.make(
+            chainId: genesis.chainId, height: height, time: time, previousHash: head?.hash ?? .zero,
+            lastCommit: lastCommit, transactions: included, validators: genesis.validators,
+            proposer: proposer, evidence: evidence)
         lastExecution = (block.hash, head?.hash, changes)
         return (block, changes)
     }
@@ -215,18 +254,22 @@ public actor Node {
         }
         try rules.checkExtends(block, tip: head, localTime: finalised ? nil : clock())
         if let lastCommit = block.lastCommit, let head {
-            try lastCommit.verify(blockHash: head.hash, height: head.height, validators: genesis.validators, chainId: genesis.chainId)
+            try lastCommit.verify(
+                blockHash: head.hash, height: head.height, validators: genesis.validators, chainId: genesis.chainId)
         }
         for evidence in block.evidence {
             guard try !store.hasEvidence(evidence) else {
-                throw GovChainError(code: .blockEvidenceInvalid, message: "Block \(block.header.height) records an equivocation already on the chain.")
+                throw GovChainError(
+                    code: .blockEvidenceInvalid,
+                    message: "Block \(block.header.height) records an equivocation already on the chain.")
             }
             try evidence.verify(validators: genesis.validators, chainId: genesis.chainId)
         }
         // Transactions this node admitted or saw before were verified then; others are now.
         let admitted = mempool.ids
         let verified = self.verified
-        let changes = try executor.execute(block, over: store, isVerified: { admitted.contains($0.id) || verified.contains($0.id) })
+        let changes = try executor.execute(
+            block, over: store, isVerified: { admitted.contains($0.id) || verified.contains($0.id) })
         verified.insert(block.transactions.lazy.map(\.id))
         lastExecution = (block.hash, head?.hash, changes)
         return changes
@@ -236,26 +279,42 @@ public actor Node {
     /// The commit is checked first: it costs a few signatures, the transactions may cost
     /// thousands, and a block without a valid commit is refused before any of them is looked at.
     public func commit(_ block: Block, commit: Commit) throws(GovChainError) {
-        try commit.verify(blockHash: block.hash, height: block.header.height, validators: genesis.validators, chainId: genesis.chainId)
+        try commit.verify(
+            blockHash: block.hash, height: block.header.height, validators: genesis.validators, chainId: genesis.chainId
+        )
         try persist(block, commit: commit, changes: try execute(block, finalised: true), commitVerified: true)
     }
 
-    private func persist(_ block: Block, commit: Commit, changes: LedgerOverlay, commitVerified: Bool = false) throws(GovChainError) {
+    private func persist(
+        _ block: Block, commit: Commit, changes: LedgerOverlay, commitVerified: Bool = false
+    ) throws(GovChainError) {
         let height = block.header.height
         try store.append(block, commit: commit, changes: changes, commitVerified: commitVerified)
-        logger.info("committed block", metadata: ["block.height": "\(height)", "block.txs": "\(block.transactions.count)", "block.hash": "\(block.hash.hex.prefix(16))"])
-        let dropped = mempool.update(committed: store, block: block.transactions, nextHeight: height.next, now: block.header.time)
+        logger.info(
+            "committed block",
+            metadata: [
+                "block.height": "\(height)", "block.txs": "\(block.transactions.count)",
+                "block.hash": "\(block.hash.hex.prefix(16))",
+            ])
+        let dropped = mempool.update(
+            committed: store, block: block.transactions, nextHeight: height.next, now: block.header.time)
         for (transaction, error) in dropped {
-            logger.warning("dropped waiting transaction", metadata: ["tx.hash": "\(transaction.id.hex)", "error.code": "\(error.code)"])
+            logger.warning(
+                "dropped waiting transaction",
+                metadata: ["tx.hash": "\(transaction.id.hex)", "error.code": "\(error.code)"])
         }
         for (index, transaction) in block.transactions.enumerated() {
             guard let list = waiters.removeValue(forKey: transaction.id) else { continue }
-            for (_, continuation) in list { continuation.resume(returning: TransactionLocation(height: height, index: UInt32(index))) }
+            for (_, continuation) in list {
+                continuation.resume(returning: TransactionLocation(height: height, index: UInt32(index)))
+            }
         }
     }
 
     /// A block to propose at `height` (for the consensus driver).
-    public func proposal(height: Height, proposer: ValidatorIndex, evidence: [DuplicateVoteEvidence]) throws(GovChainError) -> Block {
+    public func proposal(
+        height: Height, proposer: ValidatorIndex, evidence: [DuplicateVoteEvidence]
+    ) throws(GovChainError) -> Block {
         try buildBlock(height: height, proposer: proposer, evidence: evidence).0
     }
 

@@ -18,22 +18,33 @@ public enum NodeLauncher {
         }
         let genesis = try Genesis.load(contentsOf: path(config.genesis))
         let key = try loadKey(path(config.validator_key))
-        if let index = genesis.validators.index(of: key.publicKey), let own = genesis.validators[index], own.name != config.name {
-            throw GovChainError(code: .configNameMismatch,
-                                message: "node.json names this node \"\(config.name)\", but its validator key belongs to \"\(own.name)\" in the genesis; fix the name or the key file.")
+        if let index = genesis.validators.index(of: key.publicKey), let own = genesis.validators[index],
+            own.name != config.name
+        {
+            throw GovChainError(
+                code: .configNameMismatch,
+                message:
+                    "node.json names this node \"\(config.name)\", but its validator key belongs to \"\(own.name)\" in the genesis; fix the name or the key file."
+            )
         }
         let store = try BlockStore(directory: path(config.data_dir + "/ledger"), genesis: genesis)
-        let node = try Node(name: config.name, genesis: genesis, store: store, key: key,
-                            limits: (config.mempool_tx_count_max ?? 50_000, config.mempool_bytes_max ?? 32 << 20),
-                            solo: genesis.validators.count == 1, logger: logger)
+        let node = try Node(
+            name: config.name, genesis: genesis, store: store, key: key,
+            limits: (config.mempool_tx_count_max ?? 50_000, config.mempool_bytes_max ?? 32 << 20),
+            solo: genesis.validators.count == 1, logger: logger)
 
-        let network: PeerNetwork? = genesis.validators.count == 1
-            ? nil : try PeerNetwork(configuration: try networkConfiguration(config, genesis: genesis, key: key), logger: logger)
+        let network: PeerNetwork? =
+            genesis.validators.count == 1
+            ? nil
+            : try PeerNetwork(
+                configuration: try networkConfiguration(config, genesis: genesis, key: key), logger: logger)
         let driver = try network.map { network throws(GovChainError) in
             try ConsensusDriver(node: node, network: network, key: key, clock: ContinuousClock(), logger: logger)
         }
         let router = Router()
-        var routes = APIRoutes(node: node, requestBytesMax: config.request_bytes_max ?? 1 << 20, commitWaitMsMax: config.commit_wait_ms_max ?? 30_000)
+        var routes = APIRoutes(
+            node: node, requestBytesMax: config.request_bytes_max ?? 1 << 20,
+            commitWaitMsMax: config.commit_wait_ms_max ?? 30_000)
         if let network, let driver {
             routes.peers = { Self.peersReport(network, genesis: genesis) }
             routes.consensus = { driver.snapshot.withLock { $0 } }
@@ -43,14 +54,17 @@ public enum NodeLauncher {
         let (host, port) = NodeConfig.hostPort(config.api_address) ?? ("127.0.0.1", 8080)
         var apiLogger = logger
         apiLogger.logLevel = .warning
-        let app = Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: "govchaind"),
-                              onServerRunning: { _ in
-                                  logger.notice("node ready", metadata: [
-                                      "node.name": "\(config.name)", "api.url": "http://\(config.api_address)",
-                                      "chain.id": "\(genesis.chainId)", "chain.height": "\(store.height)",
-                                  ])
-                              },
-                              logger: apiLogger)
+        let app = Application(
+            router: router, configuration: .init(address: .hostname(host, port: port), serverName: "govchaind"),
+            onServerRunning: { _ in
+                logger.notice(
+                    "node ready",
+                    metadata: [
+                        "node.name": "\(config.name)", "api.url": "http://\(config.api_address)",
+                        "chain.id": "\(genesis.chainId)", "chain.height": "\(store.height)",
+                    ])
+            },
+            logger: apiLogger)
         // Dependency order: (network, consensus | solo producer), then the API; stopped in reverse.
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
         if let network, let driver {
@@ -63,12 +77,15 @@ public enum NodeLauncher {
             services.append(.init(service: SoloProducer(node: node)))
         }
         services.append(.init(service: app))
-        let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        let group = ServiceGroup(
+            configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
         logger.notice("node stopped", metadata: ["node.name": "\(config.name)", "chain.height": "\(store.height)"])
     }
 
-    static func networkConfiguration(_ config: NodeConfig, genesis: Genesis, key: SigningKey) throws(GovChainError) -> PeerNetworkConfiguration {
+    static func networkConfiguration(
+        _ config: NodeConfig, genesis: Genesis, key: SigningKey
+    ) throws(GovChainError) -> PeerNetworkConfiguration {
         guard let index = genesis.validators.index(of: key.publicKey), let me = genesis.validators[index] else {
             throw GovChainError(code: .notAValidator, message: "The validator key is not in the genesis.")
         }
@@ -80,8 +97,9 @@ public enum NodeLauncher {
         for (i, validator) in genesis.validators.validators.enumerated() {
             addresses[ValidatorIndex(UInt16(i))] = config.peer_addresses?[validator.name] ?? validator.peerAddress
         }
-        return PeerNetworkConfiguration(chainId: genesis.chainId, genesisHash: genesis.hash, validators: genesis.validators,
-                                        selfIndex: index, key: key, listenHost: host, listenPort: port, peerAddresses: addresses)
+        return PeerNetworkConfiguration(
+            chainId: genesis.chainId, genesisHash: genesis.hash, validators: genesis.validators,
+            selfIndex: index, key: key, listenHost: host, listenPort: port, peerAddresses: addresses)
     }
 
     static func peersReport(_ network: PeerNetwork, genesis: Genesis) -> PeersResponse {
@@ -90,20 +108,30 @@ public enum NodeLauncher {
         let stats = network.stats
         let peers = counters.keys.sorted().map { index in
             let c = counters[index]!
-            return PeersResponse.Peer(validator: genesis.validators[index]?.name ?? "?", index: index.rawValue, connected: connected.contains(index),
-                                      frames_in: c.framesIn, inbound_dropped: c.inboundDropped, refused: c.refused,
-                                      disconnects: c.disconnects, links_established: c.linksEstablished, banned_for_ms: c.bannedForMs)
+            return PeersResponse.Peer(
+                validator: genesis.validators[index]?.name ?? "?", index: index.rawValue,
+                connected: connected.contains(index),
+                frames_in: c.framesIn, inbound_dropped: c.inboundDropped, refused: c.refused,
+                disconnects: c.disconnects, links_established: c.linksEstablished, banned_for_ms: c.bannedForMs)
         }
-        return PeersResponse(peers: peers, transport: .init(handshakes_rejected: stats.handshakesRejected, connections_refused: stats.connectionsRefused,
-                                                            malformed_frames: stats.malformedFrames, idle_links_closed: stats.idleLinksClosed))
+        return PeersResponse(
+            peers: peers,
+            transport: .init(
+                handshakes_rejected: stats.handshakesRejected, connections_refused: stats.connectionsRefused,
+                malformed_frames: stats.malformedFrames, idle_links_closed: stats.idleLinksClosed))
     }
 
     /// Reads the validator key, refusing a file that others can read (as ssh does): whoever
     /// reads it can sign as this municipality's validator.
     static func loadKey(_ path: String) throws(GovChainError) -> SigningKey {
-        if let mode = (try? FileManager.default.attributesOfItem(atPath: path))?[.posixPermissions] as? Int, mode & 0o077 != 0 {
-            throw GovChainError(code: .keyFilePermissions,
-                                message: "The validator key \(path) can be read by other users (mode \(String(mode, radix: 8))); run: chmod 600 \(path)")
+        if let mode = (try? FileManager.default.attributesOfItem(atPath: path))?[.posixPermissions] as? Int,
+            mode & 0o077 != 0
+        {
+            throw GovChainError(
+                code: .keyFilePermissions,
+                message:
+                    "The validator key \(path) can be read by other users (mode \(String(mode, radix: 8))); run: chmod 600 \(path)"
+            )
         }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw GovChainError(code: .keyMissing, message: "Cannot read the validator key \(path).")

@@ -3,10 +3,10 @@ struct FaultProfile: Sendable {
     var lossRate = 0.0
     var duplicateRate = 0.0
     var minDelayMs: UInt64 = 2
-    var maxDelayMs: UInt64 = 20
+    var delayMsMax: UInt64 = 20
     /// Probability that a message takes the long-tailed (Pareto) path instead.
     var tailRate = 0.0
-    var maxTailMs: UInt64 = 0
+    var tailMsMax: UInt64 = 0
     var partitions: ClosedRange<Int> = 0...0
     var partitionMs: ClosedRange<UInt64> = 0...0
     var crashes: ClosedRange<Int> = 0...0
@@ -21,14 +21,20 @@ struct FaultProfile: Sendable {
         case "calm":
             return FaultProfile()
         case "default":
-            return FaultProfile(lossRate: 0.02, duplicateRate: 0.02, minDelayMs: 3, maxDelayMs: 40, tailRate: 0.03, maxTailMs: 1_500,
-                                partitions: 0...1, partitionMs: 300...1_500, crashes: 0...1, downtimeMs: 200...1_500, faultWindowMs: 2_000)
+            return FaultProfile(
+                lossRate: 0.02, duplicateRate: 0.02, minDelayMs: 3, delayMsMax: 40, tailRate: 0.03, tailMsMax: 1_500,
+                partitions: 0...1, partitionMs: 300...1_500, crashes: 0...1, downtimeMs: 200...1_500,
+                faultWindowMs: 2_000)
         case "chaos":
-            return FaultProfile(lossRate: 0.10, duplicateRate: 0.05, minDelayMs: 3, maxDelayMs: 80, tailRate: 0.08, maxTailMs: 4_000,
-                                partitions: 1...3, partitionMs: 200...2_500, crashes: 1...3, downtimeMs: 100...2_500, faultWindowMs: 4_000)
+            return FaultProfile(
+                lossRate: 0.10, duplicateRate: 0.05, minDelayMs: 3, delayMsMax: 80, tailRate: 0.08, tailMsMax: 4_000,
+                partitions: 1...3, partitionMs: 200...2_500, crashes: 1...3, downtimeMs: 100...2_500,
+                faultWindowMs: 4_000)
         case "partition":
-            return FaultProfile(lossRate: 0.01, duplicateRate: 0.01, minDelayMs: 3, maxDelayMs: 30, tailRate: 0.01, maxTailMs: 1_000,
-                                partitions: 2...4, partitionMs: 1_000...4_000, crashes: 0...1, downtimeMs: 500...3_000, faultWindowMs: 6_000)
+            return FaultProfile(
+                lossRate: 0.01, duplicateRate: 0.01, minDelayMs: 3, delayMsMax: 30, tailRate: 0.01, tailMsMax: 1_000,
+                partitions: 2...4, partitionMs: 1_000...4_000, crashes: 0...1, downtimeMs: 500...3_000,
+                faultWindowMs: 6_000)
         default:
             return nil
         }
@@ -38,10 +44,10 @@ struct FaultProfile: Sendable {
     func delay(_ random: inout SimulationRandom) -> UInt64 {
         if random.chance(tailRate) {
             let u = max(random.unit(), 1e-9)
-            let tail = Double(max(maxDelayMs, 1)) * pow(1 / u, 1 / 1.5)
-            return min(UInt64(tail), maxTailMs)
+            let tail = Double(max(delayMsMax, 1)) * pow(1 / u, 1 / 1.5)
+            return min(UInt64(tail), tailMsMax)
         }
-        return random.uint64(in: minDelayMs...maxDelayMs)
+        return random.uint64(in: minDelayMs...delayMsMax)
     }
 
     private func pow(_ base: Double, _ exponent: Double) -> Double {
@@ -77,6 +83,8 @@ struct FaultProfile: Sendable {
             term *= r / Double(n)
             sum += term
         }
-        return k >= 0 ? sum * Double(sign: .plus, exponent: Int(k), significand: 1) : sum / Double(sign: .plus, exponent: Int(-k), significand: 1)
+        return k >= 0
+            ? sum * Double(sign: .plus, exponent: Int(k), significand: 1)
+            : sum / Double(sign: .plus, exponent: Int(-k), significand: 1)
     }
 }

@@ -35,23 +35,34 @@ struct InvariantChecker: Sendable {
     }
 
     mutating func onSigned(_ message: ConsensusMessage, by node: SimNode, atMs now: UInt64) -> Violation? {
-        let slot = SignedSlot(validator: message.signer, height: message.height, round: message.round, step: message.step)
+        let slot = SignedSlot(
+            validator: message.signer, height: message.height, round: message.round, step: message.step)
         let digest = Hash32.sha256(message.signBytes(chainId: configuration.chainId))
         if let previous = signed[slot], previous != digest {
-            return Violation(kind: .doubleSign, height: message.height, atMs: now,
-                             details: "honest validator \(message.signer) (node \(node.slot)) signed two different \(message.step) messages in round \(message.round)")
+            return Violation(
+                kind: .doubleSign, height: message.height, atMs: now,
+                details:
+                    "honest validator \(message.signer) (node \(node.slot)) signed two different \(message.step) messages in round \(message.round)"
+            )
         }
         signed[slot] = digest
         return nil
     }
 
-    mutating func onCommit(_ block: Block, _ commit: Commit, by node: SimNode, atMs now: UInt64, honestClockMaxMs: UInt64) -> Violation? {
+    mutating func onCommit(
+        _ block: Block, _ commit: Commit, by node: SimNode, atMs now: UInt64, honestClockMaxMs: UInt64
+    ) -> Violation? {
         let height = block.header.height
         let hash = block.hash
-        if let violation = checkValidity(block, commit, by: node, atMs: now, honestClockMaxMs: honestClockMaxMs) { return violation }
+        if let violation = checkValidity(block, commit, by: node, atMs: now, honestClockMaxMs: honestClockMaxMs) {
+            return violation
+        }
         if let agreed = committed[height], agreed != hash {
-            return Violation(kind: .agreement, height: height, atMs: now,
-                             details: "node \(node.slot) (validator \(node.validator)) committed \(hash.hex.prefix(12)), another honest node committed \(agreed.hex.prefix(12))")
+            return Violation(
+                kind: .agreement, height: height, atMs: now,
+                details:
+                    "node \(node.slot) (validator \(node.validator)) committed \(hash.hex.prefix(12)), another honest node committed \(agreed.hex.prefix(12))"
+            )
         }
         if committed[height] == nil {
             for transaction in block.transactions { transactions[transaction.id] = height }
@@ -61,22 +72,32 @@ struct InvariantChecker: Sendable {
         return nil
     }
 
-    private func checkValidity(_ block: Block, _ commit: Commit, by node: SimNode, atMs now: UInt64, honestClockMaxMs: UInt64) -> Violation? {
+    private func checkValidity(
+        _ block: Block, _ commit: Commit, by node: SimNode, atMs now: UInt64, honestClockMaxMs: UInt64
+    ) -> Violation? {
         let height = block.header.height
         func invalid(_ details: String) -> Violation {
-            Violation(kind: .validity, height: height, atMs: now, details: "node \(node.slot) committed block \(block.hash.hex.prefix(12)): \(details)")
+            Violation(
+                kind: .validity, height: height, atMs: now,
+                details: "node \(node.slot) committed block \(block.hash.hex.prefix(12)): \(details)")
         }
-        if let error = cache.verify(commit, blockHash: block.hash, height: height, validators: configuration.validators, chainId: configuration.chainId) {
+        if let error = cache.verify(
+            commit, blockHash: block.hash, height: height, validators: configuration.validators,
+            chainId: configuration.chainId)
+        {
             return invalid("its commit does not verify (\(error.code): \(error.message))")
         }
         do { try block.validateBasic() } catch { return invalid("\(error.code): \(error.message)") }
-        if height.rawValue > 1, let previous = committed[Height(height.rawValue - 1)], previous != block.header.previousHash {
+        if height.rawValue > 1, let previous = committed[Height(height.rawValue - 1)],
+            previous != block.header.previousHash
+        {
             return invalid("it does not link to the block committed at height \(height.rawValue - 1)")
         }
         let rounds = min(UInt64(commit.round.rawValue) + 1, UInt64(configuration.schedule.cycle.count))
         let proposers = (0..<rounds).map { configuration.schedule.proposer(height: height, round: Round(UInt32($0))) }
         guard proposers.contains(block.header.proposer) else {
-            return invalid("its proposer \(block.header.proposer) is not the proposer of any round up to \(commit.round)")
+            return invalid(
+                "its proposer \(block.header.proposer) is not the proposer of any round up to \(commit.round)")
         }
         // The honest rules against the latest honest clock, on top of the agreed parent.
         let parent = height.rawValue > 1 ? committedTips[Height(height.rawValue - 1)] : nil
@@ -90,10 +111,17 @@ struct InvariantChecker: Sendable {
         var seen = Set<Hash32>()
         for transaction in block.transactions {
             if let earlier = transactions[transaction.id], earlier != height {
-                return invalid("transaction \(transaction.id.hex.prefix(12)) is already on the chain at height \(earlier)")
+                return invalid(
+                    "transaction \(transaction.id.hex.prefix(12)) is already on the chain at height \(earlier)")
             }
-            guard seen.insert(transaction.id).inserted else { return invalid("it holds transaction \(transaction.id.hex.prefix(12)) twice") }
-            guard cache.isValid(transaction.signature, by: transaction.signer, for: transaction.signBytes(chainId: configuration.chainId)) else {
+            guard seen.insert(transaction.id).inserted else {
+                return invalid("it holds transaction \(transaction.id.hex.prefix(12)) twice")
+            }
+            guard
+                cache.isValid(
+                    transaction.signature, by: transaction.signer,
+                    for: transaction.signBytes(chainId: configuration.chainId))
+            else {
                 return invalid("transaction \(transaction.id.hex.prefix(12)) carries a forged signature")
             }
         }

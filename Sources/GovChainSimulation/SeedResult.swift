@@ -26,7 +26,8 @@ public struct SeedResult: Hashable, Sendable, CustomStringConvertible {
 
     public var description: String {
         let outcome = violation.map { "VIOLATION \($0)" } ?? "ok"
-        return "seed \(seed): \(outcome); heights \(heightsDecided), messages \(messagesDelivered), virtual \(virtualTimeMs) ms, "
+        return
+            "seed \(seed): \(outcome); heights \(heightsDecided), messages \(messagesDelivered), virtual \(virtualTimeMs) ms, "
             + "behaviour \(behavior.rawValue), max round \(maxRound), evidence \(evidenceFound)/\(evidenceCommitted), dropped \(messagesDropped)"
     }
 }

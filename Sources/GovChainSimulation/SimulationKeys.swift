@@ -3,9 +3,11 @@ import GovChainCore
 /// Fixed Ed25519 keys for the simulated validators: seed `i` is SHA-256("govchain-sim-validator-i").
 /// Fixed keys make every seed reproducible and let the verification cache work across a run.
 enum SimulationKeys {
-    static let keys: [SigningKey] = (0..<SimulationOptions.maxValidators).map { index in
+    static let keys: [SigningKey] = (0..<SimulationOptions.validatorsMax).map { index in
         let seed = Hash32.sha256(Array("govchain-sim-validator-\(index)".utf8)).bytes
-        guard let key = try? SigningKey(seed: seed) else { preconditionFailure("a 32-byte seed is always a valid Ed25519 key") }
+        guard let key = try? SigningKey(seed: seed) else {
+            preconditionFailure("a 32-byte seed is always a valid Ed25519 key")
+        }
         return key
     }
 

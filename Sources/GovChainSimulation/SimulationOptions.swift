@@ -24,8 +24,10 @@ public struct SimulationOptions: Hashable, Sendable {
         case timeCheck = "time-check"
     }
 
-    public init(validators: Int = 4, byzantine: Int = 1, profile: String = "default", heights: Int = 6,
-                behavior: ByzantineBehavior? = nil, recordTrace: Bool = false, weakened: WeakenedRule? = nil) {
+    public init(
+        validators: Int = 4, byzantine: Int = 1, profile: String = "default", heights: Int = 6,
+        behavior: ByzantineBehavior? = nil, recordTrace: Bool = false, weakened: WeakenedRule? = nil
+    ) {
         self.validators = validators
         self.byzantine = byzantine
         self.profile = profile
@@ -35,25 +37,35 @@ public struct SimulationOptions: Hashable, Sendable {
         self.weakened = weakened
     }
 
-    public static let maxValidators = 16
-    public static let maxHeights = 10_000
+    public static let validatorsMax = 16
+    public static let heightsMax = 10_000
 
     /// The largest number of byzantine validators the algorithm tolerates: f with n ≥ 3f + 1.
     public var toleratedFaults: Int { (validators - 1) / 3 }
 
     /// Rejects options `Simulation.run` cannot honour, with a message for the CLI user.
     public func validate() throws(GovChainError) {
-        guard (1...Self.maxValidators).contains(validators) else {
-            throw GovChainError(code: .simulationOptions, message: "--validators must be between 1 and \(Self.maxValidators), not \(validators).")
+        guard (1...Self.validatorsMax).contains(validators) else {
+            throw GovChainError(
+                code: .simulationOptions,
+                message: "--validators must be between 1 and \(Self.validatorsMax), not \(validators).")
         }
         guard byzantine >= 0, byzantine < validators else {
-            throw GovChainError(code: .simulationOptions, message: "--byzantine must be between 0 and \(validators - 1) for \(validators) validators, not \(byzantine).")
+            throw GovChainError(
+                code: .simulationOptions,
+                message:
+                    "--byzantine must be between 0 and \(validators - 1) for \(validators) validators, not \(byzantine)."
+            )
         }
         guard Simulation.profiles.contains(profile) else {
-            throw GovChainError(code: .simulationOptions, message: "Unknown --profile \"\(profile)\"; use one of \(Simulation.profiles.joined(separator: ", ")).")
+            throw GovChainError(
+                code: .simulationOptions,
+                message: "Unknown --profile \"\(profile)\"; use one of \(Simulation.profiles.joined(separator: ", ")).")
         }
-        guard (1...Self.maxHeights).contains(heights) else {
-            throw GovChainError(code: .simulationOptions, message: "--heights must be between 1 and \(Self.maxHeights), not \(heights).")
+        guard (1...Self.heightsMax).contains(heights) else {
+            throw GovChainError(
+                code: .simulationOptions, message: "--heights must be between 1 and \(Self.heightsMax), not \(heights)."
+            )
         }
     }
 }

@@ -16,8 +16,12 @@ extension SimulationRun {
         }
     }
 
-    private func slots(group: Int) -> [Int] { nodes.indices.filter { !nodes[$0].isByzantine && nodes[$0].group == group } }
-    private func byzantineSlots(except slot: Int) -> [Int] { nodes.indices.filter { nodes[$0].isByzantine && $0 != slot } }
+    private func slots(group: Int) -> [Int] {
+        nodes.indices.filter { !nodes[$0].isByzantine && nodes[$0].group == group }
+    }
+    private func byzantineSlots(except slot: Int) -> [Int] {
+        nodes.indices.filter { nodes[$0].isByzantine && $0 != slot }
+    }
 
     // MARK: - Equivocation
 
@@ -32,8 +36,9 @@ extension SimulationRun {
         switch message {
         case .proposal(let proposal):
             let other = makeBlock(at: slot, height: proposal.height, evidence: proposal.block.evidence, timeOffset: 7)
-            let twin = Proposal.sign(height: proposal.height, round: proposal.round, validRound: proposal.validRound, block: other,
-                                     proposer: proposal.proposer, chainId: Self.chainId, key: key)
+            let twin = Proposal.sign(
+                height: proposal.height, round: proposal.round, validRound: proposal.validRound, block: other,
+                proposer: proposal.proposer, chainId: Self.chainId, key: key)
             splits[SplitKey(height: proposal.height, round: proposal.round)] = (proposal.blockHash, twin.blockHash)
             send(message, from: slot, to: first)
             send(.proposal(twin), from: slot, to: second)
@@ -53,8 +58,11 @@ extension SimulationRun {
     }
 
     private func resign(_ vote: Vote, value: Hash32?, key: SigningKey) -> Vote {
-        vote.block == value ? vote : Vote.sign(type: vote.type, height: vote.height, round: vote.round, block: value,
-                                               validator: vote.validator, chainId: Self.chainId, key: key)
+        vote.block == value
+            ? vote
+            : Vote.sign(
+                type: vote.type, height: vote.height, round: vote.round, block: value,
+                validator: vote.validator, chainId: Self.chainId, key: key)
     }
 
     // MARK: - Garbage
@@ -85,17 +93,20 @@ extension SimulationRun {
         case 2:
             return Array(encoded.prefix(Int(random.below(UInt64(encoded.count)))))
         case 3:
-            let forged = Vote(type: .prevote, height: message.height, round: message.round, block: Hash32(random.bytes(32)),
-                              validator: node.validator, signature: Signature(random.bytes(64))!)
+            let forged = Vote(
+                type: .prevote, height: message.height, round: message.round, block: Hash32(random.bytes(32)),
+                validator: node.validator, signature: Signature(random.bytes(64))!)
             return NodeMessage.consensus(.vote(forged)).encoded
         case 4:
             let impostor = ValidatorIndex(UInt16((Int(node.validator.rawValue) + 1) % options.validators))
-            let stolen = Vote.sign(type: .precommit, height: message.height, round: message.round, block: nil,
-                                   validator: impostor, chainId: Self.chainId, key: node.key)
+            let stolen = Vote.sign(
+                type: .precommit, height: message.height, round: message.round, block: nil,
+                validator: impostor, chainId: Self.chainId, key: node.key)
             return NodeMessage.consensus(.vote(stolen)).encoded
         case 5:
-            let far = Vote.sign(type: .prevote, height: message.height, round: Round(UInt32.max - UInt32(random.below(1_000))),
-                                block: nil, validator: node.validator, chainId: Self.chainId, key: node.key)
+            let far = Vote.sign(
+                type: .prevote, height: message.height, round: Round(UInt32.max - UInt32(random.below(1_000))),
+                block: nil, validator: node.validator, chainId: Self.chainId, key: node.key)
             return NodeMessage.consensus(.vote(far)).encoded
         default:
             return NodeMessage.consensus(invalidProposal(like: message, from: slot)).encoded
@@ -105,11 +116,14 @@ extension SimulationRun {
     /// A validly signed proposal of a block that breaks the ledger rules (wrong previous hash).
     private func invalidProposal(like message: ConsensusMessage, from slot: Int) -> ConsensusMessage {
         let node = nodes[slot]
-        let block = Block.make(chainId: Self.chainId, height: message.height, time: Timestamp(rawValue: Self.genesisTimeMs + now + 3),
-                               previousHash: Hash32(random.bytes(32))!, lastCommit: node.chain.last?.commit, transactions: [],
-                               validators: configuration.validators, proposer: node.validator)
-        return .proposal(Proposal.sign(height: message.height, round: message.round, validRound: nil, block: block,
-                                       proposer: node.validator, chainId: Self.chainId, key: node.key))
+        let block = Block.make(
+            chainId: Self.chainId, height: message.height, time: Timestamp(rawValue: Self.genesisTimeMs + now + 3),
+            previousHash: Hash32(random.bytes(32))!, lastCommit: node.chain.last?.commit, transactions: [],
+            validators: configuration.validators, proposer: node.validator)
+        return .proposal(
+            Proposal.sign(
+                height: message.height, round: message.round, validRound: nil, block: block,
+                proposer: node.validator, chainId: Self.chainId, key: node.key))
     }
 }
 
@@ -123,35 +137,46 @@ extension SimulationRun {
             send(message, from: slot, to: peers(of: slot))
             return
         }
-        let block = behavior == .badTime ? badlyTimedBlock(like: proposal.block, at: slot) : badBlock(like: proposal.block, at: slot)
-        let distorted = Proposal.sign(height: proposal.height, round: proposal.round, validRound: nil, block: block,
-                                      proposer: proposal.proposer, chainId: Self.chainId, key: nodes[slot].key)
+        let block =
+            behavior == .badTime
+            ? badlyTimedBlock(like: proposal.block, at: slot) : badBlock(like: proposal.block, at: slot)
+        let distorted = Proposal.sign(
+            height: proposal.height, round: proposal.round, validRound: nil, block: block,
+            proposer: proposal.proposer, chainId: Self.chainId, key: nodes[slot].key)
         send(.proposal(distorted), from: slot, to: peers(of: slot))
     }
 
-    private func restamped(_ block: Block, time: UInt64, transactions: [Transaction]? = nil, proposer: ValidatorIndex? = nil) -> Block {
-        Block.make(chainId: Self.chainId, height: block.header.height, time: Timestamp(rawValue: time), previousHash: block.header.previousHash,
-                   lastCommit: block.lastCommit, transactions: transactions ?? block.transactions, validators: configuration.validators,
-                   proposer: proposer ?? block.header.proposer, evidence: block.evidence)
+    private func restamped(
+        _ block: Block, time: UInt64, transactions: [Transaction]? = nil, proposer: ValidatorIndex? = nil
+    ) -> Block {
+        Block.make(
+            chainId: Self.chainId, height: block.header.height, time: Timestamp(rawValue: time),
+            previousHash: block.header.previousHash,
+            lastCommit: block.lastCommit, transactions: transactions ?? block.transactions,
+            validators: configuration.validators,
+            proposer: proposer ?? block.header.proposer, evidence: block.evidence)
     }
 
     private func badlyTimedBlock(like block: Block, at slot: Int) -> Block {
         let parent = nodes[slot].lastBlock?.header.time.rawValue ?? Self.genesisTimeMs
-        let time: UInt64 = switch random.below(5) {
-        case 0: Self.genesisTimeMs + now + 365 * 86_400_000  // a year ahead
-        case 1: UInt64.max  // the end of time
-        case 2: parent  // not later than the parent
-        case 3: parent == 0 ? 0 : parent - 1
-        default: localTime(slot).rawValue + Self.maxClockDriftMs * 3  // just beyond the drift
-        }
+        let time: UInt64 =
+            switch random.below(5) {
+            case 0: Self.genesisTimeMs + now + 365 * 86_400_000  // a year ahead
+            case 1: UInt64.max  // the end of time
+            case 2: parent  // not later than the parent
+            case 3: parent == 0 ? 0 : parent - 1
+            default: localTime(slot).rawValue + Self.clockDriftMsMax * 3  // just beyond the drift
+            }
         return restamped(block, time: time)
     }
 
     /// A transaction signed by this byzantine validator's key: the simulator's honest rules only
     /// ask for a valid signature and a transaction that is not on the chain yet.
     private func transaction(at slot: Int, forged: Bool = false) -> Transaction {
-        let body = TransactionBody.anchorDocument(.init(document: Hash32(random.bytes(32))!, documentType: Code("sim")!, authority: Code("sim")!))
-        var made = Transaction(body: body, time: localTime(slot), nonce: random.next(), chainId: Self.chainId, key: nodes[slot].key)
+        let body = TransactionBody.anchorDocument(
+            .init(document: Hash32(random.bytes(32))!, documentType: Code("sim")!, authority: Code("sim")!))
+        var made = Transaction(
+            body: body, time: localTime(slot), nonce: random.next(), chainId: Self.chainId, key: nodes[slot].key)
         if forged { made.signature = Signature(random.bytes(64))! }
         return made
     }
@@ -167,9 +192,11 @@ extension SimulationRun {
             // A transaction already on the chain, if there is one.
             let old = nodes[slot].chain.lazy.flatMap(\.block.transactions).first ?? transaction(at: slot, forged: true)
             return restamped(block, time: time, transactions: [old])
-        case 3: return restamped(block, time: time, transactions: (0...Self.maxBlockTxs).map { _ in transaction(at: slot) })
+        case 3:
+            return restamped(block, time: time, transactions: (0...Self.blockTxsMax).map { _ in transaction(at: slot) })
         case 4:
-            let other = ValidatorIndex(UInt16((Int(block.header.proposer.rawValue) + 1) % configuration.validators.count))
+            let other = ValidatorIndex(
+                UInt16((Int(block.header.proposer.rawValue) + 1) % configuration.validators.count))
             return restamped(block, time: time, proposer: other)
         default:
             // Valid: fresh, signed transactions (so blocks with transactions get committed too).
@@ -187,7 +214,9 @@ extension SimulationRun {
             sendNode(.block(last.block, last.commit), from: slot, to: targets)
         }
         if random.chance(0.3) {
-            sendNode(.blockRequest(from: Height(UInt64.max - random.below(10)), count: NodeMessage.blocksPerRequestMax), from: slot, to: targets)
+            sendNode(
+                .blockRequest(from: Height(UInt64.max - random.below(10)), count: NodeMessage.blocksPerRequestMax),
+                from: slot, to: targets)
         }
     }
 
@@ -201,8 +230,9 @@ extension SimulationRun {
             let height = random.chance(0.5) ? message.height : message.height.next
             let round = Round(message.round.rawValue &+ UInt32(random.below(1_200)))
             let type: VoteType = random.chance(0.5) ? .prevote : .precommit
-            let vote = Vote.sign(type: type, height: height, round: round, block: random.chance(0.5) ? nil : Hash32(random.bytes(32)),
-                                 validator: node.validator, chainId: Self.chainId, key: node.key)
+            let vote = Vote.sign(
+                type: type, height: height, round: round, block: random.chance(0.5) ? nil : Hash32(random.bytes(32)),
+                validator: node.validator, chainId: Self.chainId, key: node.key)
             send(.vote(vote), from: slot, to: targets)
         }
         send(message, from: slot, to: targets)

@@ -13,7 +13,8 @@ extension SimulationRun {
             guard target != slot else { return false }
             guard sender.twin != 0 else { return true }
             let receiver = nodes[target]
-            return receiver.isByzantine ? receiver.twin == 0 || receiver.twin == sender.twin : receiver.group == sender.twin
+            return receiver.isByzantine
+                ? receiver.twin == 0 || receiver.twin == sender.twin : receiver.group == sender.twin
         }
     }
 
@@ -61,14 +62,19 @@ extension SimulationRun {
         case .consensus(let consensus):
             // Signatures are checked before anything is buffered (InboundVerifier).
             guard let signer = configuration.validators[consensus.signer],
-                  cache.isValid(consensus.signature, by: signer.publicKey, for: consensus.signBytes(chainId: Self.chainId)) else {
+                cache.isValid(
+                    consensus.signature, by: signer.publicKey, for: consensus.signBytes(chainId: Self.chainId))
+            else {
                 malformedAtEdge += 1
                 return
             }
             var withTransactions = false
             if case .proposal(let proposal) = consensus { withTransactions = !proposal.block.transactions.isEmpty }
-            policyStep(slot) { $0.onVerifiedConsensus(signer: consensus.signer, height: consensus.height, round: consensus.round,
-                                                            proposalWithTransactions: withTransactions, nowMs: now) }
+            policyStep(slot) {
+                $0.onVerifiedConsensus(
+                    signer: consensus.signer, height: consensus.height, round: consensus.round,
+                    proposalWithTransactions: withTransactions, nowMs: now)
+            }
             feed(slot, .message(consensus))
         case .status(let height):
             policyStep(slot) { $0.onStatus(height, from: peer, nowMs: now) }

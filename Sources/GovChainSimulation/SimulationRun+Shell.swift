@@ -15,13 +15,17 @@ extension SimulationRun {
             }
             return state
         }
-        let instance = ConsensusInstance(configuration: configuration, signer: node.key, height: node.nextHeight, resumingFrom: persisted)
+        let instance = ConsensusInstance(
+            configuration: configuration, signer: node.key, height: node.nextHeight, resumingFrom: persisted)
         var policyConfiguration = self.policyConfiguration
         policyConfiguration.selfIndex = node.validator
         nodes[slot].instance = instance
-        nodes[slot].policy = NodePolicy(configuration: policyConfiguration, storedHeight: Height(UInt64(node.chain.count)), nowMs: now)
+        nodes[slot].policy = NodePolicy(
+            configuration: policyConfiguration, storedHeight: Height(UInt64(node.chain.count)), nowMs: now)
         nodes[slot].lastProgressMs = max(nodes[slot].lastProgressMs, now)
-        queue.push(.tick(node: slot, incarnation: node.incarnation), at: now + policyConfiguration.statusIntervalMs + UInt64(slot))
+        queue.push(
+            .tick(node: slot, incarnation: node.incarnation),
+            at: now + policyConfiguration.statusIntervalMs + UInt64(slot))
         let resuming = persisted.map { $0.height == node.nextHeight } ?? false
         policyStep(slot) { $0.onStart(resuming: resuming, transactionsWaiting: busy, nowMs: now) }
     }
@@ -101,7 +105,8 @@ extension SimulationRun {
             case .feedCommitted(let block, let commit):
                 feed(slot, .committed(block, commit))
             case .applySynced(let block, let commit, let peer):
-                queue.push(.syncApplied(node: slot, incarnation: incarnation, block, commit, from: peer), at: now + jobDelayMs)
+                queue.push(
+                    .syncApplied(node: slot, incarnation: incarnation, block, commit, from: peer), at: now + jobDelayMs)
             case .refuse:
                 refusedByPolicy += 1
             }
@@ -138,7 +143,9 @@ extension SimulationRun {
     /// may both deliver it), checking it first.
     func storeIfNeeded(_ block: Block, _ commit: Commit, at slot: Int) {
         guard nodes[slot].chain.count < Int(block.header.height.rawValue) else { return }
-        if !nodes[slot].isByzantine, let found = checker.onCommit(block, commit, by: nodes[slot], atMs: now, honestClockMaxMs: honestClockMax) {
+        if !nodes[slot].isByzantine,
+            let found = checker.onCommit(block, commit, by: nodes[slot], atMs: now, honestClockMaxMs: honestClockMax)
+        {
             violation = found
             return
         }
@@ -155,15 +162,18 @@ extension SimulationRun {
 
     /// An empty block dated by this node's clock (twins differ by their twin number, so their
     /// blocks differ), made as the node makes one: `BlockRules.nextTime`.
-    func makeBlock(at slot: Int, height: Height, evidence: [DuplicateVoteEvidence], timeOffset: UInt64 = 0,
-                   transactions: [Transaction] = []) -> Block {
+    func makeBlock(
+        at slot: Int, height: Height, evidence: [DuplicateVoteEvidence], timeOffset: UInt64 = 0,
+        transactions: [Transaction] = []
+    ) -> Block {
         let node = nodes[slot]
         let base = (try? rules.nextTime(after: node.tip, localTime: localTime(slot)))?.rawValue ?? Self.genesisTimeMs
         let time = base + UInt64(node.twin) + timeOffset
-        return Block.make(chainId: Self.chainId, height: height, time: Timestamp(rawValue: time),
-                          previousHash: node.lastBlock?.hash ?? .zero, lastCommit: node.chain.last?.commit,
-                          transactions: transactions, validators: configuration.validators, proposer: node.validator,
-                          evidence: evidence.filter { !node.committedEvidence.contains($0.slot) })
+        return Block.make(
+            chainId: Self.chainId, height: height, time: Timestamp(rawValue: time),
+            previousHash: node.lastBlock?.hash ?? .zero, lastCommit: node.chain.last?.commit,
+            transactions: transactions, validators: configuration.validators, proposer: node.validator,
+            evidence: evidence.filter { !node.committedEvidence.contains($0.slot) })
     }
 
     /// The honest rules of the simulated chain, as the node applies them: `BlockRules` against
@@ -172,22 +182,28 @@ extension SimulationRun {
     func isValid(_ block: Block, at slot: Int, finalised: Bool = false) -> Bool {
         let node = nodes[slot]
         let clock: Timestamp? = options.weakened == .timeCheck || finalised ? nil : localTime(slot)
-        guard (try? rules.checkExtends(block, tip: node.tip, localTime: clock)) != nil, (try? block.validateBasic()) != nil else { return false }
+        guard (try? rules.checkExtends(block, tip: node.tip, localTime: clock)) != nil,
+            (try? block.validateBasic()) != nil
+        else { return false }
         if let lastCommit = block.lastCommit, let previous = node.lastBlock,
-           cache.verify(lastCommit, blockHash: previous.hash, height: previous.header.height,
-                        validators: configuration.validators, chainId: configuration.chainId) != nil {
+            cache.verify(
+                lastCommit, blockHash: previous.hash, height: previous.header.height,
+                validators: configuration.validators, chainId: configuration.chainId) != nil
+        {
             return false
         }
         let evidenceOK = block.evidence.allSatisfy { evidence in
-            !node.committedEvidence.contains(evidence.slot) && [evidence.first, evidence.second].allSatisfy { vote in
-                guard let key = configuration.validators[vote.validator]?.publicKey else { return false }
-                return cache.isValid(vote.signature, by: key, for: vote.signBytes(chainId: Self.chainId))
-            }
+            !node.committedEvidence.contains(evidence.slot)
+                && [evidence.first, evidence.second].allSatisfy { vote in
+                    guard let key = configuration.validators[vote.validator]?.publicKey else { return false }
+                    return cache.isValid(vote.signature, by: key, for: vote.signBytes(chainId: Self.chainId))
+                }
         }
         var seen = Set<Hash32>()
         let transactionsOK = block.transactions.allSatisfy { transaction in
             seen.insert(transaction.id).inserted && !node.committedTransactions.contains(transaction.id)
-                && cache.isValid(transaction.signature, by: transaction.signer, for: transaction.signBytes(chainId: Self.chainId))
+                && cache.isValid(
+                    transaction.signature, by: transaction.signer, for: transaction.signBytes(chainId: Self.chainId))
         }
         return evidenceOK && transactionsOK
     }
@@ -195,7 +211,9 @@ extension SimulationRun {
     /// A synced block: its commit first, then the block itself (without this node's clock bound:
     /// the commit shows the validators judged its time).
     func isValidSynced(_ block: Block, _ commit: Commit, at slot: Int) -> Bool {
-        cache.verify(commit, blockHash: block.hash, height: block.header.height,
-                     validators: configuration.validators, chainId: configuration.chainId) == nil && isValid(block, at: slot, finalised: true)
+        cache.verify(
+            commit, blockHash: block.hash, height: block.header.height,
+            validators: configuration.validators, chainId: configuration.chainId) == nil
+            && isValid(block, at: slot, finalised: true)
     }
 }

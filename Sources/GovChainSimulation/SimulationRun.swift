@@ -8,14 +8,14 @@ final class SimulationRun {
     static let genesisTimeMs: UInt64 = 1_700_000_000_000
     static let timeouts = TimeoutParameters(proposeMs: 400, prevoteMs: 200, precommitMs: 200, deltaMs: 100)
     /// The simulated genesis's drift bound; honest clocks are skewed by at most a quarter of it.
-    static let maxClockDriftMs: UInt64 = 1_000
-    static let maxBlockTxs = 16
-    static let maxBlockBytes = 64 * 1024
+    static let clockDriftMsMax: UInt64 = 1_000
+    static let blockTxsMax = 16
+    static let blockBytesMax = 64 * 1024
     /// When idle (no transactions waiting), nodes make empty blocks at this interval.
     static let emptyBlockIntervalMs: UInt64 = 500
     /// After the last fault, every honest node must commit within this much virtual time.
     static let livenessBoundMs: UInt64 = 30_000
-    static let maxEvents = 2_000_000
+    static let eventsMax = 2_000_000
 
     let seed: UInt64
     let options: SimulationOptions
@@ -58,22 +58,28 @@ final class SimulationRun {
         self.options = options
         self.profile = profile
         random = SimulationRandom(seed: seed)
-        let validatorSet = ValidatorSet((0..<options.validators).map { index in
-            Validator(name: "v\(index)", publicKey: SimulationKeys.key(index).publicKey, peerAddress: "sim:\(index)", power: 10)
-        })
-        var configuration = ConsensusConfiguration(chainId: Self.chainId, validators: validatorSet, timeouts: Self.timeouts)
+        let validatorSet = ValidatorSet(
+            (0..<options.validators).map { index in
+                Validator(
+                    name: "v\(index)", publicKey: SimulationKeys.key(index).publicKey, peerAddress: "sim:\(index)",
+                    power: 10)
+            })
+        var configuration = ConsensusConfiguration(
+            chainId: Self.chainId, validators: validatorSet, timeouts: Self.timeouts)
         configuration.verifier = cache.verifier
         self.configuration = configuration
-        rules = BlockRules(chainId: Self.chainId, validatorsHash: validatorSet.hash, validatorCount: validatorSet.count,
-                           genesisTime: Timestamp(rawValue: Self.genesisTimeMs), maxBlockTxs: Self.maxBlockTxs,
-                           maxBlockBytes: Self.maxBlockBytes, maxClockDriftMs: Self.maxClockDriftMs)
+        rules = BlockRules(
+            chainId: Self.chainId, validatorsHash: validatorSet.hash, validatorCount: validatorSet.count,
+            genesisTime: Timestamp(rawValue: Self.genesisTimeMs), blockTxsMax: Self.blockTxsMax,
+            blockBytesMax: Self.blockBytesMax, clockDriftMsMax: Self.clockDriftMsMax)
         busy = random.chance(0.7)
-        var policy = NodePolicy.Configuration(validators: validatorSet, selfIndex: nil, emptyBlockIntervalMs: busy ? 0 : Self.emptyBlockIntervalMs)
+        var policy = NodePolicy.Configuration(
+            validators: validatorSet, selfIndex: nil, emptyBlockIntervalMs: busy ? 0 : Self.emptyBlockIntervalMs)
         policy.statusIntervalMs = 300
         policy.statusTtlMs = 1_500
         policy.syncTimeoutMs = 600
         policy.syncPenaltyBaseMs = 300
-        policy.syncPenaltyMaxMs = 5_000
+        policy.syncPenaltyMsMax = 5_000
         policy.regossipAfterMs = 300
         policyConfiguration = policy
         checker = InvariantChecker(configuration: configuration, rules: rules, cache: cache)
@@ -96,8 +102,10 @@ final class SimulationRun {
             let isByzantine = byzantine.contains(index)
             let twins = isByzantine && behavior == .twins ? [1, 2] : [0]
             for twin in twins {
-                nodes.append(SimNode(slot: nodes.count, validator: ValidatorIndex(UInt16(index)), key: SimulationKeys.key(index),
-                                     isByzantine: isByzantine, twin: twin))
+                nodes.append(
+                    SimNode(
+                        slot: nodes.count, validator: ValidatorIndex(UInt16(index)), key: SimulationKeys.key(index),
+                        isByzantine: isByzantine, twin: twin))
             }
         }
         var honest = honestSlots
@@ -105,7 +113,7 @@ final class SimulationRun {
         for (position, slot) in honest.enumerated() {
             nodes[slot].group = position < (honest.count + 1) / 2 ? 1 : 2
         }
-        let skew = Int64(Self.maxClockDriftMs / 4)
+        let skew = Int64(Self.clockDriftMsMax / 4)
         for slot in nodes.indices {
             nodes[slot].clockSkewMs = Int64(random.below(UInt64(2 * skew + 1))) - skew
         }
@@ -147,12 +155,16 @@ final class SimulationRun {
             handle(event)
             if violation == nil { checkLiveness() }
             if finished { break }
-            if events >= Self.maxEvents {
-                violation = Violation(kind: .liveness, height: lowestHeight, atMs: now, details: "event budget of \(Self.maxEvents) exhausted")
+            if events >= Self.eventsMax {
+                violation = Violation(
+                    kind: .liveness, height: lowestHeight, atMs: now,
+                    details: "event budget of \(Self.eventsMax) exhausted")
             }
         }
         if violation == nil && !finished {
-            violation = Violation(kind: .liveness, height: lowestHeight, atMs: now, details: "no events left before every honest node reached its target height")
+            violation = Violation(
+                kind: .liveness, height: lowestHeight, atMs: now,
+                details: "no events left before every honest node reached its target height")
         }
         return result()
     }
@@ -169,7 +181,9 @@ final class SimulationRun {
             policyStep(slot) { $0.onTick(nowMs: now) }
         case .proposalBuilt(let slot, let incarnation, let height):
             guard isCurrent(slot, incarnation), nodes[slot].nextHeight == height else { return }
-            feed(slot, .proposalValue(makeBlock(at: slot, height: height, evidence: nodes[slot].instance!.pendingEvidence)))
+            feed(
+                slot,
+                .proposalValue(makeBlock(at: slot, height: height, evidence: nodes[slot].instance!.pendingEvidence)))
         case .validated(let slot, let incarnation, let block):
             guard isCurrent(slot, incarnation) else { return }
             feed(slot, .blockValidity(blockHash: block.hash, valid: isValid(block, at: slot)))
@@ -181,7 +195,8 @@ final class SimulationRun {
             policyStep(slot) { $0.onDecided(block, commit, nowMs: now) }
         case .syncApplied(let slot, let incarnation, let block, let commit, _):
             guard isCurrent(slot, incarnation) else { return }
-            let ok = nodes[slot].chain.count >= Int(block.header.height.rawValue) || isValidSynced(block, commit, at: slot)
+            let ok =
+                nodes[slot].chain.count >= Int(block.header.height.rawValue) || isValidSynced(block, commit, at: slot)
             if ok { storeIfNeeded(block, commit, at: slot) }
             guard violation == nil else { return }
             policyStep(slot) { $0.onSyncedApplied(height: block.header.height, ok: ok, nowMs: now) }
@@ -222,8 +237,11 @@ final class SimulationRun {
         for slot in honestSlots where nodes[slot].chain.count < requiredHeight[slot]! {
             let since = max(faultEndMs, nodes[slot].lastProgressMs)
             if now > since + Self.livenessBoundMs {
-                violation = Violation(kind: .liveness, height: nodes[slot].nextHeight, atMs: now,
-                                      details: "honest node \(slot) committed nothing for \(now - since) ms after the faults ended (round \(nodes[slot].instance?.round.description ?? "down"))")
+                violation = Violation(
+                    kind: .liveness, height: nodes[slot].nextHeight, atMs: now,
+                    details:
+                        "honest node \(slot) committed nothing for \(now - since) ms after the faults ended (round \(nodes[slot].instance?.round.description ?? "down"))"
+                )
                 return
             }
         }
@@ -237,7 +255,8 @@ final class SimulationRun {
     private func result() -> SeedResult {
         let honest = honestSlots
         let committedEvidence = Set(honest.flatMap { nodes[$0].chain.flatMap(\.block.evidence) }).count
-        let dropped = honest.compactMap { nodes[$0].instance?.stats.dropped }.reduce(malformedAtEdge + refusedByPolicy, +)
+        let dropped = honest.compactMap { nodes[$0].instance?.stats.dropped }.reduce(
+            malformedAtEdge + refusedByPolicy, +)
         return SeedResult(
             seed: seed, heightsDecided: Int(lowestHeight.rawValue), messagesDelivered: delivered, virtualTimeMs: now,
             violation: violation, behavior: behavior, events: events,

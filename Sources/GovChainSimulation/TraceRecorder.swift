@@ -15,13 +15,18 @@ struct TraceRecorder: Sendable {
     /// A stable rendering (no Set or Dictionary order, which varies between processes).
     private static func line(_ event: SimulationEvent) -> String {
         switch event {
-        case .deliver(let to, let from, let bytes): "deliver \(from)→\(to) \(bytes.count) bytes \(Hash32.sha256(bytes).hex.prefix(12))"
+        case .deliver(let to, let from, let bytes):
+            "deliver \(from)→\(to) \(bytes.count) bytes \(Hash32.sha256(bytes).hex.prefix(12))"
         case .timeout(let node, let incarnation, let timeout): "node \(node)#\(incarnation) \(timeout)"
         case .tick(let node, let incarnation): "node \(node)#\(incarnation) tick"
-        case .proposalBuilt(let node, let incarnation, let height): "node \(node)#\(incarnation) proposal built at \(height)"
-        case .validated(let node, let incarnation, let block): "node \(node)#\(incarnation) validated \(block.hash.hex.prefix(12))"
-        case .stored(let node, let incarnation, let block, _): "node \(node)#\(incarnation) stored \(block.header.height) \(block.hash.hex.prefix(12))"
-        case .syncApplied(let node, let incarnation, let block, _, let from): "node \(node)#\(incarnation) applies synced \(block.header.height) from \(from)"
+        case .proposalBuilt(let node, let incarnation, let height):
+            "node \(node)#\(incarnation) proposal built at \(height)"
+        case .validated(let node, let incarnation, let block):
+            "node \(node)#\(incarnation) validated \(block.hash.hex.prefix(12))"
+        case .stored(let node, let incarnation, let block, _):
+            "node \(node)#\(incarnation) stored \(block.header.height) \(block.hash.hex.prefix(12))"
+        case .syncApplied(let node, let incarnation, let block, _, let from):
+            "node \(node)#\(incarnation) applies synced \(block.header.height) from \(from)"
         case .crash(let node, let atNextPersist): "node \(node) crash\(atNextPersist ? " at next persist" : "")"
         case .restart(let node): "node \(node) restart"
         case .partitionStart(let id, let side): "partition \(id) isolates \(side.sorted())"
@@ -40,7 +45,8 @@ struct TraceRecorder: Sendable {
     private static func summary(_ event: SimulationEvent) -> (UInt64, UInt64, UInt64, UInt64) {
         switch event {
         case .deliver(let to, let from, let bytes): (1, UInt64(to), UInt64(from), UInt64(bytes.count))
-        case .timeout(let node, _, let timeout): (2, UInt64(node), UInt64(timeout.round.rawValue), timeout.height.rawValue)
+        case .timeout(let node, _, let timeout):
+            (2, UInt64(node), UInt64(timeout.round.rawValue), timeout.height.rawValue)
         case .tick(let node, _): (3, UInt64(node), 0, 0)
         case .crash(let node, let atPersist): (4, UInt64(node), atPersist ? 1 : 0, 0)
         case .restart(let node): (5, UInt64(node), 0, 0)
@@ -49,7 +55,8 @@ struct TraceRecorder: Sendable {
         case .proposalBuilt(let node, _, let height): (8, UInt64(node), height.rawValue, 0)
         case .validated(let node, _, let block): (9, UInt64(node), block.header.height.rawValue, 0)
         case .stored(let node, _, let block, _): (10, UInt64(node), block.header.height.rawValue, 0)
-        case .syncApplied(let node, _, let block, _, let from): (11, UInt64(node), block.header.height.rawValue, UInt64(from.rawValue))
+        case .syncApplied(let node, _, let block, _, let from):
+            (11, UInt64(node), block.header.height.rawValue, UInt64(from.rawValue))
         }
     }
 }

@@ -22,7 +22,9 @@ final class VerificationCache: Sendable {
     }
 
     /// `Commit.verify`, once per distinct (commit, block, height).
-    func verify(_ commit: Commit, blockHash: Hash32, height: Height, validators: ValidatorSet, chainId: ChainID) -> GovChainError? {
+    func verify(
+        _ commit: Commit, blockHash: Hash32, height: Height, validators: ValidatorSet, chainId: ChainID
+    ) -> GovChainError? {
         var heightBytes = ByteWriter(capacity: 8)
         heightBytes.height(height)
         let cacheKey = Hash32.sha256(parts: commit.encoded, blockHash.bytes, heightBytes.bytes)

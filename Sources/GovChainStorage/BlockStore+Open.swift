@@ -11,17 +11,22 @@ extension BlockStore {
             do {
                 try files.createDirectory(atPath: directory, withIntermediateDirectories: true)
             } catch {
-                throw GovChainError(code: .storeCreateFailed, message: "Cannot create the ledger directory \(directory).", cause: error.localizedDescription)
+                throw GovChainError(
+                    code: .storeCreateFailed, message: "Cannot create the ledger directory \(directory).",
+                    cause: error.localizedDescription)
             }
             return true
         }
         guard isDirectory.boolValue else {
-            throw GovChainError(code: .storeNotGovchain, message: "\(directory) is a file, not a GovChain ledger directory.")
+            throw GovChainError(
+                code: .storeNotGovchain, message: "\(directory) is a file, not a GovChain ledger directory.")
         }
         let contents = (try? files.contentsOfDirectory(atPath: directory)) ?? []
         if contents.isEmpty { return true }
         guard contents.contains("CURRENT") else {
-            throw GovChainError(code: .storeNotGovchain, message: "\(directory) is not a GovChain ledger (it holds other files and no LevelDB database).")
+            throw GovChainError(
+                code: .storeNotGovchain,
+                message: "\(directory) is not a GovChain ledger (it holds other files and no LevelDB database).")
         }
         return false
     }
@@ -40,14 +45,26 @@ extension BlockStore {
     static func checkIdentity(_ db: LevelDB, genesis: Genesis, directory: String) throws(GovChainError) {
         let storedChain = String(decoding: try db.get(StoreKey.chainId) ?? [], as: UTF8.self)
         guard storedChain == genesis.chainId.value else {
-            throw GovChainError(code: .storeWrongChain, message: "The ledger in \(directory) belongs to chain \"\(storedChain)\", but the genesis is for \"\(genesis.chainId)\".")
+            throw GovChainError(
+                code: .storeWrongChain,
+                message:
+                    "The ledger in \(directory) belongs to chain \"\(storedChain)\", but the genesis is for \"\(genesis.chainId)\"."
+            )
         }
         let schema = try decodeHeight(try db.get(StoreKey.schema) ?? [], "schema version").rawValue
         guard schema == UInt64(schemaVersion) else {
-            throw GovChainError(code: .storeSchema, message: "The ledger in \(directory) has schema version \(schema); this build reads version \(schemaVersion).")
+            throw GovChainError(
+                code: .storeSchema,
+                message:
+                    "The ledger in \(directory) has schema version \(schema); this build reads version \(schemaVersion)."
+            )
         }
         guard try db.get(StoreKey.genesisHash) == genesis.hash.bytes else {
-            throw GovChainError(code: .storeWrongGenesis, message: "The ledger in \(directory) was created from a different genesis file for chain \"\(storedChain)\".")
+            throw GovChainError(
+                code: .storeWrongGenesis,
+                message:
+                    "The ledger in \(directory) was created from a different genesis file for chain \"\(storedChain)\"."
+            )
         }
     }
 
@@ -55,7 +72,8 @@ extension BlockStore {
         let height = try Self.decodeHeight(try db.get(StoreKey.head) ?? [], "head")
         guard height.rawValue > 0 else { return nil }
         guard let block = try block(at: height) else {
-            throw GovChainError(code: .storeCorrupt, message: "The ledger says its head is block \(height), but that block is missing.")
+            throw GovChainError(
+                code: .storeCorrupt, message: "The ledger says its head is block \(height), but that block is missing.")
         }
         return Head(height: height, hash: block.hash, time: block.header.time)
     }
@@ -72,6 +90,8 @@ extension BlockStore {
     }
 
     static func corrupt(_ what: String, _ error: CodecError) -> GovChainError {
-        GovChainError(code: .storeCorrupt, message: "The stored \(what) cannot be decoded; the ledger database is damaged.", cause: error.description)
+        GovChainError(
+            code: .storeCorrupt, message: "The stored \(what) cannot be decoded; the ledger database is damaged.",
+            cause: error.description)
     }
 }

@@ -31,7 +31,8 @@ public final class BlockStore: LedgerStateReader, Sendable {
         db = try LevelDB(path: directory, create: fresh)
         if try db.get(StoreKey.chainId) == nil {
             guard try db.scan(prefix: [], limit: 1).isEmpty else {
-                throw GovChainError(code: .storeNotGovchain, message: "\(directory) is a LevelDB database but not a GovChain ledger.")
+                throw GovChainError(
+                    code: .storeNotGovchain, message: "\(directory) is a LevelDB database but not a GovChain ledger.")
             }
             try Self.initialise(db, genesis: genesis)
         }
@@ -50,7 +51,9 @@ public final class BlockStore: LedgerStateReader, Sendable {
 
     /// Appends `block`, finalised by `commit`, with the state changes its execution produced.
     /// Refuses anything that does not extend the head; nothing is written on refusal.
-    public func append(_ block: Block, commit: Commit, changes: LedgerOverlay, commitVerified: Bool = false) throws(GovChainError) {
+    public func append(
+        _ block: Block, commit: Commit, changes: LedgerOverlay, commitVerified: Bool = false
+    ) throws(GovChainError) {
         let head = self.head
         let header = block.header
         // The store's own integrity gate: linkage, limits, time order. The clock bound was
@@ -58,21 +61,29 @@ public final class BlockStore: LedgerStateReader, Sendable {
         do {
             try rules.checkExtends(block, tip: head, localTime: nil)
         } catch {
-            throw GovChainError(code: .storeRefused, message: "Block \(header.height) cannot be appended: \(error.message)", cause: error.code.rawValue)
+            throw GovChainError(
+                code: .storeRefused, message: "Block \(header.height) cannot be appended: \(error.message)",
+                cause: error.code.rawValue)
         }
         for evidence in block.evidence where try hasEvidence(evidence) {
-            throw GovChainError(code: .storeRefused, message: "Block \(header.height) records an equivocation already recorded in an earlier block.")
+            throw GovChainError(
+                code: .storeRefused,
+                message: "Block \(header.height) records an equivocation already recorded in an earlier block.")
         }
         try block.validateBasic()
         // The last commit was judged with the block (`Node.execute`); the block's own commit is
         // what makes it final, so the store checks it unless the caller just did.
         if !commitVerified {
-            try commit.verify(blockHash: block.hash, height: header.height, validators: genesis.validators, chainId: genesis.chainId)
+            try commit.verify(
+                blockHash: block.hash, height: header.height, validators: genesis.validators, chainId: genesis.chainId)
         }
         // Paired facts: the changes are this block's, one location per transaction.
-        precondition(changes.transactions.count == block.transactions.count
-                     && block.transactions.enumerated().allSatisfy { changes.transactions[$1.id] == TransactionLocation(height: header.height, index: UInt32($0)) },
-                     "state changes do not belong to block \(header.height)")
+        precondition(
+            changes.transactions.count == block.transactions.count
+                && block.transactions.enumerated().allSatisfy {
+                    changes.transactions[$1.id] == TransactionLocation(height: header.height, index: UInt32($0))
+                },
+            "state changes do not belong to block \(header.height)")
 
         var batch = WriteBatch()
         let hash = block.hash
@@ -80,7 +91,9 @@ public final class BlockStore: LedgerStateReader, Sendable {
         batch.put(StoreKey.commit(header.height), commit.encoded)
         batch.put(StoreKey.blockHash(hash), StoreKey.bigEndian(header.height.rawValue))
         Self.addChanges(changes, to: &batch)
-        for evidence in block.evidence { batch.put(StoreKey.evidence(evidence.slot), StoreKey.bigEndian(header.height.rawValue)) }
+        for evidence in block.evidence {
+            batch.put(StoreKey.evidence(evidence.slot), StoreKey.bigEndian(header.height.rawValue))
+        }
         batch.put(StoreKey.head, StoreKey.bigEndian(header.height.rawValue))
         try db.write(batch, sync: true)
         cachedHead.withLock { $0 = Head(height: header.height, hash: hash, time: header.time) }
@@ -137,7 +150,8 @@ public final class BlockStore: LedgerStateReader, Sendable {
     /// The transaction with id `id`, with its location, if it is in a stored block.
     public func transaction(_ id: Hash32) throws(GovChainError) -> (Transaction, TransactionLocation)? {
         guard let location = try transactionLocation(id), let block = try block(at: location.height),
-              Int(location.index) < block.transactions.count else { return nil }
+            Int(location.index) < block.transactions.count
+        else { return nil }
         return (block.transactions[Int(location.index)], location)
     }
 

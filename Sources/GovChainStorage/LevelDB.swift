@@ -45,7 +45,10 @@ public final class LevelDB: @unchecked Sendable {
             // is "IO error: lock <file>: …". (Asking the kernel with F_GETLK is no better: closing
             // the probe descriptor would drop this process's own lock, POSIX-style.)
             if error.cause?.contains("IO error: lock ") == true {
-                throw GovChainError(code: .storageLocked, message: "The ledger at \(path) is in use by another process. Is this node already running?", cause: error.cause)
+                throw GovChainError(
+                    code: .storageLocked,
+                    message: "The ledger at \(path) is in use by another process. Is this node already running?",
+                    cause: error.cause)
             }
             throw error
         }
@@ -77,12 +80,16 @@ public final class LevelDB: @unchecked Sendable {
         var length = 0
         let value = try withLevelDBError("read") { error in
             key.withUnsafeBufferPointer { k in
-                k.withMemoryRebound(to: CChar.self) { leveldb_get(db, readOptions, $0.baseAddress, k.count, &length, &error) }
+                k.withMemoryRebound(to: CChar.self) {
+                    leveldb_get(db, readOptions, $0.baseAddress, k.count, &length, &error)
+                }
             }
         }
         guard let value else { return nil }
         defer { leveldb_free(value) }
-        return value.withMemoryRebound(to: UInt8.self, capacity: length) { Array(UnsafeBufferPointer(start: $0, count: length)) }
+        return value.withMemoryRebound(to: UInt8.self, capacity: length) {
+            Array(UnsafeBufferPointer(start: $0, count: length))
+        }
     }
 
     /// Applies every operation of `batch` atomically; with `sync` (the default) it is on disk
@@ -115,7 +122,9 @@ public final class LevelDB: @unchecked Sendable {
 
     /// Key-value pairs whose key starts with `prefix`, in key order, from `start` (inclusive)
     /// when given, at most `limit` of them.
-    public func scan(prefix: [UInt8], from start: [UInt8]? = nil, limit: Int) throws(GovChainError) -> [(key: [UInt8], value: [UInt8])] {
+    public func scan(
+        prefix: [UInt8], from start: [UInt8]? = nil, limit: Int
+    ) throws(GovChainError) -> [(key: [UInt8], value: [UInt8])] {
         let iterator = leveldb_create_iterator(db, readOptions)!
         defer { leveldb_iter_destroy(iterator) }
         let seekKey = start ?? prefix
@@ -136,7 +145,9 @@ public final class LevelDB: @unchecked Sendable {
     private static func bytes(_ read: (inout Int) -> UnsafePointer<CChar>?) -> [UInt8] {
         var length = 0
         guard let pointer = read(&length) else { return [] }
-        return pointer.withMemoryRebound(to: UInt8.self, capacity: length) { Array(UnsafeBufferPointer(start: $0, count: length)) }
+        return pointer.withMemoryRebound(to: UInt8.self, capacity: length) {
+            Array(UnsafeBufferPointer(start: $0, count: length))
+        }
     }
 }
 
@@ -156,7 +167,9 @@ public struct WriteBatch: Sendable {
 /// The one funnel for LevelDB's `char** errptr` convention: runs `body` with an error slot,
 /// frees whatever LevelDB put there, and throws it as a `GovChainError` with LevelDB's own text.
 @discardableResult
-func withLevelDBError<T>(_ operation: String, _ body: (inout UnsafeMutablePointer<CChar>?) -> T) throws(GovChainError) -> T {
+func withLevelDBError<T>(
+    _ operation: String, _ body: (inout UnsafeMutablePointer<CChar>?) -> T
+) throws(GovChainError) -> T {
     var error: UnsafeMutablePointer<CChar>? = nil
     let result = body(&error)
     if let error {

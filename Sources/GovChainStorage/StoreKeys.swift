@@ -17,7 +17,9 @@ enum StoreKey {
     static func evidence(_ slot: Hash32) -> [UInt8] { Array("e/".utf8) + slot.bytes }
     static func clerk(_ key: PublicKey) -> [UInt8] { Array("k/".utf8) + key.bytes }
     /// Index of clerks by authority: `a/<authority>/<clerk key>` → empty.
-    static func authorityClerk(_ authority: Code, _ key: PublicKey) -> [UInt8] { authorityClerks(authority) + key.bytes }
+    static func authorityClerk(_ authority: Code, _ key: PublicKey) -> [UInt8] {
+        authorityClerks(authority) + key.bytes
+    }
     static func authorityClerks(_ authority: Code) -> [UInt8] { Array("a/\(authority.value)/".utf8) }
     /// Free-form metadata owned by other modules (e.g. consensus signing state).
     static func meta(_ name: String) -> [UInt8] { Array("m/x/\(name)".utf8) }

@@ -12,7 +12,8 @@ struct GovChainDaemon: AsyncParsableCommand {
         subcommands: [Start.self])
 
     struct Start: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Run a node from its home directory until SIGINT or SIGTERM.")
+        static let configuration = CommandConfiguration(
+            abstract: "Run a node from its home directory until SIGINT or SIGTERM.")
 
         @Option(help: "The node's home directory (holds config/ and data/).")
         var home: String

@@ -40,8 +40,9 @@ struct AlgorithmRuleTests {
     @Test("lines 36-43: a polka locks the value and precommits it")
     func lockOnPolka() {
         var (instance, _) = Fixture.started()
-        let out = instance.receive(Fixture.proposal(a, round: 0),
-                                   Fixture.vote(.prevote, round: 0, a, from: 0), Fixture.vote(.prevote, round: 0, a, from: 1))
+        let out = instance.receive(
+            Fixture.proposal(a, round: 0),
+            Fixture.vote(.prevote, round: 0, a, from: 0), Fixture.vote(.prevote, round: 0, a, from: 1))
         #expect(out.signedVotes.map(\.type) == [.prevote, .precommit])
         #expect(out.signedVotes.last?.block == a.hash)
         #expect(instance.locked?.blockHash == a.hash && instance.locked?.round == 0)
@@ -61,11 +62,13 @@ struct AlgorithmRuleTests {
     func unlockOnLaterPolka() {
         var instance = lockedOnA()
         // Round 1: b gathers a polka among the others, which this instance sees.
-        _ = instance.receive(Fixture.vote(.prevote, round: 1, b, from: 0), Fixture.vote(.prevote, round: 1, b, from: 1),
-                             Fixture.vote(.prevote, round: 1, b, from: 2))
+        _ = instance.receive(
+            Fixture.vote(.prevote, round: 1, b, from: 0), Fixture.vote(.prevote, round: 1, b, from: 1),
+            Fixture.vote(.prevote, round: 1, b, from: 2))
         // Round 2: validator 2 re-proposes b with validRound 1.
-        _ = instance.receive(Fixture.vote(.precommit, round: 1, nil, from: 0), Fixture.vote(.precommit, round: 1, nil, from: 1),
-                             Fixture.vote(.precommit, round: 1, nil, from: 2))
+        _ = instance.receive(
+            Fixture.vote(.precommit, round: 1, nil, from: 0), Fixture.vote(.precommit, round: 1, nil, from: 1),
+            Fixture.vote(.precommit, round: 1, nil, from: 2))
         _ = instance.step(.timeout(Timeout(height: 1, round: instance.round, step: .precommit)))
         #expect(instance.round == 2)
         let out = instance.receive(Fixture.proposal(b, round: 2, validRound: 1))
@@ -77,7 +80,8 @@ struct AlgorithmRuleTests {
         var (instance, _) = Fixture.started()
         _ = instance.step(.timeout(Timeout(height: 1, round: 0, step: .propose)))
         #expect(instance.step == .prevote)
-        let out = instance.receive(Fixture.vote(.prevote, round: 0, a, from: 0), Fixture.vote(.prevote, round: 0, b, from: 1))
+        let out = instance.receive(
+            Fixture.vote(.prevote, round: 0, a, from: 0), Fixture.vote(.prevote, round: 0, b, from: 1))
         #expect(out.timeouts == [Timeout(height: 1, round: 0, step: .prevote)])
         let expired = instance.step(.timeout(Timeout(height: 1, round: 0, step: .prevote)))
         #expect(expired.signedVotes.map(\.type) == [.precommit])
@@ -89,7 +93,8 @@ struct AlgorithmRuleTests {
     func nilPolka() {
         var (instance, _) = Fixture.started()
         _ = instance.step(.timeout(Timeout(height: 1, round: 0, step: .propose)))
-        let out = instance.receive(Fixture.vote(.prevote, round: 0, nil, from: 0), Fixture.vote(.prevote, round: 0, nil, from: 1))
+        let out = instance.receive(
+            Fixture.vote(.prevote, round: 0, nil, from: 0), Fixture.vote(.prevote, round: 0, nil, from: 1))
         #expect(out.signedVotes.map(\.type) == [.precommit])
         #expect(out.signedVotes[0].block == nil)
     }
@@ -97,8 +102,9 @@ struct AlgorithmRuleTests {
     @Test("lines 47-48, 65-67: 2f+1 precommits start timeoutPrecommit; its expiry starts the next round")
     func nextRoundOnPrecommitTimeout() {
         var (instance, _) = Fixture.started()
-        let out = instance.receive(Fixture.vote(.precommit, round: 0, nil, from: 0), Fixture.vote(.precommit, round: 0, nil, from: 1),
-                                   Fixture.vote(.precommit, round: 0, a, from: 2))
+        let out = instance.receive(
+            Fixture.vote(.precommit, round: 0, nil, from: 0), Fixture.vote(.precommit, round: 0, nil, from: 1),
+            Fixture.vote(.precommit, round: 0, a, from: 2))
         #expect(out.timeouts == [Timeout(height: 1, round: 0, step: .precommit)])
         let next = instance.step(.timeout(Timeout(height: 1, round: 0, step: .precommit)))
         #expect(instance.round == 1 && instance.step == .propose)
@@ -119,9 +125,10 @@ struct AlgorithmRuleTests {
     func decisionFromLaterRound() throws {
         var (instance, _) = Fixture.started()
         let late = Fixture.block(9, proposer: 2)
-        let out = instance.receive(Fixture.proposal(late, round: 2),
-                                   Fixture.vote(.precommit, round: 2, late, from: 0), Fixture.vote(.precommit, round: 2, late, from: 1),
-                                   Fixture.vote(.precommit, round: 2, late, from: 2))
+        let out = instance.receive(
+            Fixture.proposal(late, round: 2),
+            Fixture.vote(.precommit, round: 2, late, from: 0), Fixture.vote(.precommit, round: 2, late, from: 1),
+            Fixture.vote(.precommit, round: 2, late, from: 2))
         let decisions = out.decisions
         #expect(decisions.count == 1)
         let (block, commit) = try #require(decisions.first)
@@ -145,9 +152,10 @@ struct AlgorithmRuleTests {
     /// Validator 3 locked on `a` in round 0, then moved to round 1 by the precommit timeout.
     private func lockedOnA() -> ConsensusInstance {
         var (instance, _) = Fixture.started()
-        _ = instance.receive(Fixture.proposal(a, round: 0),
-                             Fixture.vote(.prevote, round: 0, a, from: 0), Fixture.vote(.prevote, round: 0, a, from: 1),
-                             Fixture.vote(.precommit, round: 0, nil, from: 0), Fixture.vote(.precommit, round: 0, nil, from: 1))
+        _ = instance.receive(
+            Fixture.proposal(a, round: 0),
+            Fixture.vote(.prevote, round: 0, a, from: 0), Fixture.vote(.prevote, round: 0, a, from: 1),
+            Fixture.vote(.precommit, round: 0, nil, from: 0), Fixture.vote(.precommit, round: 0, nil, from: 1))
         _ = instance.step(.timeout(Timeout(height: 1, round: 0, step: .precommit)))
         precondition(instance.round == 1 && instance.locked?.blockHash == a.hash, "fixture: not locked on a in round 1")
         return instance

@@ -9,8 +9,11 @@ struct BufferBudgetTests {
     @Test("next-height messages are buffered only after their signature verifies")
     func futureMessagesAreAuthenticated() {
         var (instance, _) = Fixture.started()
-        let genuine = Vote.sign(type: .prevote, height: 2, round: 0, block: nil, validator: 1, chainId: Fixture.chainId, key: Fixture.keys[1])
-        let forged = Vote(type: .prevote, height: 2, round: 0, block: Hash32.sha256([1]), validator: 1, signature: genuine.signature)
+        let genuine = Vote.sign(
+            type: .prevote, height: 2, round: 0, block: nil, validator: 1, chainId: Fixture.chainId,
+            key: Fixture.keys[1])
+        let forged = Vote(
+            type: .prevote, height: 2, round: 0, block: Hash32.sha256([1]), validator: 1, signature: genuine.signature)
         _ = instance.step(.message(.vote(forged)))
         #expect(instance.stats.buffered == 0 && instance.stats.invalidSignature == 1)
         _ = instance.step(.message(.vote(genuine)))
@@ -24,14 +27,17 @@ struct BufferBudgetTests {
         var instance = ConsensusInstance(configuration: configuration, signer: Fixture.keys[3], height: 1)
         _ = instance.step(.start)
         for round in 0..<20 {
-            let vote = Vote.sign(type: .prevote, height: 2, round: Round(UInt32(round)), block: nil, validator: 1,
-                                 chainId: Fixture.chainId, key: Fixture.keys[1])
+            let vote = Vote.sign(
+                type: .prevote, height: 2, round: Round(UInt32(round)), block: nil, validator: 1,
+                chainId: Fixture.chainId, key: Fixture.keys[1])
             _ = instance.step(.message(.vote(vote)))
         }
         #expect(instance.stats.buffered == 6)  // 6 × 160 bytes ≤ 1,000
         #expect(instance.stats.overBudget == 14)
         // Another validator has a budget of its own.
-        let other = Vote.sign(type: .prevote, height: 2, round: 0, block: nil, validator: 2, chainId: Fixture.chainId, key: Fixture.keys[2])
+        let other = Vote.sign(
+            type: .prevote, height: 2, round: 0, block: nil, validator: 2, chainId: Fixture.chainId,
+            key: Fixture.keys[2])
         _ = instance.step(.message(.vote(other)))
         #expect(instance.stats.buffered == 7)
     }

@@ -8,9 +8,11 @@ struct CodecTests {
 
     @Test("proposal sign bytes: domain tag, chain id, height, round, optional valid round, block hash")
     func proposalSignBytesKnownAnswer() {
-        let bytes = Proposal.signBytes(height: 7, round: 2, validRound: 1, blockHash: Hash32(hex: String(repeating: "ab", count: 32))!,
-                                       chainId: ChainID("c")!)
-        let expected = [UInt8(20)] + Array("govchain/proposal/v1".utf8) + [1] + Array("c".utf8)
+        let bytes = Proposal.signBytes(
+            height: 7, round: 2, validRound: 1, blockHash: Hash32(hex: String(repeating: "ab", count: 32))!,
+            chainId: ChainID("c")!)
+        let expected =
+            [UInt8(20)] + Array("govchain/proposal/v1".utf8) + [1] + Array("c".utf8)
             + [0, 0, 0, 0, 0, 0, 0, 7] + [0, 0, 0, 2] + [1, 0, 0, 0, 1] + [UInt8](repeating: 0xab, count: 32)
         #expect(bytes == expected)
         let none = Proposal.signBytes(height: 7, round: 2, validRound: nil, blockHash: .zero, chainId: ChainID("c")!)
@@ -45,12 +47,14 @@ struct CodecTests {
     @Test("signing state round trips, stores a shared lock block once, and rejects non-canonical forms")
     func signingStateCodec() throws {
         let value = ValueAtRound(round: 1, block: block)
-        let signed = [Fixture.vote(.prevote, round: 1, block, from: 3), Fixture.vote(.precommit, round: 1, block, from: 3)]
+        let signed = [
+            Fixture.vote(.prevote, round: 1, block, from: 3), Fixture.vote(.precommit, round: 1, block, from: 3),
+        ]
         let state = SigningState(recentlySigned: signed, chainId: Fixture.chainId, locked: value, valid: value)
         let bytes = state.encoded
         #expect(try SigningState(decoding: bytes, chainId: Fixture.chainId) == state)
         #expect(bytes.first == SigningState.version)
-        #expect(bytes[bytes.count - 5] == 1)   // lockedTag 1: same block as valid, then round u32
+        #expect(bytes[bytes.count - 5] == 1)  // lockedTag 1: same block as valid, then round u32
 
         // The same state with the lock written out in full (tag 2) is not canonical.
         var longForm = Array(bytes.dropLast(5))
@@ -58,6 +62,8 @@ struct CodecTests {
         let encodedBlock = block.encoded
         longForm += withUnsafeBytes(of: UInt32(encodedBlock.count).bigEndian, Array.init) + encodedBlock
         #expect(throws: CodecError.self) { try SigningState(decoding: longForm, chainId: Fixture.chainId) }
-        #expect(throws: CodecError.self) { try SigningState(decoding: [2] + bytes.dropFirst(), chainId: Fixture.chainId) }
+        #expect(throws: CodecError.self) {
+            try SigningState(decoding: [2] + bytes.dropFirst(), chainId: Fixture.chainId)
+        }
     }
 }

@@ -9,32 +9,45 @@ enum Fixture {
         // A fixed 32-byte seed is always a valid Ed25519 key.
         try! SigningKey(seed: Hash32.sha256(Array("consensus-test-\(index)".utf8)).bytes)
     }
-    static let validators = ValidatorSet(keys.enumerated().map { index, key in
-        Validator(name: "v\(index)", publicKey: key.publicKey, peerAddress: "test:\(index)", power: 10)
-    })
+    static let validators = ValidatorSet(
+        keys.enumerated().map { index, key in
+            Validator(name: "v\(index)", publicKey: key.publicKey, peerAddress: "test:\(index)", power: 10)
+        })
     static let timeouts = TimeoutParameters(proposeMs: 1_000, prevoteMs: 500, precommitMs: 500, deltaMs: 250)
     static let configuration = ConsensusConfiguration(chainId: chainId, validators: validators, timeouts: timeouts)
 
     /// A distinct empty block at height 1 per `variant`.
     static func block(_ variant: UInt64, proposer: ValidatorIndex = 0, height: Height = 1) -> Block {
-        Block.make(chainId: chainId, height: height, time: Timestamp(rawValue: 1_000 + variant), previousHash: .zero,
-                   lastCommit: nil, transactions: [], validators: validators, proposer: proposer)
+        Block.make(
+            chainId: chainId, height: height, time: Timestamp(rawValue: 1_000 + variant), previousHash: .zero,
+            lastCommit: nil, transactions: [], validators: validators, proposer: proposer)
     }
 
-    static func proposal(_ block: Block, round: Round, validRound: Round? = nil, height: Height = 1) -> ConsensusMessage {
+    static func proposal(_ block: Block, round: Round, validRound: Round? = nil, height: Height = 1) -> ConsensusMessage
+    {
         let proposer = configuration.schedule.proposer(height: height, round: round)
-        return .proposal(Proposal.sign(height: height, round: round, validRound: validRound, block: block, proposer: proposer,
-                                       chainId: chainId, key: keys[Int(proposer.rawValue)]))
+        return .proposal(
+            Proposal.sign(
+                height: height, round: round, validRound: validRound, block: block, proposer: proposer,
+                chainId: chainId, key: keys[Int(proposer.rawValue)]))
     }
 
-    static func vote(_ type: VoteType, round: Round, _ block: Block?, from validator: Int, height: Height = 1) -> ConsensusMessage {
-        .vote(Vote.sign(type: type, height: height, round: round, block: block?.hash, validator: ValidatorIndex(UInt16(validator)),
-                        chainId: chainId, key: keys[validator]))
+    static func vote(
+        _ type: VoteType, round: Round, _ block: Block?, from validator: Int, height: Height = 1
+    ) -> ConsensusMessage {
+        .vote(
+            Vote.sign(
+                type: type, height: height, round: round, block: block?.hash,
+                validator: ValidatorIndex(UInt16(validator)),
+                chainId: chainId, key: keys[validator]))
     }
 
     /// Validator `index` (3 by default: it proposes only in round 3), started.
-    static func started(_ index: Int = 3, resumingFrom state: SigningState? = nil) -> (ConsensusInstance, [ConsensusEffect]) {
-        var instance = ConsensusInstance(configuration: configuration, signer: keys[index], height: 1, resumingFrom: state)
+    static func started(
+        _ index: Int = 3, resumingFrom state: SigningState? = nil
+    ) -> (ConsensusInstance, [ConsensusEffect]) {
+        var instance = ConsensusInstance(
+            configuration: configuration, signer: keys[index], height: 1, resumingFrom: state)
         let effects = instance.step(.start)
         return (instance, effects)
     }

@@ -8,21 +8,34 @@ struct NodePolicyTests {
     static let me: ValidatorIndex = 3
 
     func policy(stored: Height = 0, emptyBlockIntervalMs: UInt64 = 0) -> NodePolicy {
-        NodePolicy(configuration: .init(validators: Fixture.validators, selfIndex: Self.me, emptyBlockIntervalMs: emptyBlockIntervalMs),
-                   storedHeight: stored, nowMs: 0)
+        NodePolicy(
+            configuration: .init(
+                validators: Fixture.validators, selfIndex: Self.me, emptyBlockIntervalMs: emptyBlockIntervalMs),
+            storedHeight: stored, nowMs: 0)
     }
 
     /// A committed block at `height` on top of nothing in particular (the policy does not verify).
     func synced(_ height: Height) -> (Block, Commit) {
-        let block = Block.make(chainId: Fixture.chainId, height: height, time: Timestamp(rawValue: 1_000 + height.rawValue), previousHash: .zero,
-                               lastCommit: nil, transactions: [], validators: Fixture.validators, proposer: 0)
-        let commit = Commit(precommits: [Vote.sign(type: .precommit, height: height, round: 0, block: block.hash, validator: 0,
-                                                   chainId: Fixture.chainId, key: Fixture.keys[0])])
+        let block = Block.make(
+            chainId: Fixture.chainId, height: height, time: Timestamp(rawValue: 1_000 + height.rawValue),
+            previousHash: .zero,
+            lastCommit: nil, transactions: [], validators: Fixture.validators, proposer: 0)
+        let commit = Commit(precommits: [
+            Vote.sign(
+                type: .precommit, height: height, round: 0, block: block.hash, validator: 0,
+                chainId: Fixture.chainId, key: Fixture.keys[0])
+        ])
         return (block, commit)
     }
 
     func requests(_ actions: [NodePolicy.Action]) -> [(Height, UInt16, ValidatorIndex)] {
-        actions.compactMap { if case .requestBlocks(let from, let count, let peer) = $0 { return (from, count, peer) } else { return nil } }
+        actions.compactMap {
+            if case .requestBlocks(let from, let count, let peer) = $0 {
+                return (from, count, peer)
+            } else {
+                return nil
+            }
+        }
     }
 
     // MARK: - Sync eclipse (issue item 2)
@@ -53,7 +66,9 @@ struct NodePolicyTests {
         #expect(applied == [1])
         while let last = applied.last, last < 5 {
             let actions = policy.onSyncedApplied(height: last, ok: true, nowMs: now)
-            let next = actions.compactMap { if case .applySynced(let b, _, _) = $0 { return b.header.height } else { return nil } }
+            let next = actions.compactMap {
+                if case .applySynced(let b, _, _) = $0 { return b.header.height } else { return nil }
+            }
             #expect(next.count == 1)
             applied += next
         }
@@ -86,7 +101,10 @@ struct NodePolicyTests {
     func unsolicitedAndBudget() {
         var policy = policy()
         let (block, commit) = synced(1)
-        #expect(policy.onSyncedBlock(block, commit, bytes: 300, from: 2, nowMs: 0) == [.refuse(2, .unsolicitedBlock, disconnect: false)])
+        #expect(
+            policy.onSyncedBlock(block, commit, bytes: 300, from: 2, nowMs: 0) == [
+                .refuse(2, .unsolicitedBlock, disconnect: false)
+            ])
         _ = policy.onStatus(100, from: 1, nowMs: 0)
         // Height 1 is missing; 2…64 arrive and wait within the 32 MiB budget (the policy checks
         // its byte accounting after every event and would trap if it overran).
@@ -138,14 +156,25 @@ struct NodePolicyTests {
     func idleWake() {
         var policy = policy()
         #expect(policy.onStart(resuming: false, transactionsWaiting: false, nowMs: 0).isEmpty)
-        #expect(policy.onVerifiedConsensus(signer: 0, height: 1, round: 0, proposalWithTransactions: false, nowMs: 1).isEmpty)
-        #expect(policy.onVerifiedConsensus(signer: 0, height: 1, round: 0, proposalWithTransactions: false, nowMs: 2).isEmpty)
-        #expect(policy.onVerifiedConsensus(signer: 1, height: 1, round: 0, proposalWithTransactions: false, nowMs: 3) == [.startConsensus])
+        #expect(
+            policy.onVerifiedConsensus(signer: 0, height: 1, round: 0, proposalWithTransactions: false, nowMs: 1)
+                .isEmpty)
+        #expect(
+            policy.onVerifiedConsensus(signer: 0, height: 1, round: 0, proposalWithTransactions: false, nowMs: 2)
+                .isEmpty)
+        #expect(
+            policy.onVerifiedConsensus(signer: 1, height: 1, round: 0, proposalWithTransactions: false, nowMs: 3) == [
+                .startConsensus
+            ])
         var other = self.policy()
         _ = other.onStart(resuming: false, transactionsWaiting: false, nowMs: 0)
         // A proposal with transactions wakes it, but only from the proposer of that round.
-        #expect(other.onVerifiedConsensus(signer: 2, height: 1, round: 0, proposalWithTransactions: true, nowMs: 1).isEmpty)
-        #expect(other.onVerifiedConsensus(signer: 2, height: 1, round: 2, proposalWithTransactions: true, nowMs: 1) == [.startConsensus])
+        #expect(
+            other.onVerifiedConsensus(signer: 2, height: 1, round: 0, proposalWithTransactions: true, nowMs: 1).isEmpty)
+        #expect(
+            other.onVerifiedConsensus(signer: 2, height: 1, round: 2, proposalWithTransactions: true, nowMs: 1) == [
+                .startConsensus
+            ])
     }
 
     @Test("a decided block is held until transactions wait or the empty-block interval passes")
@@ -177,12 +206,18 @@ struct NodePolicyTests {
     func serving() {
         var policy = policy(stored: 10)
         #expect(policy.onBlockRequest(from: 5, count: 64, peer: 0) == [.serveBlocks(from: 5, count: 6, peer: 0)])
-        #expect(policy.onBlockRequest(from: 1, count: 64, peer: 0) == [.refuse(0, .requestWhileServing, disconnect: false)])
+        #expect(
+            policy.onBlockRequest(from: 1, count: 64, peer: 0) == [.refuse(0, .requestWhileServing, disconnect: false)])
         #expect(policy.onBlockRequest(from: 1, count: 2, peer: 1) == [.serveBlocks(from: 1, count: 2, peer: 1)])
         policy.onServed(peer: 0)
-        #expect(policy.onBlockRequest(from: 11, count: 1, peer: 0) == [.refuse(0, .requestBeyondHead, disconnect: false)])
-        #expect(policy.onBlockRequest(from: Height(.max), count: 64, peer: 0) == [.refuse(0, .requestBeyondHead, disconnect: false)])
-        #expect(policy.onBlockRequest(from: 0, count: 64, peer: 0) == [.refuse(0, .requestBeyondHead, disconnect: false)])
+        #expect(
+            policy.onBlockRequest(from: 11, count: 1, peer: 0) == [.refuse(0, .requestBeyondHead, disconnect: false)])
+        #expect(
+            policy.onBlockRequest(from: Height(.max), count: 64, peer: 0) == [
+                .refuse(0, .requestBeyondHead, disconnect: false)
+            ])
+        #expect(
+            policy.onBlockRequest(from: 0, count: 64, peer: 0) == [.refuse(0, .requestBeyondHead, disconnect: false)])
         #expect(policy.onBlockRequest(from: 1, count: 1, peer: Self.me).isEmpty)
     }
 }

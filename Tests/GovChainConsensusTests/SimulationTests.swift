@@ -12,7 +12,8 @@ struct SimulationTests {
     func honestMajority(profile: String) {
         for seed in 1...Self.seedsPerProfile {
             let validators = 4 + Int(seed % 4)
-            let options = SimulationOptions(validators: validators, byzantine: (validators - 1) / 3, profile: profile, heights: 3)
+            let options = SimulationOptions(
+                validators: validators, byzantine: (validators - 1) / 3, profile: profile, heights: 3)
             let result = Simulation.run(seed: seed, options: options)
             #expect(result.violation == nil, "\(profile) n=\(validators): \(result)")
             #expect(result.heightsDecided >= 3, "\(profile) n=\(validators): \(result)")
@@ -22,7 +23,8 @@ struct SimulationTests {
     @Test("every byzantine behaviour is survived at n = 4, f = 1", arguments: ByzantineBehavior.allCases)
     func eachBehaviour(behavior: ByzantineBehavior) {
         for seed in UInt64(100)...110 {
-            let options = SimulationOptions(validators: 4, byzantine: 1, profile: "default", heights: 3, behavior: behavior)
+            let options = SimulationOptions(
+                validators: 4, byzantine: 1, profile: "default", heights: 3, behavior: behavior)
             let result = Simulation.run(seed: seed, options: options)
             #expect(result.violation == nil, "\(behavior): \(result)")
         }
@@ -31,7 +33,8 @@ struct SimulationTests {
     @Test("same seed and options: identical result and trace")
     func replayIsDeterministic() {
         for (seed, profile) in [(UInt64(7), "chaos"), (42, "partition"), (3, "default")] {
-            let options = SimulationOptions(validators: 5, byzantine: 1, profile: profile, heights: 3, recordTrace: true)
+            let options = SimulationOptions(
+                validators: 5, byzantine: 1, profile: profile, heights: 3, recordTrace: true)
             let first = Simulation.run(seed: seed, options: options)
             let second = Simulation.run(seed: seed, options: options)
             #expect(first == second)
@@ -43,11 +46,14 @@ struct SimulationTests {
 
     /// With f + 1 byzantine validators the algorithm's guarantee is gone, and the checker must
     /// see it: a blind checker fails here.
-    @Test("one byzantine validator too many: the checker finds an agreement violation", arguments: [
-        (4, 2, ByzantineBehavior.equivocate), (4, 2, .twins), (7, 3, .equivocate),
-    ])
+    @Test(
+        "one byzantine validator too many: the checker finds an agreement violation",
+        arguments: [
+            (4, 2, ByzantineBehavior.equivocate), (4, 2, .twins), (7, 3, .equivocate),
+        ])
     func checkerSeesTooManyByzantine(validators: Int, byzantine: Int, behavior: ByzantineBehavior) {
-        let options = SimulationOptions(validators: validators, byzantine: byzantine, profile: "calm", heights: 4, behavior: behavior)
+        let options = SimulationOptions(
+            validators: validators, byzantine: byzantine, profile: "calm", heights: 4, behavior: behavior)
         let found = (UInt64(1)...10).lazy
             .map { Simulation.run(seed: $0, options: options) }
             .first { $0.violation?.kind == .agreement }
@@ -59,8 +65,11 @@ struct SimulationTests {
     /// block gets committed, and the validity invariant reports it, replayably.
     @Test("a weakened time rule is caught by the validity invariant and replays from its seed")
     func weakenedTimeRuleIsCaught() {
-        let options = SimulationOptions(validators: 4, byzantine: 1, profile: "calm", heights: 6, behavior: .badTime, weakened: .timeCheck)
-        let found = (UInt64(1)...20).lazy.map { Simulation.run(seed: $0, options: options) }.first { $0.violation?.kind == .validity }
+        let options = SimulationOptions(
+            validators: 4, byzantine: 1, profile: "calm", heights: 6, behavior: .badTime, weakened: .timeCheck)
+        let found = (UInt64(1)...20).lazy.map { Simulation.run(seed: $0, options: options) }.first {
+            $0.violation?.kind == .validity
+        }
         #expect(found != nil, "no validity violation with the time check disabled")
         if let found {
             #expect(found.violation?.details.contains("block_time_in_future") == true, "\(found)")

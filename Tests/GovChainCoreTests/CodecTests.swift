@@ -1,13 +1,19 @@
 import Testing
+
 @testable import GovChainCore
 
 @Suite struct CodecTests {
     static let bodies: [TransactionBody] = [
-        .registerClerk(.init(authority: Code("aachen")!, clerk: Fixtures.key(7).publicKey, documentTypes: [Fixtures.permit, Fixtures.birth])),
+        .registerClerk(
+            .init(
+                authority: Code("aachen")!, clerk: Fixtures.key(7).publicKey,
+                documentTypes: [Fixtures.permit, Fixtures.birth])),
         .revokeClerk(.init(authority: Code("aachen")!, clerk: Fixtures.key(7).publicKey)),
         .anchorDocument(.init(document: Fixtures.hash("a"), documentType: Fixtures.birth, authority: Code("aachen")!)),
-        .anchorDocument(.init(document: Fixtures.hash("b"), documentType: Fixtures.birth, authority: Code("aachen")!,
-                              reference: Fixtures.hash("case 4711"), validFrom: 1000, validUntil: 2000)),
+        .anchorDocument(
+            .init(
+                document: Fixtures.hash("b"), documentType: Fixtures.birth, authority: Code("aachen")!,
+                reference: Fixtures.hash("case 4711"), validFrom: 1000, validUntil: 2000)),
         .revokeDocument(.init(document: Fixtures.hash("a"), reason: .annulment, effective: 5)),
         .supersedeDocument(.init(old: Fixtures.hash("a"), new: Fixtures.hash("b"), effective: 6)),
     ]
@@ -23,8 +29,11 @@ import Testing
     /// A fixed encoding, byte for byte: changes to the wire format must be deliberate.
     /// (Ed25519 is deterministic, so the signature is fixed too; docs/PROTOCOL.md shows this vector.)
     @Test func anchorKnownEncoding() throws {
-        let body = TransactionBody.anchorDocument(.init(document: Hash32.sha256([]), documentType: Fixtures.birth, authority: Code("aachen")!))
-        let tx = Transaction(body: body, time: 1_700_000_000_000, nonce: 1, chainId: Fixtures.chainId, key: try SigningKey(seed: [UInt8](repeating: 4, count: 32)))
+        let body = TransactionBody.anchorDocument(
+            .init(document: Hash32.sha256([]), documentType: Fixtures.birth, authority: Code("aachen")!))
+        let tx = Transaction(
+            body: body, time: 1_700_000_000_000, nonce: 1, chainId: Fixtures.chainId,
+            key: try SigningKey(seed: [UInt8](repeating: 4, count: 32)))
         let unsigned = Hex.encode(tx.encoded.dropLast(64))
         let parts: [String] = [
             "01", "03", tx.signer.hex, "0000018bcfe56800", "0000000000000001",
@@ -41,7 +50,8 @@ import Testing
         #expect(tx.id.hex == "1a1adc83e4eb41e20a04724fb2f588a21b5f0bad67f29e00d4794fab1b4156fa")
     }
 
-    static let anchorVector = "0103ca93ac1705187071d67b83c7ff0efe8108e8ec4530575d7726879333dbdabe7c0000018bcfe568000000000000000001"
+    static let anchorVector =
+        "0103ca93ac1705187071d67b83c7ff0efe8108e8ec4530575d7726879333dbdabe7c0000018bcfe568000000000000000001"
         + "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b8551162697274682d63657274696669636174650661616368656e000000"
         + "df7732bd33cf91413bcff80a305bb36e24dabd3d42542da657a22cbc105b36470eaf65677919fb0077625bb0c2298a7a231ed3d5016ea355e72003f2df5e0b09"
 
@@ -60,15 +70,20 @@ import Testing
     @Test func rejectsUnknownVersionAndKind() {
         var bytes = Fixtures.anchor("x").encoded
         bytes[0] = 2
-        #expect(throws: CodecError.unknownVersion(field: "transaction.version", version: 2)) { try Transaction(decoding: bytes) }
+        #expect(throws: CodecError.unknownVersion(field: "transaction.version", version: 2)) {
+            try Transaction(decoding: bytes)
+        }
         bytes[0] = 1
         bytes[1] = 99
         #expect(throws: CodecError.unknownTag(field: "transaction.kind", tag: 99)) { try Transaction(decoding: bytes) }
     }
 
     @Test func rejectsOversizedInput() {
-        let bytes = [UInt8](repeating: 1, count: Transaction.maxEncodedBytes + 1)
-        #expect(throws: CodecError.lengthOutOfRange(field: "transaction", length: Transaction.maxEncodedBytes + 1, limit: Transaction.maxEncodedBytes)) {
+        let bytes = [UInt8](repeating: 1, count: Transaction.encodedBytesMax + 1)
+        #expect(
+            throws: CodecError.lengthOutOfRange(
+                field: "transaction", length: Transaction.encodedBytesMax + 1, limit: Transaction.encodedBytesMax)
+        ) {
             try Transaction(decoding: bytes)
         }
     }
@@ -79,7 +94,9 @@ import Testing
         let offset = 1 + 1 + 32 + 8 + 8 + 32 + 1 + 17 + 1 + 6
         #expect(bytes[offset] == 0)
         bytes[offset] = 2
-        #expect(throws: CodecError.invalidValue(field: "anchor.reference", reason: "presence byte is 2, must be 0 or 1")) { try Transaction(decoding: bytes) }
+        #expect(
+            throws: CodecError.invalidValue(field: "anchor.reference", reason: "presence byte is 2, must be 0 or 1")
+        ) { try Transaction(decoding: bytes) }
     }
 
     @Test func rejectsFreeTextInCodes() {
@@ -94,12 +111,20 @@ import Testing
     }
 
     @Test func rejectsUnknownRevocationReasonAndBadWindow() throws {
-        var revoke = Fixtures.tx(.revokeDocument(.init(document: Fixtures.hash("a"), reason: .withdrawal, effective: 1)), by: Fixtures.aachenClerk).encoded
+        var revoke = Fixtures.tx(
+            .revokeDocument(.init(document: Fixtures.hash("a"), reason: .withdrawal, effective: 1)),
+            by: Fixtures.aachenClerk
+        ).encoded
         revoke[1 + 1 + 32 + 8 + 8 + 32] = 77
         #expect(throws: CodecError.unknownTag(field: "revoke.reason", tag: 77)) { try Transaction(decoding: revoke) }
-        let window = Fixtures.tx(.anchorDocument(.init(document: Fixtures.hash("a"), documentType: Fixtures.birth, authority: Code("aachen")!,
-                                                       validFrom: 2000, validUntil: 1000)), by: Fixtures.aachenClerk)
-        #expect(throws: CodecError.invalidValue(field: "anchor.validUntil", reason: "must be later than validFrom")) { try Transaction(decoding: window.encoded) }
+        let window = Fixtures.tx(
+            .anchorDocument(
+                .init(
+                    document: Fixtures.hash("a"), documentType: Fixtures.birth, authority: Code("aachen")!,
+                    validFrom: 2000, validUntil: 1000)), by: Fixtures.aachenClerk)
+        #expect(throws: CodecError.invalidValue(field: "anchor.validUntil", reason: "must be later than validFrom")) {
+            try Transaction(decoding: window.encoded)
+        }
     }
 
     /// A signer field that is not a real key decodes, but can never carry a valid signature.
@@ -117,18 +142,27 @@ import Testing
         writer.code(Code("aachen")!); writer.publicKey(Fixtures.key(8).publicKey)
         writer.list([Fixtures.permit, Fixtures.birth]) { $0.code($1) }
         writer.raw([UInt8](repeating: 0, count: 64))
-        #expect(throws: CodecError.invalidValue(field: "registerClerk.documentTypes", reason: "must be non-empty, sorted and without duplicates")) {
+        #expect(
+            throws: CodecError.invalidValue(
+                field: "registerClerk.documentTypes", reason: "must be non-empty, sorted and without duplicates")
+        ) {
             try Transaction(decoding: writer.bytes)
         }
     }
 
     @Test func blockAndCommitRoundTrip() throws {
         let genesis = Fixtures.genesis
-        let first = Block.make(chainId: Fixtures.chainId, height: 1, time: 10, previousHash: .zero, lastCommit: nil,
-                               transactions: [Fixtures.anchor("a"), Fixtures.anchor("b")], validators: genesis.validators, proposer: 0)
-        let commit = Commit(precommits: [Vote.sign(type: .precommit, height: 1, round: 0, block: first.hash, validator: 0, chainId: Fixtures.chainId, key: Fixtures.validatorKey)])
-        let second = Block.make(chainId: Fixtures.chainId, height: 2, time: 11, previousHash: first.hash, lastCommit: commit,
-                                transactions: [], validators: genesis.validators, proposer: 0)
+        let first = Block.make(
+            chainId: Fixtures.chainId, height: 1, time: 10, previousHash: .zero, lastCommit: nil,
+            transactions: [Fixtures.anchor("a"), Fixtures.anchor("b")], validators: genesis.validators, proposer: 0)
+        let commit = Commit(precommits: [
+            Vote.sign(
+                type: .precommit, height: 1, round: 0, block: first.hash, validator: 0, chainId: Fixtures.chainId,
+                key: Fixtures.validatorKey)
+        ])
+        let second = Block.make(
+            chainId: Fixtures.chainId, height: 2, time: 11, previousHash: first.hash, lastCommit: commit,
+            transactions: [], validators: genesis.validators, proposer: 0)
         for block in [first, second] {
             let decoded = try Block(decoding: block.encoded)
             #expect(decoded == block)
@@ -140,8 +174,9 @@ import Testing
     }
 
     @Test func validateBasicCatchesInconsistentBlocks() {
-        var block = Block.make(chainId: Fixtures.chainId, height: 1, time: 10, previousHash: .zero, lastCommit: nil,
-                               transactions: [Fixtures.anchor("a")], validators: Fixtures.genesis.validators, proposer: 0)
+        var block = Block.make(
+            chainId: Fixtures.chainId, height: 1, time: 10, previousHash: .zero, lastCommit: nil,
+            transactions: [Fixtures.anchor("a")], validators: Fixtures.genesis.validators, proposer: 0)
         block.transactions.append(Fixtures.anchor("b"))
         #expect(throws: GovChainError.self) { try block.validateBasic() }
         block.header.txCount = 2

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import GovChainCore
 
 @Suite struct CryptoTests {
@@ -7,13 +8,17 @@ import Testing
         let key = try SigningKey(seed: Hex.decode("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60")!)
         #expect(key.publicKey.hex == "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a")
         let signature = key.sign([])
-        #expect(signature.hex == "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b")
+        #expect(
+            signature.hex
+                == "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b"
+        )
         #expect(key.publicKey.isValidSignature(signature, for: []))
         #expect(!key.publicKey.isValidSignature(signature, for: [0]))
     }
 
     @Test func sha256KnownAnswer() {
-        #expect(Hash32.sha256(Array("abc".utf8)).hex == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(
+            Hash32.sha256(Array("abc".utf8)).hex == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
         #expect(Hash32.sha256(parts: Array("a".utf8), Array("bc".utf8)) == Hash32.sha256(Array("abc".utf8)))
     }
 
@@ -33,9 +38,11 @@ import Testing
         #expect(Hex.decode("zz") == nil)
         #expect(Hash32(hex: String(repeating: "a", count: 63)) == nil)
         #expect(PublicKey(hex: String(repeating: "0", count: 62)) == nil)
-        #expect(try Hash32.parse(String(repeating: "Ab", count: 32), what: "") == Hash32(Array(repeating: 0xab, count: 32)))
-        #expect(performing: { try Hash32.parse("xyz", what: "--hash ") },
-                throws: { ($0 as? GovChainError)?.message == "--hash \"xyz\" is not a SHA-256 hash (64 hex characters)." })
+        #expect(
+            try Hash32.parse(String(repeating: "Ab", count: 32), what: "") == Hash32(Array(repeating: 0xab, count: 32)))
+        #expect(
+            performing: { try Hash32.parse("xyz", what: "--hash ") },
+            throws: { ($0 as? GovChainError)?.message == "--hash \"xyz\" is not a SHA-256 hash (64 hex characters)." })
     }
 
     /// The domain tag and chain id keep a signature from being reused in another role or chain.
@@ -45,6 +52,8 @@ import Testing
         #expect(!tx.hasValidSignature(chainId: ChainID("other-chain")!))
         let vote = Vote.signBytes(type: .precommit, height: 1, round: 0, block: .zero, chainId: Fixtures.chainId)
         #expect(vote.starts(with: [UInt8(DomainTag.vote.rawValue.utf8.count)] + Array(DomainTag.vote.rawValue.utf8)))
-        #expect(tx.signBytes(chainId: Fixtures.chainId).starts(with: [14] + Array("govchain/tx/v1".utf8) + [10] + Array("test-chain".utf8)))
+        #expect(
+            tx.signBytes(chainId: Fixtures.chainId).starts(
+                with: [14] + Array("govchain/tx/v1".utf8) + [10] + Array("test-chain".utf8)))
     }
 }

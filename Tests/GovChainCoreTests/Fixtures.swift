@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import GovChainCore
 
 /// A small chain for tests: two authorities, one validator, deterministic keys from fixed seeds.
@@ -20,15 +21,25 @@ enum Fixtures {
     static func genesisFile(clerks: Bool = true) -> GenesisFile {
         GenesisFile(
             chain_id: "test-chain", genesis_time: "2026-01-01T00:00:00Z", consensus: .init(),
-            validators: [.init(name: "Aachen", public_key: validatorKey.publicKey.hex, peer_address: "127.0.0.1:26600", power: 1)],
-            authorities: [
-                .init(id: "aachen", name: "Stadt Aachen", public_key: aachenKey.publicKey.hex, document_types: ["birth-certificate", "building-permit"]),
-                .init(id: "soest", name: "Stadt Soest", public_key: soestKey.publicKey.hex, document_types: ["birth-certificate"]),
+            validators: [
+                .init(name: "Aachen", public_key: validatorKey.publicKey.hex, peer_address: "127.0.0.1:26600", power: 1)
             ],
-            initial_clerks: clerks ? [
-                .init(authority: "aachen", public_key: aachenClerk.publicKey.hex, document_types: ["birth-certificate"]),
-                .init(authority: "soest", public_key: soestClerk.publicKey.hex, document_types: ["birth-certificate"]),
-            ] : [])
+            authorities: [
+                .init(
+                    id: "aachen", name: "Stadt Aachen", public_key: aachenKey.publicKey.hex,
+                    document_types: ["birth-certificate", "building-permit"]),
+                .init(
+                    id: "soest", name: "Stadt Soest", public_key: soestKey.publicKey.hex,
+                    document_types: ["birth-certificate"]),
+            ],
+            initial_clerks: clerks
+                ? [
+                    .init(
+                        authority: "aachen", public_key: aachenClerk.publicKey.hex,
+                        document_types: ["birth-certificate"]),
+                    .init(
+                        authority: "soest", public_key: soestClerk.publicKey.hex, document_types: ["birth-certificate"]),
+                ] : [])
     }
 
     static let genesis: Genesis = try! Genesis(validating: genesisFile())
@@ -41,11 +52,15 @@ enum Fixtures {
     /// `milliseconds` after the genesis time.
     static func at(_ milliseconds: UInt64) -> Timestamp { Timestamp(rawValue: genesisMs + milliseconds) }
 
-    static func tx(_ body: TransactionBody, by key: SigningKey, nonce: UInt64 = 0, time: Timestamp = at(0)) -> Transaction {
+    static func tx(
+        _ body: TransactionBody, by key: SigningKey, nonce: UInt64 = 0, time: Timestamp = at(0)
+    ) -> Transaction {
         Transaction(body: body, time: time, nonce: nonce, chainId: chainId, key: key)
     }
 
-    static func anchor(_ text: String, by key: SigningKey = aachenClerk, authority: String = "aachen", type: Code = birth) -> Transaction {
+    static func anchor(
+        _ text: String, by key: SigningKey = aachenClerk, authority: String = "aachen", type: Code = birth
+    ) -> Transaction {
         tx(.anchorDocument(.init(document: hash(text), documentType: type, authority: Code(authority)!)), by: key)
     }
 }

@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-@testable import GovChainCore
 import GovChainFiles
+import Testing
+
+@testable import GovChainCore
 
 @Suite struct GenesisTests {
     @Test func validGenesisLoads() throws {
@@ -15,9 +16,11 @@ import GovChainFiles
 
     /// The example network in Genesis/ must always load.
     @Test func shippedGenesisLoads() throws {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
         let genesis = try Genesis.load(contentsOf: root.appendingPathComponent("Genesis/nrw-modellkommunen.json").path)
-        #expect(genesis.validators.validators.map(\.name) == ["Aachen", "Gelsenkirchen", "Paderborn", "Soest", "Wuppertal"])
+        #expect(
+            genesis.validators.validators.map(\.name) == ["Aachen", "Gelsenkirchen", "Paderborn", "Soest", "Wuppertal"])
         #expect(genesis.authorities.count == 5)
     }
 
@@ -32,7 +35,10 @@ import GovChainFiles
         ("validators[0].name", { $0.validators![0].name = "" }),
         ("authorities[1].id", { $0.authorities![1].id = "aachen" }),
         ("authorities[0].document_types", { $0.authorities![0].document_types = [] }),
-        ("authorities[0].document_types[1]", { $0.authorities![0].document_types = ["birth-certificate", "Bad Type"] }),
+        (
+            "authorities[0].document_types[1]",
+            { $0.authorities![0].document_types = ["birth-certificate", "Bad Type"] }
+        ),
         ("authorities[1].public_key", { $0.authorities![1].public_key = $0.authorities![0].public_key }),
         ("initial_clerks[0].authority", { $0.initial_clerks![0].authority = "berlin" }),
         ("initial_clerks[1].document_types", { $0.initial_clerks![1].document_types = ["building-permit"] }),
@@ -70,17 +76,27 @@ import GovChainFiles
 
 @Suite struct CommitTests {
     static let keys = (10..<14).map { Fixtures.key(UInt8($0)) }
-    static let validators = ValidatorSet(keys.enumerated().map { i, key in
-        Validator(name: ["Aachen", "Gelsenkirchen", "Paderborn", "Soest"][i], publicKey: key.publicKey, peerAddress: "127.0.0.1:1", power: 1)
-    })
+    static let validators = ValidatorSet(
+        keys.enumerated().map { i, key in
+            Validator(
+                name: ["Aachen", "Gelsenkirchen", "Paderborn", "Soest"][i], publicKey: key.publicKey,
+                peerAddress: "127.0.0.1:1", power: 1)
+        })
     let block = Hash32.sha256([1])
 
     func commit(signers: [Int], round: Round = 0) -> Commit {
-        Commit(precommits: signers.map { Vote.sign(type: .precommit, height: 5, round: round, block: block, validator: ValidatorIndex(UInt16($0)), chainId: Fixtures.chainId, key: Self.keys[$0]) })
+        Commit(
+            precommits: signers.map {
+                Vote.sign(
+                    type: .precommit, height: 5, round: round, block: block, validator: ValidatorIndex(UInt16($0)),
+                    chainId: Fixtures.chainId,
+                    key: Self.keys[$0])
+            })
     }
 
     func verify(_ commit: Commit, block: Hash32? = nil, height: Height = 5) throws(GovChainError) {
-        try commit.verify(blockHash: block ?? self.block, height: height, validators: Self.validators, chainId: Fixtures.chainId)
+        try commit.verify(
+            blockHash: block ?? self.block, height: height, validators: Self.validators, chainId: Fixtures.chainId)
     }
 
     @Test func quorumIsMoreThanTwoThirds() throws {
@@ -110,13 +126,17 @@ import GovChainFiles
     }
 
     @Test func equivocationIsEvidence() throws {
-        let a = Vote.sign(type: .prevote, height: 5, round: 1, block: block, validator: 2, chainId: Fixtures.chainId, key: Self.keys[2])
-        let b = Vote.sign(type: .prevote, height: 5, round: 1, block: nil, validator: 2, chainId: Fixtures.chainId, key: Self.keys[2])
+        let a = Vote.sign(
+            type: .prevote, height: 5, round: 1, block: block, validator: 2, chainId: Fixtures.chainId,
+            key: Self.keys[2])
+        let b = Vote.sign(
+            type: .prevote, height: 5, round: 1, block: nil, validator: 2, chainId: Fixtures.chainId, key: Self.keys[2])
         let evidence = try #require(DuplicateVoteEvidence(a, b))
         #expect(evidence.first == b)  // nil sorts first: one canonical form
         try evidence.verify(validators: Self.validators, chainId: Fixtures.chainId)
         #expect(DuplicateVoteEvidence(a, a) == nil)
-        let otherRound = Vote.sign(type: .prevote, height: 5, round: 2, block: nil, validator: 2, chainId: Fixtures.chainId, key: Self.keys[2])
+        let otherRound = Vote.sign(
+            type: .prevote, height: 5, round: 2, block: nil, validator: 2, chainId: Fixtures.chainId, key: Self.keys[2])
         #expect(DuplicateVoteEvidence(a, otherRound) == nil)
     }
 }

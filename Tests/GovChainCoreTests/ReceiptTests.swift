@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-@testable import GovChainCore
 import GovChainFiles
+import Testing
+
+@testable import GovChainCore
 
 /// A small five-validator chain built in memory with fixed seeds and times, so its receipts are
 /// byte-for-byte reproducible: they are the test vectors of docs/RECEIPTS.md.
@@ -15,9 +16,19 @@ enum ReceiptChain {
 
     static let genesisFile = GenesisFile(
         chain_id: "nrw-vectors-1", genesis_time: "2026-12-01T00:00:00Z", consensus: .init(),
-        validators: (0..<5).map { .init(name: cities[$0], public_key: validatorKeys[$0].publicKey.hex, peer_address: "127.0.0.1:\(26600 + $0)", power: 1) },
-        authorities: (0..<5).map { .init(id: cities[$0].lowercased(), name: "Stadt \(cities[$0])", public_key: authorityKeys[$0].publicKey.hex, document_types: types) },
-        initial_clerks: [.init(authority: "aachen", public_key: genesisClerk.publicKey.hex, document_types: ["birth-certificate"])])
+        validators: (0..<5).map {
+            .init(
+                name: cities[$0], public_key: validatorKeys[$0].publicKey.hex, peer_address: "127.0.0.1:\(26600 + $0)",
+                power: 1)
+        },
+        authorities: (0..<5).map {
+            .init(
+                id: cities[$0].lowercased(), name: "Stadt \(cities[$0])", public_key: authorityKeys[$0].publicKey.hex,
+                document_types: types)
+        },
+        initial_clerks: [
+            .init(authority: "aachen", public_key: genesisClerk.publicKey.hex, document_types: ["birth-certificate"])
+        ])
     static let genesisJSON = genesisFile.jsonData() + Data("\n".utf8)
     static let genesis = try! Genesis(json: genesisJSON)
     static let chainId = genesis.chainId
@@ -26,27 +37,43 @@ enum ReceiptChain {
     static let parkingPermit = Hash32.sha256(Array("Bewohnerparkausweis Soest 2027".utf8))
 
     static func tx(_ body: TransactionBody, _ key: SigningKey, _ nonce: UInt64) -> Transaction {
-        Transaction(body: body, time: Timestamp(rawValue: 1_796_083_200_000 + nonce), nonce: nonce, chainId: chainId, key: key)
+        Transaction(
+            body: body, time: Timestamp(rawValue: 1_796_083_200_000 + nonce), nonce: nonce, chainId: chainId, key: key)
     }
 
     /// Blocks 1 and 2 with their commits: block 1 registers a Soest clerk, block 2 anchors a
     /// birth certificate (genesis clerk of Aachen) and a parking permit (the registered clerk).
     static let blocks: [(Block, Commit)] = {
-        let register = tx(.registerClerk(.init(authority: Code("soest")!, clerk: registeredClerk.publicKey, documentTypes: [Code("parking-permit")!])), authorityKeys[3], 1)
-        let birth = tx(.anchorDocument(.init(document: birthCertificate, documentType: Code("birth-certificate")!, authority: Code("aachen")!,
-                                             reference: Hash32.sha256(Array("AZ 51-2026-0001".utf8)))), genesisClerk, 2)
-        let permit = tx(.anchorDocument(.init(document: parkingPermit, documentType: Code("parking-permit")!, authority: Code("soest")!,
-                                              validFrom: 1_798_761_600_000, validUntil: 1_830_297_600_000)), registeredClerk, 3)
+        let register = tx(
+            .registerClerk(
+                .init(
+                    authority: Code("soest")!, clerk: registeredClerk.publicKey,
+                    documentTypes: [Code("parking-permit")!])), authorityKeys[3], 1)
+        let birth = tx(
+            .anchorDocument(
+                .init(
+                    document: birthCertificate, documentType: Code("birth-certificate")!, authority: Code("aachen")!,
+                    reference: Hash32.sha256(Array("AZ 51-2026-0001".utf8)))), genesisClerk, 2)
+        let permit = tx(
+            .anchorDocument(
+                .init(
+                    document: parkingPermit, documentType: Code("parking-permit")!, authority: Code("soest")!,
+                    validFrom: 1_798_761_600_000, validUntil: 1_830_297_600_000)), registeredClerk, 3)
         var result: [(Block, Commit)] = []
         var previous: (Block, Commit)?
         for (height, transactions) in [(Height(1), [register]), (Height(2), [birth, permit])] {
-            let block = Block.make(chainId: chainId, height: height, time: Timestamp(rawValue: 1_796_083_260_000 + height.rawValue * 1000),
-                                   previousHash: previous?.0.hash ?? .zero, lastCommit: previous?.1, transactions: transactions,
-                                   validators: genesis.validators, proposer: ValidatorIndex(UInt16(height.rawValue % 5)))
+            let block = Block.make(
+                chainId: chainId, height: height, time: Timestamp(rawValue: 1_796_083_260_000 + height.rawValue * 1000),
+                previousHash: previous?.0.hash ?? .zero, lastCommit: previous?.1, transactions: transactions,
+                validators: genesis.validators, proposer: ValidatorIndex(UInt16(height.rawValue % 5)))
             // Four of five sign (Wuppertal is offline): exactly the quorum.
-            let commit = Commit(precommits: (0..<4).map {
-                Vote.sign(type: .precommit, height: height, round: 0, block: block.hash, validator: ValidatorIndex(UInt16($0)), chainId: chainId, key: validatorKeys[$0])
-            })
+            let commit = Commit(
+                precommits: (0..<4).map {
+                    Vote.sign(
+                        type: .precommit, height: height, round: 0, block: block.hash,
+                        validator: ValidatorIndex(UInt16($0)), chainId: chainId,
+                        key: validatorKeys[$0])
+                })
             result.append((block, commit))
             previous = (block, commit)
         }
@@ -54,14 +81,18 @@ enum ReceiptChain {
     }()
 
     static var birthReceipt: Receipt {
-        Receipt(chain_id: chainId.value, genesis_hash: genesis.hash.hex, document: birthCertificate.hex,
-                anchor: .init(block: blocks[1].0, index: 0, commit: blocks[1].1), clerk_authorisation: .init(kind: "genesis", registration: nil))
+        Receipt(
+            chain_id: chainId.value, genesis_hash: genesis.hash.hex, document: birthCertificate.hex,
+            anchor: .init(block: blocks[1].0, index: 0, commit: blocks[1].1),
+            clerk_authorisation: .init(kind: "genesis", registration: nil))
     }
 
     static var permitReceipt: Receipt {
-        Receipt(chain_id: chainId.value, genesis_hash: genesis.hash.hex, document: parkingPermit.hex,
-                anchor: .init(block: blocks[1].0, index: 1, commit: blocks[1].1),
-                clerk_authorisation: .init(kind: "registration", registration: .init(block: blocks[0].0, index: 0, commit: blocks[0].1)))
+        Receipt(
+            chain_id: chainId.value, genesis_hash: genesis.hash.hex, document: parkingPermit.hex,
+            anchor: .init(block: blocks[1].0, index: 1, commit: blocks[1].1),
+            clerk_authorisation: .init(
+                kind: "registration", registration: .init(block: blocks[0].0, index: 0, commit: blocks[0].1)))
     }
 
     /// Tampered variants for docs/vectors: name, bytes, expected reason.
@@ -69,25 +100,41 @@ enum ReceiptChain {
         var out: [(String, Data, String)] = []
         var r = birthReceipt
         r.chain_id = "other-chain-1"
-        out.append(("wrong-chain", r.canonicalJSON, "receipt is for chain other-chain-1, genesis is for chain nrw-vectors-1"))
+        out.append(
+            ("wrong-chain", r.canonicalJSON, "receipt is for chain other-chain-1, genesis is for chain nrw-vectors-1"))
         r = birthReceipt
         var commit = Hex.decode(r.anchor.commit)!
         commit[commit.count - 1] ^= 0x01  // last byte of the last signature (Soest)
         r.anchor.commit = Hex.encode(commit)
-        out.append(("bad-commit-signature", r.canonicalJSON, "anchor block 2: The commit signature of Soest is invalid."))
+        out.append(
+            ("bad-commit-signature", r.canonicalJSON, "anchor block 2: The commit signature of Soest is invalid."))
         r = birthReceipt
         r.anchor.proof[0] = Hash32.sha256([0]).hex
         out.append(("bad-proof", r.canonicalJSON, "the anchor inclusion proof does not reach the block's txRoot"))
         r = birthReceipt
         r.document = parkingPermit.hex
-        out.append(("other-document", r.canonicalJSON, "the receipt's transaction anchors \(birthCertificate.hex), not \(parkingPermit.hex)"))
+        out.append(
+            (
+                "other-document", r.canonicalJSON,
+                "the receipt's transaction anchors \(birthCertificate.hex), not \(parkingPermit.hex)"
+            ))
         r = permitReceipt
         r.clerk_authorisation = .init(kind: "genesis", registration: nil)
-        out.append(("clerk-not-authorised", r.canonicalJSON, "the clerk key \(registeredClerk.publicKey.hex.prefix(16))… is not an initial clerk in the genesis"))
-        out.append(("truncated", birthReceipt.canonicalJSON.prefix(200), "the receipt is not valid receipt JSON (truncated or damaged?)"))
+        out.append(
+            (
+                "clerk-not-authorised", r.canonicalJSON,
+                "the clerk key \(registeredClerk.publicKey.hex.prefix(16))… is not an initial clerk in the genesis"
+            ))
+        out.append(
+            (
+                "truncated", birthReceipt.canonicalJSON.prefix(200),
+                "the receipt is not valid receipt JSON (truncated or damaged?)"
+            ))
         var pretty = birthReceipt.canonicalJSON
         pretty.insert(UInt8(ascii: " "), at: 1)
-        out.append(("not-canonical", pretty, "the receipt is not in canonical form (a field, a key or the layout was changed)"))
+        out.append(
+            ("not-canonical", pretty, "the receipt is not in canonical form (a field, a key or the layout was changed)")
+        )
         return out
     }
 }
@@ -96,7 +143,8 @@ enum ReceiptChain {
     let verifier = ReceiptVerifier(genesis: ReceiptChain.genesis)
 
     @Test func validReceiptsVerify() throws {
-        let birth = try verifier.verify(try Receipt(json: ReceiptChain.birthReceipt.canonicalJSON), documentHash: ReceiptChain.birthCertificate)
+        let birth = try verifier.verify(
+            try Receipt(json: ReceiptChain.birthReceipt.canonicalJSON), documentHash: ReceiptChain.birthCertificate)
         #expect(birth.authority.name == "Stadt Aachen")
         #expect(birth.height == 2)
         #expect(birth.signers == ["Aachen", "Gelsenkirchen", "Paderborn", "Soest"])
@@ -127,14 +175,18 @@ enum ReceiptChain {
     }
 
     @Test func aFileThatIsNotTheDocumentIsRefused() {
-        #expect(throws: GovChainError.self) { try verifier.verify(ReceiptChain.birthReceipt, documentHash: Hash32.sha256([1])) }
+        #expect(throws: GovChainError.self) {
+            try verifier.verify(ReceiptChain.birthReceipt, documentHash: Hash32.sha256([1]))
+        }
     }
 
     @Test func anotherGenesisIsRefused() throws {
         var file = ReceiptChain.genesisFile
         file.authorities![0].name = "Stadt Aachen (Kopie)"
         let other = ReceiptVerifier(genesis: try Genesis(validating: file))
-        #expect(performing: { try other.verify(ReceiptChain.birthReceipt) }, throws: { ($0 as? GovChainError)?.message.contains("different genesis") == true })
+        #expect(
+            performing: { try other.verify(ReceiptChain.birthReceipt) },
+            throws: { ($0 as? GovChainError)?.message.contains("different genesis") == true })
     }
 
     /// Any single changed byte — every position, several bit patterns — makes the receipt fail.
@@ -155,17 +207,25 @@ enum ReceiptChain {
     /// The committed vectors in docs/vectors are exactly what this code produces and expects.
     /// Regenerate with GOVCHAIN_WRITE_VECTORS=1 swift test --filter ReceiptTests.
     @Test func committedVectorsMatch() throws {
-        let dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
             .appendingPathComponent("docs/vectors")
-        var files: [(String, Data)] = [("genesis.json", ReceiptChain.genesisJSON),
-                                       ("receipt-birth-certificate.json", ReceiptChain.birthReceipt.canonicalJSON),
-                                       ("receipt-parking-permit.json", ReceiptChain.permitReceipt.canonicalJSON)]
+        var files: [(String, Data)] = [
+            ("genesis.json", ReceiptChain.genesisJSON),
+            ("receipt-birth-certificate.json", ReceiptChain.birthReceipt.canonicalJSON),
+            ("receipt-parking-permit.json", ReceiptChain.permitReceipt.canonicalJSON),
+        ]
         var expected = ""
         for (name, bytes, reason) in ReceiptChain.tampered {
             files.append(("tampered-\(name).json", bytes))
             expected += "tampered-\(name).json\tinvalid\t\(reason)\n"
         }
-        files.append(("expected.tsv", Data(("receipt-birth-certificate.json\tvalid\t\nreceipt-parking-permit.json\tvalid\t\n" + expected).utf8)))
+        files.append(
+            (
+                "expected.tsv",
+                Data(
+                    ("receipt-birth-certificate.json\tvalid\t\nreceipt-parking-permit.json\tvalid\t\n" + expected).utf8)
+            ))
         if ProcessInfo.processInfo.environment["GOVCHAIN_WRITE_VECTORS"] == "1" {
             try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
             for (name, bytes) in files { try bytes.write(to: dir.appendingPathComponent(name)) }
@@ -175,7 +235,8 @@ enum ReceiptChain {
         }
         // And the committed genesis + receipts verify as documented.
         let genesis = try Genesis.load(contentsOf: dir.appendingPathComponent("genesis.json").path)
-        let receipt = try Receipt(json: try Data(contentsOf: dir.appendingPathComponent("receipt-birth-certificate.json")))
+        let receipt = try Receipt(
+            json: try Data(contentsOf: dir.appendingPathComponent("receipt-birth-certificate.json")))
         #expect(try ReceiptVerifier(genesis: genesis).verify(receipt).document == ReceiptChain.birthCertificate)
     }
 }

@@ -4,6 +4,7 @@ import GovChainConsensus
 import GovChainCore
 import Synchronization
 import Testing
+
 @testable import GovChainCLI
 
 /// Four honest `govchaind` processes and one hostile validator in the test process (`HostilePeer`:
@@ -29,18 +30,27 @@ import Testing
             directory = Harness.temporaryDirectory(name)
             let names = ["Aachen", "Gelsenkirchen", "Paderborn", "Soest", "Wuppertal"]
             let port = 20_000 + Int.random(in: 0..<120) * 100 + Int(getpid() % 50)
-            let result = try Harness.govchain("testnet", "init", "--dir", directory + "/net", "--validators", names.joined(separator: ","),
-                                              "--base-port", String(port))
+            let result = try Harness.govchain(
+                "testnet", "init", "--dir", directory + "/net", "--validators", names.joined(separator: ","),
+                "--base-port", String(port))
             guard result.status == 0 else { throw TestFailure(result.stderr) }
             // Reweigh: honest 3 each, the attacker 1; every home gets the same genesis bytes.
-            var file = try JSONDecoder().decode(GenesisFile.self, from: Data(contentsOf: URL(fileURLWithPath: directory + "/net/genesis.json")))
-            for i in file.validators!.indices { file.validators![i].power = file.validators![i].name == "Wuppertal" ? 1 : 3 }
+            var file = try JSONDecoder().decode(
+                GenesisFile.self, from: Data(contentsOf: URL(fileURLWithPath: directory + "/net/genesis.json")))
+            for i in file.validators!.indices {
+                file.validators![i].power = file.validators![i].name == "Wuppertal" ? 1 : 3
+            }
             let bytes = file.jsonData()
             try bytes.write(to: URL(fileURLWithPath: directory + "/net/genesis.json"))
-            for name in names { try bytes.write(to: URL(fileURLWithPath: directory + "/net/\(TestnetPlan.slug(name))/config/genesis.json")) }
+            for name in names {
+                try bytes.write(
+                    to: URL(fileURLWithPath: directory + "/net/\(TestnetPlan.slug(name))/config/genesis.json"))
+            }
             let base = directory
             urls = (0..<4).map { "http://127.0.0.1:\(port + $0)" }
-            nodes = (0..<4).map { NodeProcess(home: base + "/net/" + TestnetPlan.slug(names[$0]), url: "http://127.0.0.1:\(port + $0)") }
+            nodes = (0..<4).map {
+                NodeProcess(home: base + "/net/" + TestnetPlan.slug(names[$0]), url: "http://127.0.0.1:\(port + $0)")
+            }
             hostileHome = directory + "/net/wuppertal"
         }
 
@@ -60,10 +70,16 @@ import Testing
         }
 
         func anchor(_ text: String, via node: Int) async throws -> (SubmitResponse, Duration) {
-            let key = try SigningKey(pem: String(contentsOfFile: directory + "/net/aachen/keys/clerk.key", encoding: .utf8))
+            let key = try SigningKey(
+                pem: String(contentsOfFile: directory + "/net/aachen/keys/clerk.key", encoding: .utf8))
             let status = try await NodeClient(urls[node]).status()
-            let body = TransactionBody.anchorDocument(.init(document: Hash32.sha256(Array(text.utf8)), documentType: Code("birth-certificate")!, authority: Code("aachen")!))
-            let transaction = Transaction(body: body, time: currentTime(), nonce: UInt64.random(in: 0...UInt64.max), chainId: ChainID(status.chain_id)!, key: key)
+            let body = TransactionBody.anchorDocument(
+                .init(
+                    document: Hash32.sha256(Array(text.utf8)), documentType: Code("birth-certificate")!,
+                    authority: Code("aachen")!))
+            let transaction = Transaction(
+                body: body, time: currentTime(), nonce: UInt64.random(in: 0...UInt64.max),
+                chainId: ChainID(status.chain_id)!, key: key)
             let began = ContinuousClock.now
             let response = try await NodeClient(urls[node]).submit(transaction)
             return (response, ContinuousClock.now - began)
@@ -74,8 +90,12 @@ import Testing
             for url in urls {
                 let status = try? await HTTPClient.request(.GET, url + "/v1/status")
                 let peers = try? await HTTPClient.request(.GET, url + "/v1/peers")
-                print("[byzantine] \(url) status: \(status.map { String(decoding: $0.body, as: UTF8.self) } ?? "unreachable")")
-                print("[byzantine] \(url) peers: \(peers.map { String(decoding: $0.body, as: UTF8.self) } ?? "unreachable")")
+                print(
+                    "[byzantine] \(url) status: \(status.map { String(decoding: $0.body, as: UTF8.self) } ?? "unreachable")"
+                )
+                print(
+                    "[byzantine] \(url) peers: \(peers.map { String(decoding: $0.body, as: UTF8.self) } ?? "unreachable")"
+                )
             }
         }
 
@@ -84,12 +104,16 @@ import Testing
         func peers(_ node: Int) async throws -> PeersResponse { try await NodeClient(urls[node]).get("/v1/peers") }
 
         /// Resident memory of each honest node.
-        var residentMiB: [Int] { nodes.map { $0.process.map { GovChainEndToEndTests.residentMiB($0.processIdentifier) } ?? -1 } }
+        var residentMiB: [Int] {
+            nodes.map { $0.process.map { GovChainEndToEndTests.residentMiB($0.processIdentifier) } ?? -1 }
+        }
     }
 
     /// Anchors through the honest nodes in turn while `attack` runs; returns the commit latencies.
-    func underAttack(_ network: Network, via nodes: [Int] = [0, 1, 2, 3], seconds: Int = attackSeconds,
-                     _ attack: @escaping @Sendable () async -> Void) async throws -> [Duration] {
+    func underAttack(
+        _ network: Network, via nodes: [Int] = [0, 1, 2, 3], seconds: Int = attackSeconds,
+        _ attack: @escaping @Sendable () async -> Void
+    ) async throws -> [Duration] {
         let attacking = Task { await attack() }
         defer { attacking.cancel() }
         var latencies: [Duration] = []
@@ -132,7 +156,9 @@ import Testing
             #expect(time <= now + 10_000 && time >= floor, "\(attack): block \(h) is dated \(block.time)")
         }
         let sorted = latencies.sorted()
-        print("[byzantine] \(attack): \(latencies.count) anchors, latency p50 \(sorted[sorted.count / 2]), max \(worst), RSS \(memory) MiB, height \(head)")
+        print(
+            "[byzantine] \(attack): \(latencies.count) anchors, latency p50 \(sorted[sorted.count / 2]), max \(worst), RSS \(memory) MiB, height \(head)"
+        )
     }
 
     // MARK: - The attacks
@@ -150,13 +176,16 @@ import Testing
                 try? await Task.sleep(for: .milliseconds(30))
                 guard let (tip, commit) = await hostile.fetchTip() else { continue }
                 let height = tip.header.height.next
-                for round in UInt32(0)..<13 where schedule.proposer(height: height, round: Round(round)) == hostile.index {
+                for round in UInt32(0)..<13
+                where schedule.proposer(height: height, round: Round(round)) == hostile.index {
                     let key = height.rawValue << 8 | UInt64(round)
                     guard proposed.insert(key).inserted else { continue }
-                    let time: UInt64 = proposed.count % 2 == 0 ? 16_725_225_600_000 : .max  // 2500-01-01, the end of time
-                    let block = Block.make(chainId: hostile.genesis.chainId, height: height, time: Timestamp(rawValue: time),
-                                           previousHash: tip.hash, lastCommit: commit, transactions: [],
-                                           validators: hostile.genesis.validators, proposer: hostile.index)
+                    // 2500-01-01, or the end of time.
+                    let time: UInt64 = proposed.count % 2 == 0 ? 16_725_225_600_000 : .max
+                    let block = Block.make(
+                        chainId: hostile.genesis.chainId, height: height, time: Timestamp(rawValue: time),
+                        previousHash: tip.hash, lastCommit: commit, transactions: [],
+                        validators: hostile.genesis.validators, proposer: hostile.index)
                     hostile.propose(block, round: Round(round))
                     proposals.withLock { $0 += 1 }
                 }
@@ -205,7 +234,9 @@ import Testing
         let hostile = try await network.start()
         let started = Date()
         let latencies = try await underAttack(network) {
-            let junk = (0..<NodeMessage.transactionsPerMessageMax).map { i in [UInt8](repeating: UInt8(truncatingIfNeeded: i), count: 200) }
+            let junk = (0..<NodeMessage.transactionsPerMessageMax).map { i in
+                [UInt8](repeating: UInt8(truncatingIfNeeded: i), count: 200)
+            }
             let message = NodeMessage.transactions(junk)
             while !Task.isCancelled {
                 for _ in 0..<8 { hostile.broadcast(message) }
@@ -223,20 +254,29 @@ import Testing
         let started = Date()
         let latencies = try await underAttack(network) {
             let filler = (0..<2_000).map { i in
-                Transaction(body: .anchorDocument(.init(document: Hash32.sha256([UInt8(i & 0xff), UInt8(i >> 8)]), documentType: Code("birth-certificate")!,
-                                                        authority: Code("aachen")!)),
-                            time: currentTime(), nonce: UInt64(i), chainId: hostile.genesis.chainId, key: hostile.key)
+                Transaction(
+                    body: .anchorDocument(
+                        .init(
+                            document: Hash32.sha256([UInt8(i & 0xff), UInt8(i >> 8)]),
+                            documentType: Code("birth-certificate")!,
+                            authority: Code("aachen")!)),
+                    time: currentTime(), nonce: UInt64(i), chainId: hostile.genesis.chainId, key: hostile.key)
             }
             var round: UInt32 = 0
             while !Task.isCancelled {
                 let (height, _) = hostile.current
                 let next = height.next
-                let block = Block.make(chainId: hostile.genesis.chainId, height: next, time: currentTime(), previousHash: Hash32.sha256([1]),
-                                       lastCommit: nil, transactions: filler, validators: hostile.genesis.validators, proposer: hostile.index)
+                let block = Block.make(
+                    chainId: hostile.genesis.chainId, height: next, time: currentTime(),
+                    previousHash: Hash32.sha256([1]),
+                    lastCommit: nil, transactions: filler, validators: hostile.genesis.validators,
+                    proposer: hostile.index)
                 hostile.propose(block, round: Round(round))
                 for r in 0..<50 {
-                    let vote = Vote.sign(type: .prevote, height: next, round: Round(round &+ UInt32(r)), block: nil, validator: hostile.index,
-                                         chainId: hostile.genesis.chainId, key: hostile.key)
+                    let vote = Vote.sign(
+                        type: .prevote, height: next, round: Round(round &+ UInt32(r)), block: nil,
+                        validator: hostile.index,
+                        chainId: hostile.genesis.chainId, key: hostile.key)
                     hostile.broadcast(.consensus(.vote(vote)))
                 }
                 round &+= 1
@@ -256,8 +296,10 @@ import Testing
             while !Task.isCancelled {
                 let (height, round) = hostile.current
                 for _ in 0..<500 {
-                    let forged = Vote(type: .prevote, height: height, round: round, block: Hash32.sha256([UInt8.random(in: 0...255)]),
-                                      validator: hostile.index, signature: Signature((0..<64).map { _ in UInt8.random(in: 0...255) })!)
+                    let forged = Vote(
+                        type: .prevote, height: height, round: round, block: Hash32.sha256([UInt8.random(in: 0...255)]),
+                        validator: hostile.index, signature: Signature((0..<64).map { _ in UInt8.random(in: 0...255) })!
+                    )
                     hostile.broadcast(.consensus(.vote(forged)))
                 }
                 try? await Task.sleep(for: .milliseconds(20))
@@ -267,7 +309,9 @@ import Testing
         let report = try await network.peers(0)
         let wuppertal = try #require(report.peers.first { $0.validator == "Wuppertal" })
         #expect(wuppertal.refused["invalid_signature", default: 0] >= 1 && wuppertal.disconnects >= 1, "\(wuppertal)")
-        print("[byzantine] forged votes: Aachen's /v1/peers for Wuppertal: \(wuppertal.refused), disconnects \(wuppertal.disconnects)")
+        print(
+            "[byzantine] forged votes: Aachen's /v1/peers for Wuppertal: \(wuppertal.refused), disconnects \(wuppertal.disconnects)"
+        )
         await network.stop(hostile)
     }
 

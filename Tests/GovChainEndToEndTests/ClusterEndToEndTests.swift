@@ -3,6 +3,7 @@ import GovChainAPI
 import GovChainCore
 import GovChainFiles
 import Testing
+
 @testable import GovChainCLI
 
 /// Four `govchaind` processes agreeing over authenticated TCP on loopback (issue 4's fault
@@ -18,12 +19,16 @@ import Testing
             // API ports P…P+n-1, peer ports P+100…, all below the kernel's ephemeral range
             // (32768+), so no outgoing connection or kernel-picked test port can take one.
             let port = 20_000 + Int.random(in: 0..<120) * 100 + Int(getpid() % 50)
-            let result = try Harness.govchain("testnet", "init", "--dir", directory + "/net", "--validators", validators.joined(separator: ","),
-                                              "--base-port", String(port))
+            let result = try Harness.govchain(
+                "testnet", "init", "--dir", directory + "/net", "--validators", validators.joined(separator: ","),
+                "--base-port", String(port))
             guard result.status == 0 else { throw TestFailure(result.stderr) }
             let base = directory
             urls = validators.indices.map { "http://127.0.0.1:\(port + $0)" }
-            nodes = validators.indices.map { NodeProcess(home: base + "/net/" + TestnetPlan.slug(validators[$0]), url: "http://127.0.0.1:\(port + $0)") }
+            nodes = validators.indices.map {
+                NodeProcess(
+                    home: base + "/net/" + TestnetPlan.slug(validators[$0]), url: "http://127.0.0.1:\(port + $0)")
+            }
         }
 
         var clerk: String { directory + "/net/aachen/keys/clerk.key" }
@@ -35,8 +40,13 @@ import Testing
         func anchor(_ text: String, via node: Int, waitSeconds: Int64 = 20) async throws -> SubmitResponse {
             let key = try SigningKey(pem: String(contentsOfFile: clerk, encoding: .utf8))
             let status = try await NodeClient(urls[node]).status()
-            let body = TransactionBody.anchorDocument(.init(document: Hash32.sha256(Array(text.utf8)), documentType: Code("birth-certificate")!, authority: Code("aachen")!))
-            let transaction = Transaction(body: body, time: currentTime(), nonce: UInt64.random(in: 0...UInt64.max), chainId: ChainID(status.chain_id)!, key: key)
+            let body = TransactionBody.anchorDocument(
+                .init(
+                    document: Hash32.sha256(Array(text.utf8)), documentType: Code("birth-certificate")!,
+                    authority: Code("aachen")!))
+            let transaction = Transaction(
+                body: body, time: currentTime(), nonce: UInt64.random(in: 0...UInt64.max),
+                chainId: ChainID(status.chain_id)!, key: key)
             return try await NodeClient(urls[node]).submit(transaction)
         }
 
@@ -83,7 +93,9 @@ import Testing
         try await cluster.nodes[3].start()
         try await cluster.waitForHeight(head, on: 3)
         let reference = try await cluster.hashes(on: 0, upTo: head)
-        for node in 1..<4 { #expect(try await cluster.hashes(on: node, upTo: head) == reference, "node \(node) diverged") }
+        for node in 1..<4 {
+            #expect(try await cluster.hashes(on: node, upTo: head) == reference, "node \(node) diverged")
+        }
         for text in anchored {
             for node in 0..<4 {
                 let record = try await NodeClient(cluster.urls[node]).document(Hash32.sha256(Array(text.utf8)))
@@ -108,7 +120,10 @@ import Testing
         cluster.nodes[3].stop()
         let key = try SigningKey(pem: String(contentsOfFile: cluster.clerk, encoding: .utf8))
         let status = try await NodeClient(cluster.urls[0]).status()
-        let body = TransactionBody.anchorDocument(.init(document: Hash32.sha256(Array("during".utf8)), documentType: Code("birth-certificate")!, authority: Code("aachen")!))
+        let body = TransactionBody.anchorDocument(
+            .init(
+                document: Hash32.sha256(Array("during".utf8)), documentType: Code("birth-certificate")!,
+                authority: Code("aachen")!))
         let stuck = Transaction(body: body, time: currentTime(), nonce: 7, chainId: ChainID(status.chain_id)!, key: key)
         let accepted = try await NodeClient(cluster.urls[0]).submit(stuck, waitForCommit: false)
         #expect(accepted.status == "pending")
@@ -139,17 +154,21 @@ import Testing
         // A stranger with its own valid-looking node: a validator key that is not in the genesis.
         let strangerHome = cluster.directory + "/stranger"
         try FileManager.default.createDirectory(atPath: strangerHome + "/config", withIntermediateDirectories: true)
-        var file = try JSONDecoder().decode(GenesisFile.self, from: Data(contentsOf: URL(fileURLWithPath: cluster.directory + "/net/genesis.json")))
+        var file = try JSONDecoder().decode(
+            GenesisFile.self, from: Data(contentsOf: URL(fileURLWithPath: cluster.directory + "/net/genesis.json")))
         let strangerKey = SigningKey()
         // Same chain id, but its own copy of the validator list with its key swapped in for Soest.
         file.validators![3].public_key = strangerKey.publicKey.hex
         file.validators![3].peer_address = "127.0.0.1:\(Harness.freePort())"
         try file.jsonData().write(to: URL(fileURLWithPath: strangerHome + "/config/genesis.json"))
         try Data((strangerKey.pem + "\n").utf8).write(to: URL(fileURLWithPath: strangerHome + "/config/validator.key"))
-        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: strangerHome + "/config/validator.key")
+        try FileManager.default.setAttributes(
+            [.posixPermissions: 0o600], ofItemAtPath: strangerHome + "/config/validator.key")
         let strangerURL = "http://127.0.0.1:\(Harness.freePort())"
-        var config = NodeConfig(name: file.validators![3].name!, api_address: String(strangerURL.dropFirst("http://".count)))
-        config.peer_addresses = Dictionary(uniqueKeysWithValues: genesis.validators.validators.map { ($0.name, $0.peerAddress) })
+        var config = NodeConfig(
+            name: file.validators![3].name!, api_address: String(strangerURL.dropFirst("http://".count)))
+        config.peer_addresses = Dictionary(
+            uniqueKeysWithValues: genesis.validators.validators.map { ($0.name, $0.peerAddress) })
         try config.write(home: strangerHome)
         let stranger = NodeProcess(home: strangerHome, url: strangerURL)
         try await stranger.start()
@@ -169,7 +188,11 @@ import Testing
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = UInt16(port).bigEndian
         address.sin_addr.s_addr = inet_addr(host)
-        let connected = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
         guard connected == 0 else { return }
         let garbage = [UInt8](repeating: 0xAB, count: 4096) + Array("GET / HTTP/1.1\r\n\r\n".utf8)
         _ = garbage.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }

@@ -1,5 +1,6 @@
 import Foundation
 import GovChainCore
+
 @testable import GovChainCLI
 
 /// Runs the real `govchain` and `govchaind` binaries (built by `swift build`; Scripts/test sets
@@ -7,7 +8,8 @@ import GovChainCore
 enum Harness {
     static let binDir: String = {
         if let dir = ProcessInfo.processInfo.environment["GOVCHAIN_BIN_DIR"] { return dir }
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
         return root.appendingPathComponent(".build/debug").path
     }()
 
@@ -24,7 +26,8 @@ enum Harness {
         process.executableURL = URL(fileURLWithPath: program.hasPrefix("/") ? program : "\(binDir)/\(program)")
         process.arguments = arguments
         // Output goes to files, so a chatty child can never block on a full pipe.
-        let base = FileManager.default.temporaryDirectory.appendingPathComponent("govchain-run-\(UUID().uuidString)").path
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("govchain-run-\(UUID().uuidString)")
+            .path
         FileManager.default.createFile(atPath: base + ".out", contents: nil)
         FileManager.default.createFile(atPath: base + ".err", contents: nil)
         defer {
@@ -41,7 +44,9 @@ enum Harness {
         process.waitUntilExit()
         let stdout = FileManager.default.contents(atPath: base + ".out") ?? Data()
         let stderr = FileManager.default.contents(atPath: base + ".err") ?? Data()
-        return Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+        return Result(
+            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+            stderr: String(decoding: stderr, as: UTF8.self))
     }
 
     static func govchain(_ arguments: String...) throws -> Result { try run("govchain", arguments) }
@@ -55,13 +60,19 @@ enum Harness {
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         address.sin_port = 0
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
-        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
+        _ = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
+        }
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
         return Int(UInt16(bigEndian: address.sin_port))
     }
 
     static func temporaryDirectory(_ name: String) -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("govchain-e2e-\(name)-\(UUID().uuidString.prefix(8))").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "govchain-e2e-\(name)-\(UUID().uuidString.prefix(8))"
+        ).path
         try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         return path
     }
@@ -82,11 +93,16 @@ final class NodeProcess {
     func start() async throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "\(Harness.binDir)/govchaind")
-        process.arguments = ["start", "--home", home, "--log-level", ProcessInfo.processInfo.environment["GOVCHAIN_TEST_NODE_LOG_LEVEL"] ?? "warning"]
-        let log = FileHandle(forWritingAtPath: home + "/node.log") ?? {
-            FileManager.default.createFile(atPath: home + "/node.log", contents: nil)
-            return FileHandle(forWritingAtPath: home + "/node.log")!
-        }()
+        process.arguments = [
+            "start", "--home", home, "--log-level",
+            ProcessInfo.processInfo.environment["GOVCHAIN_TEST_NODE_LOG_LEVEL"] ?? "warning",
+        ]
+        let log =
+            FileHandle(forWritingAtPath: home + "/node.log")
+            ?? {
+                FileManager.default.createFile(atPath: home + "/node.log", contents: nil)
+                return FileHandle(forWritingAtPath: home + "/node.log")!
+            }()
         log.seekToEndOfFile()
         process.standardOutput = log
         process.standardError = log
@@ -135,8 +151,9 @@ struct LocalNetwork {
         directory = Harness.temporaryDirectory(name)
         let port = Harness.freePort()
         url = "http://127.0.0.1:\(port)"
-        let result = try Harness.govchain("testnet", "init", "--dir", directory + "/net", "--validators", "Aachen",
-                                          "--authorities", "Aachen,Soest", "--base-port", String(port))
+        let result = try Harness.govchain(
+            "testnet", "init", "--dir", directory + "/net", "--validators", "Aachen",
+            "--authorities", "Aachen,Soest", "--base-port", String(port))
         guard result.status == 0 else {
             throw TestFailure("testnet init failed: \(result.stderr)")
         }

@@ -39,18 +39,22 @@ final class HostilePeer: Sendable {
         genesis = try Genesis.load(contentsOf: home + "/config/genesis.json")
         key = try SigningKey(pem: String(contentsOfFile: home + "/config/validator.key", encoding: .utf8))
         guard let index = genesis.validators.index(of: key.publicKey), let me = genesis.validators[index],
-              let colon = me.peerAddress.lastIndex(of: ":"), let port = Int(me.peerAddress[me.peerAddress.index(after: colon)...]) else {
+            let colon = me.peerAddress.lastIndex(of: ":"),
+            let port = Int(me.peerAddress[me.peerAddress.index(after: colon)...])
+        else {
             throw TestFailure("the hostile key is not a genesis validator")
         }
         self.index = index
-        var configuration = PeerNetworkConfiguration(chainId: genesis.chainId, genesisHash: genesis.hash, validators: genesis.validators,
-                                                     selfIndex: index, key: key, listenHost: "127.0.0.1", listenPort: port,
-                                                     reconnectBaseDelayMs: 50, reconnectMaxDelayMs: 500)
+        var configuration = PeerNetworkConfiguration(
+            chainId: genesis.chainId, genesisHash: genesis.hash, validators: genesis.validators,
+            selfIndex: index, key: key, listenHost: "127.0.0.1", listenPort: port,
+            reconnectBaseDelayMs: 50, reconnectDelayMsMax: 500)
         configuration.readIdleTimeoutMs = 0
         // Its own event loop: the attacker's floods must not starve the test's HTTP client.
         group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        let network = try PeerNetwork(configuration: configuration, logger: Logger(label: "hostile") { _ in SwiftLogNoOpLogHandler() },
-                                      eventLoopGroup: group)
+        let network = try PeerNetwork(
+            configuration: configuration, logger: Logger(label: "hostile") { _ in SwiftLogNoOpLogHandler() },
+            eventLoopGroup: group)
         self.network = network
         runTask = Task { try await network.run() }
         let box = self.box
@@ -88,8 +92,9 @@ final class HostilePeer: Sendable {
 
     /// Signs `block` as a proposal for (height, round) with the hostile key.
     func propose(_ block: Block, round: Round) {
-        let proposal = Proposal.sign(height: block.header.height, round: round, validRound: nil, block: block, proposer: index,
-                                     chainId: genesis.chainId, key: key)
+        let proposal = Proposal.sign(
+            height: block.header.height, round: round, validRound: nil, block: block, proposer: index,
+            chainId: genesis.chainId, key: key)
         broadcast(.consensus(.proposal(proposal)))
     }
 
@@ -117,7 +122,8 @@ final class HostilePeer: Sendable {
 /// Resident memory of a process, from /proc (Linux), in MiB.
 func residentMiB(_ pid: Int32) -> Int {
     guard let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
-          let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
-          let kb = Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") else { return -1 }
+        let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+        let kb = Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "")
+    else { return -1 }
     return kb / 1024
 }

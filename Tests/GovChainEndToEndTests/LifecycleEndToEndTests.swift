@@ -2,6 +2,7 @@ import Foundation
 import GovChainAPI
 import GovChainCore
 import Testing
+
 @testable import GovChainCLI
 
 /// The document lifecycle through the real CLI against a running node: receipts verified offline,
@@ -13,8 +14,9 @@ import Testing
         try await net.node.start()
         let doc = try net.file("gewerbe.txt", "Gewerbeanmeldung 2026/77")
         let receipt = net.directory + "/gewerbe.receipt.json"
-        let anchored = try Harness.govchain("anchor", doc, "--type", "business-registration", "--key", net.aachenClerk,
-                                            "--node", net.url, "--receipt", receipt)
+        let anchored = try Harness.govchain(
+            "anchor", doc, "--type", "business-registration", "--key", net.aachenClerk,
+            "--node", net.url, "--receipt", receipt)
         #expect(anchored.status == 0, "\(anchored.stderr)")
         // The node is no longer needed: offline means offline.
         net.node.stop()
@@ -39,9 +41,12 @@ import Testing
         #expect(tampered.status == 4)
         #expect(tampered.stdout.contains("INVALID"))
         // Bad inputs: a missing receipt, an empty one, a directory, a genesis that does not parse.
-        #expect(try Harness.govchain("verify", doc, "--receipt", net.directory + "/none.json", "--genesis", genesis).status == 1)
+        #expect(
+            try Harness.govchain("verify", doc, "--receipt", net.directory + "/none.json", "--genesis", genesis).status
+                == 1)
         FileManager.default.createFile(atPath: net.directory + "/empty.json", contents: Data())
-        let empty = try Harness.govchain("verify", doc, "--receipt", net.directory + "/empty.json", "--genesis", genesis)
+        let empty = try Harness.govchain(
+            "verify", doc, "--receipt", net.directory + "/empty.json", "--genesis", genesis)
         #expect(empty.status == 4 && empty.stdout.contains("empty"))
         #expect(try Harness.govchain("verify", doc, "--receipt", net.directory, "--genesis", genesis).status == 1)
         let badGenesis = try Harness.govchain("verify", doc, "--receipt", receipt, "--genesis", receipt)
@@ -49,25 +54,31 @@ import Testing
     }
 
     @Test func committedVectorsVerifyThroughTheCLI() throws {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
         let vectors = root.appendingPathComponent("docs/vectors").path
         let expected = try String(contentsOfFile: vectors + "/expected.tsv", encoding: .utf8)
         for line in expected.split(separator: "\n") {
             let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
             let receipt = vectors + "/" + fields[0]
             // The document hash is taken from the untampered receipt for the same document.
-            let result = try Harness.govchain("verify", "--hash", Self.documentHash(of: receipt), "--receipt", receipt,
-                                              "--genesis", vectors + "/genesis.json", "--json")
+            let result = try Harness.govchain(
+                "verify", "--hash", Self.documentHash(of: receipt), "--receipt", receipt,
+                "--genesis", vectors + "/genesis.json", "--json")
             #expect(result.status == (fields[1] == "valid" ? 0 : 4), "\(fields[0]): \(result.stdout)")
-            if fields[1] == "invalid" { #expect(result.stdout.contains(fields[2].replacingOccurrences(of: "\"", with: "\\\"")), "\(fields[0])") }
+            if fields[1] == "invalid" {
+                #expect(result.stdout.contains(fields[2].replacingOccurrences(of: "\"", with: "\\\"")), "\(fields[0])")
+            }
         }
     }
 
     /// The hash a vector is about: from its JSON when it parses, else the birth certificate's.
     static func documentHash(of path: String) -> String {
         struct Doc: Decodable { var document: String }
-        if let data = FileManager.default.contents(atPath: path), let doc = try? JSONDecoder().decode(Doc.self, from: data),
-           Hash32(hex: doc.document) != nil {
+        if let data = FileManager.default.contents(atPath: path),
+            let doc = try? JSONDecoder().decode(Doc.self, from: data),
+            Hash32(hex: doc.document) != nil
+        {
             return doc.document
         }
         return Hash32.sha256(Array("Geburtsurkunde Nr. 1/2026, Standesamt Aachen".utf8)).hex
@@ -82,7 +93,10 @@ import Testing
         // Supersede: old → superseded (3), new → valid (0).
         let old = try net.file("permit-v1.txt", "Baugenehmigung v1")
         let new = try net.file("permit-v2.txt", "Baugenehmigung v2")
-        #expect(try Harness.govchain("anchor", old, "--type", "birth-certificate", "--key", net.aachenClerk, "--node", net.url).status == 0)
+        #expect(
+            try Harness.govchain(
+                "anchor", old, "--type", "birth-certificate", "--key", net.aachenClerk, "--node", net.url
+            ).status == 0)
         let superseded = try Harness.govchain("supersede", old, new, "--key", net.aachenClerk, "--node", net.url)
         #expect(superseded.status == 0, "\(superseded.stderr)")
         let oldStatus = try Harness.govchain("verify", old, "--node", net.url)
@@ -96,30 +110,42 @@ import Testing
         // what it anchored before stays valid.
         let clerkKey = net.directory + "/new-clerk.key"
         #expect(try Harness.govchain("keys", "generate", "--out", clerkKey).status == 0)
-        let registered = try Harness.govchain("clerk", "register", "--authority", "aachen", "--authority-key", authorityKey,
-                                              "--clerk", clerkKey + ".pub", "--types", "parking-permit", "--node", net.url)
+        let registered = try Harness.govchain(
+            "clerk", "register", "--authority", "aachen", "--authority-key", authorityKey,
+            "--clerk", clerkKey + ".pub", "--types", "parking-permit", "--node", net.url)
         #expect(registered.status == 0, "\(registered.stderr)")
         let permit = try net.file("parken.txt", "Bewohnerparkausweis")
-        let anchored = try Harness.govchain("anchor", permit, "--type", "parking-permit", "--key", clerkKey, "--node", net.url,
-                                            "--valid-from", "2026-01-01", "--valid-until", "2030-01-01", "--receipt", net.directory + "/parken.json")
+        let anchored = try Harness.govchain(
+            "anchor", permit, "--type", "parking-permit", "--key", clerkKey, "--node", net.url,
+            "--valid-from", "2026-01-01", "--valid-until", "2030-01-01", "--receipt", net.directory + "/parken.json")
         #expect(anchored.status == 0, "\(anchored.stderr)")
-        let wrongType = try Harness.govchain("anchor", try net.file("x.txt", "x"), "--type", "birth-certificate", "--key", clerkKey, "--node", net.url)
+        let wrongType = try Harness.govchain(
+            "anchor", try net.file("x.txt", "x"), "--type", "birth-certificate", "--key", clerkKey, "--node", net.url)
         #expect(wrongType.status == 1 && wrongType.stderr.contains("may handle parking-permit"))
         // A clerk cannot register clerks: only the authority key can.
-        let notAuthority = try Harness.govchain("clerk", "register", "--authority", "aachen", "--authority-key", net.aachenClerk,
-                                                "--clerk", clerkKey + ".pub", "--types", "parking-permit", "--node", net.url)
+        let notAuthority = try Harness.govchain(
+            "clerk", "register", "--authority", "aachen", "--authority-key", net.aachenClerk,
+            "--clerk", clerkKey + ".pub", "--types", "parking-permit", "--node", net.url)
         #expect(notAuthority.status == 1 && notAuthority.stderr.contains("Only the authority key"))
 
         let listed = try Harness.govchain("clerk", "list", "--authority", "aachen", "--node", net.url)
         #expect(listed.stdout.split(separator: "\n").count == 2)
-        #expect(try Harness.govchain("clerk", "revoke", "--authority", "aachen", "--authority-key", authorityKey,
-                                     "--clerk", clerkKey + ".pub", "--node", net.url).status == 0)
-        let afterRevoke = try Harness.govchain("anchor", try net.file("y.txt", "y"), "--type", "parking-permit", "--key", clerkKey, "--node", net.url)
+        #expect(
+            try Harness.govchain(
+                "clerk", "revoke", "--authority", "aachen", "--authority-key", authorityKey,
+                "--clerk", clerkKey + ".pub", "--node", net.url
+            ).status == 0)
+        let afterRevoke = try Harness.govchain(
+            "anchor", try net.file("y.txt", "y"), "--type", "parking-permit", "--key", clerkKey, "--node", net.url)
         #expect(afterRevoke.status == 1 && afterRevoke.stderr.contains("revoked"))
         #expect(try Harness.govchain("verify", permit, "--node", net.url).status == 0)
-        #expect(try Harness.govchain("clerk", "list", "--authority", "aachen", "--node", net.url).stdout.contains("revoked in block"))
+        #expect(
+            try Harness.govchain("clerk", "list", "--authority", "aachen", "--node", net.url).stdout.contains(
+                "revoked in block"))
         // Its receipt still verifies offline, through the registration chain.
-        let offline = try Harness.govchain("verify", permit, "--receipt", net.directory + "/parken.json", "--genesis", net.directory + "/net/genesis.json")
+        let offline = try Harness.govchain(
+            "verify", permit, "--receipt", net.directory + "/parken.json", "--genesis",
+            net.directory + "/net/genesis.json")
         #expect(offline.status == 0, "\(offline.stdout)")
         #expect(offline.stdout.contains("registered by the authority in block"))
         #expect(offline.stdout.contains("valid until"))

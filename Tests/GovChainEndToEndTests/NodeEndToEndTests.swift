@@ -3,6 +3,7 @@ import GovChainAPI
 import GovChainCore
 import GovChainFiles
 import Testing
+
 @testable import GovChainCLI
 
 /// Real processes on loopback: `govchaind` started from a `testnet init` home, driven through the
@@ -16,7 +17,8 @@ import Testing
         var files: [String] = []
         for i in 0..<4 {
             let path = try net.file("urkunde-\(i).txt", "Geburtsurkunde Nr. \(i)")
-            let anchored = try Harness.govchain("anchor", path, "--type", "birth-certificate", "--key", net.aachenClerk, "--node", net.url)
+            let anchored = try Harness.govchain(
+                "anchor", path, "--type", "birth-certificate", "--key", net.aachenClerk, "--node", net.url)
             #expect(anchored.status == 0, "anchor failed: \(anchored.stderr)")
             #expect(anchored.stdout.contains("block"))
             files.append(path)
@@ -42,7 +44,8 @@ import Testing
         let unknown = try Harness.govchain("verify", "--hash", String(repeating: "ab", count: 32), "--node", net.url)
         #expect(unknown.status == 2)
         #expect(unknown.stdout.contains("UNKNOWN"))
-        let revoked = try Harness.govchain("revoke", files[1], "--reason", "withdrawal", "--key", net.aachenClerk, "--node", net.url)
+        let revoked = try Harness.govchain(
+            "revoke", files[1], "--reason", "withdrawal", "--key", net.aachenClerk, "--node", net.url)
         #expect(revoked.status == 0, "\(revoked.stderr)")
         let afterRevoke = try Harness.govchain("verify", files[1], "--node", net.url)
         #expect(afterRevoke.status == 3)
@@ -74,7 +77,8 @@ import Testing
         let status = try await NodeClient(net.url).status()
         let chainId = try #require(ChainID(status.chain_id))
         let clerk = try SigningKey(pem: String(contentsOfFile: net.aachenClerk, encoding: .utf8))
-        let body = TransactionBody.anchorDocument(.init(document: Hash32.sha256([1]), documentType: Code("birth-certificate")!, authority: Code("aachen")!))
+        let body = TransactionBody.anchorDocument(
+            .init(document: Hash32.sha256([1]), documentType: Code("birth-certificate")!, authority: Code("aachen")!))
         let now = Timestamp(millisecondsSince1970: UInt64(Date().timeIntervalSince1970 * 1000))
 
         // A forged signature: one bit flipped.
@@ -83,7 +87,8 @@ import Testing
         let (s4, e4) = try await post(forged)
         #expect(s4 == 422 && e4?.error.code == "invalid_signature")
         // Signed for another chain.
-        let otherChain = Transaction(body: body, time: now, nonce: 1, chainId: ChainID("other-chain")!, key: clerk).encoded
+        let otherChain = Transaction(body: body, time: now, nonce: 1, chainId: ChainID("other-chain")!, key: clerk)
+            .encoded
         let (s5, e5) = try await post(otherChain)
         #expect(s5 == 422 && e5?.error.code == "invalid_signature")
         // A well-signed transaction from a key no authority registered.
@@ -92,10 +97,13 @@ import Testing
         #expect(s6 == 422 && e6?.error.code == "clerk_not_registered")
         // Soest's clerk anchoring for Aachen.
         let soest = try SigningKey(pem: String(contentsOfFile: net.soestClerk, encoding: .utf8))
-        let (s7, e7) = try await post(Transaction(body: body, time: now, nonce: 1, chainId: chainId, key: soest).encoded)
+        let (s7, e7) = try await post(
+            Transaction(body: body, time: now, nonce: 1, chainId: chainId, key: soest).encoded)
         #expect(s7 == 422 && e7?.error.code == "clerk_wrong_authority")
         // Signed two days ago: outside the 24-hour window, so an old signed transaction cannot be replayed.
-        let stale = Transaction(body: body, time: Timestamp(rawValue: now.rawValue - 2 * 86_400_000), nonce: 1, chainId: chainId, key: clerk).encoded
+        let stale = Transaction(
+            body: body, time: Timestamp(rawValue: now.rawValue - 2 * 86_400_000), nonce: 1, chainId: chainId, key: clerk
+        ).encoded
         let (s9, e9) = try await post(stale)
         #expect(s9 == 422 && e9?.error.code == "transaction_time_outside_window")
         // Bad paths.
@@ -123,7 +131,8 @@ import Testing
         #expect(readable.status != 0)
         #expect((readable.stderr + readable.stdout).contains("chmod 600"), "\(readable.stderr)")
         try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: home + "/config/validator.key")
-        var config = try JSONDecoder().decode(NodeConfig.self, from: Data(contentsOf: URL(fileURLWithPath: home + "/config/node.json")))
+        var config = try JSONDecoder().decode(
+            NodeConfig.self, from: Data(contentsOf: URL(fileURLWithPath: home + "/config/node.json")))
         config.name = "Soest"
         try config.write(home: home)
         let misnamed = try Harness.run("govchaind", ["start", "--home", home], timeout: 20)
@@ -143,7 +152,8 @@ import Testing
         let neither = try Harness.govchain("verify")
         #expect(neither.status != 0)
         #expect(neither.stderr.contains("either a document FILE or --hash"))
-        let unreachable = try Harness.govchain("verify", "--hash", String(repeating: "00", count: 32), "--node", "http://127.0.0.1:1")
+        let unreachable = try Harness.govchain(
+            "verify", "--hash", String(repeating: "00", count: 32), "--node", "http://127.0.0.1:1")
         #expect(unreachable.status == 1)
         #expect(unreachable.stderr.contains("Cannot reach the node"))
         let badReason = try Harness.govchain("revoke", "--hash-not-an-option")
@@ -153,8 +163,12 @@ import Testing
     @Test func testnetInitRefusesToOverwrite() throws {
         let dir = Harness.temporaryDirectory("init")
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        #expect(try Harness.govchain("testnet", "init", "--dir", dir + "/n", "--validators", "Aachen,Soest", "--base-port", "30000").status == 0)
-        let nodes = try JSONDecoder().decode([TestnetPlan.NodeEntry].self, from: Data(contentsOf: URL(fileURLWithPath: dir + "/n/nodes.json")))
+        #expect(
+            try Harness.govchain(
+                "testnet", "init", "--dir", dir + "/n", "--validators", "Aachen,Soest", "--base-port", "30000"
+            ).status == 0)
+        let nodes = try JSONDecoder().decode(
+            [TestnetPlan.NodeEntry].self, from: Data(contentsOf: URL(fileURLWithPath: dir + "/n/nodes.json")))
         #expect(nodes.map(\.name) == ["Aachen", "Soest"])
         #expect(nodes.map(\.api_url) == ["http://127.0.0.1:30000", "http://127.0.0.1:30001"])
         #expect(FileManager.default.fileExists(atPath: nodes[1].home + "/config/validator.key"))

@@ -5,7 +5,9 @@ import Testing
 /// OpenSSL as an independent Ed25519/PEM implementation: our keys load there, our signatures
 /// verify there, and theirs verify here.
 @Suite struct OpenSSLInteropTests {
-    static let openssl = ["/usr/bin/openssl", "/usr/local/bin/openssl"].first { FileManager.default.isExecutableFile(atPath: $0) } ?? "openssl"
+    static let openssl =
+        ["/usr/bin/openssl", "/usr/local/bin/openssl"].first { FileManager.default.isExecutableFile(atPath: $0) }
+        ?? "openssl"
 
     @Test func generatedKeysWorkWithOpenSSL() throws {
         let dir = Harness.temporaryDirectory("openssl")
@@ -31,22 +33,39 @@ import Testing
         try Data(message).write(to: URL(fileURLWithPath: dir + "/msg"))
         let key = try SigningKey(pem: String(contentsOfFile: keyPath, encoding: .utf8))
         try Data(key.sign(message).bytes).write(to: URL(fileURLWithPath: dir + "/sig"))
-        let verified = try Harness.run(Self.openssl, ["pkeyutl", "-verify", "-pubin", "-inkey", keyPath + ".pub", "-rawin", "-in", dir + "/msg", "-sigfile", dir + "/sig"])
+        let verified = try Harness.run(
+            Self.openssl,
+            [
+                "pkeyutl", "-verify", "-pubin", "-inkey", keyPath + ".pub", "-rawin", "-in", dir + "/msg", "-sigfile",
+                dir + "/sig",
+            ])
         #expect(verified.status == 0, "\(verified.stdout) \(verified.stderr)")
         // And a tampered message does not.
         try Data(message + [0]).write(to: URL(fileURLWithPath: dir + "/msg2"))
-        let tampered = try Harness.run(Self.openssl, ["pkeyutl", "-verify", "-pubin", "-inkey", keyPath + ".pub", "-rawin", "-in", dir + "/msg2", "-sigfile", dir + "/sig"])
+        let tampered = try Harness.run(
+            Self.openssl,
+            [
+                "pkeyutl", "-verify", "-pubin", "-inkey", keyPath + ".pub", "-rawin", "-in", dir + "/msg2", "-sigfile",
+                dir + "/sig",
+            ])
         #expect(tampered.status != 0)
     }
 
     @Test func openSSLKeysAndSignaturesWorkInGovChain() throws {
         let dir = Harness.temporaryDirectory("openssl2")
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        #expect(try Harness.run(Self.openssl, ["genpkey", "-algorithm", "ed25519", "-out", dir + "/k.pem"]).status == 0)
-        #expect(try Harness.run(Self.openssl, ["pkey", "-in", dir + "/k.pem", "-pubout", "-out", dir + "/k.pub"]).status == 0)
+        #expect(
+            try Harness.run(Self.openssl, ["genpkey", "-algorithm", "ed25519", "-out", dir + "/k.pem"]).status == 0)
+        #expect(
+            try Harness.run(Self.openssl, ["pkey", "-in", dir + "/k.pem", "-pubout", "-out", dir + "/k.pub"]).status
+                == 0)
         let message = Array("Bescheid 2026/4711".utf8)
         try Data(message).write(to: URL(fileURLWithPath: dir + "/msg"))
-        #expect(try Harness.run(Self.openssl, ["pkeyutl", "-sign", "-inkey", dir + "/k.pem", "-rawin", "-in", dir + "/msg", "-out", dir + "/sig"]).status == 0)
+        #expect(
+            try Harness.run(
+                Self.openssl,
+                ["pkeyutl", "-sign", "-inkey", dir + "/k.pem", "-rawin", "-in", dir + "/msg", "-out", dir + "/sig"]
+            ).status == 0)
 
         let key = try SigningKey(pem: String(contentsOfFile: dir + "/k.pem", encoding: .utf8))
         let publicKey = try PublicKey(pem: String(contentsOfFile: dir + "/k.pub", encoding: .utf8))
@@ -54,6 +73,8 @@ import Testing
         let signature = try #require(Signature(Array(try Data(contentsOf: URL(fileURLWithPath: dir + "/sig")))))
         #expect(publicKey.isValidSignature(signature, for: message))
         #expect(key.sign(message) == signature)  // Ed25519 is deterministic: same key, same bytes.
-        #expect(try Harness.govchain("keys", "show", dir + "/k.pem").stdout.trimmingCharacters(in: .whitespacesAndNewlines) == publicKey.hex)
+        #expect(
+            try Harness.govchain("keys", "show", dir + "/k.pem").stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+                == publicKey.hex)
     }
 }

@@ -1,12 +1,13 @@
 import NIOCore
 import NIOEmbedded
 import Testing
+
 @testable import GovChainNetwork
 
 @Suite("Framing")
 struct FrameDecoderTests {
     private func channel(max: Int = 16) throws -> EmbeddedChannel {
-        EmbeddedChannel(handler: ByteToMessageHandler(FrameDecoder(maxFrameBytes: max)))
+        EmbeddedChannel(handler: ByteToMessageHandler(FrameDecoder(frameBytesMax: max)))
     }
 
     private func bytes(_ values: [UInt8]) -> ByteBuffer { ByteBuffer(bytes: values) }
@@ -38,13 +39,13 @@ struct FrameDecoderTests {
 
     @Test func oversizedFrameIsAnErrorBeforeItsBodyArrives() throws {
         let channel = try channel(max: 16)
-        #expect(throws: FrameError.oversized(length: 17, maxFrameBytes: 16)) {
+        #expect(throws: FrameError.oversized(length: 17, frameBytesMax: 16)) {
             try channel.writeInbound(bytes([0, 0, 0, 17]))
         }
         // A hostile 4 GiB length is refused just the same, without allocating.
         var buffer = bytes([0xFF, 0xFF, 0xFF, 0xFF])
-        #expect(throws: FrameError.oversized(length: Int(UInt32.max), maxFrameBytes: 16)) {
-            _ = try FrameDecoder.nextFrame(from: &buffer, maxFrameBytes: 16)
+        #expect(throws: FrameError.oversized(length: Int(UInt32.max), frameBytesMax: 16)) {
+            _ = try FrameDecoder.nextFrame(from: &buffer, frameBytesMax: 16)
         }
     }
 

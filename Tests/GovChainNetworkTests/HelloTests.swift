@@ -1,5 +1,6 @@
 import GovChainCore
 import Testing
+
 @testable import GovChainNetwork
 
 @Suite("Hello")
@@ -7,8 +8,9 @@ struct HelloTests {
     let genesis = TestGenesis(count: 4)
 
     private var expectation: HelloExpectation {
-        HelloExpectation(chainId: TestGenesis.chainId, genesisHash: TestGenesis.genesisHash,
-                         validators: genesis.validators, selfIndex: 1)
+        HelloExpectation(
+            chainId: TestGenesis.chainId, genesisHash: TestGenesis.genesisHash,
+            validators: genesis.validators, selfIndex: 1)
     }
 
     private func hello(sender: ValidatorIndex = 0) -> Hello {
@@ -17,7 +19,8 @@ struct HelloTests {
 
     @Test func knownAnswerEncoding() throws {
         let body = PeerFrame.hello(hello(sender: 2)).body
-        let expected: [UInt8] = [0x01, 0x00, 0x01, 13] + Array("govchain-test".utf8)
+        let expected: [UInt8] =
+            [0x01, 0x00, 0x01, 13] + Array("govchain-test".utf8)
             + TestGenesis.genesisHash.bytes + [0x00, 0x02]
         #expect(body == expected)
         #expect(try PeerFrame.decode(body) == .hello(hello(sender: 2)))
@@ -27,7 +30,7 @@ struct HelloTests {
         let body = PeerFrame.hello(hello()).body
         #expect(throws: CodecError.trailingBytes(count: 1)) { try PeerFrame.decode(body + [0]) }
         var future = body
-        future[2] = 2 // version 2
+        future[2] = 2  // version 2
         #expect(throws: (any Error).self) { try PeerFrame.decode(future) }
     }
 
@@ -65,8 +68,9 @@ struct HelloTests {
         var machine = PeerConnectionStateMachine(expectation: expectation, dialled: nil)
         let key0 = genesis.keys[0].publicKey
         #expect(machine.onActive() == .sendHello)
-        #expect(machine.onFrame(PeerFrame.payload([1]).body, peerKey: key0)
-            == .close(.handshakeRejected("payload before hello")))
+        #expect(
+            machine.onFrame(PeerFrame.payload([1]).body, peerKey: key0)
+                == .close(.handshakeRejected("payload before hello")))
         #expect(machine.state == .closed)
         #expect(machine.onFrame(PeerFrame.hello(hello()).body, peerKey: key0) == PeerConnectionStateMachine.Action.none)
         #expect(machine.onInactive() == PeerConnectionStateMachine.Action.none)
@@ -81,8 +85,9 @@ struct HelloTests {
 
     @Test func handshakeWithoutTLSKeyOrInTimeIsRejected() {
         var machine = PeerConnectionStateMachine(expectation: expectation, dialled: nil)
-        #expect(machine.onFrame(PeerFrame.hello(hello()).body, peerKey: nil)
-            == .close(.handshakeRejected("no authenticated TLS key")))
+        #expect(
+            machine.onFrame(PeerFrame.hello(hello()).body, peerKey: nil)
+                == .close(.handshakeRejected("no authenticated TLS key")))
         var slow = PeerConnectionStateMachine(expectation: expectation, dialled: nil)
         #expect(slow.onHandshakeTimeout() == .close(.handshakeRejected("handshake timed out")))
     }

@@ -4,6 +4,7 @@ import NIOCore
 import NIOPosix
 import Synchronization
 import Testing
+
 @testable import GovChainNetwork
 
 /// The network's defences against a flooding or silent peer and an outsider on the port:
@@ -92,7 +93,9 @@ struct HostilePeerDefenceTests {
         var quiet = genesis.configuration(0, port: ports[0])
         quiet.readIdleTimeoutMs = 0
         let dialler = try RunningNode(quiet, label: "quiet")
-        try await eventually("linked") { listener.network.connectedPeers() == [0] || listener.network.stats.idleLinksClosed > 0 }
+        try await eventually("linked") {
+            listener.network.connectedPeers() == [0] || listener.network.stats.idleLinksClosed > 0
+        }
         try await eventually("idle link closed", seconds: 5) { listener.network.stats.idleLinksClosed >= 1 }
         await dialler.stop()
     }
@@ -103,7 +106,11 @@ struct HostilePeerDefenceTests {
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = UInt16(port).bigEndian
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let result = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Foundation.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        let result = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                Foundation.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
         guard result == 0 else { throw TimedOut(description: "connect failed") }
         return fd
     }

@@ -2,6 +2,7 @@ import GovChainCore
 import NIOCore
 import NIOEmbedded
 import Testing
+
 @testable import GovChainNetwork
 
 /// The connection handler in an `EmbeddedChannel`, with TLS replaced by a fixed authenticated key.
@@ -11,13 +12,14 @@ struct PeerConnectionHandlerTests {
 
     private func makeLink(peerKey: PublicKey?) throws -> (PeerNetwork, EmbeddedChannel) {
         var configuration = genesis.configuration(1, port: 0)
-        configuration.maxFrameBytes = 64
+        configuration.frameBytesMax = 64
         let network = try PeerNetwork(configuration: configuration, logger: testLogger("handler-test"))
         let channel = EmbeddedChannel()
         try channel.pipeline.syncOperations.addHandlers([
-            ByteToMessageHandler(FrameDecoder(maxFrameBytes: configuration.maxFrameBytes)),
-            PeerConnectionHandler(network: network, authentication: PeerAuthentication(publicKey: peerKey),
-                                  dialled: nil, logger: testLogger("handler-test")),
+            ByteToMessageHandler(FrameDecoder(frameBytesMax: configuration.frameBytesMax)),
+            PeerConnectionHandler(
+                network: network, authentication: PeerAuthentication(publicKey: peerKey),
+                dialled: nil, logger: testLogger("handler-test")),
         ])
         try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 9)).wait()
         return (network, channel)
@@ -53,7 +55,7 @@ struct PeerConnectionHandlerTests {
         let (network, channel) = try makeLink(peerKey: genesis.keys[0].publicKey)
         try channel.writeInbound(helloFrame(from: 0))
         #expect(network.connectedPeers() == [0])
-        try channel.writeInbound(ByteBuffer(bytes: [0, 0, 0, 2, 0x7F, 0x00])) // unknown kind
+        try channel.writeInbound(ByteBuffer(bytes: [0, 0, 0, 2, 0x7F, 0x00]))  // unknown kind
         #expect(!channel.isActive)
         #expect(network.stats.malformedFrames == 1)
         #expect(network.connectedPeers().isEmpty)
@@ -62,7 +64,7 @@ struct PeerConnectionHandlerTests {
     @Test func oversizedFrameAfterHelloClosesTheLink() throws {
         let (network, channel) = try makeLink(peerKey: genesis.keys[0].publicKey)
         try channel.writeInbound(helloFrame(from: 0))
-        try channel.writeInbound(ByteBuffer(bytes: [0, 0, 1, 0])) // 256 > maxFrameBytes 64
+        try channel.writeInbound(ByteBuffer(bytes: [0, 0, 1, 0]))  // 256 > frameBytesMax 64
         #expect(!channel.isActive)
         #expect(network.stats.malformedFrames == 1)
     }

@@ -2,6 +2,7 @@ import GovChainCore
 import NIOCore
 import NIOPosix
 import Testing
+
 @testable import GovChainNetwork
 
 /// Real PeerNetworks over TLS on 127.0.0.1. Each test bounds its waits (see `eventually`).
@@ -25,7 +26,8 @@ struct PeerNetworkTests {
             try await eventually("200 ordered payloads") { nodes[0].messages.count == 3 + 200 }
             let ordered = nodes[0].messages.dropFirst(3).map { Int($0.payload[0]) << 8 | Int($0.payload[1]) }
             #expect(ordered == Array(0..<200))
-            #expect(nodes.allSatisfy { $0.network.stats.handshakesRejected == 0 && $0.network.stats.malformedFrames == 0 })
+            #expect(
+                nodes.allSatisfy { $0.network.stats.handshakesRejected == 0 && $0.network.stats.malformedFrames == 0 })
         } catch {
             for node in nodes { await node.stop() }
             throw error
@@ -46,7 +48,8 @@ struct PeerNetworkTests {
         var rogueConfiguration = genesis.configuration(0, port: ports[4], key: rogueKey)
         rogueConfiguration.validators = ValidatorSet(rogueValidators)
 
-        let nodes = try [RunningNode(misdirected, label: "v0")]
+        let nodes =
+            try [RunningNode(misdirected, label: "v0")]
             + (1..<4).map { try RunningNode(genesis.configuration($0, port: ports[$0]), label: "v\($0)") }
         let rogue = try RunningNode(rogueConfiguration, label: "rogue")
         let everything = nodes + [rogue]
@@ -64,7 +67,9 @@ struct PeerNetworkTests {
             }
             #expect(rogue.network.connectedPeers().isEmpty)
             nodes[1].network.broadcast([42])
-            try await eventually("broadcast despite the rogue") { [0, 2, 3].allSatisfy { nodes[$0].messages.count == 1 } }
+            try await eventually("broadcast despite the rogue") {
+                [0, 2, 3].allSatisfy { nodes[$0].messages.count == 1 }
+            }
             #expect(nodes.allSatisfy { node in node.messages.allSatisfy { $0 == PeerMessage(from: 1, payload: [42]) } })
         } catch {
             for node in everything { print("STATS", node.network.stats, node.network.connectedPeers()) }
@@ -90,7 +95,9 @@ struct PeerNetworkTests {
 
             #expect(nodes[1].network.connectedPeers() == [0])
             nodes[0].network.send([7, 7], to: 1)
-            try await eventually("payload after the garbage") { nodes[1].messages == [PeerMessage(from: 0, payload: [7, 7])] }
+            try await eventually("payload after the garbage") {
+                nodes[1].messages == [PeerMessage(from: 0, payload: [7, 7])]
+            }
         } catch {
             for node in nodes { await node.stop() }
             throw error
@@ -126,13 +133,13 @@ struct PeerNetworkTests {
     }
 
     @Test func queueForAnUnreachablePeerIsBounded() async throws {
-        let ports = try await freePorts(2) // nobody listens on ports[1]
+        let ports = try await freePorts(2)  // nobody listens on ports[1]
         let genesis = TestGenesis(count: 2, ports: ports)
         var configuration = genesis.configuration(0, port: ports[0])
         configuration.peerQueueFramesMax = 10
         let node = try RunningNode(configuration, label: "v0")
         for value in 0..<100 { node.network.send([UInt8(value)], to: 1) }
-        node.network.send([UInt8](repeating: 0, count: configuration.maxFrameBytes), to: 1) // too large
+        node.network.send([UInt8](repeating: 0, count: configuration.frameBytesMax), to: 1)  // too large
         #expect(node.network.queuedFrames(for: 1) == 10)
         #expect(node.network.stats.framesDropped == 91)
         #expect(node.network.connectedPeers().isEmpty)
@@ -142,11 +149,13 @@ struct PeerNetworkTests {
     @Test func configurationWithAForeignKeyIsRejected() throws {
         let genesis = TestGenesis(count: 2)
         #expect(throws: GovChainError.self) {
-            _ = try PeerNetwork(configuration: genesis.configuration(0, port: 0, key: genesis.keys[1]), logger: testLogger("x"))
+            _ = try PeerNetwork(
+                configuration: genesis.configuration(0, port: 0, key: genesis.keys[1]), logger: testLogger("x"))
         }
     }
 
     private func rawConnection(port: Int) async throws -> any Channel {
-        try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton).connect(host: "127.0.0.1", port: port).get()
+        try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton).connect(host: "127.0.0.1", port: port)
+            .get()
     }
 }

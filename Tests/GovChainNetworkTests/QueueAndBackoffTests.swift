@@ -1,4 +1,5 @@
 import Testing
+
 @testable import GovChainNetwork
 
 @Suite("Queue and backoff")
@@ -34,7 +35,7 @@ struct QueueAndBackoffTests {
     }
 
     @Test func backoffGrowsWithJitterUpToTheMaximumAndResets() {
-        var backoff = ReconnectBackoff(baseDelayMs: 100, maxDelayMs: 5_000, seed: 7)
+        var backoff = ReconnectBackoff(baseDelayMs: 100, delayMsMax: 5_000, seed: 7)
         let ceilings: [UInt64] = [100, 200, 400, 800, 1_600, 3_200, 5_000, 5_000, 5_000]
         for ceiling in ceilings {
             let delay = backoff.nextDelayMs()
@@ -45,8 +46,8 @@ struct QueueAndBackoffTests {
         #expect(backoff.nextDelayMs() <= 100)
 
         // Same seed, same delays: failures are reproducible.
-        var a = ReconnectBackoff(baseDelayMs: 10, maxDelayMs: 1_000, seed: 99)
-        var b = ReconnectBackoff(baseDelayMs: 10, maxDelayMs: 1_000, seed: 99)
+        var a = ReconnectBackoff(baseDelayMs: 10, delayMsMax: 1_000, seed: 99)
+        var b = ReconnectBackoff(baseDelayMs: 10, delayMsMax: 1_000, seed: 99)
         #expect((0..<20).map { _ in a.nextDelayMs() } == (0..<20).map { _ in b.nextDelayMs() })
     }
 }

@@ -1,6 +1,7 @@
 import GovChainCore
 import ServiceLifecycle
 import Testing
+
 @testable import GovChainNetwork
 
 @Suite("Service lifecycle", .timeLimit(.minutes(1)))

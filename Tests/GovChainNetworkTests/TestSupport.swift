@@ -1,10 +1,11 @@
 import Foundation
 import GovChainCore
-@testable import GovChainNetwork
 import Logging
 import NIOCore
 import NIOPosix
 import Synchronization
+
+@testable import GovChainNetwork
 
 /// A small genesis for tests: `count` validators with fixed seeds, addresses filled in later.
 struct TestGenesis {
@@ -16,10 +17,12 @@ struct TestGenesis {
 
     init(count: Int, ports: [Int]? = nil, seedBase: UInt8 = 1) {
         keys = (0..<count).map { try! SigningKey(seed: [UInt8](repeating: seedBase &+ UInt8($0), count: 32)) }
-        validators = ValidatorSet(keys.enumerated().map { index, key in
-            Validator(name: "v\(index)", publicKey: key.publicKey,
-                      peerAddress: "127.0.0.1:\(ports?[index] ?? 1)", power: 1)
-        })
+        validators = ValidatorSet(
+            keys.enumerated().map { index, key in
+                Validator(
+                    name: "v\(index)", publicKey: key.publicKey,
+                    peerAddress: "127.0.0.1:\(ports?[index] ?? 1)", power: 1)
+            })
     }
 
     func configuration(_ index: Int, port: Int, key: SigningKey? = nil) -> PeerNetworkConfiguration {
@@ -27,7 +30,7 @@ struct TestGenesis {
             chainId: Self.chainId, genesisHash: Self.genesisHash, validators: validators,
             selfIndex: ValidatorIndex(UInt16(index)), key: key ?? keys[index],
             listenHost: "127.0.0.1", listenPort: port,
-            reconnectBaseDelayMs: 20, reconnectMaxDelayMs: 200)
+            reconnectBaseDelayMs: 20, reconnectDelayMsMax: 200)
         configuration.reconnectJitterSeed = 42
         configuration.handshakeTimeoutMs = 2_000
         return configuration
@@ -38,9 +41,10 @@ struct TestGenesis {
 func freePorts(_ count: Int) async throws -> [Int] {
     var channels: [any Channel] = []
     for _ in 0..<count {
-        channels.append(try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .bind(host: "127.0.0.1", port: 0).get())
+        channels.append(
+            try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                .bind(host: "127.0.0.1", port: 0).get())
     }
     let ports = channels.map { $0.localAddress!.port! }
     for channel in channels { try await channel.close() }

@@ -1,10 +1,11 @@
 import Foundation
 import GovChainAPI
 import GovChainCore
-@testable import GovChainNode
 import Hummingbird
 import HummingbirdTesting
 import Testing
+
+@testable import GovChainNode
 
 /// The HTTP routes through Hummingbird's in-process test client, on a real single-validator node
 /// with a LevelDB store (no sockets).
@@ -40,17 +41,20 @@ struct APIRouteTests {
         try await withApp { client, _ in
             let good = TestChain.anchor("api")
             let body = try JSONEncoder().encode(SubmitRequest(transaction: Data(good.encoded).base64EncodedString()))
-            let accepted = try await client.execute(uri: "/v1/transactions", method: .post, headers: [.contentType: "application/json"],
-                                                   body: ByteBuffer(bytes: body))
+            let accepted = try await client.execute(
+                uri: "/v1/transactions", method: .post, headers: [.contentType: "application/json"],
+                body: ByteBuffer(bytes: body))
             #expect(accepted.status == .accepted)
             #expect(try json(SubmitResponse.self, accepted).tx_hash == good.id.hex)
-            let garbage = try await client.execute(uri: "/v1/transactions", method: .post, headers: [.contentType: "application/octet-stream"],
-                                                  body: ByteBuffer(bytes: [1, 2, 3]))
+            let garbage = try await client.execute(
+                uri: "/v1/transactions", method: .post, headers: [.contentType: "application/octet-stream"],
+                body: ByteBuffer(bytes: [1, 2, 3]))
             #expect(garbage.status == .badRequest || garbage.status == .unprocessableContent)
             #expect(try json(ErrorBody.self, garbage).error.code == "malformed_transaction")
             let stale = TestChain.anchor("stale", time: Timestamp(rawValue: TestChain.now.rawValue - 3 * 86_400_000))
-            let refused = try await client.execute(uri: "/v1/transactions", method: .post, headers: [.contentType: "application/octet-stream"],
-                                                  body: ByteBuffer(bytes: stale.encoded))
+            let refused = try await client.execute(
+                uri: "/v1/transactions", method: .post, headers: [.contentType: "application/octet-stream"],
+                body: ByteBuffer(bytes: stale.encoded))
             #expect(try json(ErrorBody.self, refused).error.code == "transaction_time_outside_window")
         }
     }

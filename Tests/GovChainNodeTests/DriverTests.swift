@@ -2,9 +2,10 @@ import Foundation
 import GovChainAPI
 import GovChainConsensus
 import GovChainCore
-@testable import GovChainNode
 import Logging
 import Testing
+
+@testable import GovChainNode
 
 /// The consensus shell on a manual clock with a scripted peer network: timers fire only when the
 /// test moves time, and the sync-versus-propose race that used to trap `buildBlock` is harmless.
@@ -21,8 +22,9 @@ struct DriverTests {
         init(validator: Int) throws {
             chain = try TestChain(validators: 4)
             node = try chain.node(index: validator)
-            driver = try ConsensusDriver(node: node, network: transport, key: chain.keys[validator], clock: clock,
-                                         logger: Logger(label: "driver") { _ in SwiftLogNoOpLogHandler() })
+            driver = try ConsensusDriver(
+                node: node, network: transport, key: chain.keys[validator], clock: clock,
+                logger: Logger(label: "driver") { _ in SwiftLogNoOpLogHandler() })
             task = Task { [driver, node] in try await ConsensusService(driver: driver, node: node).run() }
         }
 
@@ -36,7 +38,9 @@ struct DriverTests {
         }
 
         func votes(_ type: VoteType) -> [Vote] {
-            transport.sent.compactMap { if case .consensus(.vote(let vote)) = $0.message, vote.type == type { return vote } else { return nil } }
+            transport.sent.compactMap {
+                if case .consensus(.vote(let vote)) = $0.message, vote.type == type { return vote } else { return nil }
+            }
         }
     }
 
@@ -48,8 +52,12 @@ struct DriverTests {
         try await Task.sleep(for: .milliseconds(300))
         #expect(running.votes(.prevote).isEmpty, "prevoted before the clock moved")
         running.clock.advance(by: .milliseconds(1_000))
-        try await eventually("a nil prevote after timeoutPropose") { running.votes(.prevote).contains { $0.block == nil } }
-        #expect(running.transport.sent.contains { if case .status = $0.message { return true } else { return false } }, "the tick runs on the clock too")
+        try await eventually("a nil prevote after timeoutPropose") {
+            running.votes(.prevote).contains { $0.block == nil }
+        }
+        #expect(
+            running.transport.sent.contains { if case .status = $0.message { return true } else { return false } },
+            "the tick runs on the clock too")
         await running.stop()
     }
 
@@ -59,15 +67,20 @@ struct DriverTests {
             let running = try Running(validator: 0)  // the proposer of height 1, round 0
             let chain = running.chain
             // The others committed a different block 1 (proposed by validator 1, signed by 1, 2, 3).
-            let theirs = Block.make(chainId: chain.genesis.chainId, height: 1, time: TestChain.now, previousHash: .zero, lastCommit: nil,
-                                    transactions: [], validators: chain.genesis.validators, proposer: 1)
-            let commit = Commit(precommits: (1...3).map { i in
-                Vote.sign(type: .precommit, height: 1, round: 0, block: theirs.hash, validator: ValidatorIndex(UInt16(i)),
-                          chainId: chain.genesis.chainId, key: chain.keys[i])
-            })
+            let theirs = Block.make(
+                chainId: chain.genesis.chainId, height: 1, time: TestChain.now, previousHash: .zero, lastCommit: nil,
+                transactions: [], validators: chain.genesis.validators, proposer: 1)
+            let commit = Commit(
+                precommits: (1...3).map { i in
+                    Vote.sign(
+                        type: .precommit, height: 1, round: 0, block: theirs.hash, validator: ValidatorIndex(UInt16(i)),
+                        chainId: chain.genesis.chainId, key: chain.keys[i])
+                })
             running.transport.deliver(.status(1), from: 1)
             try await eventually("a block request to validator 1") {
-                running.transport.sent.contains { if case .blockRequest = $0.message { return $0.to == 1 } else { return false } }
+                running.transport.sent.contains {
+                    if case .blockRequest = $0.message { return $0.to == 1 } else { return false }
+                }
             }
             // A transaction makes the node open height 1 and build its proposal, while the block arrives.
             _ = try await running.node.submit(TestChain.anchor("race \(attempt)").encoded, gossip: false)
@@ -96,11 +109,16 @@ struct DriverTests {
     @Test("a forged vote from a peer disconnects it before anything reaches the loop")
     func forgedVoteDisconnects() async throws {
         let running = try Running(validator: 0)
-        let real = Vote.sign(type: .prevote, height: 1, round: 0, block: nil, validator: 2, chainId: running.chain.genesis.chainId, key: running.chain.keys[2])
-        let forged = Vote(type: .prevote, height: 1, round: 0, block: Hash32.sha256([1]), validator: 2, signature: real.signature)
+        let real = Vote.sign(
+            type: .prevote, height: 1, round: 0, block: nil, validator: 2, chainId: running.chain.genesis.chainId,
+            key: running.chain.keys[2])
+        let forged = Vote(
+            type: .prevote, height: 1, round: 0, block: Hash32.sha256([1]), validator: 2, signature: real.signature)
         let before = running.status.events_handled
         running.transport.deliver(.consensus(.vote(forged)), from: 2)
-        try await eventually("the peer is disconnected") { running.transport.refused.contains { $0.0 == 2 && $0.1 == "invalid_signature" && $0.2 } }
+        try await eventually("the peer is disconnected") {
+            running.transport.refused.contains { $0.0 == 2 && $0.1 == "invalid_signature" && $0.2 }
+        }
         #expect(running.status.events_handled == before)
         await running.stop()
     }

@@ -1,7 +1,8 @@
 import GovChainCore
-@testable import GovChainNode
 import GovChainStorage
 import Testing
+
+@testable import GovChainNode
 
 /// The mempool as a pure struct: admission stages, limits, duplicates and what a block removes.
 @Suite("Mempool")
@@ -9,8 +10,9 @@ struct MempoolTests {
     let chain = try! TestChain()
 
     func mempool(count: Int = 100, bytes: Int = 1 << 20) -> Mempool {
-        Mempool(limits: .init(txCountMax: count, bytesMax: bytes), rules: LedgerRules(genesis: chain.genesis),
-                       committed: LedgerRules(genesis: chain.genesis).genesisState())
+        Mempool(
+            limits: .init(txCountMax: count, bytesMax: bytes), rules: LedgerRules(genesis: chain.genesis),
+            committed: LedgerRules(genesis: chain.genesis).genesisState())
     }
 
     func code(_ body: () throws -> Void) -> String? {
@@ -25,10 +27,14 @@ struct MempoolTests {
     @Test("stage one refuses undecodable bytes and bad signatures, and verifies each signature once")
     func precheck() throws {
         let verified = VerifiedSignatures(capacity: 10)
-        #expect(code { _ = try Mempool.precheck([1, 2, 3], chainId: chain.genesis.chainId, verified: verified) } == "malformed_transaction")
+        #expect(
+            code { _ = try Mempool.precheck([1, 2, 3], chainId: chain.genesis.chainId, verified: verified) }
+                == "malformed_transaction")
         var forged = TestChain.anchor("a").encoded
         forged[forged.count - 1] ^= 1
-        #expect(code { _ = try Mempool.precheck(forged, chainId: chain.genesis.chainId, verified: verified) } == "invalid_signature")
+        #expect(
+            code { _ = try Mempool.precheck(forged, chainId: chain.genesis.chainId, verified: verified) }
+                == "invalid_signature")
         let good = TestChain.anchor("a")
         _ = try Mempool.precheck(good.encoded, chainId: chain.genesis.chainId, verified: verified)
         #expect(verified.contains(good.id))
@@ -39,8 +45,11 @@ struct MempoolTests {
         var pool = mempool(count: 2)
         let now = TestChain.now
         #expect(code { try pool.admit(checked: TestChain.anchor("a"), nextHeight: 1, now: now) } == nil)
-        #expect(code { try pool.admit(checked: TestChain.anchor("a"), nextHeight: 1, now: now) } == "transaction_pending")
-        #expect(code { try pool.admit(checked: TestChain.anchor("a", nonce: 1), nextHeight: 1, now: now) } == "document_already_anchored")
+        #expect(
+            code { try pool.admit(checked: TestChain.anchor("a"), nextHeight: 1, now: now) } == "transaction_pending")
+        #expect(
+            code { try pool.admit(checked: TestChain.anchor("a", nonce: 1), nextHeight: 1, now: now) }
+                == "document_already_anchored")
         let stale = TestChain.anchor("old", time: Timestamp(rawValue: now.rawValue - 2 * 86_400_000))
         #expect(code { try pool.admit(checked: stale, nextHeight: 1, now: now) } == "transaction_time_outside_window")
         #expect(code { try pool.admit(checked: TestChain.anchor("b"), nextHeight: 1, now: now) } == nil)
@@ -48,7 +57,8 @@ struct MempoolTests {
         var small = mempool(bytes: TestChain.anchor("a").encoded.count + 10)
         #expect(code { try small.admit(checked: TestChain.anchor("a"), nextHeight: 1, now: now) } == nil)
         #expect(code { try small.admit(checked: TestChain.anchor("b"), nextHeight: 1, now: now) } == "mempool_full")
-        #expect(pool.count == 2 && pool.bytes == TestChain.anchor("a").encoded.count + TestChain.anchor("b").encoded.count)
+        #expect(
+            pool.count == 2 && pool.bytes == TestChain.anchor("a").encoded.count + TestChain.anchor("b").encoded.count)
     }
 
     @Test("a committed block removes what it holds; a foreign block drops only conflicting waiters")

@@ -2,10 +2,11 @@ import Foundation
 import GovChainConsensus
 import GovChainCore
 import GovChainNetwork
-@testable import GovChainNode
 import GovChainStorage
 import Logging
 import Synchronization
+
+@testable import GovChainNode
 
 /// A chain for node tests: `validators` validators of power 1 (fixed seeds), one authority
 /// (Aachen) with one clerk, a real LevelDB store in a temporary directory.
@@ -20,25 +21,41 @@ struct TestChain {
         keys = (0..<validators).map { try! SigningKey(seed: [UInt8](repeating: UInt8(50 + $0), count: 32)) }
         let file = GenesisFile(
             chain_id: "node-test", genesis_time: "2026-01-01T00:00:00Z", consensus: .init(),
-            validators: keys.enumerated().map { .init(name: "v\($0.offset)", public_key: $0.element.publicKey.hex, peer_address: "127.0.0.1:\(1 + $0.offset)", power: 1) },
-            authorities: [.init(id: "aachen", name: "Stadt Aachen", public_key: Self.authority.publicKey.hex, document_types: ["birth-certificate"])],
-            initial_clerks: [.init(authority: "aachen", public_key: Self.clerk.publicKey.hex, document_types: ["birth-certificate"])])
+            validators: keys.enumerated().map {
+                .init(
+                    name: "v\($0.offset)", public_key: $0.element.publicKey.hex,
+                    peer_address: "127.0.0.1:\(1 + $0.offset)", power: 1)
+            },
+            authorities: [
+                .init(
+                    id: "aachen", name: "Stadt Aachen", public_key: Self.authority.publicKey.hex,
+                    document_types: ["birth-certificate"])
+            ],
+            initial_clerks: [
+                .init(authority: "aachen", public_key: Self.clerk.publicKey.hex, document_types: ["birth-certificate"])
+            ])
         genesis = try Genesis(validating: file)
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("govchain-node-\(UUID().uuidString)").path
+        directory =
+            FileManager.default.temporaryDirectory.appendingPathComponent("govchain-node-\(UUID().uuidString)").path
     }
 
     func node(index: Int = 0) throws -> Node {
         let store = try BlockStore(directory: directory + "/v\(index)", genesis: genesis)
-        return try Node(name: "v\(index)", genesis: genesis, store: store, key: keys[index], limits: (1_000, 1 << 20),
-                        solo: keys.count == 1, logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
+        return try Node(
+            name: "v\(index)", genesis: genesis, store: store, key: keys[index], limits: (1_000, 1 << 20),
+            solo: keys.count == 1, logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
     }
 
     /// One instant for the whole test run, so a transaction made twice is the same transaction.
     static let now: Timestamp = Node.systemClock()
 
     static func anchor(_ text: String, time: Timestamp = now, nonce: UInt64 = 0) -> Transaction {
-        Transaction(body: .anchorDocument(.init(document: Hash32.sha256(Array(text.utf8)), documentType: Code("birth-certificate")!, authority: Code("aachen")!)),
-                    time: time, nonce: nonce, chainId: ChainID("node-test")!, key: clerk)
+        Transaction(
+            body: .anchorDocument(
+                .init(
+                    document: Hash32.sha256(Array(text.utf8)), documentType: Code("birth-certificate")!,
+                    authority: Code("aachen")!)),
+            time: time, nonce: nonce, chainId: ChainID("node-test")!, key: clerk)
     }
 
     func remove() { try? FileManager.default.removeItem(atPath: directory) }
@@ -58,7 +75,8 @@ final class ManualClock: Clock, @unchecked Sendable {
         var continuation: CheckedContinuation<Void, any Error>
     }
 
-    private let state = Mutex<(now: Instant, sleepers: [UInt64: Sleeper], next: UInt64)>((Instant(offset: .zero), [:], 0))
+    private let state = Mutex<(now: Instant, sleepers: [UInt64: Sleeper], next: UInt64)>(
+        (Instant(offset: .zero), [:], 0))
 
     var now: Instant { state.withLock { $0.now } }
     var minimumResolution: Duration { .milliseconds(1) }

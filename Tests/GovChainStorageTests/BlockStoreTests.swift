@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import GovChainCore
 @testable import GovChainStorage
 
@@ -7,21 +8,35 @@ import Testing
 @Suite struct BlockStoreTests {
     static let validator = try! SigningKey(seed: [UInt8](repeating: 1, count: 32))
     static let clerk = try! SigningKey(seed: [UInt8](repeating: 4, count: 32))
-    static let genesis = try! Genesis(validating: GenesisFile(
-        chain_id: "store-test", genesis_time: "2026-01-01T00:00:00Z", consensus: .init(),
-        validators: [.init(name: "Aachen", public_key: validator.publicKey.hex, peer_address: "127.0.0.1:1", power: 1)],
-        authorities: [.init(id: "aachen", name: "Stadt Aachen", public_key: (try! SigningKey(seed: [UInt8](repeating: 2, count: 32))).publicKey.hex,
-                            document_types: ["birth-certificate"])],
-        initial_clerks: [.init(authority: "aachen", public_key: clerk.publicKey.hex, document_types: ["birth-certificate"])]))
+    static let genesis = try! Genesis(
+        validating: GenesisFile(
+            chain_id: "store-test", genesis_time: "2026-01-01T00:00:00Z", consensus: .init(),
+            validators: [
+                .init(name: "Aachen", public_key: validator.publicKey.hex, peer_address: "127.0.0.1:1", power: 1)
+            ],
+            authorities: [
+                .init(
+                    id: "aachen", name: "Stadt Aachen",
+                    public_key: (try! SigningKey(seed: [UInt8](repeating: 2, count: 32))).publicKey.hex,
+                    document_types: ["birth-certificate"])
+            ],
+            initial_clerks: [
+                .init(authority: "aachen", public_key: clerk.publicKey.hex, document_types: ["birth-certificate"])
+            ]))
 
     /// `milliseconds` after the genesis time (2026-01-01T00:00:00Z).
     static func at(_ milliseconds: UInt64) -> Timestamp { Timestamp(rawValue: 1_767_225_600_000 + milliseconds) }
 
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("govchain-store-\(UUID().uuidString)").path
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("govchain-store-\(UUID().uuidString)")
+        .path
 
     func anchor(_ text: String) -> Transaction {
-        Transaction(body: .anchorDocument(.init(document: Hash32.sha256(Array(text.utf8)), documentType: Code("birth-certificate")!, authority: Code("aachen")!)),
-                    time: Self.at(0), nonce: 0, chainId: Self.genesis.chainId, key: Self.clerk)
+        Transaction(
+            body: .anchorDocument(
+                .init(
+                    document: Hash32.sha256(Array(text.utf8)), documentType: Code("birth-certificate")!,
+                    authority: Code("aachen")!)),
+            time: Self.at(0), nonce: 0, chainId: Self.genesis.chainId, key: Self.clerk)
     }
 
     /// Makes, executes and appends the next block; returns it.
@@ -32,18 +47,26 @@ import Testing
         return block
     }
 
-    func next(_ store: BlockStore, _ transactions: [Transaction], time: Timestamp? = nil) throws -> (Block, Commit, LedgerOverlay) {
+    func next(
+        _ store: BlockStore, _ transactions: [Transaction], time: Timestamp? = nil
+    ) throws -> (Block, Commit, LedgerOverlay) {
         let head = store.head
         let height = store.height.next
-        let block = Block.make(chainId: Self.genesis.chainId, height: height, time: time ?? Self.at(height.rawValue * 1000),
-                               previousHash: head?.hash ?? .zero, lastCommit: try head.flatMap { try store.commit(at: $0.height) },
-                               transactions: transactions, validators: Self.genesis.validators, proposer: 0)
-        let changes = try BlockExecutor(rules: LedgerRules(genesis: Self.genesis)).execute(block, over: store, signaturesVerified: false)
+        let block = Block.make(
+            chainId: Self.genesis.chainId, height: height, time: time ?? Self.at(height.rawValue * 1000),
+            previousHash: head?.hash ?? .zero, lastCommit: try head.flatMap { try store.commit(at: $0.height) },
+            transactions: transactions, validators: Self.genesis.validators, proposer: 0)
+        let changes = try BlockExecutor(rules: LedgerRules(genesis: Self.genesis)).execute(
+            block, over: store, signaturesVerified: false)
         return (block, sign(block), changes)
     }
 
     func sign(_ block: Block, key: SigningKey = validator) -> Commit {
-        Commit(precommits: [Vote.sign(type: .precommit, height: block.header.height, round: 0, block: block.hash, validator: 0, chainId: Self.genesis.chainId, key: key)])
+        Commit(precommits: [
+            Vote.sign(
+                type: .precommit, height: block.header.height, round: 0, block: block.hash, validator: 0,
+                chainId: Self.genesis.chainId, key: key)
+        ])
     }
 
     @Test func appendsAndReopens() throws {
@@ -84,9 +107,13 @@ import Testing
         let (good, _, goodChanges) = try next(store, [])
         var wrongPrevious = good
         wrongPrevious.header.previousHash = Hash32.sha256([9])
-        #expect(throws: GovChainError.self) { try store.append(wrongPrevious, commit: sign(wrongPrevious), changes: goodChanges) }
+        #expect(throws: GovChainError.self) {
+            try store.append(wrongPrevious, commit: sign(wrongPrevious), changes: goodChanges)
+        }
         // A commit signed by a key that is not a validator, and a commit for another block.
-        #expect(throws: GovChainError.self) { try store.append(good, commit: sign(good, key: Self.clerk), changes: goodChanges) }
+        #expect(throws: GovChainError.self) {
+            try store.append(good, commit: sign(good, key: Self.clerk), changes: goodChanges)
+        }
         #expect(throws: GovChainError.self) { try store.append(good, commit: firstCommit, changes: goodChanges) }
         // A time that does not move forward.
         let (stale, _, staleChanges) = try next(store, [], time: Self.at(1000))
@@ -102,22 +129,31 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let store = try BlockStore(directory: directory, genesis: Self.genesis)
         func vote(_ block: Hash32?) -> Vote {
-            Vote.sign(type: .prevote, height: 1, round: 0, block: block, validator: 0, chainId: Self.genesis.chainId, key: Self.validator)
+            Vote.sign(
+                type: .prevote, height: 1, round: 0, block: block, validator: 0, chainId: Self.genesis.chainId,
+                key: Self.validator)
         }
         let evidence = try #require(DuplicateVoteEvidence(vote(nil), vote(Hash32.sha256([1]))))
         func make(_ height: Height, evidence list: [DuplicateVoteEvidence]) throws -> (Block, LedgerOverlay) {
             let head = store.head
-            let block = Block.make(chainId: Self.genesis.chainId, height: height, time: Self.at(height.rawValue * 1000), previousHash: head?.hash ?? .zero,
-                                   lastCommit: try head.flatMap { try store.commit(at: $0.height) }, transactions: [],
-                                   validators: Self.genesis.validators, proposer: 0, evidence: list)
-            return (block, try BlockExecutor(rules: LedgerRules(genesis: Self.genesis)).execute(block, over: store, signaturesVerified: false))
+            let block = Block.make(
+                chainId: Self.genesis.chainId, height: height, time: Self.at(height.rawValue * 1000),
+                previousHash: head?.hash ?? .zero,
+                lastCommit: try head.flatMap { try store.commit(at: $0.height) }, transactions: [],
+                validators: Self.genesis.validators, proposer: 0, evidence: list)
+            return (
+                block,
+                try BlockExecutor(rules: LedgerRules(genesis: Self.genesis)).execute(
+                    block, over: store, signaturesVerified: false)
+            )
         }
         let (first, firstChanges) = try make(1, evidence: [evidence])
         try store.append(first, commit: sign(first), changes: firstChanges)
         #expect(try store.hasEvidence(evidence))
         let (again, againChanges) = try make(2, evidence: [evidence])
-        #expect(performing: { try store.append(again, commit: sign(again), changes: againChanges) },
-                throws: { ($0 as? GovChainError)?.code == "store_refused" })
+        #expect(
+            performing: { try store.append(again, commit: sign(again), changes: againChanges) },
+            throws: { ($0 as? GovChainError)?.code == "store_refused" })
         #expect(store.height == 1)
     }
 
@@ -125,24 +161,39 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         try Data("hello".utf8).write(to: URL(fileURLWithPath: directory + "/notes.txt"))
-        #expect(performing: { try BlockStore(directory: directory, genesis: Self.genesis) }, throws: { ($0 as? GovChainError)?.code == "store_not_govchain" })
+        #expect(
+            performing: { try BlockStore(directory: directory, genesis: Self.genesis) },
+            throws: { ($0 as? GovChainError)?.code == "store_not_govchain" })
         try FileManager.default.removeItem(atPath: directory)
 
         _ = try BlockStore(directory: directory, genesis: Self.genesis)
-        var other = GenesisFile(chain_id: "other-chain", genesis_time: "2026-01-01T00:00:00Z", consensus: .init(),
-                                validators: [.init(name: "Aachen", public_key: Self.validator.publicKey.hex, peer_address: "127.0.0.1:1", power: 1)],
-                                authorities: [.init(id: "aachen", name: "Stadt Aachen", public_key: Self.clerk.publicKey.hex, document_types: ["birth-certificate"])],
-                                initial_clerks: [])
+        var other = GenesisFile(
+            chain_id: "other-chain", genesis_time: "2026-01-01T00:00:00Z", consensus: .init(),
+            validators: [
+                .init(name: "Aachen", public_key: Self.validator.publicKey.hex, peer_address: "127.0.0.1:1", power: 1)
+            ],
+            authorities: [
+                .init(
+                    id: "aachen", name: "Stadt Aachen", public_key: Self.clerk.publicKey.hex,
+                    document_types: ["birth-certificate"])
+            ],
+            initial_clerks: [])
         let otherGenesis = try Genesis(validating: other)
-        #expect(performing: { try BlockStore(directory: directory, genesis: otherGenesis) }, throws: { ($0 as? GovChainError)?.code == "store_wrong_chain" })
+        #expect(
+            performing: { try BlockStore(directory: directory, genesis: otherGenesis) },
+            throws: { ($0 as? GovChainError)?.code == "store_wrong_chain" })
         other.chain_id = "store-test"
         let sameChainOtherGenesis = try Genesis(validating: other)
-        #expect(performing: { try BlockStore(directory: directory, genesis: sameChainOtherGenesis) }, throws: { ($0 as? GovChainError)?.code == "store_wrong_genesis" })
+        #expect(
+            performing: { try BlockStore(directory: directory, genesis: sameChainOtherGenesis) },
+            throws: { ($0 as? GovChainError)?.code == "store_wrong_genesis" })
 
         let file = directory + "-file"
         defer { try? FileManager.default.removeItem(atPath: file) }
         try Data("x".utf8).write(to: URL(fileURLWithPath: file))
-        #expect(performing: { try BlockStore(directory: file, genesis: Self.genesis) }, throws: { ($0 as? GovChainError)?.code == "store_not_govchain" })
+        #expect(
+            performing: { try BlockStore(directory: file, genesis: Self.genesis) },
+            throws: { ($0 as? GovChainError)?.code == "store_not_govchain" })
     }
 
     @Test func levelDBErrorsSurfaceAsGovChainErrors() throws {
@@ -161,8 +212,9 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let first = try LevelDB(path: directory, create: true)
         defer { withExtendedLifetime(first) {} }
-        #expect(performing: { try LevelDB(path: directory, create: true) },
-                throws: { ($0 as? GovChainError)?.code == "storage_locked" })
+        #expect(
+            performing: { try LevelDB(path: directory, create: true) },
+            throws: { ($0 as? GovChainError)?.code == "storage_locked" })
     }
 
     /// One batch per block: the paired facts (block ↔ indices ↔ state) hold after every append.
@@ -175,7 +227,9 @@ import Testing
         for height in 1...20 {
             let block = try #require(try store.block(at: Height(UInt64(height))))
             for (index, tx) in block.transactions.enumerated() {
-                #expect(try store.transactionLocation(tx.id) == TransactionLocation(height: Height(UInt64(height)), index: UInt32(index)))
+                #expect(
+                    try store.transactionLocation(tx.id)
+                        == TransactionLocation(height: Height(UInt64(height)), index: UInt32(index)))
                 guard case .anchorDocument(let body) = tx.body else { continue }
                 #expect(try store.document(body.document)?.anchorTx == tx.id)
             }

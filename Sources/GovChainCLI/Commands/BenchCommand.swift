@@ -9,7 +9,8 @@ import Synchronization
 /// throughput and submit-to-commit latency.
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "bench", abstract: "Measure committed anchors/s and submit-to-commit latency against running nodes.")
+        commandName: "bench",
+        abstract: "Measure committed anchors/s and submit-to-commit latency against running nodes.")
 
     @Option(help: "Comma-separated node API URLs to submit to, in turn.")
     var nodes: String = "http://127.0.0.1:8080"
@@ -32,16 +33,23 @@ struct BenchCommand: AsyncParsableCommand {
         try await Output.run {
             let urls = nodes.split(separator: ",").map(String.init)
             guard !urls.isEmpty, rate > 0, duration > 0, clerks > 0 else {
-                throw GovChainError(code: .invalidArgument, message: "--nodes, --rate, --duration and --clerks must be given and positive.")
+                throw GovChainError(
+                    code: .invalidArgument,
+                    message: "--nodes, --rate, --duration and --clerks must be given and positive.")
             }
             let status = try await NodeClient(urls[0]).status()
-            guard let chainId = ChainID(status.chain_id) else { throw GovChainError(code: .nodeBadAnswer, message: "Invalid chain id.") }
+            guard let chainId = ChainID(status.chain_id) else {
+                throw GovChainError(code: .nodeBadAnswer, message: "Invalid chain id.")
+            }
             let signers = try BenchPlan.clerks(directory: network, count: clerks)
             let total = rate * duration
             if !output.json { print("bench: signing \(total) anchors with \(signers.count) clerk(s)…") }
             let transactions = await BenchPlan.sign(count: total, clerks: signers, chainId: chainId)
             if !output.json { print("bench: submitting \(rate)/s for \(duration) s to \(urls.count) node(s)…") }
-            let report = try await BenchRun(urls: urls, rate: rate, duration: duration, transactions: transactions, startHeight: status.latest_height).run()
+            let report = try await BenchRun(
+                urls: urls, rate: rate, duration: duration, transactions: transactions,
+                startHeight: status.latest_height
+            ).run()
             if output.json { return Output.json(report) }
             print(report.summary)
         }
@@ -84,7 +92,11 @@ enum BenchPlan {
             result.append(Clerk(key: try Files.signingKey(path), authority: authority))
         }
         guard !result.isEmpty else {
-            throw GovChainError(code: .benchNoClerks, message: "No clerk keys under \(directory)/<authority>/keys/clerk.key; pass --network DIR of a `govchain testnet init` network.")
+            throw GovChainError(
+                code: .benchNoClerks,
+                message:
+                    "No clerk keys under \(directory)/<authority>/keys/clerk.key; pass --network DIR of a `govchain testnet init` network."
+            )
         }
         return result
     }
@@ -103,8 +115,13 @@ enum BenchPlan {
                         var seed = ByteWriter()
                         seed.u64(salt)
                         seed.u64(UInt64(i))
-                        let body = TransactionBody.anchorDocument(.init(document: Hash32.sha256(seed.bytes), documentType: Code("birth-certificate")!, authority: clerk.authority))
-                        out.append(Transaction(body: body, time: currentTime(), nonce: UInt64(i), chainId: chainId, key: clerk.key))
+                        let body = TransactionBody.anchorDocument(
+                            .init(
+                                document: Hash32.sha256(seed.bytes), documentType: Code("birth-certificate")!,
+                                authority: clerk.authority))
+                        out.append(
+                            Transaction(
+                                body: body, time: currentTime(), nonce: UInt64(i), chainId: chainId, key: clerk.key))
                         i += workers
                     }
                     return (worker, out)
@@ -177,7 +194,8 @@ struct BenchRun {
         let window = max(Double(duration), Self.seconds(last - start))
         return BenchReport(
             submitted: transactions.count, refused: tracker.refused.withLock { $0 }, committed: latencies.count,
-            duration_s: duration, window_s: (window * 10).rounded() / 10, committed_per_s: Int(Double(latencies.count) / window),
+            duration_s: duration, window_s: (window * 10).rounded() / 10,
+            committed_per_s: Int(Double(latencies.count) / window),
             latency_ms_p50: percentile(0.50), latency_ms_p95: percentile(0.95), latency_ms_p99: percentile(0.99),
             blocks: tracker.blocks.withLock { $0 })
     }
@@ -196,7 +214,8 @@ struct BenchRun {
             }
         }
         do {
-            let reply = try await HTTPClient.request(.POST, url + "/v1/transactions/batch", body: writer.bytes, contentType: "application/octet-stream")
+            let reply = try await HTTPClient.request(
+                .POST, url + "/v1/transactions/batch", body: writer.bytes, contentType: "application/octet-stream")
             let results = (try? JSONDecoder().decode([BatchResult].self, from: Data(reply.body))) ?? []
             let refusedIds = results.filter { $0.status != "pending" }.map(\.tx_hash)
             tracker.refused.withLock { $0 += reply.status == 202 ? refusedIds.count : batch.count }
@@ -226,7 +245,9 @@ struct BenchRun {
                 tracker.submittedAt.withLock { map in
                     for transaction in block.transactions {
                         guard let sentAt = map.removeValue(forKey: transaction.tx_hash) else { continue }
-                        let ms = Double((now - sentAt).components.attoseconds) / 1e15 + Double((now - sentAt).components.seconds) * 1000
+                        let ms =
+                            Double((now - sentAt).components.attoseconds) / 1e15 + Double(
+                                (now - sentAt).components.seconds) * 1000
                         tracker.latenciesMs.withLock { $0.append(ms) }
                         tracker.lastCommit.withLock { $0 = now }
                     }

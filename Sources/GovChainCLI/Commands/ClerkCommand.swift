@@ -20,7 +20,8 @@ struct ClerkCommand: AsyncParsableCommand {
 
         func code() throws(GovChainError) -> Code {
             guard let code = Code(authority) else {
-                throw GovChainError(code: .invalidArgument, message: "--authority \"\(authority)\" is not an authority id.")
+                throw GovChainError(
+                    code: .invalidArgument, message: "--authority \"\(authority)\" is not an authority id.")
             }
             return code
         }
@@ -43,24 +44,32 @@ struct ClerkCommand: AsyncParsableCommand {
                 var codes: [Code] = []
                 for text in types.split(separator: ",").map(String.init) {
                     guard let code = Code(text.trimmingCharacters(in: .whitespaces)) else {
-                        throw GovChainError(code: .invalidArgument, message: "Document type \"\(text)\" may use only a-z, 0-9 and '-'.")
+                        throw GovChainError(
+                            code: .invalidArgument, message: "Document type \"\(text)\" may use only a-z, 0-9 and '-'.")
                     }
                     codes.append(code)
                 }
-                guard (1...TransactionBody.RegisterClerk.maxDocumentTypes).contains(Set(codes).count) else {
-                    throw GovChainError(code: .invalidArgument, message: "--types must name 1 to \(TransactionBody.RegisterClerk.maxDocumentTypes) document types.")
+                guard (1...TransactionBody.RegisterClerk.documentTypesMax).contains(Set(codes).count) else {
+                    throw GovChainError(
+                        code: .invalidArgument,
+                        message:
+                            "--types must name 1 to \(TransactionBody.RegisterClerk.documentTypesMax) document types.")
                 }
-                let result = try await submitSigned(.registerClerk(.init(authority: try options.code(), clerk: clerkKey, documentTypes: codes)),
-                                                    key: try Files.signingKey(options.authorityKey), client: NodeClient(options.node.node))
+                let result = try await submitSigned(
+                    .registerClerk(.init(authority: try options.code(), clerk: clerkKey, documentTypes: codes)),
+                    key: try Files.signingKey(options.authorityKey), client: NodeClient(options.node.node))
                 if options.output.json { return Output.json(result) }
-                print("Registered clerk \(clerkKey.hex) for \(options.authority): \(codes.map(\.value).joined(separator: ", "))")
+                print(
+                    "Registered clerk \(clerkKey.hex) for \(options.authority): \(codes.map(\.value).joined(separator: ", "))"
+                )
                 printCommitted(result)
             }
         }
     }
 
     struct Revoke: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Withdraw a clerk's authorisation; its earlier anchors stay valid.")
+        static let configuration = CommandConfiguration(
+            abstract: "Withdraw a clerk's authorisation; its earlier anchors stay valid.")
 
         @Option(help: "The clerk's public key: a .pub PEM file or 64 hex characters.")
         var clerk: String
@@ -70,10 +79,13 @@ struct ClerkCommand: AsyncParsableCommand {
         func run() async throws {
             try await Output.run {
                 let clerkKey = try ClerkCommand.publicKey(clerk)
-                let result = try await submitSigned(.revokeClerk(.init(authority: try options.code(), clerk: clerkKey)),
-                                                    key: try Files.signingKey(options.authorityKey), client: NodeClient(options.node.node))
+                let result = try await submitSigned(
+                    .revokeClerk(.init(authority: try options.code(), clerk: clerkKey)),
+                    key: try Files.signingKey(options.authorityKey), client: NodeClient(options.node.node))
                 if options.output.json { return Output.json(result) }
-                print("Revoked clerk \(clerkKey.hex) of \(options.authority) in block \(result.height.map(String.init) ?? "pending")")
+                print(
+                    "Revoked clerk \(clerkKey.hex) of \(options.authority) in block \(result.height.map(String.init) ?? "pending")"
+                )
             }
         }
     }
@@ -95,7 +107,9 @@ struct ClerkCommand: AsyncParsableCommand {
                 for clerk in clerks {
                     let since = clerk.registered_height == 0 ? "genesis" : "block \(clerk.registered_height)"
                     let status = clerk.revoked_height.map { "revoked in block \($0)" } ?? "active"
-                    print("\(clerk.public_key)  \(status), since \(since): \(clerk.document_types.joined(separator: ", "))")
+                    print(
+                        "\(clerk.public_key)  \(status), since \(since): \(clerk.document_types.joined(separator: ", "))"
+                    )
                 }
             }
         }

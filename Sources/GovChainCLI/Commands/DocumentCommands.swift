@@ -13,12 +13,15 @@ struct ClerkOptions: ParsableArguments {
 }
 
 /// Signs `body` with the clerk key for the node's chain, submits it, and waits for the commit.
-func submitSigned(_ body: TransactionBody, key: SigningKey, client: NodeClient) async throws(GovChainError) -> SubmitResponse {
+func submitSigned(
+    _ body: TransactionBody, key: SigningKey, client: NodeClient
+) async throws(GovChainError) -> SubmitResponse {
     let status = try await client.status()
     guard let chainId = ChainID(status.chain_id) else {
         throw GovChainError(code: .nodeBadAnswer, message: "The node reports an invalid chain id.")
     }
-    let transaction = Transaction(body: body, time: currentTime(), nonce: UInt64.random(in: 0...UInt64.max), chainId: chainId, key: key)
+    let transaction = Transaction(
+        body: body, time: currentTime(), nonce: UInt64.random(in: 0...UInt64.max), chainId: chainId, key: key)
     return try await client.submit(transaction)
 }
 
@@ -30,7 +33,8 @@ func printCommitted(_ result: SubmitResponse) {
 
 struct AnchorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "anchor", abstract: "Anchor the SHA-256 of an issued document (the file never leaves this machine).")
+        commandName: "anchor",
+        abstract: "Anchor the SHA-256 of an issued document (the file never leaves this machine).")
 
     @Argument(help: "The issued document file.")
     var file: String
@@ -59,7 +63,8 @@ struct AnchorCommand: AsyncParsableCommand {
         try await Output.run {
             let hash = try Files.sha256(file)
             guard let documentType = Code(type) else {
-                throw GovChainError(code: .invalidArgument, message: "--type \"\(type)\" may use only a-z, 0-9 and '-'.")
+                throw GovChainError(
+                    code: .invalidArgument, message: "--type \"\(type)\" may use only a-z, 0-9 and '-'.")
             }
             let key = try Files.signingKey(clerk.key)
             let client = NodeClient(clerk.node.node)
@@ -67,9 +72,10 @@ struct AnchorCommand: AsyncParsableCommand {
             let now = currentTime()
             let from = try validFrom.map { text throws(GovChainError) in try time(text, now, "--valid-from") }
             let until = try validUntil.map { text throws(GovChainError) in try time(text, now, "--valid-until") }
-            let body = TransactionBody.anchorDocument(.init(
-                document: hash, documentType: documentType, authority: authorityId,
-                reference: reference.map { Hash32.sha256(Array($0.utf8)) }, validFrom: from, validUntil: until))
+            let body = TransactionBody.anchorDocument(
+                .init(
+                    document: hash, documentType: documentType, authority: authorityId,
+                    reference: reference.map { Hash32.sha256(Array($0.utf8)) }, validFrom: from, validUntil: until))
             let result = try await submitSigned(body, key: key, client: client)
             if let receipt {
                 let proof = try await client.receipt(hash)
@@ -106,12 +112,16 @@ struct RevokeCommand: AsyncParsableCommand {
         try await Output.run {
             let hash = try Files.documentHash(fileOrHash: document)
             guard let reasonCode = RevocationReason(code: reason) else {
-                throw GovChainError(code: .invalidArgument, message: "--reason must be one of: \(RevocationReason.allCases.map(\.code).joined(separator: ", ")).")
+                throw GovChainError(
+                    code: .invalidArgument,
+                    message:
+                        "--reason must be one of: \(RevocationReason.allCases.map(\.code).joined(separator: ", ")).")
             }
             let effectiveTime = try time(effective, currentTime(), "--effective")
             let key = try Files.signingKey(clerk.key)
-            let result = try await submitSigned(.revokeDocument(.init(document: hash, reason: reasonCode, effective: effectiveTime)),
-                                                key: key, client: NodeClient(clerk.node.node))
+            let result = try await submitSigned(
+                .revokeDocument(.init(document: hash, reason: reasonCode, effective: effectiveTime)),
+                key: key, client: NodeClient(clerk.node.node))
             if clerk.output.json {
                 Output.json(result)
             } else {
@@ -124,7 +134,8 @@ struct RevokeCommand: AsyncParsableCommand {
 
 struct SupersedeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "supersede", abstract: "Replace an anchored document by a new one (the new one is anchored by this).")
+        commandName: "supersede",
+        abstract: "Replace an anchored document by a new one (the new one is anchored by this).")
 
     @Argument(help: "The old document (file or SHA-256 hex).")
     var old: String
@@ -146,8 +157,9 @@ struct SupersedeCommand: AsyncParsableCommand {
             }
             let effectiveTime = try time(effective, currentTime(), "--effective")
             let key = try Files.signingKey(clerk.key)
-            let result = try await submitSigned(.supersedeDocument(.init(old: oldHash, new: newHash, effective: effectiveTime)),
-                                                key: key, client: NodeClient(clerk.node.node))
+            let result = try await submitSigned(
+                .supersedeDocument(.init(old: oldHash, new: newHash, effective: effectiveTime)),
+                key: key, client: NodeClient(clerk.node.node))
             if clerk.output.json {
                 Output.json(result)
             } else {
@@ -161,7 +173,9 @@ struct SupersedeCommand: AsyncParsableCommand {
 
 func time(_ text: String, _ now: Timestamp, _ option: String) throws(GovChainError) -> Timestamp {
     guard let value = parseTime(text, now: now) else {
-        throw GovChainError(code: .invalidArgument, message: "\(option) \"\(text)\" is not a date (YYYY-MM-DD), an RFC 3339 time, or now.")
+        throw GovChainError(
+            code: .invalidArgument,
+            message: "\(option) \"\(text)\" is not a date (YYYY-MM-DD), an RFC 3339 time, or now.")
     }
     return value
 }
@@ -176,8 +190,12 @@ func resolveAuthority(_ given: String?, key: SigningKey, client: NodeClient) asy
     let record: ClerkResponse
     do {
         record = try await client.clerk(key.publicKey)
-    } catch where error.code == "clerk_unknown" {
-        throw GovChainError(code: .clerkNotRegistered, message: "This key is not a registered clerk on the node's chain; an authority must register it first (govchain clerk register).")
+    } catch  where error.code == "clerk_unknown" {
+        throw GovChainError(
+            code: .clerkNotRegistered,
+            message:
+                "This key is not a registered clerk on the node's chain; an authority must register it first (govchain clerk register)."
+        )
     }
     guard let code = Code(record.authority.id) else {
         throw GovChainError(code: .nodeBadAnswer, message: "The node returned an invalid authority id.")

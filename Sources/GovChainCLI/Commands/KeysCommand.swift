@@ -21,7 +21,9 @@ struct KeysCommand: AsyncParsableCommand {
                 let key = SigningKey()
                 try KeyWriter.write(key, to: out)
                 if output.json {
-                    Output.json(["private_key_file": out, "public_key_file": out + ".pub", "public_key": key.publicKey.hex])
+                    Output.json([
+                        "private_key_file": out, "public_key_file": out + ".pub", "public_key": key.publicKey.hex,
+                    ])
                 } else {
                     print("Wrote private key \(out) (mode 0600) and public key \(out).pub")
                     print("Public key: \(key.publicKey.hex)")
@@ -31,7 +33,8 @@ struct KeysCommand: AsyncParsableCommand {
     }
 
     struct Show: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Print the public key (hex) of a private or public PEM key file.")
+        static let configuration = CommandConfiguration(
+            abstract: "Print the public key (hex) of a private or public PEM key file.")
 
         @Argument(help: "A PEM key file.")
         var file: String
@@ -53,7 +56,9 @@ enum KeyWriter {
     /// Writes the private key (0600) and its public key (0644); refuses to overwrite either.
     static func write(_ key: SigningKey, to path: String) throws(GovChainError) {
         if FileManager.default.fileExists(atPath: path + ".pub") {
-            throw GovChainError(code: .fileExists, message: "\(path).pub already exists; GovChain never overwrites a key file. Choose another --out.")
+            throw GovChainError(
+                code: .fileExists,
+                message: "\(path).pub already exists; GovChain never overwrites a key file. Choose another --out.")
         }
         try Files.create(path, key.pem + "\n", mode: 0o600)
         try Files.create(path + ".pub", key.publicKey.pem + "\n", mode: 0o644)

@@ -35,24 +35,33 @@ enum OfflineVerification {
         }
     }
 
-    static func check(_ data: Data, genesis: Genesis, documentHash: Hash32?) -> Result<ReceiptVerifier.Proven, GovChainError> {
+    static func check(
+        _ data: Data, genesis: Genesis, documentHash: Hash32?
+    ) -> Result<ReceiptVerifier.Proven, GovChainError> {
         Result { () throws(GovChainError) in
             try ReceiptVerifier(genesis: genesis).verify(try Receipt(json: data), documentHash: documentHash)
         }
     }
 
     static func describe(_ proven: ReceiptVerifier.Proven, expired: Bool, genesis: Genesis) -> [String] {
-        var lines = ["\(expired ? "EXPIRED" : "VALID") (offline receipt): \(proven.documentType) issued by \(proven.authority.name) (\(proven.authority.id))"]
+        var lines = [
+            "\(expired ? "EXPIRED" : "VALID") (offline receipt): \(proven.documentType) issued by \(proven.authority.name) (\(proven.authority.id))"
+        ]
         lines.append("  document      \(proven.document.hex)")
         lines.append("  anchored      \(proven.blockTime.rfc3339) in block \(proven.height)")
         if let from = proven.validFrom { lines.append("  valid from    \(from.rfc3339)") }
         if let until = proven.validUntil { lines.append("  valid until   \(until.rfc3339)") }
-        lines.append("  signed by     \(proven.signers.joined(separator: ", ")) (\(proven.signedPower) of \(genesis.validators.totalPower) voting power)")
-        let authorisation = proven.clerkRegisteredAt.map { "registered by the authority in block \($0)" } ?? "authorised in the genesis"
+        lines.append(
+            "  signed by     \(proven.signers.joined(separator: ", ")) (\(proven.signedPower) of \(genesis.validators.totalPower) voting power)"
+        )
+        let authorisation =
+            proven.clerkRegisteredAt.map { "registered by the authority in block \($0)" } ?? "authorised in the genesis"
         lines.append("  clerk         \(proven.clerk.hex.prefix(16))…, \(authorisation)")
         lines.append("  chain         \(genesis.chainId), genesis \(genesis.hash.hex.prefix(16))…")
         lines.append("  note          This receipt proves the document was anchored as of block \(proven.height).")
-        lines.append("                It cannot show a later revocation: check online with `govchain verify` for the current status.")
+        lines.append(
+            "                It cannot show a later revocation: check online with `govchain verify` for the current status."
+        )
         return lines
     }
 

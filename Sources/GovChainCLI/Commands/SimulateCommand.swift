@@ -9,7 +9,8 @@ struct SimulateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "simulate",
         abstract: "Hammer the consensus state machine with a seeded, deterministic fault simulator.",
-        discussion: "Exit codes: 0 no violation, 1 bad arguments, 5 a violation was found (the replay command is printed).")
+        discussion:
+            "Exit codes: 0 no violation, 1 bad arguments, 5 a violation was found (the replay command is printed).")
 
     @Option(help: "How many seeds to run.")
     var seeds: Int = 100
@@ -29,10 +30,16 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(help: "Heights each seed must decide.")
     var heights: Int = 6
 
-    @Option(help: "Force one byzantine behaviour (\(ByzantineBehavior.allCases.map(\.rawValue).joined(separator: ", "))); default: chosen per seed.")
+    @Option(
+        help:
+            "Force one byzantine behaviour (\(ByzantineBehavior.allCases.map(\.rawValue).joined(separator: ", "))); default: chosen per seed."
+    )
     var behavior: String?
 
-    @Option(help: "Test-only: let honest validators skip a rule (\(SimulationOptions.WeakenedRule.allCases.map(\.rawValue).joined(separator: ", "))), to see the checker catch the result.")
+    @Option(
+        help:
+            "Test-only: let honest validators skip a rule (\(SimulationOptions.WeakenedRule.allCases.map(\.rawValue).joined(separator: ", "))), to see the checker catch the result."
+    )
     var weaken: String?
 
     @Flag(help: "Print every seed's result, not just the summary.")
@@ -42,7 +49,8 @@ struct SimulateCommand: AsyncParsableCommand {
     var trace = false
 
     func run() async throws {
-        var options = SimulationOptions(validators: validators, byzantine: byzantine, profile: profile, heights: heights, recordTrace: trace)
+        var options = SimulationOptions(
+            validators: validators, byzantine: byzantine, profile: profile, heights: heights, recordTrace: trace)
         if let behavior {
             guard let parsed = ByzantineBehavior(rawValue: behavior) else {
                 Output.error(GovChainError(code: .invalidArgument, message: "Unknown --behavior \"\(behavior)\"."))
@@ -52,7 +60,12 @@ struct SimulateCommand: AsyncParsableCommand {
         }
         if let weaken {
             guard let rule = SimulationOptions.WeakenedRule(rawValue: weaken) else {
-                Output.error(GovChainError(code: .invalidArgument, message: "Unknown --weaken \"\(weaken)\"; use one of \(SimulationOptions.WeakenedRule.allCases.map(\.rawValue).joined(separator: ", "))."))
+                Output.error(
+                    GovChainError(
+                        code: .invalidArgument,
+                        message:
+                            "Unknown --weaken \"\(weaken)\"; use one of \(SimulationOptions.WeakenedRule.allCases.map(\.rawValue).joined(separator: ", "))."
+                    ))
                 throw Exit.other
             }
             options.weakened = rule
@@ -77,7 +90,8 @@ struct SimulateCommand: AsyncParsableCommand {
             if verbose { print(result) }
             if let violation = result.violation {
                 print("VIOLATION on seed \(seed): \(violation)")
-                var replay = "govchain simulate --seeds 1 --start \(seed) --validators \(validators) --byzantine \(byzantine) --profile \(profile) --heights \(heights)"
+                var replay =
+                    "govchain simulate --seeds 1 --start \(seed) --validators \(validators) --byzantine \(byzantine) --profile \(profile) --heights \(heights)"
                 if let behavior { replay += " --behavior \(behavior)" }
                 if let weaken { replay += " --weaken \(weaken)" }
                 print("replay: \(replay) --verbose")
@@ -86,7 +100,11 @@ struct SimulateCommand: AsyncParsableCommand {
         }
         let elapsed = ContinuousClock.now - began
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        print("simulated \(seeds) seeds (\(start)…\(start &+ UInt64(seeds - 1))), \(validators) validators, \(byzantine) byzantine, profile \(profile): no violation")
-        print("  heights decided \(heightsDecided), messages delivered \(messages), virtual time \(virtualMs / 1000) s, \(String(format: "%.1f", Double(seeds) / max(seconds, 0.001))) seeds/s")
+        print(
+            "simulated \(seeds) seeds (\(start)…\(start &+ UInt64(seeds - 1))), \(validators) validators, \(byzantine) byzantine, profile \(profile): no violation"
+        )
+        print(
+            "  heights decided \(heightsDecided), messages delivered \(messages), virtual time \(virtualMs / 1000) s, \(String(format: "%.1f", Double(seeds) / max(seconds, 0.001))) seeds/s"
+        )
     }
 }

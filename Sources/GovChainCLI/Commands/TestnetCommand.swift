@@ -9,7 +9,8 @@ struct TestnetCommand: AsyncParsableCommand {
 
     struct Init: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Write DIR/genesis.json, DIR/nodes.json and DIR/<name>/ with keys and config for each municipality.")
+            abstract:
+                "Write DIR/genesis.json, DIR/nodes.json and DIR/<name>/ with keys and config for each municipality.")
 
         @Option(help: "Directory to create the network in (must not hold a network yet).")
         var dir: String
@@ -17,7 +18,10 @@ struct TestnetCommand: AsyncParsableCommand {
         @Option(help: "Comma-separated validator names (1 to 10).")
         var validators: String = TestnetPlan.modelMunicipalities.joined(separator: ",")
 
-        @Option(help: "Comma-separated authority names (default: the validators). Each gets an authority key and a ready clerk.")
+        @Option(
+            help:
+                "Comma-separated authority names (default: the validators). Each gets an authority key and a ready clerk."
+        )
         var authorities: String?
 
         @Option(help: "First API port; node i listens for its API on P+i and for peers on P+100+i.")
@@ -32,12 +36,15 @@ struct TestnetCommand: AsyncParsableCommand {
             try await Output.run {
                 let plan = try TestnetPlan(
                     directory: dir, validatorNames: TestnetPlan.split(validators),
-                    authorityNames: authorities.map(TestnetPlan.split), basePort: basePort, chainId: chainId, now: currentTime())
+                    authorityNames: authorities.map(TestnetPlan.split), basePort: basePort, chainId: chainId,
+                    now: currentTime())
                 let nodes = try plan.write()
                 if output.json {
                     Output.json(nodes)
                 } else {
-                    print("Created a \(plan.validatorNames.count)-validator network for \(plan.authorityNames.joined(separator: ", ")) in \(dir)")
+                    print(
+                        "Created a \(plan.validatorNames.count)-validator network for \(plan.authorityNames.joined(separator: ", ")) in \(dir)"
+                    )
                     for node in nodes { print("  \(node.name): API \(node.api_url), home \(node.home)") }
                     print("Clerk keys: \(dir)/<name>/keys/clerk.key   Authority keys: \(dir)/<name>/keys/authority.key")
                 }

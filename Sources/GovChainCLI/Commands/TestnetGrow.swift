@@ -9,7 +9,8 @@ import GovChainStorage
 /// (Scripts/bench-sync): a chain of thousands of real, fully signed blocks in seconds.
 struct TestnetGrow: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "grow", abstract: "Append N signed blocks to the ledgers of a stopped local network (for sync benchmarks).")
+        commandName: "grow",
+        abstract: "Append N signed blocks to the ledgers of a stopped local network (for sync benchmarks).")
 
     @Option(help: "Directory of a network made by `govchain testnet init` (all its nodes stopped).")
     var dir: String
@@ -45,21 +46,34 @@ struct TestnetGrow: AsyncParsableCommand {
             for n in 0..<blocks {
                 let head = first.head
                 let height = first.height.next
-                let time = Timestamp(rawValue: max(head?.time.rawValue ?? genesis.genesisTime.rawValue, genesis.genesisTime.rawValue) + 1)
+                let time = Timestamp(
+                    rawValue: max(head?.time.rawValue ?? genesis.genesisTime.rawValue, genesis.genesisTime.rawValue) + 1
+                )
                 let transactions = (0..<txsPerBlock).map { i -> Transaction in
                     var seed = ByteWriter()
                     seed.u64(salt); seed.u64(UInt64(n)); seed.u64(UInt64(i))
-                    return Transaction(body: .anchorDocument(.init(document: Hash32.sha256(seed.bytes), documentType: Code("birth-certificate")!, authority: authority.id)),
-                                       time: time, nonce: UInt64(i), chainId: genesis.chainId, key: clerk)
+                    return Transaction(
+                        body: .anchorDocument(
+                            .init(
+                                document: Hash32.sha256(seed.bytes), documentType: Code("birth-certificate")!,
+                                authority: authority.id)),
+                        time: time, nonce: UInt64(i), chainId: genesis.chainId, key: clerk)
                 }
-                let block = Block.make(chainId: genesis.chainId, height: height, time: time, previousHash: head?.hash ?? .zero,
-                                       lastCommit: try head.flatMap { try first.commit(at: $0.height) }, transactions: transactions,
-                                       validators: genesis.validators, proposer: ValidatorIndex(UInt16(n % keys.count)))
-                let commit = Commit(precommits: keys.enumerated().map { i, key in
-                    Vote.sign(type: .precommit, height: height, round: 0, block: block.hash, validator: ValidatorIndex(UInt16(i)), chainId: genesis.chainId, key: key)
-                })
+                let block = Block.make(
+                    chainId: genesis.chainId, height: height, time: time, previousHash: head?.hash ?? .zero,
+                    lastCommit: try head.flatMap { try first.commit(at: $0.height) }, transactions: transactions,
+                    validators: genesis.validators, proposer: ValidatorIndex(UInt16(n % keys.count)))
+                let commit = Commit(
+                    precommits: keys.enumerated().map { i, key in
+                        Vote.sign(
+                            type: .precommit, height: height, round: 0, block: block.hash,
+                            validator: ValidatorIndex(UInt16(i)), chainId: genesis.chainId,
+                            key: key)
+                    })
                 for store in stores {
-                    try store.append(block, commit: commit, changes: try executor.execute(block, over: store, signaturesVerified: true))
+                    try store.append(
+                        block, commit: commit,
+                        changes: try executor.execute(block, over: store, signaturesVerified: true))
                 }
             }
             print("Grew \(stores.count) ledger(s) to height \(first.height)")

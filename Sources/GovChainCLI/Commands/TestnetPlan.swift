@@ -6,8 +6,10 @@ import GovChainFiles
 /// Everything `govchain testnet init` writes, derived from names and a port. Pure up to `write()`.
 struct TestnetPlan {
     static let modelMunicipalities = ["Aachen", "Gelsenkirchen", "Paderborn", "Soest", "Wuppertal"]
-    static let documentTypes = ["birth-certificate", "business-registration", "building-permit",
-                                "residence-confirmation", "parking-permit"]
+    static let documentTypes = [
+        "birth-certificate", "business-registration", "building-permit",
+        "residence-confirmation", "parking-permit",
+    ]
 
     /// One line of `DIR/nodes.json`.
     struct NodeEntry: Codable {
@@ -24,15 +26,22 @@ struct TestnetPlan {
     let chainId: String
     let now: Timestamp
 
-    init(directory: String, validatorNames: [String], authorityNames: [String]?, basePort: Int, chainId: String, now: Timestamp) throws(GovChainError) {
+    init(
+        directory: String, validatorNames: [String], authorityNames: [String]?, basePort: Int, chainId: String,
+        now: Timestamp
+    ) throws(GovChainError) {
         guard (1...10).contains(validatorNames.count) else {
-            throw GovChainError(code: .invalidArgument, message: "--validators must name 1 to 10 validators, separated by commas.")
+            throw GovChainError(
+                code: .invalidArgument, message: "--validators must name 1 to 10 validators, separated by commas.")
         }
         let authorities = authorityNames ?? validatorNames
         for name in validatorNames + authorities where Self.slug(name).isEmpty {
-            throw GovChainError(code: .invalidArgument, message: "\"\(name)\" is not a usable name (use letters and digits).")
+            throw GovChainError(
+                code: .invalidArgument, message: "\"\(name)\" is not a usable name (use letters and digits).")
         }
-        guard Set(validatorNames.map(Self.slug)).count == validatorNames.count, Set(authorities.map(Self.slug)).count == authorities.count else {
+        guard Set(validatorNames.map(Self.slug)).count == validatorNames.count,
+            Set(authorities.map(Self.slug)).count == authorities.count
+        else {
             throw GovChainError(code: .invalidArgument, message: "Names must be distinct.")
         }
         guard (1024...65000).contains(basePort) else {
@@ -77,7 +86,10 @@ struct TestnetPlan {
     func write() throws(GovChainError) -> [NodeEntry] {
         let genesisPath = (directory as NSString).appendingPathComponent("genesis.json")
         guard !FileManager.default.fileExists(atPath: genesisPath) else {
-            throw GovChainError(code: .fileExists, message: "\(directory) already holds a network (genesis.json exists). Choose another --dir or delete it.")
+            throw GovChainError(
+                code: .fileExists,
+                message:
+                    "\(directory) already holds a network (genesis.json exists). Choose another --dir or delete it.")
         }
         var validators: [GenesisFile.ValidatorEntry] = []
         var validatorKeys: [SigningKey] = []
@@ -87,7 +99,9 @@ struct TestnetPlan {
             validatorKeys.append(key)
             let peer = "127.0.0.1:\(basePort + 100 + i)"
             validators.append(.init(name: name, public_key: key.publicKey.hex, peer_address: peer, power: 1))
-            nodes.append(NodeEntry(name: name, home: home(name), peer_address: peer, api_url: "http://127.0.0.1:\(basePort + i)"))
+            nodes.append(
+                NodeEntry(name: name, home: home(name), peer_address: peer, api_url: "http://127.0.0.1:\(basePort + i)")
+            )
         }
         var authorities: [GenesisFile.AuthorityEntry] = []
         var clerks: [GenesisFile.ClerkEntry] = []
@@ -96,11 +110,18 @@ struct TestnetPlan {
             let authorityKey = SigningKey()
             let clerkKey = SigningKey()
             authorityKeys.append((name, authorityKey, clerkKey))
-            authorities.append(.init(id: Self.slug(name), name: name, public_key: authorityKey.publicKey.hex, document_types: Self.documentTypes))
-            clerks.append(.init(authority: Self.slug(name), public_key: clerkKey.publicKey.hex, document_types: Self.documentTypes))
+            authorities.append(
+                .init(
+                    id: Self.slug(name), name: name, public_key: authorityKey.publicKey.hex,
+                    document_types: Self.documentTypes))
+            clerks.append(
+                .init(
+                    authority: Self.slug(name), public_key: clerkKey.publicKey.hex, document_types: Self.documentTypes))
         }
-        let file = GenesisFile(chain_id: chainId, genesis_time: Timestamp(millisecondsSince1970: now.rawValue / 1000 * 1000).rfc3339Seconds,
-                               consensus: .init(), validators: validators, authorities: authorities, initial_clerks: clerks)
+        let file = GenesisFile(
+            chain_id: chainId,
+            genesis_time: Timestamp(millisecondsSince1970: now.rawValue / 1000 * 1000).rfc3339Seconds,
+            consensus: .init(), validators: validators, authorities: authorities, initial_clerks: clerks)
         let genesisJSON = file.jsonData()
         _ = try Genesis(json: genesisJSON)  // What we write must load.
 
@@ -121,7 +142,8 @@ struct TestnetPlan {
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        try Self.writeFile((directory as NSString).appendingPathComponent("nodes.json"), (try? encoder.encode(nodes)) ?? Data())
+        try Self.writeFile(
+            (directory as NSString).appendingPathComponent("nodes.json"), (try? encoder.encode(nodes)) ?? Data())
         return nodes
     }
 
@@ -133,7 +155,9 @@ struct TestnetPlan {
         do {
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         } catch {
-            throw GovChainError(code: .fileWriteFailed, message: "Cannot create the directory \(path).", cause: error.localizedDescription)
+            throw GovChainError(
+                code: .fileWriteFailed, message: "Cannot create the directory \(path).",
+                cause: error.localizedDescription)
         }
     }
 
@@ -141,7 +165,8 @@ struct TestnetPlan {
         do {
             try data.write(to: URL(fileURLWithPath: path))
         } catch {
-            throw GovChainError(code: .fileWriteFailed, message: "Cannot write \(path).", cause: error.localizedDescription)
+            throw GovChainError(
+                code: .fileWriteFailed, message: "Cannot write \(path).", cause: error.localizedDescription)
         }
     }
 }

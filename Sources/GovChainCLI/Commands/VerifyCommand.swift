@@ -46,7 +46,9 @@ struct VerifyCommand: AsyncParsableCommand {
                 Output.error(error)
                 throw Exit.other
             }
-            throw ExitCode(OfflineVerification.run(receiptPath: receipt, genesisPath: genesis, documentHash: hash, json: output.json))
+            throw ExitCode(
+                OfflineVerification.run(
+                    receiptPath: receipt, genesisPath: genesis, documentHash: hash, json: output.json))
         }
         try await Output.run {
             let documentHash = try documentHash()
@@ -76,7 +78,8 @@ struct QueryCommand: AsyncParsableCommand {
         subcommands: [Status.self, BlockQuery.self, DocumentQuery.self])
 
     struct Status: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "status", abstract: "Chain id, latest block, mempool.")
+        static let configuration = CommandConfiguration(
+            commandName: "status", abstract: "Chain id, latest block, mempool.")
         @OptionGroup var node: NodeOptions
         @OptionGroup var output: OutputOptions
 
@@ -96,7 +99,8 @@ struct QueryCommand: AsyncParsableCommand {
     }
 
     struct BlockQuery: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "block", abstract: "A block by height, or 'latest'.")
+        static let configuration = CommandConfiguration(
+            commandName: "block", abstract: "A block by height, or 'latest'.")
         @Argument(help: "Block height or latest.")
         var height: String
         @OptionGroup var node: NodeOptions
@@ -120,7 +124,8 @@ struct QueryCommand: AsyncParsableCommand {
     }
 
     struct DocumentQuery: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "document", abstract: "A document's ledger record by SHA-256.")
+        static let configuration = CommandConfiguration(
+            commandName: "document", abstract: "A document's ledger record by SHA-256.")
         @Argument(help: "SHA-256 of the document (64 hex characters).")
         var hash: String
         @OptionGroup var node: NodeOptions
@@ -130,7 +135,8 @@ struct QueryCommand: AsyncParsableCommand {
             try await Output.run {
                 let documentHash = try Hash32.parse(hash, what: "")
                 guard let document = try await NodeClient(node.node).document(documentHash) else {
-                    Output.error(GovChainError(code: .documentUnknown, message: "No document \(documentHash.hex) is anchored."))
+                    Output.error(
+                        GovChainError(code: .documentUnknown, message: "No document \(documentHash.hex) is anchored."))
                     throw Exit.unknown
                 }
                 if output.json { return Output.json(document) }

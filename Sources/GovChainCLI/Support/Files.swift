@@ -12,7 +12,8 @@ enum Files {
             throw GovChainError(code: .fileIsDirectory, message: "The \(what) \(path) is a directory, not a file.")
         }
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw GovChainError(code: .fileUnreadable, message: "The \(what) \(path) cannot be read (check its permissions).")
+            throw GovChainError(
+                code: .fileUnreadable, message: "The \(what) \(path) cannot be read (check its permissions).")
         }
         return data
     }
@@ -31,15 +32,19 @@ enum Files {
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL, mode)
         guard fd >= 0 else {
             if errno == EEXIST {
-                throw GovChainError(code: .fileExists, message: "\(path) already exists; GovChain never overwrites an existing file. Choose another path.")
+                throw GovChainError(
+                    code: .fileExists,
+                    message: "\(path) already exists; GovChain never overwrites an existing file. Choose another path.")
             }
-            throw GovChainError(code: .fileWriteFailed, message: "Cannot create \(path): \(String(cString: strerror(errno))).")
+            throw GovChainError(
+                code: .fileWriteFailed, message: "Cannot create \(path): \(String(cString: strerror(errno))).")
         }
         defer { close(fd) }
         let bytes = Array(contents.utf8)
         let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
         guard written == bytes.count, fsync(fd) == 0 else {
-            throw GovChainError(code: .fileWriteFailed, message: "Cannot write \(path): \(String(cString: strerror(errno))).")
+            throw GovChainError(
+                code: .fileWriteFailed, message: "Cannot write \(path): \(String(cString: strerror(errno))).")
         }
     }
 

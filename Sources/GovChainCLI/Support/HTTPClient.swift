@@ -15,8 +15,10 @@ enum HTTPClient {
 
     static let responseBytesMax = 16 << 20
 
-    static func request(_ method: HTTPMethod, _ url: String, body: [UInt8]? = nil, contentType: String? = nil,
-                        timeoutSeconds: Int64 = 40) async throws(GovChainError) -> Reply {
+    static func request(
+        _ method: HTTPMethod, _ url: String, body: [UInt8]? = nil, contentType: String? = nil,
+        timeoutSeconds: Int64 = 40
+    ) async throws(GovChainError) -> Reply {
         guard let parsed = URL(string: url), parsed.scheme == "http", let host = parsed.host else {
             throw GovChainError(code: .invalidUrl, message: "\"\(url)\" is not an http:// URL of a GovChain node.")
         }
@@ -36,7 +38,9 @@ enum HTTPClient {
                 group.addTask { try await perform(spec) }
                 group.addTask {
                     try await Task.sleep(for: .seconds(timeoutSeconds))
-                    throw GovChainError(code: .nodeTimeout, message: "The node at \(host):\(port) did not answer within \(timeoutSeconds) s.")
+                    throw GovChainError(
+                        code: .nodeTimeout,
+                        message: "The node at \(host):\(port) did not answer within \(timeoutSeconds) s.")
                 }
                 // The first task to finish wins; the loser is cancelled.
                 let reply = try await group.next()!
@@ -46,7 +50,10 @@ enum HTTPClient {
         } catch let error as GovChainError {
             throw error
         } catch {
-            throw GovChainError(code: .nodeUnreachable, message: "Cannot reach the node at \(host):\(port). Is it running? Set another with --node.", underlying: error)
+            throw GovChainError(
+                code: .nodeUnreachable,
+                message: "Cannot reach the node at \(host):\(port). Is it running? Set another with --node.",
+                underlying: error)
         }
     }
 
@@ -60,13 +67,16 @@ enum HTTPClient {
     }
 
     private static func perform(_ spec: RequestSpec) async throws -> Reply {
-        let (method, host, port, path, body, contentType) = (spec.method, spec.host, spec.port, spec.path, spec.body, spec.contentType)
+        let (method, host, port, path, body, contentType) = (
+            spec.method, spec.host, spec.port, spec.path, spec.body, spec.contentType
+        )
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .connectTimeout(.seconds(5))
             .connect(host: host, port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHTTPClientHandlers()
-                    return try NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>(wrappingChannelSynchronously: channel)
+                    return try NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>(
+                        wrappingChannelSynchronously: channel)
                 }
             }
         return try await channel.executeThenClose { inbound, outbound in
@@ -84,7 +94,9 @@ enum HTTPClient {
                 switch part {
                 case .head(let response): status = Int(response.status.code)
                 case .body(var buffer):
-                    guard bytes.count + buffer.readableBytes <= responseBytesMax else { throw NIOTooManyBytesError(maxBytes: responseBytesMax) }
+                    guard bytes.count + buffer.readableBytes <= responseBytesMax else {
+                        throw NIOTooManyBytesError(maxBytes: responseBytesMax)
+                    }
                     bytes += buffer.readBytes(length: buffer.readableBytes) ?? []
                 case .end: return Reply(status: status, body: bytes)
                 }

@@ -18,7 +18,7 @@ struct NodeClient {
     func document(_ hash: Hash32) async throws(GovChainError) -> DocumentResponse? {
         do {
             return try await get("/v1/documents/\(hash.hex)")
-        } catch where error.code == "document_unknown" {
+        } catch  where error.code == "document_unknown" {
             return nil
         }
     }
@@ -37,7 +37,9 @@ struct NodeClient {
 
     func clerk(_ key: PublicKey) async throws(GovChainError) -> ClerkResponse { try await get("/v1/clerks/\(key.hex)") }
 
-    func clerks(of authority: String) async throws(GovChainError) -> [ClerkResponse] { try await get("/v1/authorities/\(authority)/clerks") }
+    func clerks(of authority: String) async throws(GovChainError) -> [ClerkResponse] {
+        try await get("/v1/authorities/\(authority)/clerks")
+    }
 
     /// Submits a signed transaction and waits for its commit.
     func submit(_ transaction: Transaction, waitForCommit: Bool = true) async throws(GovChainError) -> SubmitResponse {
@@ -61,7 +63,11 @@ struct NodeClient {
         do {
             return try JSONDecoder().decode(T.self, from: Data(reply.body))
         } catch {
-            throw GovChainError(code: .nodeBadAnswer, message: "The node's answer is not what this CLI expects (is it a GovChain node of the same version?).", underlying: error)
+            throw GovChainError(
+                code: .nodeBadAnswer,
+                message: "The node's answer is not what this CLI expects (is it a GovChain node of the same version?).",
+                underlying: error
+            )
         }
     }
 

@@ -65,7 +65,8 @@ enum Output {
         if let old = doc.supersedes { lines.append("  replaces      \(old)") }
         if let revocation = doc.revocation {
             lines.append("  revoked       \(revocation.reason_text), effective \(revocation.effective)")
-            lines.append("                recorded in block \(revocation.height) by clerk \(revocation.clerk.prefix(16))…")
+            lines.append(
+                "                recorded in block \(revocation.height) by clerk \(revocation.clerk.prefix(16))…")
         }
         if let superseded = doc.superseded_by {
             lines.append("  replaced by   \(superseded.by)")

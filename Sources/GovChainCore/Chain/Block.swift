@@ -7,9 +7,9 @@
 /// no last commit.
 public struct Block: Hashable, Sendable {
     /// Upper bound on transactions per block, whatever the genesis says.
-    public static let maxTransactions = 20_000
+    public static let transactionsMax = 20_000
     /// Upper bound on an encoded block.
-    public static let maxEncodedBytes = 16 * 1024 * 1024
+    public static let encodedBytesMax = 16 * 1024 * 1024
 
     public var header: BlockHeader
     public var transactions: [Transaction]
@@ -17,9 +17,11 @@ public struct Block: Hashable, Sendable {
     /// Equivocations seen by the proposer, recorded for good.
     public var evidence: [DuplicateVoteEvidence]
 
-    public static let maxEvidence = 100
+    public static let evidenceMax = 100
 
-    public init(header: BlockHeader, transactions: [Transaction], lastCommit: Commit?, evidence: [DuplicateVoteEvidence] = []) {
+    public init(
+        header: BlockHeader, transactions: [Transaction], lastCommit: Commit?, evidence: [DuplicateVoteEvidence] = []
+    ) {
         self.header = header
         self.transactions = transactions
         self.lastCommit = lastCommit
@@ -34,9 +36,11 @@ public struct Block: Hashable, Sendable {
     }
 
     /// Assembles a block whose derived header fields (roots, counts) are computed here.
-    public static func make(chainId: ChainID, height: Height, time: Timestamp, previousHash: Hash32,
-                            lastCommit: Commit?, transactions: [Transaction], validators: ValidatorSet,
-                            proposer: ValidatorIndex, evidence: [DuplicateVoteEvidence] = []) -> Block {
+    public static func make(
+        chainId: ChainID, height: Height, time: Timestamp, previousHash: Hash32,
+        lastCommit: Commit?, transactions: [Transaction], validators: ValidatorSet,
+        proposer: ValidatorIndex, evidence: [DuplicateVoteEvidence] = []
+    ) -> Block {
         let header = BlockHeader(
             chainId: chainId, height: height, time: time, previousHash: previousHash,
             lastCommitHash: lastCommit?.hash ?? .zero,
@@ -59,42 +63,57 @@ public struct Block: Hashable, Sendable {
     }
 
     public init(decoding bytes: [UInt8]) throws(CodecError) {
-        guard bytes.count <= Self.maxEncodedBytes else {
-            throw .lengthOutOfRange(field: "block", length: bytes.count, limit: Self.maxEncodedBytes)
+        guard bytes.count <= Self.encodedBytesMax else {
+            throw .lengthOutOfRange(field: "block", length: bytes.count, limit: Self.encodedBytesMax)
         }
         var reader = ByteReader(bytes)
         header = try BlockHeader(from: &reader)
         let count = Int(try reader.u32("block.txCount"))
-        guard count <= Self.maxTransactions else {
-            throw .lengthOutOfRange(field: "block.transactions", length: count, limit: Self.maxTransactions)
+        guard count <= Self.transactionsMax else {
+            throw .lengthOutOfRange(field: "block.transactions", length: count, limit: Self.transactionsMax)
         }
         var transactions: [Transaction] = []
         transactions.reserveCapacity(count)
         for _ in 0..<count {
-            transactions.append(try Transaction(decoding: try reader.longBytes("block.transaction", limit: Transaction.maxEncodedBytes)))
+            transactions.append(
+                try Transaction(decoding: try reader.longBytes("block.transaction", limit: Transaction.encodedBytesMax))
+            )
         }
         self.transactions = transactions
-        lastCommit = try reader.optional("block.lastCommit") { (r: inout ByteReader) throws(CodecError) in try Commit(from: &r) }
-        evidence = try reader.list("block.evidence", limit: Self.maxEvidence) { (r: inout ByteReader) throws(CodecError) in try DuplicateVoteEvidence(from: &r) }
+        lastCommit = try reader.optional("block.lastCommit") { (r: inout ByteReader) throws(CodecError) in
+            try Commit(from: &r)
+        }
+        evidence = try reader.list("block.evidence", limit: Self.evidenceMax) {
+            (r: inout ByteReader) throws(CodecError) in try DuplicateVoteEvidence(from: &r)
+        }
         try reader.finish()
     }
 
     /// Stateless consistency of the block with its own header.
     public func validateBasic() throws(GovChainError) {
         guard header.txCount == transactions.count else {
-            throw GovChainError(code: .blockTxCount, message: "Block \(header.height) says \(header.txCount) transactions but holds \(transactions.count).")
+            throw GovChainError(
+                code: .blockTxCount,
+                message: "Block \(header.height) says \(header.txCount) transactions but holds \(transactions.count).")
         }
         guard header.txRoot == MerkleTree.root(leaves: transactions.map(\.encoded)) else {
-            throw GovChainError(code: .blockTxRoot, message: "Block \(header.height): the transactions do not match the header's txRoot.")
+            throw GovChainError(
+                code: .blockTxRoot,
+                message: "Block \(header.height): the transactions do not match the header's txRoot.")
         }
         guard header.lastCommitHash == (lastCommit?.hash ?? .zero) else {
-            throw GovChainError(code: .blockLastCommit, message: "Block \(header.height): the last commit does not match the header's lastCommitHash.")
+            throw GovChainError(
+                code: .blockLastCommit,
+                message: "Block \(header.height): the last commit does not match the header's lastCommitHash.")
         }
         guard header.evidenceHash == Self.evidenceHash(evidence) else {
-            throw GovChainError(code: .blockEvidence, message: "Block \(header.height): the evidence does not match the header's evidenceHash.")
+            throw GovChainError(
+                code: .blockEvidence,
+                message: "Block \(header.height): the evidence does not match the header's evidenceHash.")
         }
         guard (header.height == 1) == (lastCommit == nil) else {
-            throw GovChainError(code: .blockLastCommit, message: "Block \(header.height): only the first block may lack a last commit.")
+            throw GovChainError(
+                code: .blockLastCommit, message: "Block \(header.height): only the first block may lack a last commit.")
         }
     }
 }

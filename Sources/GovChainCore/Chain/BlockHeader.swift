@@ -23,8 +23,10 @@ public struct BlockHeader: Hashable, Sendable {
     public var evidenceHash: Hash32
     public var proposer: ValidatorIndex
 
-    public init(chainId: ChainID, height: Height, time: Timestamp, previousHash: Hash32, lastCommitHash: Hash32,
-                txRoot: Hash32, txCount: UInt32, validatorsHash: Hash32, evidenceHash: Hash32, proposer: ValidatorIndex) {
+    public init(
+        chainId: ChainID, height: Height, time: Timestamp, previousHash: Hash32, lastCommitHash: Hash32,
+        txRoot: Hash32, txCount: UInt32, validatorsHash: Hash32, evidenceHash: Hash32, proposer: ValidatorIndex
+    ) {
         self.chainId = chainId
         self.height = height
         self.time = time

@@ -16,7 +16,7 @@ public struct ChainTip: Hashable, Sendable {
 ///
 /// A block extends `tip` (nil: the genesis) when it names this chain and the genesis validator
 /// set, has the next height, links to the tip's hash, is within the block limits, and its time
-/// lies in `(tip.time, localTime + maxClockDriftMs]` (the lower end is the genesis time for the
+/// lies in `(tip.time, localTime + clockDriftMsMax]` (the lower end is the genesis time for the
 /// first block). The upper end is checked only where a local clock is given: a validator judging
 /// a proposal or a synced block passes its clock; the store, which only re-checks what was
 /// already judged, passes nil. Every sum here is checked, because every field came from outside.
@@ -25,72 +25,107 @@ public struct BlockRules: Sendable, Equatable {
     public var validatorsHash: Hash32
     public var validatorCount: Int
     public var genesisTime: Timestamp
-    public var maxBlockTxs: Int
-    public var maxBlockBytes: Int
-    public var maxClockDriftMs: UInt64
+    public var blockTxsMax: Int
+    public var blockBytesMax: Int
+    public var clockDriftMsMax: UInt64
 
-    public init(chainId: ChainID, validatorsHash: Hash32, validatorCount: Int, genesisTime: Timestamp,
-                maxBlockTxs: Int, maxBlockBytes: Int, maxClockDriftMs: UInt64) {
+    public init(
+        chainId: ChainID, validatorsHash: Hash32, validatorCount: Int, genesisTime: Timestamp,
+        blockTxsMax: Int, blockBytesMax: Int, clockDriftMsMax: UInt64
+    ) {
         self.chainId = chainId
         self.validatorsHash = validatorsHash
         self.validatorCount = validatorCount
         self.genesisTime = genesisTime
-        self.maxBlockTxs = maxBlockTxs
-        self.maxBlockBytes = maxBlockBytes
-        self.maxClockDriftMs = maxClockDriftMs
+        self.blockTxsMax = blockTxsMax
+        self.blockBytesMax = blockBytesMax
+        self.clockDriftMsMax = clockDriftMsMax
     }
 
     public init(genesis: Genesis) {
-        self.init(chainId: genesis.chainId, validatorsHash: genesis.validators.hash, validatorCount: genesis.validators.count,
-                  genesisTime: genesis.genesisTime, maxBlockTxs: genesis.consensus.maxBlockTxs,
-                  maxBlockBytes: genesis.consensus.maxBlockBytes, maxClockDriftMs: genesis.consensus.maxClockDriftMs)
+        self.init(
+            chainId: genesis.chainId, validatorsHash: genesis.validators.hash, validatorCount: genesis.validators.count,
+            genesisTime: genesis.genesisTime, blockTxsMax: genesis.consensus.blockTxsMax,
+            blockBytesMax: genesis.consensus.blockBytesMax, clockDriftMsMax: genesis.consensus.clockDriftMsMax)
     }
 
     /// Throws why `block` cannot follow `tip`; see the type's documentation for the rules.
     /// `encodedBytes` is the block's encoded size when the caller already knows it.
-    public func checkExtends(_ block: Block, tip: ChainTip?, localTime: Timestamp?, encodedBytes: Int? = nil) throws(GovChainError) {
+    public func checkExtends(
+        _ block: Block, tip: ChainTip?, localTime: Timestamp?, encodedBytes: Int? = nil
+    ) throws(GovChainError) {
         let header = block.header
         guard header.chainId == chainId else {
-            throw GovChainError(code: .blockWrongChain, message: "Block \(header.height) is for chain \(header.chainId), this ledger is \(chainId).")
+            throw GovChainError(
+                code: .blockWrongChain,
+                message: "Block \(header.height) is for chain \(header.chainId), this ledger is \(chainId).")
         }
-        let expected: (partialValue: UInt64, overflow: Bool) = tip.map { $0.height.rawValue.addingReportingOverflow(1) } ?? (1, false)
+        let expected: (partialValue: UInt64, overflow: Bool) =
+            tip.map { $0.height.rawValue.addingReportingOverflow(1) } ?? (1, false)
         guard !expected.overflow, header.height.rawValue == expected.partialValue else {
-            throw GovChainError(code: .blockNotNext, message: "Block \(header.height) does not follow the stored chain at height \(tip?.height ?? 0).")
+            throw GovChainError(
+                code: .blockNotNext,
+                message: "Block \(header.height) does not follow the stored chain at height \(tip?.height ?? 0).")
         }
         guard header.previousHash == (tip?.hash ?? .zero) else {
-            throw GovChainError(code: .blockWrongPrevious, message: "Block \(header.height) does not extend the stored chain (previous hash mismatch).")
+            throw GovChainError(
+                code: .blockWrongPrevious,
+                message: "Block \(header.height) does not extend the stored chain (previous hash mismatch).")
         }
         guard header.validatorsHash == validatorsHash else {
-            throw GovChainError(code: .blockWrongValidators, message: "Block \(header.height) names a validator set other than the genesis one.")
+            throw GovChainError(
+                code: .blockWrongValidators,
+                message: "Block \(header.height) names a validator set other than the genesis one.")
         }
         guard Int(header.proposer.rawValue) < validatorCount else {
-            throw GovChainError(code: .blockProposerUnknown, message: "Block \(header.height) names proposer #\(header.proposer), which is not a validator.")
+            throw GovChainError(
+                code: .blockProposerUnknown,
+                message: "Block \(header.height) names proposer #\(header.proposer), which is not a validator.")
         }
-        guard block.transactions.count <= maxBlockTxs else {
-            throw GovChainError(code: .blockTooLarge, message: "Block \(header.height) holds \(block.transactions.count) transactions; the limit is \(maxBlockTxs).")
+        guard block.transactions.count <= blockTxsMax else {
+            throw GovChainError(
+                code: .blockTooLarge,
+                message:
+                    "Block \(header.height) holds \(block.transactions.count) transactions; the limit is \(blockTxsMax)."
+            )
         }
         let bytes = encodedBytes ?? block.encoded.count
-        guard bytes <= maxBlockBytes else {
-            throw GovChainError(code: .blockTooLarge, message: "Block \(header.height) is \(bytes) bytes; the limit is \(maxBlockBytes).")
+        guard bytes <= blockBytesMax else {
+            throw GovChainError(
+                code: .blockTooLarge,
+                message: "Block \(header.height) is \(bytes) bytes; the limit is \(blockBytesMax).")
         }
         let floor = tip?.time ?? genesisTime
         guard header.time > floor else {
-            throw GovChainError(code: .blockTimeNotIncreasing, message: "Block \(header.height) is dated \(header.time), not later than \(tip == nil ? "the genesis time" : "its parent") (\(floor)).")
+            throw GovChainError(
+                code: .blockTimeNotIncreasing,
+                message:
+                    "Block \(header.height) is dated \(header.time), not later than \(tip == nil ? "the genesis time" : "its parent") (\(floor))."
+            )
         }
         if let localTime {
-            let (ceiling, overflow) = localTime.rawValue.addingReportingOverflow(maxClockDriftMs)
+            let (ceiling, overflow) = localTime.rawValue.addingReportingOverflow(clockDriftMsMax)
             guard overflow || header.time.rawValue <= ceiling else {
-                throw GovChainError(code: .blockTimeInFuture, message: "Block \(header.height) is dated \(header.time), more than \(maxClockDriftMs) ms after this validator's clock (\(localTime)).")
+                throw GovChainError(
+                    code: .blockTimeInFuture,
+                    message:
+                        "Block \(header.height) is dated \(header.time), more than \(clockDriftMsMax) ms after this validator's clock (\(localTime))."
+                )
             }
         }
         var seen = Set<Hash32>()
         for evidence in block.evidence {
             // Equivocations from earlier rounds of this very height are evidence too.
             guard evidence.height <= header.height else {
-                throw GovChainError(code: .blockEvidenceInvalid, message: "Block \(header.height) carries evidence from height \(evidence.height), which is in the future.")
+                throw GovChainError(
+                    code: .blockEvidenceInvalid,
+                    message:
+                        "Block \(header.height) carries evidence from height \(evidence.height), which is in the future."
+                )
             }
             guard seen.insert(evidence.slot).inserted else {
-                throw GovChainError(code: .blockEvidenceInvalid, message: "Block \(header.height) carries the same equivocation twice.")
+                throw GovChainError(
+                    code: .blockEvidenceInvalid, message: "Block \(header.height) carries the same equivocation twice.")
             }
         }
     }
@@ -102,7 +137,9 @@ public struct BlockRules: Sendable, Equatable {
         let floor = tip?.time ?? genesisTime
         let (next, overflow) = floor.rawValue.addingReportingOverflow(1)
         guard !overflow else {
-            throw GovChainError(code: .blockTimeExhausted, message: "The parent block is dated at the end of representable time; no later block can exist.")
+            throw GovChainError(
+                code: .blockTimeExhausted,
+                message: "The parent block is dated at the end of representable time; no later block can exist.")
         }
         return Timestamp(rawValue: max(localTime.rawValue, next))
     }

@@ -3,7 +3,7 @@
 /// Only `a-z`, `0-9` and `-`, 1 to 32 characters, starting with a letter or digit. The narrow
 /// alphabet is deliberate: no field of a transaction can carry free text or personal data.
 public struct Code: Hashable, Sendable, Comparable, CustomStringConvertible {
-    public static let maxLength = 32
+    public static let lengthMax = 32
     public let value: String
 
     public init?(_ value: String) {
@@ -11,9 +11,9 @@ public struct Code: Hashable, Sendable, Comparable, CustomStringConvertible {
         self.value = value
     }
 
-    public static func isValid(_ value: String, maxLength: Int = Code.maxLength) -> Bool {
+    public static func isValid(_ value: String, lengthMax: Int = Code.lengthMax) -> Bool {
         let utf8 = Array(value.utf8)
-        guard (1...maxLength).contains(utf8.count), utf8[0] != UInt8(ascii: "-") else { return false }
+        guard (1...lengthMax).contains(utf8.count), utf8[0] != UInt8(ascii: "-") else { return false }
         return utf8.allSatisfy { char in
             (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(char)
                 || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(char)
@@ -27,11 +27,11 @@ public struct Code: Hashable, Sendable, Comparable, CustomStringConvertible {
 
 /// The name of a chain, e.g. `nrw-modellkommunen-1`. Same alphabet as `Code`, up to 50 characters.
 public struct ChainID: Hashable, Sendable, CustomStringConvertible {
-    public static let maxLength = 50
+    public static let lengthMax = 50
     public let value: String
 
     public init?(_ value: String) {
-        guard Code.isValid(value, maxLength: Self.maxLength) else { return nil }
+        guard Code.isValid(value, lengthMax: Self.lengthMax) else { return nil }
         self.value = value
     }
 
@@ -45,7 +45,7 @@ extension ByteWriter {
 
 extension ByteReader {
     public mutating func code(_ field: String) throws(CodecError) -> Code {
-        let bytes = try shortBytes(field, limit: Code.maxLength)
+        let bytes = try shortBytes(field, limit: Code.lengthMax)
         guard let code = Code(String(decoding: bytes, as: UTF8.self)) else {
             throw .invalidValue(field: field, reason: "only a-z, 0-9 and '-' are allowed, 1 to 32 characters")
         }
@@ -53,7 +53,7 @@ extension ByteReader {
     }
 
     public mutating func chainID(_ field: String) throws(CodecError) -> ChainID {
-        let bytes = try shortBytes(field, limit: ChainID.maxLength)
+        let bytes = try shortBytes(field, limit: ChainID.lengthMax)
         guard let id = ChainID(String(decoding: bytes, as: UTF8.self)) else {
             throw .invalidValue(field: field, reason: "only a-z, 0-9 and '-' are allowed, 1 to 50 characters")
         }

@@ -30,10 +30,15 @@ public struct Commit: Hashable, Sendable {
     public init(precommits: [Vote]) {
         precondition(!precommits.isEmpty, "a commit needs at least one precommit")
         let first = precommits[0]
-        precondition(precommits.allSatisfy { $0.type == .precommit && $0.height == first.height && $0.round == first.round && $0.block == first.block && $0.block != nil },
-                     "precommits of a commit must agree on height, round and block")
-        self.init(height: first.height, round: first.round, blockHash: first.block!,
-                  signatures: precommits.map { Signed(validator: $0.validator, signature: $0.signature) })
+        precondition(
+            precommits.allSatisfy {
+                $0.type == .precommit && $0.height == first.height && $0.round == first.round && $0.block == first.block
+                    && $0.block != nil
+            },
+            "precommits of a commit must agree on height, round and block")
+        self.init(
+            height: first.height, round: first.round, blockHash: first.block!,
+            signatures: precommits.map { Signed(validator: $0.validator, signature: $0.signature) })
     }
 
     public var encoded: [UInt8] {
@@ -64,7 +69,8 @@ public struct Commit: Hashable, Sendable {
         height = try reader.height("commit.height")
         round = try reader.round("commit.round")
         blockHash = try reader.hash("commit.blockHash")
-        signatures = try reader.list("commit.signatures", limit: ValidatorSet.maxCount) { (r: inout ByteReader) throws(CodecError) in
+        signatures = try reader.list("commit.signatures", limit: ValidatorSet.countMax) {
+            (r: inout ByteReader) throws(CodecError) in
             Signed(validator: try r.validatorIndex("commit.validator"), signature: try r.signature("commit.signature"))
         }
         guard zip(signatures, signatures.dropFirst()).allSatisfy({ $0.validator < $1.validator }) else {
@@ -75,26 +81,40 @@ public struct Commit: Hashable, Sendable {
     /// Checks that this commit finalises `blockHash` at `height`: every signature is a valid
     /// precommit of a known validator, and together they hold more than two thirds of the power.
     /// The error names the first validator whose signature fails.
-    public func verify(blockHash expected: Hash32, height expectedHeight: Height, validators: ValidatorSet, chainId: ChainID) throws(GovChainError) {
+    public func verify(
+        blockHash expected: Hash32, height expectedHeight: Height, validators: ValidatorSet, chainId: ChainID
+    ) throws(GovChainError) {
         guard height == expectedHeight else {
-            throw GovChainError(code: .commitWrongHeight, message: "The commit is for height \(height), the block is at height \(expectedHeight).")
+            throw GovChainError(
+                code: .commitWrongHeight,
+                message: "The commit is for height \(height), the block is at height \(expectedHeight).")
         }
         guard blockHash == expected else {
-            throw GovChainError(code: .commitWrongBlock, message: "The commit signs block \(blockHash.hex), not \(expected.hex).")
+            throw GovChainError(
+                code: .commitWrongBlock, message: "The commit signs block \(blockHash.hex), not \(expected.hex).")
         }
         let message = Vote.signBytes(type: .precommit, height: height, round: round, block: blockHash, chainId: chainId)
         var power: UInt64 = 0
         for signed in signatures {
             guard let validator = validators[signed.validator] else {
-                throw GovChainError(code: .commitUnknownValidator, message: "The commit has a signature from validator #\(signed.validator), which the genesis does not list.")
+                throw GovChainError(
+                    code: .commitUnknownValidator,
+                    message:
+                        "The commit has a signature from validator #\(signed.validator), which the genesis does not list."
+                )
             }
             guard validator.publicKey.isValidSignature(signed.signature, for: message) else {
-                throw GovChainError(code: .commitBadSignature, message: "The commit signature of \(validator.name) is invalid.")
+                throw GovChainError(
+                    code: .commitBadSignature, message: "The commit signature of \(validator.name) is invalid.")
             }
             power += validator.power
         }
         guard power >= validators.quorumPower else {
-            throw GovChainError(code: .commitNoQuorum, message: "The commit carries \(power) of \(validators.totalPower) voting power; more than two thirds (\(validators.quorumPower)) are needed.")
+            throw GovChainError(
+                code: .commitNoQuorum,
+                message:
+                    "The commit carries \(power) of \(validators.totalPower) voting power; more than two thirds (\(validators.quorumPower)) are needed."
+            )
         }
     }
 }

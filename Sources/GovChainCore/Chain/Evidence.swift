@@ -9,7 +9,8 @@ public struct DuplicateVoteEvidence: Hashable, Sendable {
 
     /// Nil unless the votes conflict: same validator, type, height and round, different values.
     public init?(_ a: Vote, _ b: Vote) {
-        guard a.validator == b.validator, a.type == b.type, a.height == b.height, a.round == b.round, a.block != b.block else { return nil }
+        guard a.validator == b.validator, a.type == b.type, a.height == b.height, a.round == b.round, a.block != b.block
+        else { return nil }
         let aFirst: Bool
         switch (a.block, b.block) {
         case (nil, _): aFirst = true
@@ -26,11 +27,16 @@ public struct DuplicateVoteEvidence: Hashable, Sendable {
     /// Checks both signatures against the validator set.
     public func verify(validators: ValidatorSet, chainId: ChainID) throws(GovChainError) {
         guard let validator = validators[first.validator] else {
-            throw GovChainError(code: .evidenceUnknownValidator, message: "Evidence names validator #\(first.validator), which the genesis does not list.")
+            throw GovChainError(
+                code: .evidenceUnknownValidator,
+                message: "Evidence names validator #\(first.validator), which the genesis does not list.")
         }
         guard first.hasValidSignature(validators: validators, chainId: chainId),
-              second.hasValidSignature(validators: validators, chainId: chainId) else {
-            throw GovChainError(code: .evidenceBadSignature, message: "Evidence against \(validator.name) carries an invalid signature.")
+            second.hasValidSignature(validators: validators, chainId: chainId)
+        else {
+            throw GovChainError(
+                code: .evidenceBadSignature, message: "Evidence against \(validator.name) carries an invalid signature."
+            )
         }
     }
 

@@ -2,7 +2,9 @@
 /// where a round or an index is expected.
 
 /// A block height. The first block is height 1; height 0 is the genesis state.
-public struct Height: RawRepresentable, Hashable, Comparable, Sendable, CustomStringConvertible, ExpressibleByIntegerLiteral {
+public struct Height: RawRepresentable, Hashable, Comparable, Sendable, CustomStringConvertible,
+    ExpressibleByIntegerLiteral
+{
     public var rawValue: UInt64
     public init(rawValue: UInt64) { self.rawValue = rawValue }
     public init(_ value: UInt64) { rawValue = value }
@@ -13,7 +15,9 @@ public struct Height: RawRepresentable, Hashable, Comparable, Sendable, CustomSt
 }
 
 /// A consensus round within a height, starting at 0.
-public struct Round: RawRepresentable, Hashable, Comparable, Sendable, CustomStringConvertible, ExpressibleByIntegerLiteral {
+public struct Round: RawRepresentable, Hashable, Comparable, Sendable, CustomStringConvertible,
+    ExpressibleByIntegerLiteral
+{
     public var rawValue: UInt32
     public init(rawValue: UInt32) { self.rawValue = rawValue }
     public init(_ value: UInt32) { rawValue = value }
@@ -23,7 +27,9 @@ public struct Round: RawRepresentable, Hashable, Comparable, Sendable, CustomStr
 }
 
 /// A validator's position in the genesis validator list.
-public struct ValidatorIndex: RawRepresentable, Hashable, Comparable, Sendable, CustomStringConvertible, ExpressibleByIntegerLiteral {
+public struct ValidatorIndex: RawRepresentable, Hashable, Comparable, Sendable, CustomStringConvertible,
+    ExpressibleByIntegerLiteral
+{
     public var rawValue: UInt16
     public init(rawValue: UInt16) { self.rawValue = rawValue }
     public init(_ value: UInt16) { rawValue = value }
@@ -33,7 +39,9 @@ public struct ValidatorIndex: RawRepresentable, Hashable, Comparable, Sendable, 
 }
 
 /// Milliseconds since the Unix epoch, UTC. Pure code never reads a clock: times come in as values.
-public struct Timestamp: RawRepresentable, Hashable, Comparable, Sendable, CustomStringConvertible, ExpressibleByIntegerLiteral {
+public struct Timestamp: RawRepresentable, Hashable, Comparable, Sendable, CustomStringConvertible,
+    ExpressibleByIntegerLiteral
+{
     public var rawValue: UInt64
     public init(rawValue: UInt64) { self.rawValue = rawValue }
     public init(millisecondsSince1970 value: UInt64) { rawValue = value }
@@ -52,6 +60,10 @@ extension ByteWriter {
 extension ByteReader {
     public mutating func height(_ field: String) throws(CodecError) -> Height { Height(try u64(field)) }
     public mutating func round(_ field: String) throws(CodecError) -> Round { Round(try u32(field)) }
-    public mutating func validatorIndex(_ field: String) throws(CodecError) -> ValidatorIndex { ValidatorIndex(try u16(field)) }
-    public mutating func timestamp(_ field: String) throws(CodecError) -> Timestamp { Timestamp(rawValue: try u64(field)) }
+    public mutating func validatorIndex(_ field: String) throws(CodecError) -> ValidatorIndex {
+        ValidatorIndex(try u16(field))
+    }
+    public mutating func timestamp(_ field: String) throws(CodecError) -> Timestamp {
+        Timestamp(rawValue: try u64(field))
+    }
 }

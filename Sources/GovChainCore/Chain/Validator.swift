@@ -16,17 +16,17 @@ public struct Validator: Hashable, Sendable {
 
 /// The fixed validator set of a chain, in genesis order (`ValidatorIndex` is the position).
 ///
-/// Invariants (checked when the genesis loads): 1 to `maxCount` validators, distinct keys,
-/// every power ≥ 1, total power ≤ `maxTotalPower` so sums never overflow.
+/// Invariants (checked when the genesis loads): 1 to `countMax` validators, distinct keys,
+/// every power ≥ 1, total power ≤ `totalPowerMax` so sums never overflow.
 public struct ValidatorSet: Hashable, Sendable {
-    public static let maxCount = 100
-    public static let maxTotalPower: UInt64 = 1 << 60
+    public static let countMax = 100
+    public static let totalPowerMax: UInt64 = 1 << 60
 
     public let validators: [Validator]
     public let totalPower: UInt64
 
     public init(_ validators: [Validator]) {
-        precondition(!validators.isEmpty && validators.count <= Self.maxCount, "validator set of \(validators.count)")
+        precondition(!validators.isEmpty && validators.count <= Self.countMax, "validator set of \(validators.count)")
         self.validators = validators
         totalPower = validators.reduce(0) { $0 + $1.power }
     }

@@ -16,7 +16,9 @@ public struct Vote: Hashable, Sendable {
     public var validator: ValidatorIndex
     public var signature: Signature
 
-    public init(type: VoteType, height: Height, round: Round, block: Hash32?, validator: ValidatorIndex, signature: Signature) {
+    public init(
+        type: VoteType, height: Height, round: Round, block: Hash32?, validator: ValidatorIndex, signature: Signature
+    ) {
         self.type = type
         self.height = height
         self.round = round
@@ -25,7 +27,9 @@ public struct Vote: Hashable, Sendable {
         self.signature = signature
     }
 
-    public static func signBytes(type: VoteType, height: Height, round: Round, block: Hash32?, chainId: ChainID) -> [UInt8] {
+    public static func signBytes(
+        type: VoteType, height: Height, round: Round, block: Hash32?, chainId: ChainID
+    ) -> [UInt8] {
         var writer = DomainTag.vote.prefix(chainId: chainId)
         writer.u8(type.rawValue)
         writer.height(height)
@@ -34,8 +38,10 @@ public struct Vote: Hashable, Sendable {
         return writer.bytes
     }
 
-    public static func sign(type: VoteType, height: Height, round: Round, block: Hash32?, validator: ValidatorIndex,
-                            chainId: ChainID, key: SigningKey) -> Vote {
+    public static func sign(
+        type: VoteType, height: Height, round: Round, block: Hash32?, validator: ValidatorIndex,
+        chainId: ChainID, key: SigningKey
+    ) -> Vote {
         let signature = key.sign(signBytes(type: type, height: height, round: round, block: block, chainId: chainId))
         return Vote(type: type, height: height, round: round, block: block, validator: validator, signature: signature)
     }
@@ -76,7 +82,8 @@ extension Vote {
         self.type = type
         height = try reader.height("vote.height")
         round = try reader.round("vote.round")
-        block = try reader.optional("vote.block") { (r: inout ByteReader) throws(CodecError) in try r.hash("vote.block") }
+        block = try reader.optional("vote.block") { (r: inout ByteReader) throws(CodecError) in try r.hash("vote.block")
+        }
         validator = try reader.validatorIndex("vote.validator")
         signature = try reader.signature("vote.signature")
     }

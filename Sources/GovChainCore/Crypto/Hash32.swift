@@ -28,7 +28,8 @@ public struct Hash32: Hashable, Sendable, Comparable, CustomStringConvertible {
     /// `invalid_hash` naming what was expected, e.g. `--hash "xyz" is not a SHA-256 hash …`.
     public static func parse(_ text: String, what: String) throws(GovChainError) -> Hash32 {
         guard let hash = Hash32(hex: text) else {
-            throw GovChainError(code: .invalidHash, message: "\(what)\"\(text.prefix(80))\" is not a SHA-256 hash (64 hex characters).")
+            throw GovChainError(
+                code: .invalidHash, message: "\(what)\"\(text.prefix(80))\" is not a SHA-256 hash (64 hex characters).")
         }
         return hash
     }

@@ -14,7 +14,8 @@ public struct SigningKey: Sendable {
         do {
             key = try Curve25519.Signing.PrivateKey(rawRepresentation: seed)
         } catch {
-            throw GovChainError(code: .invalidPrivateKey, message: "An Ed25519 seed must be 32 bytes.", underlying: error)
+            throw GovChainError(
+                code: .invalidPrivateKey, message: "An Ed25519 seed must be 32 bytes.", underlying: error)
         }
     }
 

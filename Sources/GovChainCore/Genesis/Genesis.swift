@@ -21,8 +21,8 @@ public struct Genesis: Sendable, Equatable {
     }
 
     public struct ConsensusParameters: Hashable, Sendable {
-        public var maxBlockTxs: Int = 5_000
-        public var maxBlockBytes: Int = 4 * 1024 * 1024
+        public var blockTxsMax: Int = 5_000
+        public var blockBytesMax: Int = 4 * 1024 * 1024
         public var timeoutProposeMs: UInt64 = 1_000
         public var timeoutPrevoteMs: UInt64 = 500
         public var timeoutPrecommitMs: UInt64 = 500
@@ -31,8 +31,8 @@ public struct Genesis: Sendable, Equatable {
         /// 0 means: no empty blocks; blocks are only made when transactions wait.
         public var emptyBlockIntervalMs: UInt64 = 0
         /// How far a block time may lie ahead of a validator's own clock: a proposal dated later
-        /// than `local clock + maxClockDriftMs` gets a nil prevote (docs/CONSENSUS.md, "Block time").
-        public var maxClockDriftMs: UInt64 = 10_000
+        /// than `local clock + clockDriftMsMax` gets a nil prevote (docs/CONSENSUS.md, "Block time").
+        public var clockDriftMsMax: UInt64 = 10_000
         /// A transaction applies only in a block whose time is within this many milliseconds of
         /// the transaction's own `time`, before or after: signed transactions expire.
         public var txTimeWindowMs: UInt64 = 86_400_000
@@ -40,7 +40,7 @@ public struct Genesis: Sendable, Equatable {
 
         /// The largest `max_block_bytes` a genesis may set: a proposal carrying a full block must
         /// still fit in one peer frame (8 MiB), with room for the proposal, commit and evidence.
-        public static let maxBlockBytesLimit = (8 << 20) - (64 << 10)
+        public static let blockBytesLimit = (8 << 20) - (64 << 10)
     }
 
     public let chainId: ChainID
@@ -62,7 +62,9 @@ public struct Genesis: Sendable, Equatable {
         do {
             file = try JSONDecoder().decode(GenesisFile.self, from: data)
         } catch {
-            throw GovChainError(code: .genesisInvalid, message: "\(source) is not a valid genesis JSON file.", cause: Self.describe(error))
+            throw GovChainError(
+                code: .genesisInvalid, message: "\(source) is not a valid genesis JSON file.",
+                cause: Self.describe(error))
         }
         try self.init(validating: file)
     }
@@ -70,9 +72,11 @@ public struct Genesis: Sendable, Equatable {
     private static func describe(_ error: any Error) -> String {
         switch error {
         case Swift.DecodingError.typeMismatch(_, let context), Swift.DecodingError.valueNotFound(_, let context),
-             Swift.DecodingError.dataCorrupted(let context):
+            Swift.DecodingError.dataCorrupted(let context):
             let path = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
-            return path.isEmpty ? context.debugDescription : "\(path.dropFirst(path.hasPrefix(".") ? 1 : 0)): \(context.debugDescription)"
+            return path.isEmpty
+                ? context.debugDescription
+                : "\(path.dropFirst(path.hasPrefix(".") ? 1 : 0)): \(context.debugDescription)"
         default:
             return "\(error)"
         }

@@ -62,8 +62,10 @@ public struct GenesisFile: Codable, Sendable, Equatable {
     /// Clerks authorised from the start, so a new network can anchor at once.
     public var initial_clerks: [ClerkEntry]?
 
-    public init(chain_id: String, genesis_time: String, consensus: ConsensusEntry, validators: [ValidatorEntry],
-                authorities: [AuthorityEntry], initial_clerks: [ClerkEntry]) {
+    public init(
+        chain_id: String, genesis_time: String, consensus: ConsensusEntry, validators: [ValidatorEntry],
+        authorities: [AuthorityEntry], initial_clerks: [ClerkEntry]
+    ) {
         self.chain_id = chain_id
         self.genesis_time = genesis_time
         self.consensus = consensus

@@ -28,44 +28,61 @@ public struct LedgerRules: Sendable {
     public func genesisState(base: any LedgerStateReader = EmptyLedgerState()) -> LedgerOverlay {
         var overlay = LedgerOverlay(base: base)
         for clerk in genesis.initialClerks {
-            overlay.put(ClerkRecord(authority: clerk.authority, key: clerk.publicKey, documentTypes: clerk.documentTypes,
-                                    registeredHeight: 0, registrationTx: nil))
+            overlay.put(
+                ClerkRecord(
+                    authority: clerk.authority, key: clerk.publicKey, documentTypes: clerk.documentTypes,
+                    registeredHeight: 0, registrationTx: nil))
         }
         return overlay
     }
 
     /// Applies `transaction` at `location` in a block with time `blockTime`, or throws the refusal.
     /// On a refusal `state` is unchanged.
-    public func apply(_ transaction: Transaction, at location: TransactionLocation, blockTime: Timestamp,
-                      to state: inout LedgerOverlay) throws(GovChainError) {
+    public func apply(
+        _ transaction: Transaction, at location: TransactionLocation, blockTime: Timestamp,
+        to state: inout LedgerOverlay
+    ) throws(GovChainError) {
         let id = transaction.id
         try checkWindow(transaction, blockTime: blockTime)
         if let earlier = try state.transactionLocation(id) {
-            throw GovChainError(code: .transactionAlreadyApplied,
-                                message: "This exact transaction was already recorded in block \(earlier.height); it is not applied twice.")
+            throw GovChainError(
+                code: .transactionAlreadyApplied,
+                message:
+                    "This exact transaction was already recorded in block \(earlier.height); it is not applied twice.")
         }
         switch transaction.body {
         case .registerClerk(let body):
             let authority = try authority(body.authority, signedBy: transaction.signer)
             for type in body.documentTypes where !authority.documentTypes.contains(type) {
-                throw GovChainError(code: .documentTypeNotIssued, message: "\(authority.name) does not issue documents of type \"\(type)\" (see the genesis).")
+                throw GovChainError(
+                    code: .documentTypeNotIssued,
+                    message: "\(authority.name) does not issue documents of type \"\(type)\" (see the genesis).")
             }
             if genesis.authority(key: body.clerk) != nil {
-                throw GovChainError(code: .clerkKeyIsAuthority, message: "An authority key cannot be registered as a clerk; generate a separate clerk key.")
+                throw GovChainError(
+                    code: .clerkKeyIsAuthority,
+                    message: "An authority key cannot be registered as a clerk; generate a separate clerk key.")
             }
             if let existing = try state.clerk(body.clerk) {
                 let status = existing.isActive ? "is already registered" : "was revoked and keys are never reused"
-                throw GovChainError(code: .clerkAlreadyRegistered, message: "This clerk key \(status) (authority \(existing.authority)).")
+                throw GovChainError(
+                    code: .clerkAlreadyRegistered,
+                    message: "This clerk key \(status) (authority \(existing.authority)).")
             }
-            state.put(ClerkRecord(authority: body.authority, key: body.clerk, documentTypes: body.documentTypes,
-                                  registeredHeight: location.height, registrationTx: id))
+            state.put(
+                ClerkRecord(
+                    authority: body.authority, key: body.clerk, documentTypes: body.documentTypes,
+                    registeredHeight: location.height, registrationTx: id))
         case .revokeClerk(let body):
             let authority = try authority(body.authority, signedBy: transaction.signer)
             guard var clerk = try state.clerk(body.clerk), clerk.authority == body.authority else {
-                throw GovChainError(code: .clerkUnknown, message: "\(authority.name) has no clerk with key \(body.clerk.hex).")
+                throw GovChainError(
+                    code: .clerkUnknown, message: "\(authority.name) has no clerk with key \(body.clerk.hex).")
             }
             guard clerk.isActive else {
-                throw GovChainError(code: .clerkAlreadyRevoked, message: "This clerk was already revoked at height \(clerk.revokedHeight!).")
+                throw GovChainError(
+                    code: .clerkAlreadyRevoked,
+                    message: "This clerk was already revoked at height \(clerk.revokedHeight!).")
             }
             clerk.revokedHeight = location.height
             clerk.revocationTx = id
@@ -73,30 +90,39 @@ public struct LedgerRules: Sendable {
         case .anchorDocument(let body):
             for (field, value) in [("validFrom", body.validFrom), ("validUntil", body.validUntil)] {
                 if let value, value.rawValue > Self.adding(blockTime, Self.documentHorizonMs) {
-                    throw GovChainError(code: .documentTimeImplausible, message: "The document's \(field) lies more than 100 years after the block time.")
+                    throw GovChainError(
+                        code: .documentTimeImplausible,
+                        message: "The document's \(field) lies more than 100 years after the block time.")
                 }
             }
-            _ = try activeClerk(transaction.signer, authority: body.authority, documentType: body.documentType, in: state)
+            _ = try activeClerk(
+                transaction.signer, authority: body.authority, documentType: body.documentType, in: state)
             try requireUnanchored(body.document, in: state)
-            state.put(DocumentRecord(document: body.document, documentType: body.documentType, authority: body.authority,
-                                     clerk: transaction.signer, reference: body.reference, validFrom: body.validFrom,
-                                     validUntil: body.validUntil, anchoredHeight: location.height, anchoredTime: blockTime,
-                                     anchorTx: id, supersedes: nil, status: .valid))
+            state.put(
+                DocumentRecord(
+                    document: body.document, documentType: body.documentType, authority: body.authority,
+                    clerk: transaction.signer, reference: body.reference, validFrom: body.validFrom,
+                    validUntil: body.validUntil, anchoredHeight: location.height, anchoredTime: blockTime,
+                    anchorTx: id, supersedes: nil, status: .valid))
         case .revokeDocument(let body):
             var record = try validDocument(body.document, changedBy: transaction.signer, in: state)
             try checkEffective(body.effective, of: record, blockTime: blockTime)
-            record.status = .revoked(reason: body.reason, effective: body.effective, height: location.height, tx: id, by: transaction.signer)
+            record.status = .revoked(
+                reason: body.reason, effective: body.effective, height: location.height, tx: id, by: transaction.signer)
             state.put(record)
         case .supersedeDocument(let body):
             var old = try validDocument(body.old, changedBy: transaction.signer, in: state)
             try checkEffective(body.effective, of: old, blockTime: blockTime)
             try requireUnanchored(body.new, in: state)
-            old.status = .superseded(by: body.new, effective: body.effective, height: location.height, tx: id, clerk: transaction.signer)
+            old.status = .superseded(
+                by: body.new, effective: body.effective, height: location.height, tx: id, clerk: transaction.signer)
             state.put(old)
-            state.put(DocumentRecord(document: body.new, documentType: old.documentType, authority: old.authority,
-                                     clerk: transaction.signer, reference: old.reference, validFrom: nil, validUntil: nil,
-                                     anchoredHeight: location.height, anchoredTime: blockTime, anchorTx: id,
-                                     supersedes: body.old, status: .valid))
+            state.put(
+                DocumentRecord(
+                    document: body.new, documentType: old.documentType, authority: old.authority,
+                    clerk: transaction.signer, reference: old.reference, validFrom: nil, validUntil: nil,
+                    anchoredHeight: location.height, anchoredTime: blockTime, anchorTx: id,
+                    supersedes: body.old, status: .valid))
         }
         state.put(id, at: location)
     }
@@ -106,23 +132,33 @@ public struct LedgerRules: Sendable {
     /// The validity window of a signed transaction: `|transaction.time − blockTime| ≤ txTimeWindowMs`.
     private func checkWindow(_ transaction: Transaction, blockTime: Timestamp) throws(GovChainError) {
         let window = genesis.consensus.txTimeWindowMs
-        let (earlier, later) = transaction.time < blockTime ? (transaction.time, blockTime) : (blockTime, transaction.time)
+        let (earlier, later) =
+            transaction.time < blockTime ? (transaction.time, blockTime) : (blockTime, transaction.time)
         guard later.rawValue - earlier.rawValue <= window else {
             let direction = transaction.time < blockTime ? "expired: it was signed" : "is dated"
-            throw GovChainError(code: .transactionTimeOutsideWindow,
-                                message: "The transaction \(direction) more than \(window / 3_600_000) hours \(transaction.time < blockTime ? "before" : "after") the block time; sign it again with the current time.")
+            throw GovChainError(
+                code: .transactionTimeOutsideWindow,
+                message:
+                    "The transaction \(direction) more than \(window / 3_600_000) hours \(transaction.time < blockTime ? "before" : "after") the block time; sign it again with the current time."
+            )
         }
     }
 
     /// A revocation or supersession takes effect no earlier than the document began (its
     /// `validFrom`, or its anchoring) and at most `effectiveAheadMaxMs` after the block.
-    private func checkEffective(_ effective: Timestamp, of record: DocumentRecord, blockTime: Timestamp) throws(GovChainError) {
+    private func checkEffective(
+        _ effective: Timestamp, of record: DocumentRecord, blockTime: Timestamp
+    ) throws(GovChainError) {
         let start = min(record.validFrom ?? record.anchoredTime, record.anchoredTime)
         guard effective >= start else {
-            throw GovChainError(code: .effectiveTimeImplausible, message: "The effective time \(effective) lies before the document began (\(start)).")
+            throw GovChainError(
+                code: .effectiveTimeImplausible,
+                message: "The effective time \(effective) lies before the document began (\(start)).")
         }
         guard effective.rawValue <= Self.adding(blockTime, Self.effectiveAheadMaxMs) else {
-            throw GovChainError(code: .effectiveTimeImplausible, message: "The effective time lies more than 366 days after the block time.")
+            throw GovChainError(
+                code: .effectiveTimeImplausible,
+                message: "The effective time lies more than 366 days after the block time.")
         }
     }
 
@@ -134,37 +170,61 @@ public struct LedgerRules: Sendable {
 
     private func authority(_ id: Code, signedBy signer: PublicKey) throws(GovChainError) -> Genesis.Authority {
         guard let authority = genesis.authority(id) else {
-            throw GovChainError(code: .authorityUnknown, message: "No authority \"\(id)\" is listed in the genesis of this chain.")
+            throw GovChainError(
+                code: .authorityUnknown, message: "No authority \"\(id)\" is listed in the genesis of this chain.")
         }
         guard authority.publicKey == signer else {
-            throw GovChainError(code: .notAuthorityKey, message: "Only the authority key of \(authority.name) can manage its clerks; this transaction was signed with another key.")
+            throw GovChainError(
+                code: .notAuthorityKey,
+                message:
+                    "Only the authority key of \(authority.name) can manage its clerks; this transaction was signed with another key."
+            )
         }
         return authority
     }
 
-    private func activeClerk(_ key: PublicKey, authority: Code, documentType: Code, in state: LedgerOverlay) throws(GovChainError) -> ClerkRecord {
+    private func activeClerk(
+        _ key: PublicKey, authority: Code, documentType: Code, in state: LedgerOverlay
+    ) throws(GovChainError) -> ClerkRecord {
         guard let clerk = try state.clerk(key) else {
-            throw GovChainError(code: .clerkNotRegistered, message: "The signing key is not a registered clerk; an authority must register it first.")
+            throw GovChainError(
+                code: .clerkNotRegistered,
+                message: "The signing key is not a registered clerk; an authority must register it first.")
         }
         guard clerk.isActive else {
-            throw GovChainError(code: .clerkRevoked, message: "This clerk's authorisation was revoked at height \(clerk.revokedHeight!); it can no longer change documents.")
+            throw GovChainError(
+                code: .clerkRevoked,
+                message:
+                    "This clerk's authorisation was revoked at height \(clerk.revokedHeight!); it can no longer change documents."
+            )
         }
         guard clerk.authority == authority else {
-            throw GovChainError(code: .clerkWrongAuthority, message: "This clerk acts for \(clerk.authority), not for \(authority).")
+            throw GovChainError(
+                code: .clerkWrongAuthority, message: "This clerk acts for \(clerk.authority), not for \(authority).")
         }
         guard clerk.documentTypes.contains(documentType) else {
-            throw GovChainError(code: .documentTypeNotAllowed, message: "This clerk may handle \(clerk.documentTypes.map(\.value).joined(separator: ", ")), not \"\(documentType)\".")
+            throw GovChainError(
+                code: .documentTypeNotAllowed,
+                message:
+                    "This clerk may handle \(clerk.documentTypes.map(\.value).joined(separator: ", ")), not \"\(documentType)\"."
+            )
         }
         return clerk
     }
 
     private func requireUnanchored(_ hash: Hash32, in state: LedgerOverlay) throws(GovChainError) {
         if let existing = try state.document(hash) {
-            throw GovChainError(code: .documentAlreadyAnchored, message: "Document \(hash.hex) was already anchored at height \(existing.anchoredHeight); a hash is anchored once.")
+            throw GovChainError(
+                code: .documentAlreadyAnchored,
+                message:
+                    "Document \(hash.hex) was already anchored at height \(existing.anchoredHeight); a hash is anchored once."
+            )
         }
     }
 
-    private func validDocument(_ hash: Hash32, changedBy signer: PublicKey, in state: LedgerOverlay) throws(GovChainError) -> DocumentRecord {
+    private func validDocument(
+        _ hash: Hash32, changedBy signer: PublicKey, in state: LedgerOverlay
+    ) throws(GovChainError) -> DocumentRecord {
         guard let record = try state.document(hash) else {
             throw GovChainError(code: .documentUnknown, message: "Document \(hash.hex) is not anchored on this chain.")
         }
@@ -173,9 +233,12 @@ public struct LedgerRules: Sendable {
         case .valid:
             return record
         case .revoked(_, _, let height, _, _):
-            throw GovChainError(code: .documentAlreadyRevoked, message: "Document \(hash.hex) was already revoked at height \(height).")
+            throw GovChainError(
+                code: .documentAlreadyRevoked, message: "Document \(hash.hex) was already revoked at height \(height).")
         case .superseded(let newHash, _, let height, _, _):
-            throw GovChainError(code: .documentAlreadySuperseded, message: "Document \(hash.hex) was already superseded by \(newHash.hex) at height \(height).")
+            throw GovChainError(
+                code: .documentAlreadySuperseded,
+                message: "Document \(hash.hex) was already superseded by \(newHash.hex) at height \(height).")
         }
     }
 }

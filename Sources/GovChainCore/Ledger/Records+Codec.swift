@@ -39,11 +39,20 @@ extension ClerkRecord {
         guard version == Self.version else { throw .unknownVersion(field: "clerk.version", version: version) }
         authority = try r.code("clerk.authority")
         key = try r.publicKey("clerk.key")
-        documentTypes = try r.list("clerk.documentTypes", limit: TransactionBody.RegisterClerk.maxDocumentTypes) { (r: inout ByteReader) throws(CodecError) in try r.code("clerk.documentType") }
+        documentTypes = try r.list("clerk.documentTypes", limit: TransactionBody.RegisterClerk.documentTypesMax) {
+            (r: inout ByteReader) throws(CodecError) in
+            try r.code("clerk.documentType")
+        }
         registeredHeight = try r.height("clerk.registeredHeight")
-        registrationTx = try r.optional("clerk.registrationTx") { (r: inout ByteReader) throws(CodecError) in try r.hash("clerk.registrationTx") }
-        revokedHeight = try r.optional("clerk.revokedHeight") { (r: inout ByteReader) throws(CodecError) in try r.height("clerk.revokedHeight") }
-        revocationTx = try r.optional("clerk.revocationTx") { (r: inout ByteReader) throws(CodecError) in try r.hash("clerk.revocationTx") }
+        registrationTx = try r.optional("clerk.registrationTx") { (r: inout ByteReader) throws(CodecError) in
+            try r.hash("clerk.registrationTx")
+        }
+        revokedHeight = try r.optional("clerk.revokedHeight") { (r: inout ByteReader) throws(CodecError) in
+            try r.height("clerk.revokedHeight")
+        }
+        revocationTx = try r.optional("clerk.revocationTx") { (r: inout ByteReader) throws(CodecError) in
+            try r.hash("clerk.revocationTx")
+        }
         try r.finish()
     }
 }
@@ -94,26 +103,39 @@ extension DocumentRecord {
         documentType = try r.code("document.type")
         authority = try r.code("document.authority")
         clerk = try r.publicKey("document.clerk")
-        reference = try r.optional("document.reference") { (r: inout ByteReader) throws(CodecError) in try r.hash("document.reference") }
-        validFrom = try r.optional("document.validFrom") { (r: inout ByteReader) throws(CodecError) in try r.timestamp("document.validFrom") }
-        validUntil = try r.optional("document.validUntil") { (r: inout ByteReader) throws(CodecError) in try r.timestamp("document.validUntil") }
+        reference = try r.optional("document.reference") { (r: inout ByteReader) throws(CodecError) in
+            try r.hash("document.reference")
+        }
+        validFrom = try r.optional("document.validFrom") { (r: inout ByteReader) throws(CodecError) in
+            try r.timestamp("document.validFrom")
+        }
+        validUntil = try r.optional("document.validUntil") { (r: inout ByteReader) throws(CodecError) in
+            try r.timestamp("document.validUntil")
+        }
         anchoredHeight = try r.height("document.anchoredHeight")
         anchoredTime = try r.timestamp("document.anchoredTime")
         anchorTx = try r.hash("document.anchorTx")
-        supersedes = try r.optional("document.supersedes") { (r: inout ByteReader) throws(CodecError) in try r.hash("document.supersedes") }
+        supersedes = try r.optional("document.supersedes") { (r: inout ByteReader) throws(CodecError) in
+            try r.hash("document.supersedes")
+        }
         let tag = try r.u8("document.status")
         switch tag {
         case 0:
             status = .valid
         case 1:
             let reasonTag = try r.u8("document.revocationReason")
-            guard let reason = RevocationReason(rawValue: reasonTag) else { throw .unknownTag(field: "document.revocationReason", tag: reasonTag) }
-            status = .revoked(reason: reason, effective: try r.timestamp("document.effective"), height: try r.height("document.statusHeight"),
-                              tx: try r.hash("document.statusTx"), by: try r.publicKey("document.statusClerk"))
+            guard let reason = RevocationReason(rawValue: reasonTag) else {
+                throw .unknownTag(field: "document.revocationReason", tag: reasonTag)
+            }
+            status = .revoked(
+                reason: reason, effective: try r.timestamp("document.effective"),
+                height: try r.height("document.statusHeight"),
+                tx: try r.hash("document.statusTx"), by: try r.publicKey("document.statusClerk"))
         case 2:
-            status = .superseded(by: try r.hash("document.supersededBy"), effective: try r.timestamp("document.effective"),
-                                 height: try r.height("document.statusHeight"), tx: try r.hash("document.statusTx"),
-                                 clerk: try r.publicKey("document.statusClerk"))
+            status = .superseded(
+                by: try r.hash("document.supersededBy"), effective: try r.timestamp("document.effective"),
+                height: try r.height("document.statusHeight"), tx: try r.hash("document.statusTx"),
+                clerk: try r.publicKey("document.statusClerk"))
         default:
             throw .unknownTag(field: "document.status", tag: tag)
         }

@@ -20,8 +20,10 @@ public struct ClerkRecord: Hashable, Sendable {
     public var revokedHeight: Height?
     public var revocationTx: Hash32?
 
-    public init(authority: Code, key: PublicKey, documentTypes: [Code], registeredHeight: Height, registrationTx: Hash32?,
-                revokedHeight: Height? = nil, revocationTx: Hash32? = nil) {
+    public init(
+        authority: Code, key: PublicKey, documentTypes: [Code], registeredHeight: Height, registrationTx: Hash32?,
+        revokedHeight: Height? = nil, revocationTx: Hash32? = nil
+    ) {
         self.authority = authority
         self.key = key
         self.documentTypes = documentTypes
@@ -58,9 +60,11 @@ public struct DocumentRecord: Hashable, Sendable {
     public var supersedes: Hash32?
     public var status: DocumentStatus
 
-    public init(document: Hash32, documentType: Code, authority: Code, clerk: PublicKey, reference: Hash32?,
-                validFrom: Timestamp?, validUntil: Timestamp?, anchoredHeight: Height, anchoredTime: Timestamp,
-                anchorTx: Hash32, supersedes: Hash32?, status: DocumentStatus) {
+    public init(
+        document: Hash32, documentType: Code, authority: Code, clerk: PublicKey, reference: Hash32?,
+        validFrom: Timestamp?, validUntil: Timestamp?, anchoredHeight: Height, anchoredTime: Timestamp,
+        anchorTx: Hash32, supersedes: Hash32?, status: DocumentStatus
+    ) {
         self.document = document
         self.documentType = documentType
         self.authority = authority

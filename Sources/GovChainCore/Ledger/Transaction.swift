@@ -10,7 +10,7 @@
 public struct Transaction: Hashable, Sendable {
     public static let version: UInt8 = 1
     /// The largest encoded transaction a node accepts.
-    public static let maxEncodedBytes = 1024
+    public static let encodedBytesMax = 1024
 
     public var body: TransactionBody { didSet { refresh() } }
     /// The key that signed: the authority's for clerk management, the clerk's for documents.
@@ -83,8 +83,8 @@ public struct Transaction: Hashable, Sendable {
     /// Decodes one transaction, rejecting anything non-canonical (stage one of validation:
     /// stateless; the signature is checked separately because it needs the chain id).
     public init(decoding bytes: [UInt8]) throws(CodecError) {
-        guard bytes.count <= Self.maxEncodedBytes else {
-            throw .lengthOutOfRange(field: "transaction", length: bytes.count, limit: Self.maxEncodedBytes)
+        guard bytes.count <= Self.encodedBytesMax else {
+            throw .lengthOutOfRange(field: "transaction", length: bytes.count, limit: Self.encodedBytesMax)
         }
         var reader = ByteReader(bytes)
         let version = try reader.u8("transaction.version")

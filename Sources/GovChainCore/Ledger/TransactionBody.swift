@@ -41,10 +41,10 @@ public enum TransactionBody: Hashable, Sendable {
     }
 
     public struct RegisterClerk: Hashable, Sendable {
-        public static let maxDocumentTypes = 16
+        public static let documentTypesMax = 16
         public var authority: Code
         public var clerk: PublicKey
-        /// Sorted, without duplicates, 1 to `maxDocumentTypes` entries.
+        /// Sorted, without duplicates, 1 to `documentTypesMax` entries.
         public var documentTypes: [Code]
         public init(authority: Code, clerk: PublicKey, documentTypes: [Code]) {
             self.authority = authority
@@ -72,8 +72,10 @@ public enum TransactionBody: Hashable, Sendable {
         /// Optional validity window, e.g. for a parking permit.
         public var validFrom: Timestamp?
         public var validUntil: Timestamp?
-        public init(document: Hash32, documentType: Code, authority: Code, reference: Hash32? = nil,
-                    validFrom: Timestamp? = nil, validUntil: Timestamp? = nil) {
+        public init(
+            document: Hash32, documentType: Code, authority: Code, reference: Hash32? = nil,
+            validFrom: Timestamp? = nil, validUntil: Timestamp? = nil
+        ) {
             self.document = document
             self.documentType = documentType
             self.authority = authority
@@ -137,29 +139,40 @@ extension TransactionBody {
         }
     }
 
-    static func decodePayload(kind: TransactionKind, from reader: inout ByteReader) throws(CodecError) -> TransactionBody {
+    static func decodePayload(
+        kind: TransactionKind, from reader: inout ByteReader
+    ) throws(CodecError) -> TransactionBody {
         switch kind {
         case .registerClerk:
             let authority = try reader.code("registerClerk.authority")
             let clerk = try reader.publicKey("registerClerk.clerk")
-            let types = try reader.list("registerClerk.documentTypes", limit: RegisterClerk.maxDocumentTypes) {
+            let types = try reader.list("registerClerk.documentTypes", limit: RegisterClerk.documentTypesMax) {
                 (r: inout ByteReader) throws(CodecError) in try r.code("registerClerk.documentType")
             }
             guard !types.isEmpty, zip(types, types.dropFirst()).allSatisfy({ $0 < $1 }) else {
-                throw .invalidValue(field: "registerClerk.documentTypes", reason: "must be non-empty, sorted and without duplicates")
+                throw .invalidValue(
+                    field: "registerClerk.documentTypes", reason: "must be non-empty, sorted and without duplicates")
             }
             return .registerClerk(RegisterClerk(authority: authority, clerk: clerk, documentTypes: types))
         case .revokeClerk:
-            return .revokeClerk(RevokeClerk(authority: try reader.code("revokeClerk.authority"),
-                                            clerk: try reader.publicKey("revokeClerk.clerk")))
+            return .revokeClerk(
+                RevokeClerk(
+                    authority: try reader.code("revokeClerk.authority"),
+                    clerk: try reader.publicKey("revokeClerk.clerk")))
         case .anchorDocument:
             let body = AnchorDocument(
                 document: try reader.hash("anchor.document"),
                 documentType: try reader.code("anchor.documentType"),
                 authority: try reader.code("anchor.authority"),
-                reference: try reader.optional("anchor.reference") { (r: inout ByteReader) throws(CodecError) in try r.hash("anchor.reference") },
-                validFrom: try reader.optional("anchor.validFrom") { (r: inout ByteReader) throws(CodecError) in try r.timestamp("anchor.validFrom") },
-                validUntil: try reader.optional("anchor.validUntil") { (r: inout ByteReader) throws(CodecError) in try r.timestamp("anchor.validUntil") })
+                reference: try reader.optional("anchor.reference") { (r: inout ByteReader) throws(CodecError) in
+                    try r.hash("anchor.reference")
+                },
+                validFrom: try reader.optional("anchor.validFrom") { (r: inout ByteReader) throws(CodecError) in
+                    try r.timestamp("anchor.validFrom")
+                },
+                validUntil: try reader.optional("anchor.validUntil") { (r: inout ByteReader) throws(CodecError) in
+                    try r.timestamp("anchor.validUntil")
+                })
             if let from = body.validFrom, let until = body.validUntil, until <= from {
                 throw .invalidValue(field: "anchor.validUntil", reason: "must be later than validFrom")
             }
@@ -167,12 +180,18 @@ extension TransactionBody {
         case .revokeDocument:
             let document = try reader.hash("revoke.document")
             let tag = try reader.u8("revoke.reason")
-            guard let reason = RevocationReason(rawValue: tag) else { throw .unknownTag(field: "revoke.reason", tag: tag) }
-            return .revokeDocument(RevokeDocument(document: document, reason: reason, effective: try reader.timestamp("revoke.effective")))
+            guard let reason = RevocationReason(rawValue: tag) else {
+                throw .unknownTag(field: "revoke.reason", tag: tag)
+            }
+            return .revokeDocument(
+                RevokeDocument(document: document, reason: reason, effective: try reader.timestamp("revoke.effective")))
         case .supersedeDocument:
-            let body = SupersedeDocument(old: try reader.hash("supersede.old"), new: try reader.hash("supersede.new"),
-                                         effective: try reader.timestamp("supersede.effective"))
-            guard body.old != body.new else { throw .invalidValue(field: "supersede.new", reason: "must differ from the old hash") }
+            let body = SupersedeDocument(
+                old: try reader.hash("supersede.old"), new: try reader.hash("supersede.new"),
+                effective: try reader.timestamp("supersede.effective"))
+            guard body.old != body.new else {
+                throw .invalidValue(field: "supersede.new", reason: "must differ from the old hash")
+            }
             return .supersedeDocument(body)
         }
     }

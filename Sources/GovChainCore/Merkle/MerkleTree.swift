@@ -26,7 +26,9 @@ public enum MerkleTree {
     }
 
     /// Verifies an inclusion proof by the algorithm of RFC 9162 §2.1.3.2.
-    public static func verifyInclusion(leafHash: Hash32, index: UInt64, treeSize: UInt64, proof: [Hash32], root: Hash32) -> Bool {
+    public static func verifyInclusion(
+        leafHash: Hash32, index: UInt64, treeSize: UInt64, proof: [Hash32], root: Hash32
+    ) -> Bool {
         guard index < treeSize else { return false }
         var fn = index
         var sn = treeSize - 1

@@ -53,7 +53,10 @@ public struct Receipt: Codable, Sendable, Equatable {
     public var anchor: Inclusion
     public var clerk_authorisation: ClerkAuthorisation
 
-    public init(chain_id: String, genesis_hash: String, document: String, anchor: Inclusion, clerk_authorisation: ClerkAuthorisation) {
+    public init(
+        chain_id: String, genesis_hash: String, document: String, anchor: Inclusion,
+        clerk_authorisation: ClerkAuthorisation
+    ) {
         version = Self.currentVersion
         self.chain_id = chain_id
         self.genesis_hash = genesis_hash
@@ -80,7 +83,9 @@ public struct Receipt: Codable, Sendable, Equatable {
             throw Self.invalid("the receipt is not valid receipt JSON (truncated or damaged?)", underlying: error)
         }
         guard decoded.version == Self.currentVersion else {
-            throw Self.invalid("receipt version \(decoded.version) is not supported (this verifier reads version \(Self.currentVersion))")
+            throw Self.invalid(
+                "receipt version \(decoded.version) is not supported (this verifier reads version \(Self.currentVersion))"
+            )
         }
         guard decoded.canonicalJSON == data else {
             throw Self.invalid("the receipt is not in canonical form (a field, a key or the layout was changed)")
@@ -101,8 +106,9 @@ extension Receipt.Inclusion {
     /// Builds the inclusion of the transaction at `index` in `block`, finalised by `commit`.
     public init(block: Block, index: Int, commit: Commit) {
         let leaves = block.transactions.map { MerkleTree.leafHash($0.encoded) }
-        self.init(transaction: Hex.encode(block.transactions[index].encoded), tx_index: UInt32(index),
-                  proof: MerkleTree.inclusionProof(index: index, leafHashes: leaves).map(\.hex),
-                  block_header: Hex.encode(block.header.encoded), commit: Hex.encode(commit.encoded))
+        self.init(
+            transaction: Hex.encode(block.transactions[index].encoded), tx_index: UInt32(index),
+            proof: MerkleTree.inclusionProof(index: index, leafHashes: leaves).map(\.hex),
+            block_header: Hex.encode(block.header.encoded), commit: Hex.encode(commit.encoded))
     }
 }

@@ -29,11 +29,13 @@ public struct ReceiptVerifier: Sendable {
             throw Receipt.invalid("receipt is for chain \(receipt.chain_id), genesis is for chain \(genesis.chainId)")
         }
         guard receipt.genesis_hash == genesis.hash.hex else {
-            throw Receipt.invalid("receipt was made for a different genesis of chain \(genesis.chainId) (genesis hash differs)")
+            throw Receipt.invalid(
+                "receipt was made for a different genesis of chain \(genesis.chainId) (genesis hash differs)")
         }
         let document = try hash(receipt.document, "the document hash")
         if let documentHash, documentHash != document {
-            throw Receipt.invalid("the file's SHA-256 (\(documentHash.hex)) is not the document this receipt is for (\(document.hex))")
+            throw Receipt.invalid(
+                "the file's SHA-256 (\(documentHash.hex)) is not the document this receipt is for (\(document.hex))")
         }
         let (transaction, header, commit) = try included(receipt.anchor, what: "anchor")
         // Only plain anchors carry a receipt in version 1: a supersede transaction anchors its new
@@ -44,30 +46,36 @@ public struct ReceiptVerifier: Sendable {
         guard anchored.document == document else {
             throw Receipt.invalid("the receipt's transaction anchors \(anchored.document.hex), not \(document.hex)")
         }
-        let clerkRegisteredAt = try checkClerk(receipt.clerk_authorisation, clerk: transaction.signer, authority: anchored.authority,
-                                               documentType: anchored.documentType, anchorHeight: header.height, anchorIndex: receipt.anchor.tx_index)
+        let clerkRegisteredAt = try checkClerk(
+            receipt.clerk_authorisation, clerk: transaction.signer, authority: anchored.authority,
+            documentType: anchored.documentType, anchorHeight: header.height, anchorIndex: receipt.anchor.tx_index)
         guard let authority = genesis.authority(anchored.authority) else {
             throw Receipt.invalid("authority \(anchored.authority) is not listed in the genesis")
         }
         let signers = commit.signatures.compactMap { genesis.validators[$0.validator] }
-        return Proven(document: document, documentType: anchored.documentType, authority: authority, clerk: transaction.signer,
-                      height: header.height, blockTime: header.time, validFrom: anchored.validFrom, validUntil: anchored.validUntil,
-                      signers: signers.map(\.name), signedPower: signers.reduce(0) { $0 + $1.power },
-                      clerkRegisteredAt: clerkRegisteredAt)
+        return Proven(
+            document: document, documentType: anchored.documentType, authority: authority, clerk: transaction.signer,
+            height: header.height, blockTime: header.time, validFrom: anchored.validFrom,
+            validUntil: anchored.validUntil,
+            signers: signers.map(\.name), signedPower: signers.reduce(0) { $0 + $1.power },
+            clerkRegisteredAt: clerkRegisteredAt)
     }
 
     // MARK: - Steps
 
     /// Decodes and checks one proven transaction: header of this chain and validator set, commit
     /// with > 2/3 power, transaction signature, inclusion proof up to txRoot.
-    func included(_ inclusion: Receipt.Inclusion, what: String) throws(GovChainError) -> (Transaction, BlockHeader, Commit) {
+    func included(
+        _ inclusion: Receipt.Inclusion, what: String
+    ) throws(GovChainError) -> (Transaction, BlockHeader, Commit) {
         let header: BlockHeader
         let headerBytes = try bytes(inclusion.block_header, "the \(what) block header")
         do { header = try BlockHeader(decoding: headerBytes) } catch {
             throw Receipt.invalid("the \(what) block header cannot be decoded: \(error)")
         }
         guard header.chainId == genesis.chainId else {
-            throw Receipt.invalid("the \(what) block header is for chain \(header.chainId), genesis is for chain \(genesis.chainId)")
+            throw Receipt.invalid(
+                "the \(what) block header is for chain \(header.chainId), genesis is for chain \(genesis.chainId)")
         }
         guard header.validatorsHash == genesis.validators.hash else {
             throw Receipt.invalid("the \(what) block names a validator set other than the genesis one")
@@ -78,7 +86,8 @@ public struct ReceiptVerifier: Sendable {
             throw Receipt.invalid("the \(what) commit cannot be decoded: \(error)")
         }
         do {
-            try commit.verify(blockHash: header.hash, height: header.height, validators: genesis.validators, chainId: genesis.chainId)
+            try commit.verify(
+                blockHash: header.hash, height: header.height, validators: genesis.validators, chainId: genesis.chainId)
         } catch {
             throw Receipt.invalid("\(what) block \(header.height): \(error.message)")
         }
@@ -91,9 +100,14 @@ public struct ReceiptVerifier: Sendable {
             throw Receipt.invalid("the \(what) transaction's signature is invalid")
         }
         var proof: [Hash32] = []
-        for (i, text) in inclusion.proof.enumerated() { proof.append(try hash(text, "proof entry \(i) of the \(what)")) }
-        guard MerkleTree.verifyInclusion(leafHash: MerkleTree.leafHash(encoded), index: UInt64(inclusion.tx_index),
-                                         treeSize: UInt64(header.txCount), proof: proof, root: header.txRoot) else {
+        for (i, text) in inclusion.proof.enumerated() {
+            proof.append(try hash(text, "proof entry \(i) of the \(what)"))
+        }
+        guard
+            MerkleTree.verifyInclusion(
+                leafHash: MerkleTree.leafHash(encoded), index: UInt64(inclusion.tx_index),
+                treeSize: UInt64(header.txCount), proof: proof, root: header.txRoot)
+        else {
             throw Receipt.invalid("the \(what) inclusion proof does not reach the block's txRoot")
         }
         return (transaction, header, commit)
@@ -101,31 +115,43 @@ public struct ReceiptVerifier: Sendable {
 
     /// The clerk was authorised for this authority and type by the genesis or by a registration
     /// that the authority signed and that was committed before the anchor.
-    func checkClerk(_ authorisation: Receipt.ClerkAuthorisation, clerk: PublicKey, authority: Code, documentType: Code,
-                    anchorHeight: Height, anchorIndex: UInt32) throws(GovChainError) -> Height? {
+    func checkClerk(
+        _ authorisation: Receipt.ClerkAuthorisation, clerk: PublicKey, authority: Code, documentType: Code,
+        anchorHeight: Height, anchorIndex: UInt32
+    ) throws(GovChainError) -> Height? {
         switch authorisation.kind {
         case "genesis":
-            guard authorisation.registration == nil else { throw Receipt.invalid("a genesis clerk authorisation carries no registration") }
+            guard authorisation.registration == nil else {
+                throw Receipt.invalid("a genesis clerk authorisation carries no registration")
+            }
             guard let entry = genesis.initialClerks.first(where: { $0.publicKey == clerk }) else {
                 throw Receipt.invalid("the clerk key \(clerk.hex.prefix(16))… is not an initial clerk in the genesis")
             }
             guard entry.authority == authority, entry.documentTypes.contains(documentType) else {
-                throw Receipt.invalid("the genesis authorises this clerk for \(entry.authority) (\(entry.documentTypes.map(\.value).joined(separator: ", "))), not for \(documentType) of \(authority)")
+                throw Receipt.invalid(
+                    "the genesis authorises this clerk for \(entry.authority) (\(entry.documentTypes.map(\.value).joined(separator: ", "))), not for \(documentType) of \(authority)"
+                )
             }
             return nil
         case "registration":
-            guard let registration = authorisation.registration else { throw Receipt.invalid("the clerk registration is missing") }
+            guard let registration = authorisation.registration else {
+                throw Receipt.invalid("the clerk registration is missing")
+            }
             let (transaction, header, _) = try included(registration, what: "clerk registration")
             guard case .registerClerk(let body) = transaction.body, body.clerk == clerk else {
                 throw Receipt.invalid("the clerk registration does not register the key that signed the anchor")
             }
             guard let owner = genesis.authority(body.authority), owner.publicKey == transaction.signer else {
-                throw Receipt.invalid("the clerk registration is not signed by the authority key of \(body.authority) in the genesis")
+                throw Receipt.invalid(
+                    "the clerk registration is not signed by the authority key of \(body.authority) in the genesis")
             }
             guard body.authority == authority, body.documentTypes.contains(documentType) else {
-                throw Receipt.invalid("the clerk is registered for \(body.authority) (\(body.documentTypes.map(\.value).joined(separator: ", "))), not for \(documentType) of \(authority)")
+                throw Receipt.invalid(
+                    "the clerk is registered for \(body.authority) (\(body.documentTypes.map(\.value).joined(separator: ", "))), not for \(documentType) of \(authority)"
+                )
             }
-            guard header.height < anchorHeight || (header.height == anchorHeight && registration.tx_index < anchorIndex) else {
+            guard header.height < anchorHeight || (header.height == anchorHeight && registration.tx_index < anchorIndex)
+            else {
                 throw Receipt.invalid("the clerk registration comes after the anchor")
             }
             return header.height
@@ -135,7 +161,8 @@ public struct ReceiptVerifier: Sendable {
     }
 
     private func bytes(_ text: String, _ what: String) throws(GovChainError) -> [UInt8] {
-        guard text.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }), let bytes = Hex.decode(text) else {
+        guard text.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }), let bytes = Hex.decode(text)
+        else {
             throw Receipt.invalid("\(what) is not lower-case hex")
         }
         return bytes

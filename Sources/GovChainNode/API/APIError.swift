@@ -33,14 +33,18 @@ enum JSON {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let data = (try? encoder.encode(value)) ?? Data("{}".utf8)
-        return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        return Response(
+            status: status, headers: [.contentType: "application/json"],
+            body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 }
 
 /// Turns every error a route throws into the JSON error shape, so a client never has to parse
 /// an empty or HTML body.
 struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
         do {
             return try await next(request, context)
         } catch let error as APIError {
@@ -48,12 +52,20 @@ struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let error as GovChainError {
             return try APIError(error).response(from: request, context: context)
         } catch is NIOTooManyBytesError {
-            return JSON.response(ErrorBody(code: GovChainError.Code.requestTooLarge.rawValue, message: "The request body is larger than this node accepts."), status: .contentTooLarge)
+            return JSON.response(
+                ErrorBody(
+                    code: GovChainError.Code.requestTooLarge.rawValue,
+                    message: "The request body is larger than this node accepts."),
+                status: .contentTooLarge)
         } catch let error as HTTPError {
             let code = error.status == .notFound ? GovChainError.Code.notFound.rawValue : "http_\(error.status.code)"
-            return JSON.response(ErrorBody(code: code, message: error.body ?? error.status.reasonPhrase), status: error.status)
+            return JSON.response(
+                ErrorBody(code: code, message: error.body ?? error.status.reasonPhrase), status: error.status)
         } catch {
-            return JSON.response(ErrorBody(code: GovChainError.Code.internalError.rawValue, message: "The node could not handle this request."), status: .internalServerError)
+            return JSON.response(
+                ErrorBody(
+                    code: GovChainError.Code.internalError.rawValue, message: "The node could not handle this request."),
+                status: .internalServerError)
         }
     }
 }

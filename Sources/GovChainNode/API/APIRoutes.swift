@@ -28,9 +28,18 @@ struct APIRoutes: Sendable {
         router.get("/v1/documents/:hash/receipt") { _, context in try receipt(context.parameters.get("hash") ?? "") }
         router.get("/v1/blocks/:height") { _, context in try block(context.parameters.get("height") ?? "") }
         router.get("/v1/clerks/:key") { _, context in try clerk(context.parameters.get("key") ?? "") }
-        router.get("/v1/authorities/:id/clerks") { _, context in try clerks(ofAuthority: context.parameters.get("id") ?? "") }
+        router.get("/v1/authorities/:id/clerks") { _, context in
+            try clerks(ofAuthority: context.parameters.get("id") ?? "")
+        }
         router.get("/v1/status") { _, _ in await status() }
-        router.get("/v1/peers") { _, _ in JSON.response(peers?() ?? PeersResponse(peers: [], transport: .init(handshakes_rejected: 0, connections_refused: 0, malformed_frames: 0, idle_links_closed: 0))) }
+        router.get("/v1/peers") { _, _ in
+            JSON.response(
+                peers?()
+                    ?? PeersResponse(
+                        peers: [],
+                        transport: .init(
+                            handshakes_rejected: 0, connections_refused: 0, malformed_frames: 0, idle_links_closed: 0)))
+        }
     }
 
     // MARK: - Handlers
@@ -44,7 +53,9 @@ struct APIRoutes: Sendable {
             return JSON.response(SubmitResponse(tx_hash: id.hex, status: "pending"), status: .accepted)
         }
         let location = try await node.waitForCommit(id, timeoutMs: commitWaitMsMax)
-        return JSON.response(SubmitResponse(tx_hash: id.hex, status: "committed", height: location.height.rawValue, index: location.index))
+        return JSON.response(
+            SubmitResponse(
+                tx_hash: id.hex, status: "committed", height: location.height.rawValue, index: location.index))
     }
 
     /// `POST /v1/transactions/batch`: `application/octet-stream` body of `(u32 length ‖ transaction)*`,
@@ -56,18 +67,27 @@ struct APIRoutes: Sendable {
         var list: [[UInt8]] = []
         while reader.remaining > 0 {
             guard list.count < Self.batchTransactionsMax,
-                  let bytes = try? reader.longBytes("batch.transaction", limit: Transaction.maxEncodedBytes) else {
-                throw APIError(code: .invalidRequest, message: "The batch must be at most \(Self.batchTransactionsMax) transactions, each as u32 length then bytes.")
+                let bytes = try? reader.longBytes("batch.transaction", limit: Transaction.encodedBytesMax)
+            else {
+                throw APIError(
+                    code: .invalidRequest,
+                    message:
+                        "The batch must be at most \(Self.batchTransactionsMax) transactions, each as u32 length then bytes."
+                )
             }
             list.append(bytes)
         }
         let results = await node.submitBatch(list, gossip: true)
-        return JSON.response(zip(list, results).map { bytes, result in
-            switch result {
-            case .success(let transaction): BatchResult(tx_hash: transaction.id.hex, status: "pending", error: nil)
-            case .failure(let error): BatchResult(tx_hash: Hash32.sha256(bytes).hex, status: "refused", error: ErrorBody.Detail(code: error.code.rawValue, message: error.message))
-            }
-        }, status: .accepted)
+        return JSON.response(
+            zip(list, results).map { bytes, result in
+                switch result {
+                case .success(let transaction): BatchResult(tx_hash: transaction.id.hex, status: "pending", error: nil)
+                case .failure(let error):
+                    BatchResult(
+                        tx_hash: Hash32.sha256(bytes).hex, status: "refused",
+                        error: ErrorBody.Detail(code: error.code.rawValue, message: error.message))
+                }
+            }, status: .accepted)
     }
 
     static let batchTransactionsMax = 10_000
@@ -75,7 +95,11 @@ struct APIRoutes: Sendable {
     static func transactionBytes(body: [UInt8], contentType: String?) throws(APIError) -> [UInt8] {
         if contentType?.hasPrefix("application/octet-stream") == true { return body }
         guard let request = try? JSONDecoder().decode(SubmitRequest.self, from: Data(body)) else {
-            throw APIError(code: .invalidRequest, message: "The body must be JSON {\"transaction\": \"<base64>\"} or raw bytes sent as application/octet-stream.")
+            throw APIError(
+                code: .invalidRequest,
+                message:
+                    "The body must be JSON {\"transaction\": \"<base64>\"} or raw bytes sent as application/octet-stream."
+            )
         }
         guard let data = Data(base64Encoded: request.transaction) else {
             throw APIError(code: .invalidRequest, message: "The field \"transaction\" is not valid base64.")
@@ -86,7 +110,9 @@ struct APIRoutes: Sendable {
     func document(_ text: String) throws -> Response {
         let hash = try Self.hash(text)
         guard let record = try store.document(hash) else {
-            throw APIError(code: .documentUnknown, message: "No document with hash \(hash.hex) is anchored on chain \(genesis.chainId).")
+            throw APIError(
+                code: .documentUnknown,
+                message: "No document with hash \(hash.hex) is anchored on chain \(genesis.chainId).")
         }
         return JSON.response(DocumentResponse(record: record, genesis: genesis, now: Node.systemClock()))
     }
@@ -96,7 +122,10 @@ struct APIRoutes: Sendable {
         guard let (transaction, location) = try store.transaction(id) else {
             throw APIError(code: .transactionUnknown, message: "No committed transaction has hash \(id.hex).")
         }
-        return JSON.response(SubmitResponse(tx_hash: transaction.id.hex, status: "committed", height: location.height.rawValue, index: location.index))
+        return JSON.response(
+            SubmitResponse(
+                tx_hash: transaction.id.hex, status: "committed", height: location.height.rawValue,
+                index: location.index))
     }
 
     func block(_ text: String) throws -> Response {
@@ -108,22 +137,27 @@ struct APIRoutes: Sendable {
             height = head.height
         } else {
             guard let value = UInt64(text), value > 0 else {
-                throw APIError(code: .invalidHeight, message: "\"\(text)\" is not a block height (a whole number from 1) or \"latest\".")
+                throw APIError(
+                    code: .invalidHeight,
+                    message: "\"\(text)\" is not a block height (a whole number from 1) or \"latest\".")
             }
             height = Height(value)
         }
         guard let block = try store.block(at: height), let commit = try store.commit(at: height) else {
-            throw APIError(code: .blockUnknown, message: "There is no block \(height) yet; the latest is \(store.height).")
+            throw APIError(
+                code: .blockUnknown, message: "There is no block \(height) yet; the latest is \(store.height).")
         }
         return JSON.response(BlockResponse(block: block, commit: commit, genesis: genesis))
     }
 
     func status() async -> Response {
         let head = store.head
-        return JSON.response(StatusResponse(
-            chain_id: genesis.chainId.value, genesis_hash: genesis.hash.hex, node: node.name,
-            latest_height: head?.height.rawValue ?? 0, latest_hash: head?.hash.hex, latest_time: head?.time.rfc3339,
-            mempool_size: await node.mempoolCount, validators: genesis.validators.validators.map(\.name), consensus: consensus?()))
+        return JSON.response(
+            StatusResponse(
+                chain_id: genesis.chainId.value, genesis_hash: genesis.hash.hex, node: node.name,
+                latest_height: head?.height.rawValue ?? 0, latest_hash: head?.hash.hex, latest_time: head?.time.rfc3339,
+                mempool_size: await node.mempoolCount, validators: genesis.validators.validators.map(\.name),
+                consensus: consensus?()))
     }
 
     static func hash(_ text: String) throws(APIError) -> Hash32 {
@@ -135,10 +169,13 @@ extension APIRoutes {
     /// `GET /v1/clerks/{public-key-hex}`: a clerk's authorisation, active or revoked.
     func clerk(_ text: String) throws -> Response {
         guard let key = PublicKey(hex: text) else {
-            throw APIError(code: .invalidPublicKey, message: "\"\(text.prefix(80))\" is not an Ed25519 public key (64 hex characters).")
+            throw APIError(
+                code: .invalidPublicKey,
+                message: "\"\(text.prefix(80))\" is not an Ed25519 public key (64 hex characters).")
         }
         guard let record = try store.clerk(key) else {
-            throw APIError(code: .clerkUnknown, message: "No clerk with key \(key.hex) is registered on chain \(genesis.chainId).")
+            throw APIError(
+                code: .clerkUnknown, message: "No clerk with key \(key.hex) is registered on chain \(genesis.chainId).")
         }
         return JSON.response(ClerkResponse(record: record, genesis: genesis))
     }
@@ -146,7 +183,8 @@ extension APIRoutes {
     /// `GET /v1/authorities/{id}/clerks`: every clerk an authority registered.
     func clerks(ofAuthority text: String) throws -> Response {
         guard let id = Code(text), genesis.authority(id) != nil else {
-            throw APIError(code: .authorityUnknown, message: "No authority \"\(text.prefix(40))\" is listed in the genesis.")
+            throw APIError(
+                code: .authorityUnknown, message: "No authority \"\(text.prefix(40))\" is listed in the genesis.")
         }
         return JSON.response(try store.clerks(of: id).map { ClerkResponse(record: $0, genesis: genesis) })
     }
@@ -157,11 +195,16 @@ extension APIRoutes {
     func receipt(_ text: String) throws -> Response {
         let hash = try Self.hash(text)
         guard let record = try store.document(hash) else {
-            throw APIError(code: .documentUnknown, message: "No document with hash \(hash.hex) is anchored on chain \(genesis.chainId).")
+            throw APIError(
+                code: .documentUnknown,
+                message: "No document with hash \(hash.hex) is anchored on chain \(genesis.chainId).")
         }
         guard record.supersedes == nil else {
-            throw APIError(code: .receiptUnavailable,
-                           message: "Receipts (version 1) cover documents anchored directly; this one was anchored by superseding \(record.supersedes!.hex). Verify it online.")
+            throw APIError(
+                code: .receiptUnavailable,
+                message:
+                    "Receipts (version 1) cover documents anchored directly; this one was anchored by superseding \(record.supersedes!.hex). Verify it online."
+            )
         }
         let anchor = try inclusion(of: record.anchorTx)
         let authorisation: Receipt.ClerkAuthorisation
@@ -170,15 +213,20 @@ extension APIRoutes {
         } else {
             authorisation = .init(kind: "genesis", registration: nil)
         }
-        let receipt = Receipt(chain_id: genesis.chainId.value, genesis_hash: genesis.hash.hex, document: hash.hex,
-                              anchor: anchor, clerk_authorisation: authorisation)
-        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: receipt.canonicalJSON)))
+        let receipt = Receipt(
+            chain_id: genesis.chainId.value, genesis_hash: genesis.hash.hex, document: hash.hex,
+            anchor: anchor, clerk_authorisation: authorisation)
+        return Response(
+            status: .ok, headers: [.contentType: "application/json"],
+            body: .init(byteBuffer: ByteBuffer(bytes: receipt.canonicalJSON)))
     }
 
     private func inclusion(of id: Hash32) throws -> Receipt.Inclusion {
         guard let location = try store.transactionLocation(id), let block = try store.block(at: location.height),
-              let commit = try store.commit(at: location.height), Int(location.index) < block.transactions.count else {
-            throw GovChainError(code: .storeCorrupt, message: "The ledger indexes transaction \(id.hex) but its block is missing.")
+            let commit = try store.commit(at: location.height), Int(location.index) < block.transactions.count
+        else {
+            throw GovChainError(
+                code: .storeCorrupt, message: "The ledger indexes transaction \(id.hex) but its block is missing.")
         }
         return Receipt.Inclusion(block: block, index: Int(location.index), commit: commit)
     }

@@ -26,8 +26,10 @@ final class ConsensusDriver<C: Clock>: Sendable where C.Duration == Duration {
     let inbox = DriverInbox()
     let verified = VerifiedSignatures(capacity: 100_000)
     /// The loop's state as of its last event, for `GET /v1/status`.
-    let snapshot = Mutex(StatusResponse.ConsensusStatus(height: 0, round: 0, step: "propose", pacing: "idle", events_handled: 0,
-                                                        peer_events_queued: 0, timers: 0, jobs: 0))
+    let snapshot = Mutex(
+        StatusResponse.ConsensusStatus(
+            height: 0, round: 0, step: "propose", pacing: "idle", events_handled: 0,
+            peer_events_queued: 0, timers: 0, jobs: 0))
     private let key: SigningKey
     private let clock: C
     private let logger: Logger
@@ -46,7 +48,10 @@ final class ConsensusDriver<C: Clock>: Sendable where C.Duration == Duration {
             do {
                 persisted = try SigningState(decoding: bytes, chainId: node.genesis.chainId)
             } catch {
-                throw GovChainError(code: .signingStateCorrupt, message: "The stored consensus signing state cannot be read; refusing to sign anything.", underlying: error)
+                throw GovChainError(
+                    code: .signingStateCorrupt,
+                    message: "The stored consensus signing state cannot be read; refusing to sign anything.",
+                    underlying: error)
             }
         } else {
             persisted = nil
@@ -55,8 +60,9 @@ final class ConsensusDriver<C: Clock>: Sendable where C.Duration == Duration {
 
     /// Workers that verify peer messages for this driver.
     func verifier() -> InboundVerifier {
-        InboundVerifier(network: network, node: node, inbox: inbox, verified: verified,
-                        validators: node.genesis.validators, chainId: node.genesis.chainId)
+        InboundVerifier(
+            network: network, node: node, inbox: inbox, verified: verified,
+            validators: node.genesis.validators, chainId: node.genesis.chainId)
     }
 
     /// Runs the loop until `inbox.finish()`; throws only when the signing state cannot be made
@@ -91,13 +97,17 @@ final class DriverLoop<C: Clock> where C.Duration == Duration {
         start = clock.now
         self.logger = logger
         let genesis = driver.node.genesis
-        var configuration = ConsensusConfiguration(chainId: genesis.chainId, validators: genesis.validators,
-                                                   timeouts: TimeoutParameters(genesis.consensus))
+        var configuration = ConsensusConfiguration(
+            chainId: genesis.chainId, validators: genesis.validators,
+            timeouts: TimeoutParameters(genesis.consensus))
         configuration.verifier = InboundVerifier.instanceVerifier(driver.verified)
-        instance = ConsensusInstance(configuration: configuration, signer: key, height: driver.node.store.height.next, resumingFrom: persisted)
-        policy = NodePolicy(configuration: .init(validators: genesis.validators, selfIndex: genesis.validators.index(of: key.publicKey),
-                                                 emptyBlockIntervalMs: genesis.consensus.emptyBlockIntervalMs),
-                            storedHeight: driver.node.store.height, nowMs: 0)
+        instance = ConsensusInstance(
+            configuration: configuration, signer: key, height: driver.node.store.height.next, resumingFrom: persisted)
+        policy = NodePolicy(
+            configuration: .init(
+                validators: genesis.validators, selfIndex: genesis.validators.index(of: key.publicKey),
+                emptyBlockIntervalMs: genesis.consensus.emptyBlockIntervalMs),
+            storedHeight: driver.node.store.height, nowMs: 0)
     }
 
     var nowMs: UInt64 {
@@ -122,8 +132,10 @@ final class DriverLoop<C: Clock> where C.Duration == Duration {
 
     private func publish(_ handled: UInt64) {
         let status = StatusResponse.ConsensusStatus(
-            height: instance.height.rawValue, round: instance.round.rawValue, step: "\(instance.step)", pacing: policy.pacingName,
-            events_handled: handled, peer_events_queued: driver.inbox.peerQueued, timers: timers.count, jobs: jobs.count,
+            height: instance.height.rawValue, round: instance.round.rawValue, step: "\(instance.step)",
+            pacing: policy.pacingName,
+            events_handled: handled, peer_events_queued: driver.inbox.peerQueued, timers: timers.count,
+            jobs: jobs.count,
             workers: InboundVerifier.stages.withLock { $0 }.sorted { $0.key < $1.key }.map(\.value))
         driver.snapshot.withLock { $0 = status }
     }
@@ -153,7 +165,8 @@ final class DriverLoop<C: Clock> where C.Duration == Duration {
             switch result {
             case .success(let block): feed(.proposalValue(block))
             case .failure(let error):
-                logger.debug("no proposal built", metadata: ["consensus.height": "\(height)", "error.code": "\(error.code)"])
+                logger.debug(
+                    "no proposal built", metadata: ["consensus.height": "\(height)", "error.code": "\(error.code)"])
             }
         case .validity(let hash, let valid):
             feed(.blockValidity(blockHash: hash, valid: valid))
@@ -163,7 +176,9 @@ final class DriverLoop<C: Clock> where C.Duration == Duration {
                 _ = policy.onTransactionsWaiting(waiting, nowMs: nowMs)
                 perform(policy.onDecided(block, commit, nowMs: nowMs))
             case .failure(let error):
-                logger.critical("cannot store a decided block", metadata: ["block.height": "\(block.header.height)", "error": "\(error)"])
+                logger.critical(
+                    "cannot store a decided block",
+                    metadata: ["block.height": "\(block.header.height)", "error": "\(error)"])
             }
         case .syncedApplied(let height, let ok):
             perform(policy.onSyncedApplied(height: height, ok: ok, nowMs: nowMs))
@@ -177,8 +192,10 @@ final class DriverLoop<C: Clock> where C.Duration == Duration {
         case .consensus(let consensus):
             var withTransactions = false
             if case .proposal(let proposal) = consensus { withTransactions = !proposal.block.transactions.isEmpty }
-            perform(policy.onVerifiedConsensus(signer: consensus.signer, height: consensus.height, round: consensus.round,
-                                               proposalWithTransactions: withTransactions, nowMs: nowMs))
+            perform(
+                policy.onVerifiedConsensus(
+                    signer: consensus.signer, height: consensus.height, round: consensus.round,
+                    proposalWithTransactions: withTransactions, nowMs: nowMs))
             feed(.message(consensus))
         case .status(let height):
             perform(policy.onStatus(height, from: peer, nowMs: nowMs))

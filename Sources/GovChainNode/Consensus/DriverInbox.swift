@@ -87,7 +87,9 @@ final class DriverInbox: Sendable {
                 await withTaskCancellationHandler {
                     await withCheckedContinuation { continuation in
                         let resumeNow = state.withLock { state in
-                            if state.finished || state.peerBytes + bytes <= peerBytesMax || Task.isCancelled { return true }
+                            if state.finished || state.peerBytes + bytes <= peerBytesMax || Task.isCancelled {
+                                return true
+                            }
                             state.producers[id] = continuation
                             return false
                         }

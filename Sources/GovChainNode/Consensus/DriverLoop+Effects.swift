@@ -21,8 +21,13 @@ extension DriverLoop {
                 } catch {
                     // Sending after a failed persist could lead to a double signature after a
                     // crash: stop here and let the service group stop the node.
-                    logger.critical("cannot persist the signing state; stopping consensus", metadata: ["error": "\(error)"])
-                    halted = GovChainError(code: .signingStateNotPersisted, message: "The consensus signing state could not be written; the node stops rather than risk a double signature.", underlying: error)
+                    logger.critical(
+                        "cannot persist the signing state; stopping consensus", metadata: ["error": "\(error)"])
+                    halted = GovChainError(
+                        code: .signingStateNotPersisted,
+                        message:
+                            "The consensus signing state could not be written; the node stops rather than risk a double signature.",
+                        underlying: error)
                 }
             case .broadcast(let message):
                 network.broadcast(NodeMessage.consensus(message).encoded)
@@ -33,7 +38,9 @@ extension DriverLoop {
                 let proposer = instance.index ?? 0
                 spawn { node in
                     do throws(GovChainError) {
-                        return .proposalBuilt(height, .success(try await node.proposal(height: height, proposer: proposer, evidence: evidence)))
+                        return .proposalBuilt(
+                            height,
+                            .success(try await node.proposal(height: height, proposer: proposer, evidence: evidence)))
                     } catch {
                         return .proposalBuilt(height, .failure(error))
                     }
@@ -41,11 +48,16 @@ extension DriverLoop {
             case .validateBlock(let block):
                 spawn { [logger, logLimiter] node in
                     let verdict = await node.isValid(block)
-                    if case .failure(let error) = verdict, let suppressed = logLimiter.allow("invalid-proposal-\(error.code)") {
-                        logger.warning("proposed block is invalid", metadata: [
-                            "consensus.height": "\(block.header.height)", "error.code": "\(error.code)", "error": "\(error.message)",
-                            "log.suppressed": "\(suppressed)",
-                        ])
+                    if case .failure(let error) = verdict,
+                        let suppressed = logLimiter.allow("invalid-proposal-\(error.code)")
+                    {
+                        logger.warning(
+                            "proposed block is invalid",
+                            metadata: [
+                                "consensus.height": "\(block.header.height)", "error.code": "\(error.code)",
+                                "error": "\(error.message)",
+                                "log.suppressed": "\(suppressed)",
+                            ])
                     }
                     return .validity(block.hash, valid: (try? verdict.get()) != nil)
                 }
@@ -57,18 +69,23 @@ extension DriverLoop {
             case .evidence(let evidence):
                 network.countRefused(evidence.validator, reason: "equivocation")
                 if let suppressed = logLimiter.allow("equivocation-\(evidence.validator)") {
-                    logger.warning("equivocation seen", metadata: [
-                        "validator": "\(node.genesis.validators[evidence.validator]?.name ?? "?")",
-                        "consensus.height": "\(evidence.height)", "log.suppressed": "\(suppressed)",
-                    ])
+                    logger.warning(
+                        "equivocation seen",
+                        metadata: [
+                            "validator": "\(node.genesis.validators[evidence.validator]?.name ?? "?")",
+                            "consensus.height": "\(evidence.height)", "log.suppressed": "\(suppressed)",
+                        ])
                 }
             case .conflictingProposals(let proposer, let height, _):
                 network.countRefused(proposer, reason: "conflicting_proposals")
                 if let suppressed = logLimiter.allow("conflicting-proposals-\(proposer)") {
-                    logger.warning("proposer signed two proposals for one round", metadata: [
-                        "validator": "\(node.genesis.validators[proposer]?.name ?? "?")", "consensus.height": "\(height)",
-                        "log.suppressed": "\(suppressed)",
-                    ])
+                    logger.warning(
+                        "proposer signed two proposals for one round",
+                        metadata: [
+                            "validator": "\(node.genesis.validators[proposer]?.name ?? "?")",
+                            "consensus.height": "\(height)",
+                            "log.suppressed": "\(suppressed)",
+                        ])
                 }
             }
         }
@@ -112,10 +129,13 @@ extension DriverLoop {
                 spawn { [logger, logLimiter] node in
                     let result = await Self.storeIfNeeded(block, commit, node: node)
                     if case .failure(let error) = result, let suppressed = logLimiter.allow("synced-refused-\(peer)") {
-                        logger.warning("synced block refused", metadata: [
-                            "block.height": "\(block.header.height)", "peer.index": "\(peer)", "error": "\(error.message)",
-                            "log.suppressed": "\(suppressed)",
-                        ])
+                        logger.warning(
+                            "synced block refused",
+                            metadata: [
+                                "block.height": "\(block.header.height)", "peer.index": "\(peer)",
+                                "error": "\(error.message)",
+                                "log.suppressed": "\(suppressed)",
+                            ])
                     }
                     return .syncedApplied(block.header.height, ok: (try? result.get()) != nil)
                 }
@@ -130,11 +150,14 @@ extension DriverLoop {
     }
 
     /// Reads and sends stored blocks, stopping early while the peer's outbound queue is full.
-    static func serve(from: Height, count: UInt16, to peer: ValidatorIndex, store: BlockStore, network: any PeerTransport) {
+    static func serve(
+        from: Height, count: UInt16, to peer: ValidatorIndex, store: BlockStore, network: any PeerTransport
+    ) {
         var height = from
         for _ in 0..<count {
             guard !Task.isCancelled, network.queuedBytes(for: peer) < serveQueueBytesMax,
-                  let block = try? store.block(at: height), let commit = try? store.commit(at: height) else { return }
+                let block = try? store.block(at: height), let commit = try? store.commit(at: height)
+            else { return }
             network.send(NodeMessage.block(block, commit).encoded, to: peer)
             height = height.next
         }

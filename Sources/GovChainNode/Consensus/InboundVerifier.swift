@@ -61,16 +61,20 @@ struct InboundVerifier: Sendable {
                 }
                 verified.insert(CollectionOfOne(key))
             }
-            await inbox.pushPeer(.peer(message.from, decoded, bytes: message.payload.count), bytes: message.payload.count)
+            await inbox.pushPeer(
+                .peer(message.from, decoded, bytes: message.payload.count), bytes: message.payload.count)
         case .transactions(let list):
             // Honest peers gossip only transactions they admitted: one that does not decode or
             // verify is proof the sender did not check it, so it is treated like a bad signature.
             let results = await node.submitBatch(list, gossip: false)
-            if results.contains(where: { if case .failure(let error) = $0 { return Self.provablyBad.contains(error.code) } else { return false } }) {
+            if results.contains(where: {
+                if case .failure(let error) = $0 { return Self.provablyBad.contains(error.code) } else { return false }
+            }) {
                 network.disconnect(message.from, reason: "invalid_transaction")
             }
         case .status, .blockRequest, .block:
-            await inbox.pushPeer(.peer(message.from, decoded, bytes: message.payload.count), bytes: message.payload.count)
+            await inbox.pushPeer(
+                .peer(message.from, decoded, bytes: message.payload.count), bytes: message.payload.count)
         }
     }
 
