@@ -75,3 +75,24 @@ extension PeerNetwork {
         }
     }
 }
+
+// MARK: - Reading on or off
+
+extension PeerNetwork {
+    /// Stops (or resumes) reading from every link, now and for links made later: what a peer that
+    /// does not read looks like to the others. For tests of slow readers, and for an operator who
+    /// must shed inbound load at once.
+    public func setReading(_ enabled: Bool) {
+        let channels: [any Channel] = state.withLock { state in
+            state.readingPaused = !enabled
+            return state.peers.compactMap { $0?.channel }
+        }
+        for channel in channels { Self.setAutoRead(enabled, on: channel) }
+    }
+
+    static func setAutoRead(_ enabled: Bool, on channel: any Channel) {
+        channel.eventLoop.execute {
+            channel.setOption(ChannelOptions.autoRead, value: enabled).whenSuccess { if enabled { channel.read() } }
+        }
+    }
+}

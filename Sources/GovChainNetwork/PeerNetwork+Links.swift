@@ -8,7 +8,9 @@ extension PeerNetwork {
     /// A link finished its handshake: it becomes the link to `peer`; an older one is closed.
     func linkEstablished(peer: ValidatorIndex, channel: any Channel, logger: Logger) {
         let index = Int(peer.rawValue)
+        var paused = false
         let previous: (any Channel)?? = state.withLock { state in
+            paused = state.readingPaused
             precondition(state.peers[index] != nil, "established link to unknown or own index \(peer)")
             state.pendingHandshakes.remove(ObjectIdentifier(channel))
             if let until = state.peers[index]!.bannedUntil, until > .now { return .none }
@@ -30,6 +32,7 @@ extension PeerNetwork {
             previous.close(promise: nil)
         }
         logger.info("peer connected")
+        if paused { Self.setAutoRead(false, on: channel) }
         drain(peer: peer, channel: channel)
     }
 

@@ -67,6 +67,8 @@ public final class PeerNetwork: Service, Sendable {
         var localPort: Int?
         /// Inbound connections still in TLS or hello.
         var pendingHandshakes: Set<ObjectIdentifier> = []
+        /// `setReading(false)` was called: new links start with reads off.
+        var readingPaused = false
     }
 
     /// Creates the network; nothing is opened until `run()`.

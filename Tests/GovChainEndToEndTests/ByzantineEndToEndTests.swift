@@ -333,4 +333,23 @@ import Testing
         #expect(wuppertal.refused["request_while_serving", default: 0] > 0, "\(wuppertal)")
         await network.stop(hostile)
     }
+
+    @Test("a slow reader that asks for blocks and never reads: the servers' queues stay bounded")
+    func slowReader() async throws {
+        let network = try Network(name: "byz-slow")
+        let hostile = try await network.start()
+        // Some history worth serving, with transactions in every block.
+        for i in 0..<30 { _ = try await network.anchor("history \(i)", via: i % 4) }
+        hostile.network.setReading(false)
+        let started = Date()
+        let latencies = try await underAttack(network) {
+            while !Task.isCancelled {
+                for _ in 0..<50 { hostile.broadcast(.blockRequest(from: 1, count: NodeMessage.blocksPerRequestMax)) }
+                try? await Task.sleep(for: .milliseconds(20))
+            }
+        }
+        try await checkHealthy(network, latencies: latencies, since: started, attack: "slow reader")
+        hostile.network.setReading(true)
+        await network.stop(hostile)
+    }
 }
