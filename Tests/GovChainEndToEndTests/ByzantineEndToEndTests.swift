@@ -70,18 +70,9 @@ import Testing
         }
 
         func anchor(_ text: String, via node: Int) async throws -> (SubmitResponse, Duration) {
-            let key = try SigningKey(
-                pem: String(contentsOfFile: directory + "/net/aachen/keys/clerk.key", encoding: .utf8))
-            let status = try await NodeClient(urls[node]).status()
-            let body = TransactionBody.anchorDocument(
-                .init(
-                    document: Hash32.sha256(Array(text.utf8)), documentType: Code("birth-certificate")!,
-                    authority: Code("aachen")!))
-            let transaction = Transaction(
-                body: body, time: currentTime(), nonce: UInt64.random(in: 0...UInt64.max),
-                chainId: ChainID(status.chain_id)!, key: key)
             let began = ContinuousClock.now
-            let response = try await NodeClient(urls[node]).submit(transaction)
+            let response = try await Harness.anchor(
+                text, clerkKey: directory + "/net/aachen/keys/clerk.key", via: urls[node])
             return (response, ContinuousClock.now - began)
         }
 

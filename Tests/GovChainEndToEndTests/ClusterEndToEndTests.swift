@@ -38,16 +38,7 @@ import Testing
         }
 
         func anchor(_ text: String, via node: Int, waitSeconds: Int64 = 20) async throws -> SubmitResponse {
-            let key = try SigningKey(pem: String(contentsOfFile: clerk, encoding: .utf8))
-            let status = try await NodeClient(urls[node]).status()
-            let body = TransactionBody.anchorDocument(
-                .init(
-                    document: Hash32.sha256(Array(text.utf8)), documentType: Code("birth-certificate")!,
-                    authority: Code("aachen")!))
-            let transaction = Transaction(
-                body: body, time: currentTime(), nonce: UInt64.random(in: 0...UInt64.max),
-                chainId: ChainID(status.chain_id)!, key: key)
-            return try await NodeClient(urls[node]).submit(transaction)
+            try await Harness.anchor(text, clerkKey: clerk, via: urls[node])
         }
 
         /// Waits until `node` has stored at least `height` (bounded).

@@ -1,4 +1,5 @@
 import Foundation
+import GovChainAPI
 import GovChainCore
 
 @testable import GovChainCLI
@@ -50,6 +51,21 @@ enum Harness {
     }
 
     static func govchain(_ arguments: String...) throws -> Result { try run("govchain", arguments) }
+
+    /// Signs an anchor of SHA-256(`text`) for Aachen with the clerk key at `clerkKey` and submits
+    /// it to the node at `url`, waiting for the commit.
+    static func anchor(_ text: String, clerkKey: String, via url: String) async throws -> SubmitResponse {
+        let key = try SigningKey(pem: String(contentsOfFile: clerkKey, encoding: .utf8))
+        let status = try await NodeClient(url).status()
+        let body = TransactionBody.anchorDocument(
+            .init(
+                document: Hash32.sha256(Array(text.utf8)), documentType: Code("birth-certificate")!,
+                authority: Code("aachen")!))
+        let transaction = Transaction(
+            body: body, time: currentTime(), nonce: UInt64.random(in: 0...UInt64.max),
+            chainId: ChainID(status.chain_id)!, key: key)
+        return try await NodeClient(url).submit(transaction)
+    }
 
     /// A port that was free a moment ago (the kernel picks it).
     static func freePort() -> Int {

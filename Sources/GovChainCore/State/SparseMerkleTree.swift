@@ -1,0 +1,171 @@
+/// An authenticated map from 256-bit keys to 32-byte value hashes: a binary sparse Merkle tree
+/// compacted as in Diem's Jellyfish Merkle tree (arity 2), groundwork for the state root of the
+/// "trust no single node" issue.
+///
+/// Shape: a subtree holding no key is the placeholder (32 zero bytes); a subtree holding exactly
+/// one key is that key's leaf, however deep it would sit in the full 256-level tree; any other
+/// subtree is an internal node whose children split on the next key bit (bit 0 is the most
+/// significant bit of byte 0). The shape depends only on the set of keys, never on the order of
+/// insertion, so every validator computes the same root.
+///
+/// Hashes (domain-separated like RFC 9162's leaf and node prefixes, with a tag of their own):
+/// `leaf = SHA-256(0x10 ‖ key ‖ valueHash)`, `internal = SHA-256(0x11 ‖ left ‖ right)`.
+///
+/// Work per update is O(depth) = O(log n) node reads and writes for random keys: only the nodes
+/// on the key's path change. Nodes are content-addressed (stored by their hash), so every old
+/// root stays readable as long as its nodes are kept. Pure: nodes come from a `MerkleNodeReader`
+/// and new ones are returned to the caller to store (the block store writes them in the block's
+/// synced batch).
+public struct SparseMerkleTree: Sendable {
+    public static let placeholder = Hash32.zero
+
+    /// One stored node.
+    public enum Node: Hashable, Sendable {
+        case leaf(key: Hash32, valueHash: Hash32)
+        case `internal`(left: Hash32, right: Hash32)
+
+        public var hash: Hash32 {
+            switch self {
+            case .leaf(let key, let valueHash): Hash32.sha256(parts: [0x10], key.bytes, valueHash.bytes)
+            case .internal(let left, let right): Hash32.sha256(parts: [0x11], left.bytes, right.bytes)
+            }
+        }
+
+        /// `0x10 ‖ key ‖ valueHash` or `0x11 ‖ left ‖ right`: 65 bytes.
+        public var encoded: [UInt8] {
+            switch self {
+            case .leaf(let key, let valueHash): [0x10] + key.bytes + valueHash.bytes
+            case .internal(let left, let right): [0x11] + left.bytes + right.bytes
+            }
+        }
+
+        public init(decoding bytes: [UInt8]) throws(CodecError) {
+            var reader = ByteReader(bytes)
+            let tag = try reader.u8("smt.node.tag")
+            let first = try reader.hash("smt.node.first")
+            let second = try reader.hash("smt.node.second")
+            try reader.finish()
+            switch tag {
+            case 0x10: self = .leaf(key: first, valueHash: second)
+            case 0x11: self = .internal(left: first, right: second)
+            default: throw .unknownTag(field: "smt.node.tag", tag: tag)
+            }
+        }
+    }
+
+    /// The root before any key was inserted.
+    public static let emptyRoot = placeholder
+
+    let reader: any MerkleNodeReader
+    /// Nodes made by updates and not yet stored, by hash.
+    public private(set) var written: [Hash32: Node] = [:]
+    public private(set) var root: Hash32
+
+    public init(root: Hash32, reader: any MerkleNodeReader) {
+        self.root = root
+        self.reader = reader
+    }
+
+    func node(_ hash: Hash32) throws(GovChainError) -> Node {
+        if let node = written[hash] { return node }
+        guard let node = try reader.merkleNode(hash) else {
+            throw GovChainError(
+                code: .storeCorrupt, message: "The state tree node \(hash.hex) is missing from the store.")
+        }
+        return node
+    }
+
+    private mutating func put(_ node: Node) -> Hash32 {
+        let hash = node.hash
+        written[hash] = node
+        return hash
+    }
+
+    // MARK: - Updates
+
+    /// Sets `key` to `valueHash` (inserting it or replacing its value).
+    public mutating func set(_ key: Hash32, to valueHash: Hash32) throws(GovChainError) {
+        root = try set(key, valueHash, below: root, depth: 0)
+    }
+
+    private mutating func set(
+        _ key: Hash32, _ valueHash: Hash32, below subtree: Hash32, depth: Int
+    ) throws(GovChainError) -> Hash32 {
+        if subtree == Self.placeholder { return put(.leaf(key: key, valueHash: valueHash)) }
+        switch try node(subtree) {
+        case .leaf(let existing, _) where existing == key:
+            return put(.leaf(key: key, valueHash: valueHash))
+        case .leaf(let existing, _):
+            return try split(
+                existing: subtree, existingKey: existing, new: put(.leaf(key: key, valueHash: valueHash)), newKey: key,
+                depth: depth)
+        case .internal(let left, let right):
+            // Depth < 256 here: an internal node exists only above two keys that differ at a deeper bit.
+            if Self.bit(key, depth) {
+                return put(.internal(left: left, right: try set(key, valueHash, below: right, depth: depth + 1)))
+            }
+            return put(.internal(left: try set(key, valueHash, below: left, depth: depth + 1), right: right))
+        }
+    }
+
+    /// The subtree at `depth` holding two leaves: internal nodes down to the first bit where the
+    /// keys differ (they differ somewhere: equal keys are handled above).
+    private mutating func split(
+        existing: Hash32, existingKey: Hash32, new: Hash32, newKey: Hash32, depth: Int
+    ) throws(GovChainError) -> Hash32 {
+        precondition(depth < 256, "two distinct keys agree on all 256 bits")
+        let (a, b) = (Self.bit(existingKey, depth), Self.bit(newKey, depth))
+        if a == b {
+            let child = try split(
+                existing: existing, existingKey: existingKey, new: new, newKey: newKey, depth: depth + 1)
+            return put(
+                a ? .internal(left: Self.placeholder, right: child) : .internal(left: child, right: Self.placeholder))
+        }
+        return put(a ? .internal(left: new, right: existing) : .internal(left: existing, right: new))
+    }
+
+    /// Bit `index` of `key`, most significant bit of byte 0 first.
+    static func bit(_ key: Hash32, _ index: Int) -> Bool {
+        key.bytes[index / 8] & (0x80 >> UInt8(index % 8)) != 0
+    }
+
+    // MARK: - Reads and proofs
+
+    /// The value hash stored for `key`, if any.
+    public func value(_ key: Hash32) throws(GovChainError) -> Hash32? {
+        let proof = try self.proof(key)
+        guard case .leaf(let found, let valueHash)? = proof.terminal, found == key else { return nil }
+        return valueHash
+    }
+
+    /// A proof that `key` holds its value, or that it holds none, under `root`.
+    public func proof(_ key: Hash32) throws(GovChainError) -> SparseMerkleProof {
+        var siblings: [Hash32] = []
+        var subtree = root
+        var depth = 0
+        while subtree != Self.placeholder {
+            switch try node(subtree) {
+            case .leaf(let found, let valueHash):
+                return SparseMerkleProof(siblings: siblings, terminal: .leaf(key: found, valueHash: valueHash))
+            case .internal(let left, let right):
+                let goRight = Self.bit(key, depth)
+                siblings.append(goRight ? left : right)
+                subtree = goRight ? right : left
+                depth += 1
+            }
+        }
+        return SparseMerkleProof(siblings: siblings, terminal: nil)
+    }
+}
+
+/// Where the tree's nodes are read from (the block store; a dictionary in tests).
+public protocol MerkleNodeReader: Sendable {
+    func merkleNode(_ hash: Hash32) throws(GovChainError) -> SparseMerkleTree.Node?
+}
+
+/// Nodes in memory.
+public struct MemoryMerkleNodes: MerkleNodeReader {
+    public var nodes: [Hash32: SparseMerkleTree.Node]
+    public init(_ nodes: [Hash32: SparseMerkleTree.Node] = [:]) { self.nodes = nodes }
+    public func merkleNode(_ hash: Hash32) throws(GovChainError) -> SparseMerkleTree.Node? { nodes[hash] }
+}
