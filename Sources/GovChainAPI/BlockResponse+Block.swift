@@ -1,7 +1,7 @@
 import GovChainCore
 
 extension BlockResponse {
-    public init(block: Block, commit: Commit, genesis: Genesis) {
+    package init(block: Block, commit: Commit, genesis: Genesis) {
         let header = block.header
         self.init(
             height: header.height.rawValue, hash: block.hash.hex, time: header.time.rfc3339,

@@ -3,7 +3,7 @@ import GovChainCore
 extension DocumentResponse {
     /// The API view of a ledger record. `now` decides `expired`/`not_yet_valid` for documents
     /// with a validity window; revocation and supersession take precedence over the window.
-    public init(record: DocumentRecord, genesis: Genesis, now: Timestamp) {
+    package init(record: DocumentRecord, genesis: Genesis, now: Timestamp) {
         let authorityName = genesis.authority(record.authority)?.name ?? record.authority.value
         document = record.document.hex
         document_type = record.documentType.value

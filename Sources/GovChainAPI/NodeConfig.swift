@@ -3,31 +3,31 @@ import GovChainCore
 
 /// `HOME/config/node.json`: what one node needs beyond the genesis. Paths are relative to HOME.
 /// Every limit is named with its unit. Written by `govchain testnet init`; docs/OPERATIONS.md.
-public struct NodeConfig: Codable, Sendable, Equatable {
-    public var name: String
+package struct NodeConfig: Codable, Sendable, Equatable {
+    package var name: String
     /// `host:port` the HTTP API listens on.
-    public var api_address: String
-    public var genesis: String = "config/genesis.json"
-    public var validator_key: String = "config/validator.key"
-    public var data_dir: String = "data"
-    public var request_bytes_max: Int? = 1 << 20
-    public var mempool_tx_count_max: Int? = 50_000
-    public var mempool_bytes_max: Int? = 32 << 20
+    package var api_address: String
+    package var genesis: String = "config/genesis.json"
+    package var validator_key: String = "config/validator.key"
+    package var data_dir: String = "data"
+    package var request_bytes_max: Int? = 1 << 20
+    package var mempool_tx_count_max: Int? = 50_000
+    package var mempool_bytes_max: Int? = 32 << 20
     /// Longest a `?wait=commit` request waits before answering 504.
-    public var commit_wait_ms_max: UInt64? = 30_000
+    package var commit_wait_ms_max: UInt64? = 30_000
     /// `host:port` the peer listener binds (default: this validator's genesis peer_address).
-    public var peer_listen_address: String?
+    package var peer_listen_address: String?
     /// Overrides of other validators' genesis peer addresses, by validator name.
-    public var peer_addresses: [String: String]?
+    package var peer_addresses: [String: String]?
 
-    public init(name: String, api_address: String) {
+    package init(name: String, api_address: String) {
         self.name = name
         self.api_address = api_address
     }
 
     /// Parses and checks node.json bytes read from `path` (the shell reads the file:
     /// `NodeConfig.load(home:)` in GovChainFiles).
-    public init(json data: Data, path: String) throws(GovChainError) {
+    package init(json data: Data, path: String) throws(GovChainError) {
         let config: NodeConfig
         do {
             config = try JSONDecoder().decode(NodeConfig.self, from: data)
@@ -43,14 +43,14 @@ public struct NodeConfig: Codable, Sendable, Equatable {
     }
 
     /// Pretty, key-sorted JSON, as `write(home:)` stores it.
-    public var jsonData: Data {
+    package var jsonData: Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         // Strings and integers always encode.
         return (try? encoder.encode(self)) ?? Data()
     }
 
-    public static func hostPort(_ text: String) -> (host: String, port: Int)? {
+    package static func hostPort(_ text: String) -> (host: String, port: Int)? {
         guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
             (1...65535).contains(port), colon != text.startIndex
         else { return nil }

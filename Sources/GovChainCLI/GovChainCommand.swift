@@ -2,8 +2,8 @@ import ArgumentParser
 
 /// `govchain`: the command line for operators, clerks and verifiers.
 /// Each subcommand lives in Commands/; shared plumbing in Support/.
-public struct GovChainCommand: AsyncParsableCommand {
-    public static let configuration = CommandConfiguration(
+package struct GovChainCommand: AsyncParsableCommand {
+    package static let configuration = CommandConfiguration(
         commandName: "govchain",
         abstract:
             "GovChain: anchor and verify municipal documents on a ledger the NRW model municipalities run together.",
@@ -15,5 +15,5 @@ public struct GovChainCommand: AsyncParsableCommand {
             SimulateCommand.self,
         ])
 
-    public init() {}
+    package init() {}
 }

@@ -6,7 +6,7 @@ import GovChainCore
 /// has just signed, in the same effect list. The shell must make the persisted state durable
 /// (fsync) before it sends anything that follows it. `ConsensusInstance` checks this ordering
 /// with a precondition after every step.
-public enum ConsensusEffect: Hashable, Sendable {
+package enum ConsensusEffect: Hashable, Sendable {
     /// Store the signing state durably before performing any later effect of this list.
     case persist(SigningState)
     /// Send a message (already signed by this validator) to every other validator.

@@ -2,7 +2,7 @@ import GovChainCore
 
 /// Everything that can happen to a consensus instance. The shell (an actor in the node, the
 /// event loop in the simulator) serialises all of them into `ConsensusInstance.step(_:)`.
-public enum ConsensusInput: Sendable {
+package enum ConsensusInput: Sendable {
     /// Begin (or, after a restart, resume) at the instance's height.
     case start
     /// A proposal or vote from the network, decoded but not yet authenticated: the instance

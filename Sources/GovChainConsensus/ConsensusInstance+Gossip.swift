@@ -7,7 +7,7 @@ extension ConsensusInstance {
     /// correct process receives, every correct process eventually receives. Re-sending what we
     /// hold (not only what we signed) is how the shell provides it; receivers drop duplicates
     /// before checking signatures.
-    public func gossipMessages() -> [ConsensusMessage] {
+    package func gossipMessages() -> [ConsensusMessage] {
         var wanted: Set<Round> = [round]
         if round.rawValue > 0 { wanted.insert(Round(round.rawValue - 1)) }
         if let locked { wanted.insert(locked.round) }

@@ -15,29 +15,29 @@ import GovChainCore
 /// Invariants, checked after every step: a persist precedes each broadcast of a newly signed
 /// message; a lock is never older than the valid value; locks and the valid value belong to the
 /// current height; the instance never signs what its `SigningState` does not permit.
-public struct ConsensusInstance: Sendable {
+package struct ConsensusInstance: Sendable {
     /// The outcome of a height, once the instance has decided (line 51).
-    public struct Decision: Hashable, Sendable {
-        public let block: Block
-        public let commit: Commit
+    package struct Decision: Hashable, Sendable {
+        package let block: Block
+        package let commit: Commit
     }
 
-    public let configuration: ConsensusConfiguration
+    package let configuration: ConsensusConfiguration
     let signer: SigningKey?
     /// This validator's index, nil for an observer that never signs.
-    public let index: ValidatorIndex?
+    package let index: ValidatorIndex?
 
-    public internal(set) var height: Height
-    public internal(set) var round: Round
-    public internal(set) var step: ConsensusStep
-    public internal(set) var locked: ValueAtRound?
-    public internal(set) var valid: ValueAtRound?
-    public internal(set) var decision: Decision?
+    package internal(set) var height: Height
+    package internal(set) var round: Round
+    package internal(set) var step: ConsensusStep
+    package internal(set) var locked: ValueAtRound?
+    package internal(set) var valid: ValueAtRound?
+    package internal(set) var decision: Decision?
     /// The last state handed to the shell for persistence (or the one resumed from).
-    public internal(set) var signingState: SigningState?
-    public internal(set) var stats = ConsensusStats()
+    package internal(set) var signingState: SigningState?
+    package internal(set) var stats = ConsensusStats()
     /// Evidence seen and not yet in a committed block, oldest first.
-    public internal(set) var pendingEvidence: [DuplicateVoteEvidence] = []
+    package internal(set) var pendingEvidence: [DuplicateVoteEvidence] = []
 
     var rounds: [Round: RoundState] = [:]
     /// `valid(v)` verdicts of the shell for blocks at this height, by block hash.
@@ -58,7 +58,7 @@ public struct ConsensusInstance: Sendable {
     /// - Parameter resumingFrom: the last persisted `SigningState`, if any. At the same height the
     ///   instance restores its lock and valid value and resumes at the persisted round; at any
     ///   height it refuses to sign what could conflict with the persisted signature.
-    public init(
+    package init(
         configuration: ConsensusConfiguration, signer: SigningKey?, height: Height,
         resumingFrom persisted: SigningState? = nil
     ) {
@@ -78,12 +78,12 @@ public struct ConsensusInstance: Sendable {
     }
 
     /// The proposer of (height, round) (`proposer(h, r)` in the paper).
-    public func proposer(height: Height, round: Round) -> ValidatorIndex {
+    package func proposer(height: Height, round: Round) -> ValidatorIndex {
         configuration.schedule.proposer(height: height, round: round)
     }
 
     /// Handles one input and returns what the shell must do, in order.
-    public mutating func step(_ input: ConsensusInput) -> [ConsensusEffect] {
+    package mutating func step(_ input: ConsensusInput) -> [ConsensusEffect] {
         precondition(outbox.isEmpty, "consensus step re-entered at \(height)/\(round)")
         let durable = signingState
         switch input {

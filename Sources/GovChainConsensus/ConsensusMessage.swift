@@ -6,22 +6,22 @@ import GovChainCore
 /// (`Vote` codec). Tags are never reused. Decoding checks only the form (sizes, tags, the
 /// proposal's stateless invariants); signatures are checked by `ConsensusInstance`, which knows
 /// the validator set.
-public enum ConsensusMessage: Hashable, Sendable {
+package enum ConsensusMessage: Hashable, Sendable {
     case proposal(Proposal)
     case vote(Vote)
 
-    public static let version: UInt8 = 1
+    package static let version: UInt8 = 1
     /// A proposal carries a whole block; everything else is tiny.
-    public static let encodedBytesMax = Block.encodedBytesMax + 1_024
+    package static let encodedBytesMax = Block.encodedBytesMax + 1_024
 
-    public var height: Height {
+    package var height: Height {
         switch self {
         case .proposal(let proposal): proposal.height
         case .vote(let vote): vote.height
         }
     }
 
-    public var round: Round {
+    package var round: Round {
         switch self {
         case .proposal(let proposal): proposal.round
         case .vote(let vote): vote.round
@@ -29,14 +29,14 @@ public enum ConsensusMessage: Hashable, Sendable {
     }
 
     /// The validator that signed the message.
-    public var signer: ValidatorIndex {
+    package var signer: ValidatorIndex {
         switch self {
         case .proposal(let proposal): proposal.proposer
         case .vote(let vote): vote.validator
         }
     }
 
-    public var signature: Signature {
+    package var signature: Signature {
         switch self {
         case .proposal(let proposal): proposal.signature
         case .vote(let vote): vote.signature
@@ -44,7 +44,7 @@ public enum ConsensusMessage: Hashable, Sendable {
     }
 
     /// About the encoded size, without encoding: what a buffered message costs in memory.
-    public var approximateBytes: Int {
+    package var approximateBytes: Int {
         switch self {
         case .vote: 160
         case .proposal(let proposal):
@@ -55,21 +55,21 @@ public enum ConsensusMessage: Hashable, Sendable {
     }
 
     /// The step in which the message was signed (used by the signing guard and the simulator's checker).
-    public var step: ConsensusStep {
+    package var step: ConsensusStep {
         switch self {
         case .proposal: .propose
         case .vote(let vote): ConsensusStep(vote.type)
         }
     }
 
-    public func signBytes(chainId: ChainID) -> [UInt8] {
+    package func signBytes(chainId: ChainID) -> [UInt8] {
         switch self {
         case .proposal(let proposal): proposal.signBytes(chainId: chainId)
         case .vote(let vote): vote.signBytes(chainId: chainId)
         }
     }
 
-    public var encoded: [UInt8] {
+    package var encoded: [UInt8] {
         var writer = ByteWriter(capacity: 400)
         writer.u8(Self.version)
         switch self {
@@ -83,7 +83,7 @@ public enum ConsensusMessage: Hashable, Sendable {
         return writer.bytes
     }
 
-    public init(decoding bytes: [UInt8]) throws(CodecError) {
+    package init(decoding bytes: [UInt8]) throws(CodecError) {
         guard bytes.count <= Self.encodedBytesMax else {
             throw .lengthOutOfRange(field: "message", length: bytes.count, limit: Self.encodedBytesMax)
         }

@@ -5,14 +5,14 @@ import GovChainCore
 /// Wire values are fixed and never reused. The order matters: the signing guard
 /// (`SigningState.permits`) compares `(height, round, step)` lexicographically, and within one
 /// round a correct process only ever signs a proposal, then a prevote, then a precommit.
-public enum ConsensusStep: UInt8, Hashable, Sendable, Comparable, CaseIterable, CustomStringConvertible {
+package enum ConsensusStep: UInt8, Hashable, Sendable, Comparable, CaseIterable, CustomStringConvertible {
     case propose = 1
     case prevote = 2
     case precommit = 3
 
-    public static func < (lhs: ConsensusStep, rhs: ConsensusStep) -> Bool { lhs.rawValue < rhs.rawValue }
+    package static func < (lhs: ConsensusStep, rhs: ConsensusStep) -> Bool { lhs.rawValue < rhs.rawValue }
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .propose: "propose"
         case .prevote: "prevote"
@@ -21,7 +21,7 @@ public enum ConsensusStep: UInt8, Hashable, Sendable, Comparable, CaseIterable, 
     }
 
     /// The step in which a vote of this type is signed.
-    public init(_ type: VoteType) {
+    package init(_ type: VoteType) {
         switch type {
         case .prevote: self = .prevote
         case .precommit: self = .precommit
@@ -30,11 +30,11 @@ public enum ConsensusStep: UInt8, Hashable, Sendable, Comparable, CaseIterable, 
 }
 
 extension ByteWriter {
-    public mutating func consensusStep(_ value: ConsensusStep) { u8(value.rawValue) }
+    package mutating func consensusStep(_ value: ConsensusStep) { u8(value.rawValue) }
 }
 
 extension ByteReader {
-    public mutating func consensusStep(_ field: String) throws(CodecError) -> ConsensusStep {
+    package mutating func consensusStep(_ field: String) throws(CodecError) -> ConsensusStep {
         let tag = try u8(field)
         guard let step = ConsensusStep(rawValue: tag) else { throw .unknownTag(field: field, tag: tag) }
         return step

@@ -3,7 +3,7 @@ import GovChainCore
 /// What validators send each other over an authenticated peer link (docs/PROTOCOL.md,
 /// "Node messages"): `version u8 ‖ tag u8 ‖ body`. Tags are never reused. The node and the
 /// simulator speak exactly this protocol.
-public enum NodeMessage: Sendable, Equatable {
+package enum NodeMessage: Sendable, Equatable {
     /// A proposal or vote (`ConsensusMessage` encoding).
     case consensus(ConsensusMessage)
     /// Transactions a client submitted to the sender: `list(long(transaction))`.
@@ -16,7 +16,7 @@ public enum NodeMessage: Sendable, Equatable {
     case block(Block, Commit)
 
     /// Wire tags (style.md #22). Never reuse a number.
-    public enum Tag: UInt8, Sendable, CaseIterable {
+    package enum Tag: UInt8, Sendable, CaseIterable {
         case consensus = 1
         case transactions = 2
         case status = 3
@@ -24,13 +24,13 @@ public enum NodeMessage: Sendable, Equatable {
         case block = 5
     }
 
-    public static let version: UInt8 = 1
-    public static let transactionsPerMessageMax = 4_096
-    public static let blocksPerRequestMax: UInt16 = 64
+    package static let version: UInt8 = 1
+    package static let transactionsPerMessageMax = 4_096
+    package static let blocksPerRequestMax: UInt16 = 64
     /// Largest encoded commit carried with a synced block.
-    public static let commitBytesMax = 64 * 1024
+    package static let commitBytesMax = 64 * 1024
 
-    public var tag: Tag {
+    package var tag: Tag {
         switch self {
         case .consensus: .consensus
         case .transactions: .transactions
@@ -40,7 +40,7 @@ public enum NodeMessage: Sendable, Equatable {
         }
     }
 
-    public var encoded: [UInt8] {
+    package var encoded: [UInt8] {
         var w = ByteWriter(capacity: 64)
         w.u8(Self.version)
         w.u8(tag.rawValue)
@@ -61,7 +61,7 @@ public enum NodeMessage: Sendable, Equatable {
         return w.bytes
     }
 
-    public init(decoding bytes: [UInt8]) throws(CodecError) {
+    package init(decoding bytes: [UInt8]) throws(CodecError) {
         var r = ByteReader(bytes)
         let version = try r.u8("node.version")
         guard version == Self.version else { throw .unknownVersion(field: "node.version", version: version) }

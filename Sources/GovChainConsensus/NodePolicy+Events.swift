@@ -6,7 +6,7 @@ extension NodePolicy {
     /// The shell starts. A node that was in the middle of a height (`resuming`: others may be
     /// waiting for its votes), or that has transactions or an empty-block interval, starts at
     /// once; otherwise it waits for a reason to open a height.
-    public mutating func onStart(resuming: Bool, transactionsWaiting: Bool, nowMs: UInt64) -> [Action] {
+    package mutating func onStart(resuming: Bool, transactionsWaiting: Bool, nowMs: UInt64) -> [Action] {
         self.transactionsWaiting = transactionsWaiting
         lastProgressMs = nowMs
         if resuming || transactionsWaiting || configuration.emptyBlockIntervalMs > 0 {
@@ -18,14 +18,14 @@ extension NodePolicy {
     }
 
     /// Whether transactions wait in the mempool changed; waiting ones release the next height.
-    public mutating func onTransactionsWaiting(_ waiting: Bool, nowMs: UInt64) -> [Action] {
+    package mutating func onTransactionsWaiting(_ waiting: Bool, nowMs: UInt64) -> [Action] {
         transactionsWaiting = waiting
         return waiting ? release(nowMs: nowMs) : []
     }
 
     /// The instance decided `block`, and the shell stored it. The next height opens at once if
     /// transactions wait; otherwise `.committed` is held back.
-    public mutating func onDecided(_ block: Block, _ commit: Commit, nowMs: UInt64) -> [Action] {
+    package mutating func onDecided(_ block: Block, _ commit: Commit, nowMs: UInt64) -> [Action] {
         noteStored(block.header.height, nowMs: nowMs)
         pacing = .held(block, commit, sinceMs: nowMs)
         return transactionsWaiting ? release(nowMs: nowMs) : []
@@ -36,7 +36,7 @@ extension NodePolicy {
     /// the power (one of them honest), or a proposal carrying transactions from the proposer of
     /// its round. A byzantine validator can therefore wake idle nodes only in rounds it owns, and
     /// only with a block that must still pass validation.
-    public mutating func onVerifiedConsensus(
+    package mutating func onVerifiedConsensus(
         signer: ValidatorIndex, height: Height, round: Round, proposalWithTransactions: Bool,
         nowMs: UInt64
     ) -> [Action] {
@@ -88,7 +88,7 @@ extension NodePolicy {
     // MARK: - Timer
 
     /// The periodic tick (every `statusIntervalMs`): status, re-gossip, empty blocks, sync.
-    public mutating func onTick(nowMs: UInt64) -> [Action] {
+    package mutating func onTick(nowMs: UInt64) -> [Action] {
         var actions: [Action] = [.broadcastStatus(storedHeight)]
         lastStatusMs = nowMs
         switch pacing {
@@ -113,7 +113,7 @@ extension NodePolicy {
     // MARK: - Status and requests from peers
 
     /// A peer says it has stored blocks up to `height`. Remembered as a hint, for `statusTtlMs`.
-    public mutating func onStatus(_ height: Height, from peer: ValidatorIndex, nowMs: UInt64) -> [Action] {
+    package mutating func onStatus(_ height: Height, from peer: ValidatorIndex, nowMs: UInt64) -> [Action] {
         guard peer != configuration.selfIndex, configuration.validators[peer] != nil else { return [] }
         peers[peer, default: PeerState()].claimed = height
         peers[peer]!.claimedAtMs = nowMs
@@ -122,7 +122,7 @@ extension NodePolicy {
 
     /// A peer asks for blocks `from…`. Served when this node has them and is not already
     /// serving that peer; the shell caps `count` further by what the peer's queue can take.
-    public mutating func onBlockRequest(from: Height, count: UInt16, peer: ValidatorIndex) -> [Action] {
+    package mutating func onBlockRequest(from: Height, count: UInt16, peer: ValidatorIndex) -> [Action] {
         guard peer != configuration.selfIndex, configuration.validators[peer] != nil else { return [] }
         guard from.rawValue >= 1, from <= storedHeight else {
             return [.refuse(peer, .requestBeyondHead, disconnect: false)]
@@ -136,7 +136,7 @@ extension NodePolicy {
     }
 
     /// The shell finished serving `peer`.
-    public mutating func onServed(peer: ValidatorIndex) {
+    package mutating func onServed(peer: ValidatorIndex) {
         peers[peer]?.serving = false
     }
 }

@@ -5,7 +5,7 @@ extension NodePolicy {
 
     /// A block with its commit from `peer`. Buffered only when it answers this node's open request
     /// to that peer, is above the stored height and fits the buffer; applied in height order.
-    public mutating func onSyncedBlock(
+    package mutating func onSyncedBlock(
         _ block: Block, _ commit: Commit, bytes: Int, from peer: ValidatorIndex, nowMs: UInt64
     ) -> [Action] {
         let height = block.header.height
@@ -31,7 +31,7 @@ extension NodePolicy {
     }
 
     /// The shell verified and stored the synced block at `height` (`ok`), or refused it.
-    public mutating func onSyncedApplied(height: Height, ok: Bool, nowMs: UInt64) -> [Action] {
+    package mutating func onSyncedApplied(height: Height, ok: Bool, nowMs: UInt64) -> [Action] {
         guard let current = applying, current.height == height else { return [] }
         applying = nil
         var actions: [Action] = []

@@ -19,31 +19,31 @@ import GovChainCore
 ///
 /// Invariants (checked after every event): at most one synced block is being applied, and it is
 /// the next height; the sync buffer holds only heights above the stored one, below its byte limit.
-public struct NodePolicy: Sendable {
-    public struct Configuration: Sendable {
-        public var validators: ValidatorSet {
+package struct NodePolicy: Sendable {
+    package struct Configuration: Sendable {
+        package var validators: ValidatorSet {
             didSet { schedule = ProposerSchedule(validators: validators) }
         }
-        public private(set) var schedule: ProposerSchedule
+        package private(set) var schedule: ProposerSchedule
         /// This validator, whose own status is ignored; nil for an observer.
-        public var selfIndex: ValidatorIndex?
+        package var selfIndex: ValidatorIndex?
         /// 0: no empty blocks; a height opens only when transactions wait or peers open it.
-        public var emptyBlockIntervalMs: UInt64
-        public var statusIntervalMs: UInt64 = 1_000
+        package var emptyBlockIntervalMs: UInt64
+        package var statusIntervalMs: UInt64 = 1_000
         /// A peer's claimed height is forgotten this long after its last status.
-        public var statusTtlMs: UInt64 = 5_000
+        package var statusTtlMs: UInt64 = 5_000
         /// A block request that delivers nothing for this long has failed.
-        public var syncTimeoutMs: UInt64 = 2_000
+        package var syncTimeoutMs: UInt64 = 2_000
         /// First pause after a failed request to a peer; doubles per failure up to `syncPenaltyMsMax`.
-        public var syncPenaltyBaseMs: UInt64 = 1_000
-        public var syncPenaltyMsMax: UInt64 = 60_000
+        package var syncPenaltyBaseMs: UInt64 = 1_000
+        package var syncPenaltyMsMax: UInt64 = 60_000
         /// Re-send consensus messages when a started height has not moved for this long.
-        public var regossipAfterMs: UInt64 = 2_000
-        public var blocksPerRequestMax: UInt16 = NodeMessage.blocksPerRequestMax
+        package var regossipAfterMs: UInt64 = 2_000
+        package var blocksPerRequestMax: UInt16 = NodeMessage.blocksPerRequestMax
         /// Synced blocks waiting to be applied, in encoded bytes.
-        public var syncBufferBytesMax: Int = 32 << 20
+        package var syncBufferBytesMax: Int = 32 << 20
 
-        public init(validators: ValidatorSet, selfIndex: ValidatorIndex?, emptyBlockIntervalMs: UInt64) {
+        package init(validators: ValidatorSet, selfIndex: ValidatorIndex?, emptyBlockIntervalMs: UInt64) {
             self.validators = validators
             schedule = ProposerSchedule(validators: validators)
             self.selfIndex = selfIndex
@@ -51,7 +51,7 @@ public struct NodePolicy: Sendable {
         }
     }
 
-    public enum Refusal: String, Sendable, CaseIterable {
+    package enum Refusal: String, Sendable, CaseIterable {
         /// A block arrived that this node did not ask that peer for.
         case unsolicitedBlock = "unsolicited_block"
         /// A synced block whose commit or contents did not verify.
@@ -64,7 +64,7 @@ public struct NodePolicy: Sendable {
         case syncTimeout = "sync_timeout"
     }
 
-    public enum Action: Sendable, Equatable {
+    package enum Action: Sendable, Equatable {
         /// Send `NodeMessage.status(height)` to every peer.
         case broadcastStatus(Height)
         /// Send `NodeMessage.blockRequest(from:count:)` to `peer`.
@@ -122,8 +122,8 @@ public struct NodePolicy: Sendable {
         var delivered = 0
     }
 
-    public let configuration: Configuration
-    public internal(set) var storedHeight: Height
+    package let configuration: Configuration
+    package internal(set) var storedHeight: Height
     var pacing: Pacing
     var transactionsWaiting = false
     var peers: [ValidatorIndex: PeerState] = [:]
@@ -140,7 +140,7 @@ public struct NodePolicy: Sendable {
     var lastRegossipMs: UInt64 = 0
     var lastStatusMs: UInt64?
 
-    public init(configuration: Configuration, storedHeight: Height, nowMs: UInt64) {
+    package init(configuration: Configuration, storedHeight: Height, nowMs: UInt64) {
         self.configuration = configuration
         self.storedHeight = storedHeight
         pacing = .idle(sinceMs: nowMs)
@@ -148,13 +148,13 @@ public struct NodePolicy: Sendable {
     }
 
     /// The height the instance works at or would open next.
-    public var consensusHeight: Height {
+    package var consensusHeight: Height {
         if case .held(let block, _, _) = pacing { return block.header.height }
         return storedHeight.next
     }
 
     /// `running`, `idle` or `held`, for operators.
-    public var pacingName: String {
+    package var pacingName: String {
         switch pacing {
         case .running: "running"
         case .idle: "idle"
@@ -162,11 +162,11 @@ public struct NodePolicy: Sendable {
         }
     }
 
-    public var isRunning: Bool {
+    package var isRunning: Bool {
         if case .running = pacing { return true }
         return false
     }
 
     /// Statuses claimed by peers, for operators (`/v1/peers`).
-    public func claimedHeight(of peer: ValidatorIndex) -> Height? { peers[peer].map(\.claimed) }
+    package func claimedHeight(of peer: ValidatorIndex) -> Height? { peers[peer].map(\.claimed) }
 }

@@ -9,18 +9,18 @@ import GovChainCore
 ///
 /// Invariants (checked by the decoder, trapped by the initialiser): `validRound < round` when
 /// present, and the block is at the proposal's height.
-public struct Proposal: Hashable, Sendable {
-    public let height: Height
-    public let round: Round
+package struct Proposal: Hashable, Sendable {
+    package let height: Height
+    package let round: Round
     /// The round of the polka that justifies re-proposing `block` (paper: `validRound_p`), or nil.
-    public let validRound: Round?
-    public let block: Block
+    package let validRound: Round?
+    package let block: Block
     /// `block.hash`, computed once: every rule of the algorithm compares hashes (`id(v)`).
-    public let blockHash: Hash32
-    public let proposer: ValidatorIndex
-    public let signature: Signature
+    package let blockHash: Hash32
+    package let proposer: ValidatorIndex
+    package let signature: Signature
 
-    public init(
+    package init(
         height: Height, round: Round, validRound: Round?, block: Block, proposer: ValidatorIndex, signature: Signature
     ) {
         precondition(
@@ -38,7 +38,7 @@ public struct Proposal: Hashable, Sendable {
         self.signature = signature
     }
 
-    public static func signBytes(
+    package static func signBytes(
         height: Height, round: Round, validRound: Round?, blockHash: Hash32, chainId: ChainID
     ) -> [UInt8] {
         var writer = DomainTag.proposal.prefix(chainId: chainId)
@@ -49,11 +49,11 @@ public struct Proposal: Hashable, Sendable {
         return writer.bytes
     }
 
-    public func signBytes(chainId: ChainID) -> [UInt8] {
+    package func signBytes(chainId: ChainID) -> [UInt8] {
         Self.signBytes(height: height, round: round, validRound: validRound, blockHash: blockHash, chainId: chainId)
     }
 
-    public static func sign(
+    package static func sign(
         height: Height, round: Round, validRound: Round?, block: Block, proposer: ValidatorIndex,
         chainId: ChainID, key: SigningKey
     ) -> Proposal {
@@ -65,7 +65,7 @@ public struct Proposal: Hashable, Sendable {
     }
 
     /// True when the signature is the named proposer's over this proposal.
-    public func hasValidSignature(validators: ValidatorSet, chainId: ChainID) -> Bool {
+    package func hasValidSignature(validators: ValidatorSet, chainId: ChainID) -> Bool {
         guard let validator = validators[proposer] else { return false }
         return validator.publicKey.isValidSignature(signature, for: signBytes(chainId: chainId))
     }
@@ -76,13 +76,13 @@ public struct Proposal: Hashable, Sendable {
 extension Proposal {
     /// `height u64 ‖ round u32 ‖ optional(validRound u32) ‖ proposer u16 ‖ signature 64 ‖
     /// length u32 ‖ block`.
-    public var encoded: [UInt8] {
+    package var encoded: [UInt8] {
         var writer = ByteWriter(capacity: 400)
         encode(into: &writer)
         return writer.bytes
     }
 
-    public func encode(into writer: inout ByteWriter) {
+    package func encode(into writer: inout ByteWriter) {
         writer.height(height)
         writer.round(round)
         writer.optional(validRound) { $0.round($1) }
@@ -91,13 +91,13 @@ extension Proposal {
         writer.longBytes(block.encoded)
     }
 
-    public init(decoding bytes: [UInt8]) throws(CodecError) {
+    package init(decoding bytes: [UInt8]) throws(CodecError) {
         var reader = ByteReader(bytes)
         try self.init(from: &reader)
         try reader.finish()
     }
 
-    public init(from reader: inout ByteReader) throws(CodecError) {
+    package init(from reader: inout ByteReader) throws(CodecError) {
         let height = try reader.height("proposal.height")
         let round = try reader.round("proposal.round")
         let validRound = try reader.optional("proposal.validRound") { (r: inout ByteReader) throws(CodecError) in

@@ -12,20 +12,20 @@ import GovChainCore
 /// Weights are the powers divided by their greatest common divisor. If the cycle would still be
 /// longer than `cycleLengthMax`, weights are scaled down proportionally (each at least 1): the
 /// rotation stays deterministic and close to the powers, and the table stays small.
-public struct ProposerSchedule: Hashable, Sendable {
-    public static let cycleLengthMax: UInt64 = 65_536
+package struct ProposerSchedule: Hashable, Sendable {
+    package static let cycleLengthMax: UInt64 = 65_536
 
     /// The proposer of each slot of one cycle.
-    public let cycle: [ValidatorIndex]
+    package let cycle: [ValidatorIndex]
 
-    public init(validators: ValidatorSet) {
+    package init(validators: ValidatorSet) {
         let weights = Self.weights(powers: validators.validators.map(\.power))
         cycle = Self.smoothRoundRobin(weights: weights)
         precondition(!cycle.isEmpty, "proposer cycle of \(validators.count) validators is empty")
     }
 
     /// The validator that proposes in round `round` of height `height`.
-    public func proposer(height: Height, round: Round) -> ValidatorIndex {
+    package func proposer(height: Height, round: Round) -> ValidatorIndex {
         let slot = (height.rawValue &- 1 &+ UInt64(round.rawValue)) % UInt64(cycle.count)
         return cycle[Int(slot)]
     }

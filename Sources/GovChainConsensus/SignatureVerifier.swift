@@ -6,19 +6,19 @@ import GovChainCore
 /// this check before it counts (style.md §7). The default verifies with the key. A shell that
 /// already verified at its decode edge, or a simulator that caches results by
 /// (key, signature, message), injects its own function; it must still return the Ed25519 answer.
-public struct SignatureVerifier: Sendable {
+package struct SignatureVerifier: Sendable {
     private let check: @Sendable (PublicKey, Signature, [UInt8]) -> Bool
 
-    public init(_ check: @escaping @Sendable (PublicKey, Signature, [UInt8]) -> Bool) {
+    package init(_ check: @escaping @Sendable (PublicKey, Signature, [UInt8]) -> Bool) {
         self.check = check
     }
 
     /// Plain Ed25519 verification.
-    public static let ed25519 = SignatureVerifier { key, signature, message in
+    package static let ed25519 = SignatureVerifier { key, signature, message in
         key.isValidSignature(signature, for: message)
     }
 
-    public func isValid(_ signature: Signature, by key: PublicKey, for message: [UInt8]) -> Bool {
+    package func isValid(_ signature: Signature, by key: PublicKey, for message: [UInt8]) -> Bool {
         check(key, signature, message)
     }
 }

@@ -23,17 +23,17 @@ import GovChainCore
 /// 1 = `round u32` with the same block as `valid`, 2 = `round u32 ‖ length u32 ‖ block` of a
 /// different block. Tag 2 with the valid block is not canonical and is rejected. Decoding
 /// needs the chain id, because the digest is taken over the message's sign bytes.
-public struct SigningState: Hashable, Sendable {
-    public static let version: UInt8 = 1
+package struct SigningState: Hashable, Sendable {
+    package static let version: UInt8 = 1
 
     /// Messages signed at the last height in the last two rounds with signatures, oldest first; never empty.
-    public let recentlySigned: [ConsensusMessage]
+    package let recentlySigned: [ConsensusMessage]
     /// SHA-256 of the last signed message's sign bytes.
-    public let signedDigest: Hash32
-    public let locked: ValueAtRound?
-    public let valid: ValueAtRound?
+    package let signedDigest: Hash32
+    package let locked: ValueAtRound?
+    package let valid: ValueAtRound?
 
-    public init(recentlySigned: [ConsensusMessage], chainId: ChainID, locked: ValueAtRound?, valid: ValueAtRound?) {
+    package init(recentlySigned: [ConsensusMessage], chainId: ChainID, locked: ValueAtRound?, valid: ValueAtRound?) {
         precondition(
             Self.isWellFormed(recentlySigned),
             "signing state needs 1 to 6 messages of one height and two rounds at most, in signing order; got \(recentlySigned.count)"
@@ -53,14 +53,14 @@ public struct SigningState: Hashable, Sendable {
     }
 
     /// The last message signed.
-    public var lastSigned: ConsensusMessage { recentlySigned[recentlySigned.count - 1] }
-    public var height: Height { lastSigned.height }
-    public var round: Round { lastSigned.round }
-    public var step: ConsensusStep { lastSigned.step }
+    package var lastSigned: ConsensusMessage { recentlySigned[recentlySigned.count - 1] }
+    package var height: Height { lastSigned.height }
+    package var round: Round { lastSigned.round }
+    package var step: ConsensusStep { lastSigned.step }
 
     /// True when signing bytes with SHA-256 `digest` at (height, round, step) cannot conflict with
     /// anything this validator signed before.
-    public func permits(height: Height, round: Round, step: ConsensusStep, digest: Hash32) -> Bool {
+    package func permits(height: Height, round: Round, step: ConsensusStep, digest: Hash32) -> Bool {
         let last = (self.height.rawValue, self.round.rawValue, self.step.rawValue)
         let next = (height.rawValue, round.rawValue, step.rawValue)
         if next > last { return true }
@@ -69,7 +69,7 @@ public struct SigningState: Hashable, Sendable {
 
     /// The state after signing `message`: appended at the same height, keeping the last two
     /// rounds; alone at a new height.
-    public func adding(
+    package func adding(
         _ message: ConsensusMessage, chainId: ChainID, locked: ValueAtRound?, valid: ValueAtRound?
     ) -> SigningState {
         var messages = message.height == height ? recentlySigned : []
@@ -95,7 +95,7 @@ public struct SigningState: Hashable, Sendable {
 // MARK: - Codec
 
 extension SigningState {
-    public var encoded: [UInt8] {
+    package var encoded: [UInt8] {
         var writer = ByteWriter(capacity: 256 + (valid == nil ? 0 : 512))
         writer.u8(Self.version)
         writer.list(recentlySigned) { $0.longBytes($1.encoded) }
@@ -117,7 +117,7 @@ extension SigningState {
         return writer.bytes
     }
 
-    public init(decoding bytes: [UInt8], chainId: ChainID) throws(CodecError) {
+    package init(decoding bytes: [UInt8], chainId: ChainID) throws(CodecError) {
         var reader = ByteReader(bytes)
         let version = try reader.u8("signingState.version")
         guard version == Self.version else { throw .unknownVersion(field: "signingState.version", version: version) }

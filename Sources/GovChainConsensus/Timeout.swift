@@ -5,16 +5,16 @@ import GovChainCore
 /// The shell schedules it when asked (`ConsensusEffect.scheduleTimeout`) and feeds it back as
 /// `ConsensusInput.timeout` when it expires; a stale timeout is harmless (lines 58, 62, 66 check
 /// height and round).
-public struct Timeout: Hashable, Sendable, CustomStringConvertible {
-    public var height: Height
-    public var round: Round
-    public var step: ConsensusStep
+package struct Timeout: Hashable, Sendable, CustomStringConvertible {
+    package var height: Height
+    package var round: Round
+    package var step: ConsensusStep
 
-    public init(height: Height, round: Round, step: ConsensusStep) {
+    package init(height: Height, round: Round, step: ConsensusStep) {
         self.height = height
         self.round = round
         self.step = step
     }
 
-    public var description: String { "timeout(\(height)/\(round)/\(step))" }
+    package var description: String { "timeout(\(height)/\(round)/\(step))" }
 }

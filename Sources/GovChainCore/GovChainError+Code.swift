@@ -2,7 +2,7 @@
 /// so a typo cannot become a new code and each code carries its HTTP status. Every code is
 /// listed in docs/PROTOCOL.md, "Error codes" (a test checks it).
 extension GovChainError {
-    public struct Code: Hashable, Sendable, CustomStringConvertible {
+    package struct Code: Hashable, Sendable, CustomStringConvertible {
         fileprivate enum Value: String, CaseIterable, Sendable {
             case authorityUnknown = "authority_unknown"
             case benchNoClerks = "bench_no_clerks"
@@ -107,26 +107,26 @@ extension GovChainError {
         }
 
         /// The snake_case code as it appears in JSON and in the docs.
-        public let rawValue: String
+        package let rawValue: String
 
         fileprivate init(_ value: Value) { rawValue = value.rawValue }
 
         /// A code read from another node's answer: kept as it came, even if this build does not know it.
-        public static func fromServer(_ text: String) -> Code { Code(rawValue: text) }
+        package static func fromServer(_ text: String) -> Code { Code(rawValue: text) }
 
         private init(rawValue: String) { self.rawValue = rawValue }
 
-        public var description: String { rawValue }
+        package var description: String { rawValue }
 
         /// Every code this build can report.
-        public static var all: [Code] { Value.allCases.map(Code.init) }
+        package static var all: [Code] { Value.allCases.map(Code.init) }
 
         /// Codes compare with their snake_case text (tests, JSON); they are made only from the statics.
-        public static func == (lhs: Code, rhs: String) -> Bool { lhs.rawValue == rhs }
-        public static func != (lhs: Code, rhs: String) -> Bool { lhs.rawValue != rhs }
+        package static func == (lhs: Code, rhs: String) -> Bool { lhs.rawValue == rhs }
+        package static func != (lhs: Code, rhs: String) -> Bool { lhs.rawValue != rhs }
 
         /// The HTTP status the API answers this code with.
-        public var httpStatus: Int {
+        package var httpStatus: Int {
             guard let value = Value(rawValue: rawValue) else { return 502 }
             switch value {
             case .invalidHash, .invalidHeight, .invalidPublicKey, .invalidRequest, .malformedEncoding,
@@ -160,109 +160,109 @@ extension GovChainError {
             case .commitTimeout: return 504
             }
         }
-        public static let authorityUnknown = Code(.authorityUnknown)
-        public static let benchNoClerks = Code(.benchNoClerks)
-        public static let blockBadTransaction = Code(.blockBadTransaction)
-        public static let blockEvidence = Code(.blockEvidence)
-        public static let blockEvidenceInvalid = Code(.blockEvidenceInvalid)
-        public static let blockLastCommit = Code(.blockLastCommit)
-        public static let blockNotNext = Code(.blockNotNext)
-        public static let blockProposerUnknown = Code(.blockProposerUnknown)
-        public static let blockTimeExhausted = Code(.blockTimeExhausted)
-        public static let blockTimeInFuture = Code(.blockTimeInFuture)
-        public static let blockTimeNotIncreasing = Code(.blockTimeNotIncreasing)
-        public static let blockTooLarge = Code(.blockTooLarge)
-        public static let blockTxCount = Code(.blockTxCount)
-        public static let blockTxRoot = Code(.blockTxRoot)
-        public static let blockUnknown = Code(.blockUnknown)
-        public static let blockWrongChain = Code(.blockWrongChain)
-        public static let blockWrongPrevious = Code(.blockWrongPrevious)
-        public static let blockWrongValidators = Code(.blockWrongValidators)
-        public static let cannotCommitAlone = Code(.cannotCommitAlone)
-        public static let clerkAlreadyRegistered = Code(.clerkAlreadyRegistered)
-        public static let clerkAlreadyRevoked = Code(.clerkAlreadyRevoked)
-        public static let clerkKeyIsAuthority = Code(.clerkKeyIsAuthority)
-        public static let clerkNotRegistered = Code(.clerkNotRegistered)
-        public static let clerkRevoked = Code(.clerkRevoked)
-        public static let clerkUnknown = Code(.clerkUnknown)
-        public static let clerkWrongAuthority = Code(.clerkWrongAuthority)
-        public static let commitBadSignature = Code(.commitBadSignature)
-        public static let commitNoQuorum = Code(.commitNoQuorum)
-        public static let commitTimeout = Code(.commitTimeout)
-        public static let commitUnknownValidator = Code(.commitUnknownValidator)
-        public static let commitWrongBlock = Code(.commitWrongBlock)
-        public static let commitWrongHeight = Code(.commitWrongHeight)
-        public static let configInvalid = Code(.configInvalid)
-        public static let configMissing = Code(.configMissing)
-        public static let configNameMismatch = Code(.configNameMismatch)
-        public static let configWriteFailed = Code(.configWriteFailed)
-        public static let documentAlreadyAnchored = Code(.documentAlreadyAnchored)
-        public static let documentAlreadyRevoked = Code(.documentAlreadyRevoked)
-        public static let documentAlreadySuperseded = Code(.documentAlreadySuperseded)
-        public static let documentTimeImplausible = Code(.documentTimeImplausible)
-        public static let documentTypeNotAllowed = Code(.documentTypeNotAllowed)
-        public static let documentTypeNotIssued = Code(.documentTypeNotIssued)
-        public static let documentUnknown = Code(.documentUnknown)
-        public static let effectiveTimeImplausible = Code(.effectiveTimeImplausible)
-        public static let evidenceBadSignature = Code(.evidenceBadSignature)
-        public static let evidenceUnknownValidator = Code(.evidenceUnknownValidator)
-        public static let fileExists = Code(.fileExists)
-        public static let fileIsDirectory = Code(.fileIsDirectory)
-        public static let fileMissing = Code(.fileMissing)
-        public static let fileUnreadable = Code(.fileUnreadable)
-        public static let fileWriteFailed = Code(.fileWriteFailed)
-        public static let genesisInvalid = Code(.genesisInvalid)
-        public static let genesisUnreadable = Code(.genesisUnreadable)
-        public static let internalError = Code(.internalError)
-        public static let invalidArgument = Code(.invalidArgument)
-        public static let invalidHash = Code(.invalidHash)
-        public static let invalidHeight = Code(.invalidHeight)
-        public static let invalidNetworkConfiguration = Code(.invalidNetworkConfiguration)
-        public static let invalidPrivateKey = Code(.invalidPrivateKey)
-        public static let invalidPublicKey = Code(.invalidPublicKey)
-        public static let invalidRequest = Code(.invalidRequest)
-        public static let invalidSignature = Code(.invalidSignature)
-        public static let invalidUrl = Code(.invalidUrl)
-        public static let keyFilePermissions = Code(.keyFilePermissions)
-        public static let keyMissing = Code(.keyMissing)
-        public static let listenFailed = Code(.listenFailed)
-        public static let malformedEncoding = Code(.malformedEncoding)
-        public static let malformedTransaction = Code(.malformedTransaction)
-        public static let mempoolFull = Code(.mempoolFull)
-        public static let networkAlreadyStarted = Code(.networkAlreadyStarted)
-        public static let nodeBadAnswer = Code(.nodeBadAnswer)
-        public static let nodeError = Code(.nodeError)
-        public static let nodeTimeout = Code(.nodeTimeout)
-        public static let nodeUnreachable = Code(.nodeUnreachable)
-        public static let notAValidator = Code(.notAValidator)
-        public static let notAuthorityKey = Code(.notAuthorityKey)
-        public static let notFound = Code(.notFound)
-        public static let proposalStale = Code(.proposalStale)
-        public static let receiptInvalid = Code(.receiptInvalid)
-        public static let receiptUnavailable = Code(.receiptUnavailable)
-        public static let requestTooLarge = Code(.requestTooLarge)
-        public static let signingStateCorrupt = Code(.signingStateCorrupt)
-        public static let signingStateNotPersisted = Code(.signingStateNotPersisted)
-        public static let simulationOptions = Code(.simulationOptions)
-        public static let storageError = Code(.storageError)
-        public static let storageLocked = Code(.storageLocked)
-        public static let storageOpenFailed = Code(.storageOpenFailed)
-        public static let storeCorrupt = Code(.storeCorrupt)
-        public static let storeCreateFailed = Code(.storeCreateFailed)
-        public static let storeNotGovchain = Code(.storeNotGovchain)
-        public static let storeRefused = Code(.storeRefused)
-        public static let storeSchema = Code(.storeSchema)
-        public static let storeWrongChain = Code(.storeWrongChain)
-        public static let storeWrongGenesis = Code(.storeWrongGenesis)
-        public static let tlsSetupFailed = Code(.tlsSetupFailed)
-        public static let transactionAlreadyApplied = Code(.transactionAlreadyApplied)
-        public static let transactionConflict = Code(.transactionConflict)
-        public static let transactionPending = Code(.transactionPending)
-        public static let transactionTimeOutsideWindow = Code(.transactionTimeOutsideWindow)
-        public static let transactionUnknown = Code(.transactionUnknown)
+        package static let authorityUnknown = Code(.authorityUnknown)
+        package static let benchNoClerks = Code(.benchNoClerks)
+        package static let blockBadTransaction = Code(.blockBadTransaction)
+        package static let blockEvidence = Code(.blockEvidence)
+        package static let blockEvidenceInvalid = Code(.blockEvidenceInvalid)
+        package static let blockLastCommit = Code(.blockLastCommit)
+        package static let blockNotNext = Code(.blockNotNext)
+        package static let blockProposerUnknown = Code(.blockProposerUnknown)
+        package static let blockTimeExhausted = Code(.blockTimeExhausted)
+        package static let blockTimeInFuture = Code(.blockTimeInFuture)
+        package static let blockTimeNotIncreasing = Code(.blockTimeNotIncreasing)
+        package static let blockTooLarge = Code(.blockTooLarge)
+        package static let blockTxCount = Code(.blockTxCount)
+        package static let blockTxRoot = Code(.blockTxRoot)
+        package static let blockUnknown = Code(.blockUnknown)
+        package static let blockWrongChain = Code(.blockWrongChain)
+        package static let blockWrongPrevious = Code(.blockWrongPrevious)
+        package static let blockWrongValidators = Code(.blockWrongValidators)
+        package static let cannotCommitAlone = Code(.cannotCommitAlone)
+        package static let clerkAlreadyRegistered = Code(.clerkAlreadyRegistered)
+        package static let clerkAlreadyRevoked = Code(.clerkAlreadyRevoked)
+        package static let clerkKeyIsAuthority = Code(.clerkKeyIsAuthority)
+        package static let clerkNotRegistered = Code(.clerkNotRegistered)
+        package static let clerkRevoked = Code(.clerkRevoked)
+        package static let clerkUnknown = Code(.clerkUnknown)
+        package static let clerkWrongAuthority = Code(.clerkWrongAuthority)
+        package static let commitBadSignature = Code(.commitBadSignature)
+        package static let commitNoQuorum = Code(.commitNoQuorum)
+        package static let commitTimeout = Code(.commitTimeout)
+        package static let commitUnknownValidator = Code(.commitUnknownValidator)
+        package static let commitWrongBlock = Code(.commitWrongBlock)
+        package static let commitWrongHeight = Code(.commitWrongHeight)
+        package static let configInvalid = Code(.configInvalid)
+        package static let configMissing = Code(.configMissing)
+        package static let configNameMismatch = Code(.configNameMismatch)
+        package static let configWriteFailed = Code(.configWriteFailed)
+        package static let documentAlreadyAnchored = Code(.documentAlreadyAnchored)
+        package static let documentAlreadyRevoked = Code(.documentAlreadyRevoked)
+        package static let documentAlreadySuperseded = Code(.documentAlreadySuperseded)
+        package static let documentTimeImplausible = Code(.documentTimeImplausible)
+        package static let documentTypeNotAllowed = Code(.documentTypeNotAllowed)
+        package static let documentTypeNotIssued = Code(.documentTypeNotIssued)
+        package static let documentUnknown = Code(.documentUnknown)
+        package static let effectiveTimeImplausible = Code(.effectiveTimeImplausible)
+        package static let evidenceBadSignature = Code(.evidenceBadSignature)
+        package static let evidenceUnknownValidator = Code(.evidenceUnknownValidator)
+        package static let fileExists = Code(.fileExists)
+        package static let fileIsDirectory = Code(.fileIsDirectory)
+        package static let fileMissing = Code(.fileMissing)
+        package static let fileUnreadable = Code(.fileUnreadable)
+        package static let fileWriteFailed = Code(.fileWriteFailed)
+        package static let genesisInvalid = Code(.genesisInvalid)
+        package static let genesisUnreadable = Code(.genesisUnreadable)
+        package static let internalError = Code(.internalError)
+        package static let invalidArgument = Code(.invalidArgument)
+        package static let invalidHash = Code(.invalidHash)
+        package static let invalidHeight = Code(.invalidHeight)
+        package static let invalidNetworkConfiguration = Code(.invalidNetworkConfiguration)
+        package static let invalidPrivateKey = Code(.invalidPrivateKey)
+        package static let invalidPublicKey = Code(.invalidPublicKey)
+        package static let invalidRequest = Code(.invalidRequest)
+        package static let invalidSignature = Code(.invalidSignature)
+        package static let invalidUrl = Code(.invalidUrl)
+        package static let keyFilePermissions = Code(.keyFilePermissions)
+        package static let keyMissing = Code(.keyMissing)
+        package static let listenFailed = Code(.listenFailed)
+        package static let malformedEncoding = Code(.malformedEncoding)
+        package static let malformedTransaction = Code(.malformedTransaction)
+        package static let mempoolFull = Code(.mempoolFull)
+        package static let networkAlreadyStarted = Code(.networkAlreadyStarted)
+        package static let nodeBadAnswer = Code(.nodeBadAnswer)
+        package static let nodeError = Code(.nodeError)
+        package static let nodeTimeout = Code(.nodeTimeout)
+        package static let nodeUnreachable = Code(.nodeUnreachable)
+        package static let notAValidator = Code(.notAValidator)
+        package static let notAuthorityKey = Code(.notAuthorityKey)
+        package static let notFound = Code(.notFound)
+        package static let proposalStale = Code(.proposalStale)
+        package static let receiptInvalid = Code(.receiptInvalid)
+        package static let receiptUnavailable = Code(.receiptUnavailable)
+        package static let requestTooLarge = Code(.requestTooLarge)
+        package static let signingStateCorrupt = Code(.signingStateCorrupt)
+        package static let signingStateNotPersisted = Code(.signingStateNotPersisted)
+        package static let simulationOptions = Code(.simulationOptions)
+        package static let storageError = Code(.storageError)
+        package static let storageLocked = Code(.storageLocked)
+        package static let storageOpenFailed = Code(.storageOpenFailed)
+        package static let storeCorrupt = Code(.storeCorrupt)
+        package static let storeCreateFailed = Code(.storeCreateFailed)
+        package static let storeNotGovchain = Code(.storeNotGovchain)
+        package static let storeRefused = Code(.storeRefused)
+        package static let storeSchema = Code(.storeSchema)
+        package static let storeWrongChain = Code(.storeWrongChain)
+        package static let storeWrongGenesis = Code(.storeWrongGenesis)
+        package static let tlsSetupFailed = Code(.tlsSetupFailed)
+        package static let transactionAlreadyApplied = Code(.transactionAlreadyApplied)
+        package static let transactionConflict = Code(.transactionConflict)
+        package static let transactionPending = Code(.transactionPending)
+        package static let transactionTimeOutsideWindow = Code(.transactionTimeOutsideWindow)
+        package static let transactionUnknown = Code(.transactionUnknown)
     }
 }
 
 /// `error?.code == "document_unknown"`: optional codes compare with text too.
-public func == (lhs: GovChainError.Code?, rhs: String) -> Bool { lhs?.rawValue == rhs }
-public func != (lhs: GovChainError.Code?, rhs: String) -> Bool { lhs?.rawValue != rhs }
+package func == (lhs: GovChainError.Code?, rhs: String) -> Bool { lhs?.rawValue == rhs }
+package func != (lhs: GovChainError.Code?, rhs: String) -> Bool { lhs?.rawValue != rhs }

@@ -3,7 +3,7 @@ import GovChainCore
 
 extension Genesis {
     /// Reads and validates a genesis JSON file (the reading is I/O, so it lives here, not in Core).
-    public static func load(contentsOf path: String) throws(GovChainError) -> Genesis {
+    package static func load(contentsOf path: String) throws(GovChainError) -> Genesis {
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))

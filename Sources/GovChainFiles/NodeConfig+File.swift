@@ -4,7 +4,7 @@ import GovChainCore
 
 extension NodeConfig {
     /// Reads `HOME/config/node.json`.
-    public static func load(home: String) throws(GovChainError) -> NodeConfig {
+    package static func load(home: String) throws(GovChainError) -> NodeConfig {
         let path = (home as NSString).appendingPathComponent("config/node.json")
         guard let data = FileManager.default.contents(atPath: path) else {
             throw GovChainError(
@@ -17,7 +17,7 @@ extension NodeConfig {
     }
 
     /// Writes `HOME/config/node.json`.
-    public func write(home: String) throws(GovChainError) {
+    package func write(home: String) throws(GovChainError) {
         let path = (home as NSString).appendingPathComponent("config/node.json")
         do {
             try jsonData.write(to: URL(fileURLWithPath: path))

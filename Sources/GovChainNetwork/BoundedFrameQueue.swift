@@ -4,16 +4,16 @@
 /// Appending to a full queue drops the oldest elements and reports it, so a slow or dead peer
 /// costs at most `capacity` frames and `bytesMax` bytes of memory (style.md #9). Consensus tolerates lost messages
 /// (it recovers through round timeouts), and the newest messages are the useful ones.
-public struct BoundedFrameQueue<Element: Sendable>: Sendable {
-    public let capacity: Int
-    public let bytesMax: Int
+package struct BoundedFrameQueue<Element: Sendable>: Sendable {
+    package let capacity: Int
+    package let bytesMax: Int
     /// Bytes of the live elements (for `[UInt8]` elements; 0 otherwise).
-    public private(set) var bytes = 0
+    package private(set) var bytes = 0
     /// Live elements are `storage[head...]`; consumed slots before `head` are nil until compaction.
     private var storage: [Element?] = []
     private var head = 0
 
-    public init(capacity: Int, bytesMax: Int = .max) {
+    package init(capacity: Int, bytesMax: Int = .max) {
         precondition(capacity >= 1 && bytesMax >= 1, "queue capacity \(capacity), \(bytesMax) bytes")
         self.capacity = capacity
         self.bytesMax = bytesMax
@@ -21,12 +21,12 @@ public struct BoundedFrameQueue<Element: Sendable>: Sendable {
 
     private static func size(_ element: Element?) -> Int { (element as? [UInt8])?.count ?? 0 }
 
-    public var count: Int { storage.count - head }
-    public var isEmpty: Bool { count == 0 }
+    package var count: Int { storage.count - head }
+    package var isEmpty: Bool { count == 0 }
 
     /// Appends `element`; returns true when the oldest element was dropped to make room.
     @discardableResult
-    public mutating func append(_ element: Element) -> Bool {
+    package mutating func append(_ element: Element) -> Bool {
         var dropped = false
         let size = Self.size(element)
         while count > 0, count == capacity || bytes + size > bytesMax {
@@ -43,7 +43,7 @@ public struct BoundedFrameQueue<Element: Sendable>: Sendable {
     }
 
     /// Removes and returns the oldest element.
-    public mutating func popFirst() -> Element? {
+    package mutating func popFirst() -> Element? {
         guard head < storage.count else { return nil }
         let element = storage[head]
         bytes -= Self.size(element)
@@ -59,7 +59,7 @@ public struct BoundedFrameQueue<Element: Sendable>: Sendable {
     }
 
     /// Removes every element.
-    public mutating func removeAll() {
+    package mutating func removeAll() {
         storage.removeAll(keepingCapacity: false)
         head = 0
         bytes = 0

@@ -10,8 +10,8 @@ import GovChainCore
 /// Invariant: `bytes[peer]` is the sum of the sizes of that lane's elements and never exceeds
 /// `bytesPerPeerMax`, except that a lane may hold one element larger than the budget when it
 /// was empty (so a single maximal frame always fits).
-public struct FairQueue<Element: Sendable>: Sendable {
-    public let bytesPerPeerMax: Int
+package struct FairQueue<Element: Sendable>: Sendable {
+    package let bytesPerPeerMax: Int
     private var lanes: [ValidatorIndex: [(Element, Int)]] = [:]
     private var heads: [ValidatorIndex: Int] = [:]
     private var bytes: [ValidatorIndex: Int] = [:]
@@ -19,19 +19,19 @@ public struct FairQueue<Element: Sendable>: Sendable {
     private var ring: [ValidatorIndex] = []
     private var next = 0
 
-    public init(bytesPerPeerMax: Int) {
+    package init(bytesPerPeerMax: Int) {
         precondition(bytesPerPeerMax >= 1, "byte budget \(bytesPerPeerMax)")
         self.bytesPerPeerMax = bytesPerPeerMax
     }
 
-    public private(set) var count = 0
-    public var isEmpty: Bool { count == 0 }
+    package private(set) var count = 0
+    package var isEmpty: Bool { count == 0 }
 
     /// Bytes waiting from `peer`.
-    public func bytes(of peer: ValidatorIndex) -> Int { bytes[peer] ?? 0 }
+    package func bytes(of peer: ValidatorIndex) -> Int { bytes[peer] ?? 0 }
 
     /// Appends `element` (costing `size` bytes) to `peer`'s lane; false when over budget.
-    public mutating func push(_ element: Element, size: Int, from peer: ValidatorIndex) -> Bool {
+    package mutating func push(_ element: Element, size: Int, from peer: ValidatorIndex) -> Bool {
         let used = bytes[peer] ?? 0
         guard used == 0 || used + size <= bytesPerPeerMax else { return false }
         if used == 0, lanes[peer, default: []].count == heads[peer, default: 0] {
@@ -46,7 +46,7 @@ public struct FairQueue<Element: Sendable>: Sendable {
     }
 
     /// The oldest element of the next peer in turn.
-    public mutating func pop() -> (peer: ValidatorIndex, element: Element)? {
+    package mutating func pop() -> (peer: ValidatorIndex, element: Element)? {
         guard !ring.isEmpty else { return nil }
         if next >= ring.count { next = 0 }
         let peer = ring[next]
@@ -70,7 +70,7 @@ public struct FairQueue<Element: Sendable>: Sendable {
     }
 
     /// Drops everything waiting from `peer` (its link was closed for misbehaving).
-    public mutating func removeAll(from peer: ValidatorIndex) {
+    package mutating func removeAll(from peer: ValidatorIndex) {
         guard let lane = lanes[peer] else { return }
         count -= lane.count - (heads[peer] ?? 0)
         lanes[peer] = nil

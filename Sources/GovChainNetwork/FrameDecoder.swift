@@ -7,28 +7,28 @@ import NIOCore
 /// a hostile peer cannot make us allocate more than `frameBytesMax` plus one read's worth of
 /// bytes per link. After an error `ByteToMessageHandler` stops decoding; the connection handler
 /// closes the link (style.md #7).
-public struct FrameDecoder: ByteToMessageDecoder {
-    public typealias InboundOut = ByteBuffer
+package struct FrameDecoder: ByteToMessageDecoder {
+    package typealias InboundOut = ByteBuffer
 
     /// Bytes in the length prefix.
-    public static let headerBytes = 4
+    package static let headerBytes = 4
 
     /// The largest body length accepted, in bytes.
-    public let frameBytesMax: Int
+    package let frameBytesMax: Int
 
-    public init(frameBytesMax: Int) {
+    package init(frameBytesMax: Int) {
         precondition(
             frameBytesMax >= 1 && frameBytesMax <= Int(UInt32.max), "frameBytesMax \(frameBytesMax) out of range")
         self.frameBytesMax = frameBytesMax
     }
 
-    public mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
+    package mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
         guard let body = try Self.nextFrame(from: &buffer, frameBytesMax: frameBytesMax) else { return .needMoreData }
         context.fireChannelRead(Self.wrapInboundOut(body))
         return .continue
     }
 
-    public mutating func decodeLast(
+    package mutating func decodeLast(
         context: ChannelHandlerContext, buffer: inout ByteBuffer, seenEOF: Bool
     ) throws -> DecodingState {
         // A partial frame at EOF is simply discarded: the link is gone either way.
@@ -37,7 +37,7 @@ public struct FrameDecoder: ByteToMessageDecoder {
 
     /// The next complete body in `buffer`, consuming it, or nil when more bytes are needed.
     /// Separate from `decode` so the rule is testable without a channel.
-    public static func nextFrame(from buffer: inout ByteBuffer, frameBytesMax: Int) throws(FrameError) -> ByteBuffer? {
+    package static func nextFrame(from buffer: inout ByteBuffer, frameBytesMax: Int) throws(FrameError) -> ByteBuffer? {
         guard let length = buffer.getInteger(at: buffer.readerIndex, endianness: .big, as: UInt32.self) else {
             return nil
         }
@@ -52,13 +52,13 @@ public struct FrameDecoder: ByteToMessageDecoder {
 }
 
 /// Why the byte stream of a link is not a valid sequence of frames.
-public enum FrameError: Error, Sendable, Equatable, CustomStringConvertible {
+package enum FrameError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The length prefix was 0; every frame carries at least a kind byte.
     case emptyFrame
     /// The length prefix exceeds the configured hard maximum.
     case oversized(length: Int, frameBytesMax: Int)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .emptyFrame: "frame length is 0"
         case .oversized(let length, let max): "frame length \(length) exceeds frameBytesMax \(max)"

@@ -6,16 +6,17 @@ import GovChainCore
 /// kind byte `0x01`. TLS has already proven which genesis key the peer holds; the hello adds
 /// what TLS cannot know: that both sides speak the same protocol version about the same chain
 /// and genesis, and which validator index the peer claims (checked against its TLS key).
-public struct Hello: Sendable, Equatable {
+package struct Hello: Sendable, Equatable {
     /// The transport protocol version this build speaks.
-    public static let currentVersion: UInt16 = 1
+    package static let currentVersion: UInt16 = 1
 
-    public var version: UInt16
-    public var chainId: ChainID
-    public var genesisHash: Hash32
-    public var sender: ValidatorIndex
+    package var version: UInt16
+    package var chainId: ChainID
+    package var genesisHash: Hash32
+    package var sender: ValidatorIndex
 
-    public init(version: UInt16 = Hello.currentVersion, chainId: ChainID, genesisHash: Hash32, sender: ValidatorIndex) {
+    package init(version: UInt16 = Hello.currentVersion, chainId: ChainID, genesisHash: Hash32, sender: ValidatorIndex)
+    {
         self.version = version
         self.chainId = chainId
         self.genesisHash = genesisHash
@@ -42,13 +43,13 @@ public struct Hello: Sendable, Equatable {
 }
 
 /// What a received hello must match: the stateless checks at the edge (style.md #7).
-public struct HelloExpectation: Sendable {
-    public var chainId: ChainID
-    public var genesisHash: Hash32
-    public var validators: ValidatorSet
-    public var selfIndex: ValidatorIndex
+package struct HelloExpectation: Sendable {
+    package var chainId: ChainID
+    package var genesisHash: Hash32
+    package var validators: ValidatorSet
+    package var selfIndex: ValidatorIndex
 
-    public init(chainId: ChainID, genesisHash: Hash32, validators: ValidatorSet, selfIndex: ValidatorIndex) {
+    package init(chainId: ChainID, genesisHash: Hash32, validators: ValidatorSet, selfIndex: ValidatorIndex) {
         self.chainId = chainId
         self.genesisHash = genesisHash
         self.validators = validators
@@ -59,7 +60,7 @@ public struct HelloExpectation: Sendable {
     /// otherwise the reason to close the link.
     ///
     /// - Parameter dialled: the index we dialled, or nil for an inbound link.
-    public func rejection(of hello: Hello, peerKey: PublicKey, dialled: ValidatorIndex?) -> String? {
+    package func rejection(of hello: Hello, peerKey: PublicKey, dialled: ValidatorIndex?) -> String? {
         if hello.version != Hello.currentVersion {
             return "protocol version \(hello.version), expected \(Hello.currentVersion)"
         }

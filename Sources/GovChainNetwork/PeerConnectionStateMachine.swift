@@ -6,9 +6,9 @@ import GovChainCore
 /// perform (style.md #1 and #13; modelled on swift-nio's `ProtocolNegotiationHandlerStateMachine`).
 /// Invariants: payloads are delivered only in `.established`, and only from the validator whose
 /// TLS key matched its hello; once `.closed`, every event is ignored.
-public struct PeerConnectionStateMachine: Sendable {
+package struct PeerConnectionStateMachine: Sendable {
     /// Where the link is in its life.
-    public enum State: Sendable, Equatable {
+    package enum State: Sendable, Equatable {
         /// TCP is up; TLS and the peer's hello are still to come.
         case awaitingHello
         /// Both hellos are done: the link carries payloads from `peer`.
@@ -18,7 +18,7 @@ public struct PeerConnectionStateMachine: Sendable {
     }
 
     /// Why a link was closed by us; decides which statistic counts it.
-    public enum CloseReason: Sendable, Equatable {
+    package enum CloseReason: Sendable, Equatable {
         /// The handshake (TLS or hello) failed or timed out.
         case handshakeRejected(String)
         /// An authenticated peer sent bytes that are not a valid frame.
@@ -28,7 +28,7 @@ public struct PeerConnectionStateMachine: Sendable {
     }
 
     /// What the handler must do next.
-    public enum Action: Sendable, Equatable {
+    package enum Action: Sendable, Equatable {
         case none
         /// Send our hello now (the TLS handler buffers it until the handshake completes).
         case sendHello
@@ -42,25 +42,25 @@ public struct PeerConnectionStateMachine: Sendable {
         case unregister(peer: ValidatorIndex)
     }
 
-    public private(set) var state: State = .awaitingHello
+    package private(set) var state: State = .awaitingHello
     private let expectation: HelloExpectation
     /// The validator we dialled, or nil for an inbound link.
     private let dialled: ValidatorIndex?
 
-    public init(expectation: HelloExpectation, dialled: ValidatorIndex?) {
+    package init(expectation: HelloExpectation, dialled: ValidatorIndex?) {
         self.expectation = expectation
         self.dialled = dialled
     }
 
     // MARK: - Events
 
-    public mutating func onActive() -> Action {
+    package mutating func onActive() -> Action {
         state == .awaitingHello ? .sendHello : .none
     }
 
     /// A complete frame body arrived. `peerKey` is the key TLS authenticated (nil if none, which
     /// cannot happen behind TLS but can in a test pipeline without it).
-    public mutating func onFrame(_ body: [UInt8], peerKey: PublicKey?) -> Action {
+    package mutating func onFrame(_ body: [UInt8], peerKey: PublicKey?) -> Action {
         switch state {
         case .closed:
             return .none
@@ -86,7 +86,7 @@ public struct PeerConnectionStateMachine: Sendable {
     }
 
     /// The byte stream broke the framing rules (oversized or empty frame) or TLS failed.
-    public mutating func onStreamError(_ description: String) -> Action {
+    package mutating func onStreamError(_ description: String) -> Action {
         switch state {
         case .closed: return .none
         case .awaitingHello: return close(.handshakeRejected(description))
@@ -96,19 +96,19 @@ public struct PeerConnectionStateMachine: Sendable {
 
     /// Nothing arrived for the read-idle timeout. Only established links are judged: the
     /// handshake has its own timeout.
-    public mutating func onReadIdle() -> Action {
+    package mutating func onReadIdle() -> Action {
         if case .established = state { return close(.idle) }
         return .none
     }
 
     /// The handshake did not finish in time.
-    public mutating func onHandshakeTimeout() -> Action {
+    package mutating func onHandshakeTimeout() -> Action {
         state == .awaitingHello ? close(.handshakeRejected("handshake timed out")) : .none
     }
 
     /// The channel closed, for whatever reason.
     /// The network removes the link only if it is still the registered one for `peer`.
-    public mutating func onInactive() -> Action {
+    package mutating func onInactive() -> Action {
         defer {
             state = .closed
             closingPeer = nil

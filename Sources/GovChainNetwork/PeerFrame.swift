@@ -6,18 +6,18 @@ import NIOCore
 /// Kinds have fixed numbers that are never reused (style.md #8):
 /// - `0x01` hello: `version u16 ‖ chainId (u8 length ‖ UTF-8) ‖ genesisHash 32 ‖ sender u16`
 /// - `0x02` payload: the opaque bytes handed to `PeerNetwork.send`, to the end of the frame
-public enum PeerFrame: Sendable, Equatable {
+package enum PeerFrame: Sendable, Equatable {
     case hello(Hello)
     case payload([UInt8])
 
     /// Wire numbers of the frame kinds.
-    public enum Kind: UInt8, Sendable {
+    package enum Kind: UInt8, Sendable {
         case hello = 0x01
         case payload = 0x02
     }
 
     /// The body bytes (without the length prefix).
-    public var body: [UInt8] {
+    package var body: [UInt8] {
         var writer = ByteWriter()
         switch self {
         case .hello(let hello):
@@ -31,7 +31,7 @@ public enum PeerFrame: Sendable, Equatable {
     }
 
     /// Parses a body produced by `FrameDecoder`. Rejects unknown kinds and non-canonical hellos.
-    public static func decode(_ body: [UInt8]) throws(CodecError) -> PeerFrame {
+    package static func decode(_ body: [UInt8]) throws(CodecError) -> PeerFrame {
         guard let first = body.first else { throw .truncated(field: "frame.kind") }
         switch Kind(rawValue: first) {
         case .hello:

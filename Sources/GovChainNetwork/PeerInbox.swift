@@ -5,8 +5,8 @@ import Synchronization
 /// one waiting consumer at a time. Producers (NIO event loops) never block: an over-budget
 /// payload is refused and the network counts it against its peer. An `AsyncSequence`, so the
 /// consumer writes `for await message in network.inbound`; it ends after `finish()`.
-public final class PeerInbox: AsyncSequence, Sendable {
-    public typealias Element = PeerMessage
+package final class PeerInbox: AsyncSequence, Sendable {
+    package typealias Element = PeerMessage
 
     private struct State {
         var queue: FairQueue<[UInt8]>
@@ -18,7 +18,7 @@ public final class PeerInbox: AsyncSequence, Sendable {
     }
 
     /// What `push` did.
-    public enum PushResult: Sendable, Equatable {
+    package enum PushResult: Sendable, Equatable {
         case accepted
         /// Accepted, and the lane is past half its budget: the producer should stop reading
         /// from this peer until its `resume` is called (back-pressure instead of dropping).
@@ -29,21 +29,21 @@ public final class PeerInbox: AsyncSequence, Sendable {
 
     private let state: Mutex<State>
     /// What one frame costs against a lane's budget at the least.
-    public static let frameCostBytesMin = 1_024
+    package static let frameCostBytesMin = 1_024
 
-    public init(bytesPerPeerMax: Int) {
+    package init(bytesPerPeerMax: Int) {
         state = Mutex(State(queue: FairQueue(bytesPerPeerMax: bytesPerPeerMax)))
     }
 
     /// Queues `payload` from `peer`, or hands it to a waiting consumer; false when refused.
     @discardableResult
-    public func push(_ payload: [UInt8], from peer: ValidatorIndex) -> Bool {
+    package func push(_ payload: [UInt8], from peer: ValidatorIndex) -> Bool {
         push(payload, from: peer, resume: nil) != .refused
     }
 
     /// Queues `payload`; when the lane passes half its budget, answers `.acceptedPause` and keeps
     /// `resume`, to be called once the lane has drained below a quarter of the budget.
-    public func push(_ payload: [UInt8], from peer: ValidatorIndex, resume: (@Sendable () -> Void)?) -> PushResult {
+    package func push(_ payload: [UInt8], from peer: ValidatorIndex, resume: (@Sendable () -> Void)?) -> PushResult {
         // Tiny frames are charged a minimum, so a flood of them is bounded in count too.
         let size = Swift.max(payload.count, Self.frameCostBytesMin)
         // One critical section: a consumer that finds the queue empty registers under this same
@@ -70,7 +70,7 @@ public final class PeerInbox: AsyncSequence, Sendable {
     }
 
     /// The next payload in fair order; nil once finished and drained, or when the caller is cancelled.
-    public func next() async -> PeerMessage? {
+    package func next() async -> PeerMessage? {
         let id = state.withLock { state in
             state.nextWaiter += 1
             return state.nextWaiter
@@ -102,10 +102,10 @@ public final class PeerInbox: AsyncSequence, Sendable {
     }
 
     /// Bytes waiting from `peer`.
-    public func bytes(of peer: ValidatorIndex) -> Int { state.withLock { $0.queue.bytes(of: peer) } }
+    package func bytes(of peer: ValidatorIndex) -> Int { state.withLock { $0.queue.bytes(of: peer) } }
 
     /// Drops what `peer` sent and nobody took yet (and resumes reading from it, if paused).
-    public func removeAll(from peer: ValidatorIndex) {
+    package func removeAll(from peer: ValidatorIndex) {
         let resume = state.withLock { state in
             state.queue.removeAll(from: peer)
             return state.resumers.removeValue(forKey: peer)
@@ -114,7 +114,7 @@ public final class PeerInbox: AsyncSequence, Sendable {
     }
 
     /// Ends the sequence for every consumer once the queue is drained.
-    public func finish() {
+    package func finish() {
         let waiters = state.withLock { state in
             state.finished = true
             defer { state.waiters = [] }
@@ -123,10 +123,10 @@ public final class PeerInbox: AsyncSequence, Sendable {
         for waiter in waiters { waiter.resume(returning: nil) }
     }
 
-    public struct AsyncIterator: AsyncIteratorProtocol {
+    package struct AsyncIterator: AsyncIteratorProtocol {
         let inbox: PeerInbox
-        public mutating func next() async -> PeerMessage? { await inbox.next() }
+        package mutating func next() async -> PeerMessage? { await inbox.next() }
     }
 
-    public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(inbox: self) }
+    package func makeAsyncIterator() -> AsyncIterator { AsyncIterator(inbox: self) }
 }

@@ -1,12 +1,12 @@
 import GovChainCore
 
 /// An authenticated payload from another validator, as it arrived.
-public struct PeerMessage: Sendable, Equatable {
+package struct PeerMessage: Sendable, Equatable {
     /// The sender, authenticated by its TLS key and hello.
-    public var from: ValidatorIndex
-    public var payload: [UInt8]
+    package var from: ValidatorIndex
+    package var payload: [UInt8]
 
-    public init(from: ValidatorIndex, payload: [UInt8]) {
+    package init(from: ValidatorIndex, payload: [UInt8]) {
         self.from = from
         self.payload = payload
     }

@@ -6,7 +6,7 @@ import NIOCore
 extension PeerNetwork {
     /// Counts a refused message or request from `peer` under `reason` (e.g. a stale block
     /// request); the link stays up.
-    public func countRefused(_ peer: ValidatorIndex, reason: String) {
+    package func countRefused(_ peer: ValidatorIndex, reason: String) {
         state.withLock { state in
             guard Int(peer.rawValue) < state.peers.count, state.peers[Int(peer.rawValue)] != nil else { return }
             state.peers[Int(peer.rawValue)]!.counters.refused[reason, default: 0] += 1
@@ -16,7 +16,7 @@ extension PeerNetwork {
     /// `peer` sent provably invalid data (a bad signature, an undecodable message, a block that
     /// does not verify): count it, drop what it still has queued inbound, close its link and
     /// refuse it for `misbehaviourBanBaseMs`, doubling per offence. Logged once a minute per peer.
-    public func disconnect(_ peer: ValidatorIndex, reason: String) {
+    package func disconnect(_ peer: ValidatorIndex, reason: String) {
         let (channel, banMs): ((any Channel)?, UInt64) = state.withLock { state in
             let index = Int(peer.rawValue)
             guard index < state.peers.count, var slot = state.peers[index] else { return (nil, 0) }
@@ -59,7 +59,7 @@ extension PeerNetwork {
     }
 
     /// Every peer's counters, by validator index (our own index is absent).
-    public func peerCounters() -> [ValidatorIndex: PeerCounters] {
+    package func peerCounters() -> [ValidatorIndex: PeerCounters] {
         state.withLock { state in
             var result: [ValidatorIndex: PeerCounters] = [:]
             for (index, slot) in state.peers.enumerated() {
@@ -82,7 +82,7 @@ extension PeerNetwork {
     /// Stops (or resumes) reading from every link, now and for links made later: what a peer that
     /// does not read looks like to the others. For tests of slow readers, and for an operator who
     /// must shed inbound load at once.
-    public func setReading(_ enabled: Bool) {
+    package func setReading(_ enabled: Bool) {
         let channels: [any Channel] = state.withLock { state in
             state.readingPaused = !enabled
             return state.peers.compactMap { $0?.channel }

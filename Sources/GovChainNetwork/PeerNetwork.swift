@@ -30,7 +30,7 @@ import Synchronization
 ///
 /// Thread safety: all shared state sits in one `Mutex`; NIO handlers run on their event loops and
 /// only call the short internal methods below. `send` and `broadcast` never block.
-public final class PeerNetwork: Service, Sendable {
+package final class PeerNetwork: Service, Sendable {
     let configuration: PeerNetworkConfiguration
     let helloExpectation: HelloExpectation
     let ownHello: Hello
@@ -40,7 +40,7 @@ public final class PeerNetwork: Service, Sendable {
     let state: Mutex<State>
     /// Authenticated inbound payloads, fair per peer. Meant for one or a few consumers; it ends
     /// when `run()` returns.
-    public let inbound: PeerInbox
+    package let inbound: PeerInbox
     let logLimiter = LogLimiter(intervalMs: 60_000)
 
     /// Per-validator link and queue. Index = `ValidatorIndex.rawValue`; nil for ourselves.
@@ -75,7 +75,7 @@ public final class PeerNetwork: Service, Sendable {
     ///
     /// - Parameter eventLoopGroup: where sockets live; defaults to the process-wide NIO singleton.
     /// - Throws: `invalid_network_configuration` or `tls_setup_failed`.
-    public init(
+    package init(
         configuration: PeerNetworkConfiguration, logger: Logger,
         eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) throws(GovChainError) {
@@ -105,7 +105,7 @@ public final class PeerNetwork: Service, Sendable {
     /// Queues `payload` for `peer` and returns at once. Queued while the peer is disconnected, up to
     /// `peerQueueFramesMax` frames (then the oldest is dropped). Payloads larger than
     /// `frameBytesMax - 1`, and sends to ourselves or to an index outside the set, are dropped.
-    public func send(_ payload: [UInt8], to peer: ValidatorIndex) {
+    package func send(_ payload: [UInt8], to peer: ValidatorIndex) {
         guard payload.count < configuration.frameBytesMax else {
             state.withLock { $0.stats.framesDropped += 1 }
             logger.error(
@@ -126,34 +126,34 @@ public final class PeerNetwork: Service, Sendable {
     }
 
     /// `send` to every validator except ourselves.
-    public func broadcast(_ payload: [UInt8]) {
+    package func broadcast(_ payload: [UInt8]) {
         for index in 0..<configuration.validators.count where index != Int(configuration.selfIndex.rawValue) {
             send(payload, to: ValidatorIndex(UInt16(index)))
         }
     }
 
     /// Validators with an established (authenticated, hello-checked) link right now.
-    public func connectedPeers() -> Set<ValidatorIndex> {
+    package func connectedPeers() -> Set<ValidatorIndex> {
         state.withLock { state in
             Set(state.peers.indices.filter { state.peers[$0]?.channel != nil }.map { ValidatorIndex(UInt16($0)) })
         }
     }
 
     /// A snapshot of the counters.
-    public var stats: PeerNetworkStats { state.withLock { $0.stats } }
+    package var stats: PeerNetworkStats { state.withLock { $0.stats } }
 
     /// The TCP port the listener is bound to while running (useful with `listenPort` 0).
-    public var localPort: Int? { state.withLock { $0.localPort } }
+    package var localPort: Int? { state.withLock { $0.localPort } }
 
     /// Outbound frames waiting for `peer` (not yet handed to its socket).
-    public func queuedFrames(for peer: ValidatorIndex) -> Int {
+    package func queuedFrames(for peer: ValidatorIndex) -> Int {
         state.withLock { state in
             Int(peer.rawValue) < state.peers.count ? state.peers[Int(peer.rawValue)]?.queue.count ?? 0 : 0
         }
     }
 
     /// Outbound bytes waiting for `peer`.
-    public func queuedBytes(for peer: ValidatorIndex) -> Int {
+    package func queuedBytes(for peer: ValidatorIndex) -> Int {
         state.withLock { state in
             Int(peer.rawValue) < state.peers.count ? state.peers[Int(peer.rawValue)]?.queue.bytes ?? 0 : 0
         }
@@ -164,7 +164,7 @@ public final class PeerNetwork: Service, Sendable {
     /// Listens, dials the higher-indexed validators and keeps redialling, until graceful shutdown or
     /// cancellation; then closes every link. Throws `listen_failed` if the port cannot be bound,
     /// `network_already_started` on a second call.
-    public func run() async throws {
+    package func run() async throws {
         try state.withLock { state throws(GovChainError) in
             guard !state.started else {
                 throw GovChainError(code: .networkAlreadyStarted, message: "A PeerNetwork runs once; make a new one.")

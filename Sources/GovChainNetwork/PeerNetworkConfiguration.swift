@@ -4,48 +4,48 @@ import GovChainCore
 ///
 /// Limits carry their unit in the name (style.md #9). `init` fills `peerAddresses` from the
 /// genesis (`validators[i].peerAddress`); callers may override entries afterwards.
-public struct PeerNetworkConfiguration: Sendable {
-    public var chainId: ChainID
-    public var genesisHash: Hash32
-    public var validators: ValidatorSet
-    public var selfIndex: ValidatorIndex
-    /// This validator's key; its public key must equal `validators[selfIndex].publicKey`.
-    public var key: SigningKey
-    public var listenHost: String
-    public var listenPort: Int
+package struct PeerNetworkConfiguration: Sendable {
+    package var chainId: ChainID
+    package var genesisHash: Hash32
+    package var validators: ValidatorSet
+    package var selfIndex: ValidatorIndex
+    /// This validator's key; its package key must equal `validators[selfIndex].publicKey`.
+    package var key: SigningKey
+    package var listenHost: String
+    package var listenPort: Int
     /// `host:port` to dial per validator; defaults to the genesis `peerAddress`.
-    public var peerAddresses: [ValidatorIndex: String]
+    package var peerAddresses: [ValidatorIndex: String]
     /// Largest frame body (kind byte + payload) accepted or sent, in bytes.
-    public var frameBytesMax: Int = 8 << 20
+    package var frameBytesMax: Int = 8 << 20
     /// Outbound frames queued per peer; beyond it the oldest is dropped and counted.
-    public var peerQueueFramesMax: Int = 4096
+    package var peerQueueFramesMax: Int = 4096
     /// Outbound bytes queued per peer; beyond it the oldest frames are dropped and counted.
-    public var peerQueueBytesMax: Int = 64 << 20
+    package var peerQueueBytesMax: Int = 64 << 20
     /// Inbound bytes buffered per peer for the consumer of `inbound`; beyond it that peer's new
     /// payloads are dropped and counted against it (other peers are not affected).
-    public var inboundBytesPerPeerMax: Int = 16 << 20
+    package var inboundBytesPerPeerMax: Int = 16 << 20
     /// Connections that have not finished TLS and hellos yet; more are closed at once. Each costs
     /// a descriptor and a TLS handshake, and needs no key to open.
-    public var pendingHandshakesMax: Int = 16
+    package var pendingHandshakesMax: Int = 16
     /// An established link that delivers nothing for this long is closed (the node sends a status
     /// every second, so a silent link is a dead one); 0 disables the check.
-    public var readIdleTimeoutMs: UInt64 = 15_000
+    package var readIdleTimeoutMs: UInt64 = 15_000
     /// A peer that sent provably invalid data is disconnected and not linked again for this long,
     /// doubling per offence up to `misbehaviourBanMsMax`.
-    public var misbehaviourBanBaseMs: UInt64 = 1_000
-    public var misbehaviourBanMsMax: UInt64 = 300_000
+    package var misbehaviourBanBaseMs: UInt64 = 1_000
+    package var misbehaviourBanMsMax: UInt64 = 300_000
     /// First reconnect delay; doubles per failed attempt up to `reconnectDelayMsMax`.
-    public var reconnectBaseDelayMs: UInt64 = 100
-    public var reconnectDelayMsMax: UInt64 = 5_000
+    package var reconnectBaseDelayMs: UInt64 = 100
+    package var reconnectDelayMsMax: UInt64 = 5_000
     /// Seed for the reconnect jitter; nil takes one from the system's random source.
-    public var reconnectJitterSeed: UInt64?
+    package var reconnectJitterSeed: UInt64?
     /// Time for TCP connect, TLS and both hellos together, in milliseconds; then the link is dropped.
-    public var handshakeTimeoutMs: UInt64 = 5_000
+    package var handshakeTimeoutMs: UInt64 = 5_000
     /// Validity of the self-signed certificate made at start, in days. Peers do not check dates:
     /// trust comes from the genesis key alone.
-    public var certificateValidityDays: Int = 3650
+    package var certificateValidityDays: Int = 3650
 
-    public init(
+    package init(
         chainId: ChainID,
         genesisHash: Hash32,
         validators: ValidatorSet,

@@ -71,7 +71,7 @@ struct PeerTLS: Sendable {
         // Verification stays on (so the server requests and requires a client certificate), but
         // the chain check is our callback; hostnames mean nothing between validators.
         configuration.certificateVerification = .noHostnameVerification
-        // Never load the system CA bundle: no public CA may vouch for a validator.
+        // Never load the system CA bundle: no package CA may vouch for a validator.
         configuration.trustRoots = .certificates([certificate])
         // BoringSSL leaves Ed25519 out of its default lists; without this the handshake fails
         // with "no common signature algorithm".

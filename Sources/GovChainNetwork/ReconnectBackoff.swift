@@ -3,13 +3,13 @@
 /// Attempt `n` (from 0) waits a uniformly random delay in `[d/2, d]` with
 /// `d = min(delayMsMax, baseDelayMs · 2^n)` ("equal jitter", so validators that lost a peer at
 /// the same moment do not redial in lockstep). The generator is seeded so tests can reproduce it.
-public struct ReconnectBackoff: Sendable {
-    public let baseDelayMs: UInt64
-    public let delayMsMax: UInt64
-    public private(set) var attempt: UInt32 = 0
+package struct ReconnectBackoff: Sendable {
+    package let baseDelayMs: UInt64
+    package let delayMsMax: UInt64
+    package private(set) var attempt: UInt32 = 0
     private var generator: SplitMix64
 
-    public init(baseDelayMs: UInt64, delayMsMax: UInt64, seed: UInt64) {
+    package init(baseDelayMs: UInt64, delayMsMax: UInt64, seed: UInt64) {
         precondition(baseDelayMs >= 1 && delayMsMax >= baseDelayMs, "backoff \(baseDelayMs)...\(delayMsMax) ms")
         self.baseDelayMs = baseDelayMs
         self.delayMsMax = delayMsMax
@@ -17,7 +17,7 @@ public struct ReconnectBackoff: Sendable {
     }
 
     /// The delay before the next attempt, in milliseconds; advances the attempt count.
-    public mutating func nextDelayMs() -> UInt64 {
+    package mutating func nextDelayMs() -> UInt64 {
         let shift = min(attempt, 32)
         let (scaled, overflow) = baseDelayMs.multipliedReportingOverflow(by: 1 << UInt64(shift))
         let ceiling = overflow ? delayMsMax : min(delayMsMax, scaled)
@@ -27,7 +27,7 @@ public struct ReconnectBackoff: Sendable {
     }
 
     /// A link was established: the next failure starts again from `baseDelayMs`.
-    public mutating func reset() { attempt = 0 }
+    package mutating func reset() { attempt = 0 }
 }
 
 /// SplitMix64 (Steele, Lea, Flood 2014): tiny, fast and good enough for jitter.

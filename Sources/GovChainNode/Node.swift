@@ -9,10 +9,10 @@ import Logging
 /// For a single validator holding more than two thirds of the voting power, a block is final as
 /// soon as that validator's precommit is stored with it, so the node commits on its own (the
 /// `SoloProducer`); the multi-validator consensus driver replaces exactly that part.
-public actor Node {
-    public nonisolated let name: String
-    public nonisolated let genesis: Genesis
-    public nonisolated let store: BlockStore
+package actor Node {
+    package nonisolated let name: String
+    package nonisolated let genesis: Genesis
+    package nonisolated let store: BlockStore
     private let key: SigningKey
     private let validatorIndex: ValidatorIndex
     private let executor: BlockExecutor
@@ -27,13 +27,13 @@ public actor Node {
     private let clock: @Sendable () -> Timestamp
     private let wake: AsyncStream<Void>.Continuation
     /// Signals that transactions wait; the producer loop consumes it.
-    public nonisolated let wakeups: AsyncStream<Void>
+    package nonisolated let wakeups: AsyncStream<Void>
     /// Transactions whose signature this node already checked.
     nonisolated let verified = VerifiedSignatures()
 
     /// - Parameter solo: the node commits blocks alone (it must hold more than two thirds of the
     ///   power); otherwise a `ConsensusDriver` decides blocks with the other validators.
-    public init(
+    package init(
         name: String, genesis: Genesis, store: BlockStore, key: SigningKey, limits: (txCountMax: Int, bytesMax: Int),
         solo: Bool, logger: Logger, clock: @escaping @Sendable () -> Timestamp = Node.systemClock
     ) throws(GovChainError) {
@@ -64,29 +64,31 @@ public actor Node {
         (wakeups, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
 
-    public static let systemClock: @Sendable () -> Timestamp = {
+    package static let systemClock: @Sendable () -> Timestamp = {
         Timestamp(millisecondsSince1970: UInt64(Date().timeIntervalSince1970 * 1000))
     }
 
-    public var mempoolCount: Int { mempool.count }
+    package var mempoolCount: Int { mempool.count }
 
     // MARK: - Submission
 
     /// Called with every transaction admitted through `submit` (the network gossips it on).
     private var onAdmitted: (@Sendable ([UInt8]) -> Void)?
 
-    public func setOnAdmitted(_ callback: @escaping @Sendable ([UInt8]) -> Void) { onAdmitted = callback }
+    package func setOnAdmitted(_ callback: @escaping @Sendable ([UInt8]) -> Void) { onAdmitted = callback }
 
     /// Admits an encoded transaction to the mempool, or throws why not. With `gossip`, the
     /// transaction is passed on to the other validators (one hop: every validator is a peer).
-    public nonisolated func submit(_ encoded: [UInt8], gossip: Bool = true) async throws(GovChainError) -> Transaction {
+    package nonisolated func submit(_ encoded: [UInt8], gossip: Bool = true) async throws(GovChainError) -> Transaction
+    {
         try await submitBatch([encoded], gossip: gossip)[0].get()
     }
 
     /// Admits many transactions with one hop onto this actor. Decoding and signature checks run
     /// first, in parallel and off the actor (they are stateless and the costly part); the actor
     /// then only applies limits, duplicates and rules. Results are in input order.
-    public nonisolated func submitBatch(_ list: [[UInt8]], gossip: Bool) async -> [Result<Transaction, GovChainError>] {
+    package nonisolated func submitBatch(_ list: [[UInt8]], gossip: Bool) async -> [Result<Transaction, GovChainError>]
+    {
         let chainId = genesis.chainId
         let prechecked = await Self.precheckInParallel(list, chainId: chainId, verified: verified)
         return await admit(prechecked, gossip: gossip)
@@ -146,7 +148,7 @@ public actor Node {
     }
 
     /// Waits until the transaction `id` is committed, at most `timeoutMs`.
-    public func waitForCommit(_ id: Hash32, timeoutMs: UInt64) async throws -> TransactionLocation {
+    package func waitForCommit(_ id: Hash32, timeoutMs: UInt64) async throws -> TransactionLocation {
         if let location = try store.transactionLocation(id) { return location }
         let token = UUID()
         return try await withCheckedThrowingContinuation { continuation in
@@ -171,7 +173,7 @@ public actor Node {
     // MARK: - Block production
 
     /// Commits blocks until the mempool is empty.
-    public func produceWhileWaiting() {
+    package func produceWhileWaiting() {
         while !mempool.isEmpty {
             do {
                 try produceBlock()
@@ -247,7 +249,7 @@ public actor Node {
     /// - Parameter finalised: the block carries a commit of more than two thirds of the power
     ///   (decided or synced). Its time was judged against their clocks when they prevoted, so this
     ///   node's clock no longer matters: a node whose clock lags must still store the chain.
-    public func execute(_ block: Block, finalised: Bool = false) throws(GovChainError) -> LedgerOverlay {
+    package func execute(_ block: Block, finalised: Bool = false) throws(GovChainError) -> LedgerOverlay {
         let head = store.head
         if let cached = lastExecution, cached.block == block.hash, cached.parent == head?.hash {
             return cached.changes
@@ -278,7 +280,7 @@ public actor Node {
     /// Stores a decided (or synced) block with its commit and resumes everyone waiting for it.
     /// The commit is checked first: it costs a few signatures, the transactions may cost
     /// thousands, and a block without a valid commit is refused before any of them is looked at.
-    public func commit(_ block: Block, commit: Commit) throws(GovChainError) {
+    package func commit(_ block: Block, commit: Commit) throws(GovChainError) {
         try commit.verify(
             blockHash: block.hash, height: block.header.height, validators: genesis.validators, chainId: genesis.chainId
         )
@@ -312,14 +314,14 @@ public actor Node {
     }
 
     /// A block to propose at `height` (for the consensus driver).
-    public func proposal(
+    package func proposal(
         height: Height, proposer: ValidatorIndex, evidence: [DuplicateVoteEvidence]
     ) throws(GovChainError) -> Block {
         try buildBlock(height: height, proposer: proposer, evidence: evidence).0
     }
 
     /// Whether a proposed block extends the head and every transaction in it applies.
-    public func isValid(_ block: Block) -> Result<Void, GovChainError> {
+    package func isValid(_ block: Block) -> Result<Void, GovChainError> {
         do {
             _ = try execute(block)
             return .success(())
@@ -329,7 +331,7 @@ public actor Node {
     }
 
     /// Commits an empty block (used by the optional empty-block interval).
-    public func produceEmptyBlockIfIdle() {
+    package func produceEmptyBlockIfIdle() {
         guard mempool.isEmpty else { return }
         do { try produceBlock() } catch {
             logger.error("empty block failed", metadata: ["error.message": "\(error.message)"])

@@ -10,8 +10,8 @@ import ServiceLifecycle
 
 /// Starts a node from its home directory: config, genesis, key, store, block producer, HTTP API,
 /// all in one `ServiceGroup` that stops gracefully on SIGINT/SIGTERM.
-public enum NodeLauncher {
-    public static func run(home: String, logger: Logger) async throws {
+package enum NodeLauncher {
+    package static func run(home: String, logger: Logger) async throws {
         let config = try NodeConfig.load(home: home)
         func path(_ relative: String) -> String {
             relative.hasPrefix("/") ? relative : (home as NSString).appendingPathComponent(relative)

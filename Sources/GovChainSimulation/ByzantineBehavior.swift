@@ -1,5 +1,5 @@
 /// How the byzantine validators of a run misbehave.
-public enum ByzantineBehavior: String, Hashable, Sendable, CaseIterable {
+package enum ByzantineBehavior: String, Hashable, Sendable, CaseIterable {
     /// Never send anything.
     case silent
     /// Collude: a byzantine proposer sends different blocks to two halves of the honest nodes,

@@ -7,12 +7,12 @@ import GovChainCore
 /// delays, partitions that heal, crashes with restart from persisted state) and the byzantine
 /// behaviour, and checks agreement, validity, honest double-signing and liveness as it goes.
 /// Everything is derived from the seed: the same seed and options give the same result and trace.
-public enum Simulation {
+package enum Simulation {
     /// Profile names accepted by `SimulationOptions.profile`.
-    public static var profiles: [String] { FaultProfile.names }
+    package static var profiles: [String] { FaultProfile.names }
 
     /// Runs one seed. Options must pass `SimulationOptions.validate()`.
-    public static func run(seed: UInt64, options: SimulationOptions) -> SeedResult {
+    package static func run(seed: UInt64, options: SimulationOptions) -> SeedResult {
         do {
             try options.validate()
         } catch {

@@ -1,30 +1,30 @@
 import GovChainCore
 
 /// What to simulate for one seed. The CLI builds this from its flags and calls `validate()`.
-public struct SimulationOptions: Hashable, Sendable {
+package struct SimulationOptions: Hashable, Sendable {
     /// Validators in the network (4 to 7 is the tested range; 1 to 16 are accepted).
-    public var validators: Int
+    package var validators: Int
     /// How many of them are byzantine. At most ⌊(n − 1) / 3⌋ keeps the guarantees; one more is
     /// allowed so the checker can be shown to catch the resulting violations.
-    public var byzantine: Int
+    package var byzantine: Int
     /// Fault profile, one of `Simulation.profiles`.
-    public var profile: String
+    package var profile: String
     /// Heights every honest node must decide before the run ends.
-    public var heights: Int
+    package var heights: Int
     /// Fixes the byzantine behaviour; nil lets the seed choose one.
-    public var behavior: ByzantineBehavior?
+    package var behavior: ByzantineBehavior?
     /// Keep a human-readable line per event in `SeedResult.trace` (slow; for debugging one seed).
-    public var recordTrace: Bool
+    package var recordTrace: Bool
     /// Test-only: honest validators skip one of their rules, to show that the checker notices.
-    public var weakened: WeakenedRule?
+    package var weakened: WeakenedRule?
 
     /// A rule honest validators can be told to skip (`govchain simulate --weaken …`).
-    public enum WeakenedRule: String, Hashable, Sendable, CaseIterable {
+    package enum WeakenedRule: String, Hashable, Sendable, CaseIterable {
         /// Accept proposals dated any time after their parent (no `local clock + drift` bound).
         case timeCheck = "time-check"
     }
 
-    public init(
+    package init(
         validators: Int = 4, byzantine: Int = 1, profile: String = "default", heights: Int = 6,
         behavior: ByzantineBehavior? = nil, recordTrace: Bool = false, weakened: WeakenedRule? = nil
     ) {
@@ -37,14 +37,14 @@ public struct SimulationOptions: Hashable, Sendable {
         self.weakened = weakened
     }
 
-    public static let validatorsMax = 16
-    public static let heightsMax = 10_000
+    package static let validatorsMax = 16
+    package static let heightsMax = 10_000
 
     /// The largest number of byzantine validators the algorithm tolerates: f with n ≥ 3f + 1.
-    public var toleratedFaults: Int { (validators - 1) / 3 }
+    package var toleratedFaults: Int { (validators - 1) / 3 }
 
     /// Rejects options `Simulation.run` cannot honour, with a message for the CLI user.
-    public func validate() throws(GovChainError) {
+    package func validate() throws(GovChainError) {
         guard (1...Self.validatorsMax).contains(validators) else {
             throw GovChainError(
                 code: .simulationOptions,

@@ -1,16 +1,16 @@
 import GovChainCore
 
 /// A broken invariant.
-public struct Violation: Hashable, Sendable, CustomStringConvertible {
-    public enum Kind: String, Hashable, Sendable {
+package struct Violation: Hashable, Sendable, CustomStringConvertible {
+    package enum Kind: String, Hashable, Sendable {
         case agreement, validity, doubleSign = "double-sign", liveness
     }
 
-    public var kind: Kind
-    public var height: Height
-    public var atMs: UInt64
+    package var kind: Kind
+    package var height: Height
+    package var atMs: UInt64
     /// A sentence for a person: what happened, at which node.
-    public var details: String
+    package var details: String
 
-    public var description: String { "\(kind.rawValue) at height \(height), t=\(atMs) ms: \(details)" }
+    package var description: String { "\(kind.rawValue) at height \(height), t=\(atMs) ms: \(details)" }
 }

@@ -11,20 +11,20 @@ import Synchronization
 /// - One synced write batch per block holds the block, its commit and every index and state
 ///   change, so after a crash the store is before or after that block, never between.
 /// - A store belongs to exactly one chain (chain id and genesis hash are checked on open).
-public final class BlockStore: LedgerStateReader, Sendable {
-    public static let schemaVersion: UInt32 = 1
+package final class BlockStore: LedgerStateReader, Sendable {
+    package static let schemaVersion: UInt32 = 1
 
     /// The latest stored block.
-    public typealias Head = ChainTip
+    package typealias Head = ChainTip
 
-    public let genesis: Genesis
+    package let genesis: Genesis
     /// The genesis's block rules, computed once.
-    public let rules: BlockRules
+    package let rules: BlockRules
     let db: LevelDB
     private let cachedHead: Mutex<Head?>
 
     /// Opens the store in `directory`, creating it for `genesis` if it does not exist yet.
-    public init(directory: String, genesis: Genesis) throws(GovChainError) {
+    package init(directory: String, genesis: Genesis) throws(GovChainError) {
         self.genesis = genesis
         rules = BlockRules(genesis: genesis)
         let fresh = try Self.checkDirectory(directory)
@@ -42,16 +42,16 @@ public final class BlockStore: LedgerStateReader, Sendable {
         cachedHead.withLock { $0 = head }
     }
 
-    public var head: Head? { cachedHead.withLock { $0 } }
+    package var head: Head? { cachedHead.withLock { $0 } }
 
     /// The height of the latest block, 0 before the first.
-    public var height: Height { head?.height ?? 0 }
+    package var height: Height { head?.height ?? 0 }
 
     // MARK: - Append
 
     /// Appends `block`, finalised by `commit`, with the state changes its execution produced.
     /// Refuses anything that does not extend the head; nothing is written on refusal.
-    public func append(
+    package func append(
         _ block: Block, commit: Commit, changes: LedgerOverlay, commitVerified: Bool = false
     ) throws(GovChainError) {
         let head = self.head
@@ -110,45 +110,45 @@ public final class BlockStore: LedgerStateReader, Sendable {
 
     // MARK: - Reads
 
-    public func block(at height: Height) throws(GovChainError) -> Block? {
+    package func block(at height: Height) throws(GovChainError) -> Block? {
         guard let bytes = try db.get(StoreKey.block(height)) else { return nil }
         do { return try Block(decoding: bytes) } catch { throw Self.corrupt("block \(height)", error) }
     }
 
     /// The commit that finalised the block at `height`.
-    public func commit(at height: Height) throws(GovChainError) -> Commit? {
+    package func commit(at height: Height) throws(GovChainError) -> Commit? {
         guard let bytes = try db.get(StoreKey.commit(height)) else { return nil }
         do { return try Commit(decoding: bytes) } catch { throw Self.corrupt("commit \(height)", error) }
     }
 
     /// True when an earlier block already recorded this equivocation (same validator, height,
     /// round and vote type).
-    public func hasEvidence(_ evidence: DuplicateVoteEvidence) throws(GovChainError) -> Bool {
+    package func hasEvidence(_ evidence: DuplicateVoteEvidence) throws(GovChainError) -> Bool {
         try db.get(StoreKey.evidence(evidence.slot)) != nil
     }
 
-    public func height(ofBlock hash: Hash32) throws(GovChainError) -> Height? {
+    package func height(ofBlock hash: Hash32) throws(GovChainError) -> Height? {
         guard let bytes = try db.get(StoreKey.blockHash(hash)) else { return nil }
         return try Self.decodeHeight(bytes, "block index")
     }
 
-    public func document(_ hash: Hash32) throws(GovChainError) -> DocumentRecord? {
+    package func document(_ hash: Hash32) throws(GovChainError) -> DocumentRecord? {
         guard let bytes = try db.get(StoreKey.document(hash)) else { return nil }
         do { return try DocumentRecord(decoding: bytes) } catch { throw Self.corrupt("document \(hash)", error) }
     }
 
-    public func clerk(_ key: PublicKey) throws(GovChainError) -> ClerkRecord? {
+    package func clerk(_ key: PublicKey) throws(GovChainError) -> ClerkRecord? {
         guard let bytes = try db.get(StoreKey.clerk(key)) else { return nil }
         do { return try ClerkRecord(decoding: bytes) } catch { throw Self.corrupt("clerk \(key)", error) }
     }
 
-    public func transactionLocation(_ id: Hash32) throws(GovChainError) -> TransactionLocation? {
+    package func transactionLocation(_ id: Hash32) throws(GovChainError) -> TransactionLocation? {
         guard let bytes = try db.get(StoreKey.transaction(id)) else { return nil }
         do { return try TransactionLocation(decoding: bytes) } catch { throw Self.corrupt("transaction \(id)", error) }
     }
 
     /// The transaction with id `id`, with its location, if it is in a stored block.
-    public func transaction(_ id: Hash32) throws(GovChainError) -> (Transaction, TransactionLocation)? {
+    package func transaction(_ id: Hash32) throws(GovChainError) -> (Transaction, TransactionLocation)? {
         guard let location = try transactionLocation(id), let block = try block(at: location.height),
             Int(location.index) < block.transactions.count
         else { return nil }
@@ -156,7 +156,7 @@ public final class BlockStore: LedgerStateReader, Sendable {
     }
 
     /// Every clerk an authority registered (active or revoked), at most `limit`.
-    public func clerks(of authority: Code, limit: Int = 1000) throws(GovChainError) -> [ClerkRecord] {
+    package func clerks(of authority: Code, limit: Int = 1000) throws(GovChainError) -> [ClerkRecord] {
         var records: [ClerkRecord] = []
         for entry in try db.scan(prefix: StoreKey.authorityClerks(authority), limit: limit) {
             let keyBytes = Array(entry.key.suffix(PublicKey.byteCount))
@@ -167,10 +167,10 @@ public final class BlockStore: LedgerStateReader, Sendable {
 
     // MARK: - Metadata for other modules
 
-    public func metadata(_ name: String) throws(GovChainError) -> [UInt8]? { try db.get(StoreKey.meta(name)) }
+    package func metadata(_ name: String) throws(GovChainError) -> [UInt8]? { try db.get(StoreKey.meta(name)) }
 
     /// Writes a metadata value durably (fsync) before returning.
-    public func setMetadata(_ name: String, _ value: [UInt8]) throws(GovChainError) {
+    package func setMetadata(_ name: String, _ value: [UInt8]) throws(GovChainError) {
         var batch = WriteBatch()
         batch.put(StoreKey.meta(name), value)
         try db.write(batch, sync: true)

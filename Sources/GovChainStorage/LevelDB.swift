@@ -7,24 +7,24 @@ import GovChainCore
 /// and every failure goes through `withLevelDBError`, which turns LevelDB's error text into a
 /// `GovChainError`. LevelDB is safe for concurrent use, so the handle is `Sendable`; ordering of
 /// writes is the caller's business (the node writes from one actor).
-public final class LevelDB: @unchecked Sendable {
+package final class LevelDB: @unchecked Sendable {
     private let db: OpaquePointer
     private let readOptions: OpaquePointer
     private let syncWrite: OpaquePointer
     private let cache: OpaquePointer
     private let filter: OpaquePointer
-    public let path: String
+    package let path: String
 
     /// Block cache for hot index and record blocks.
-    public static let cacheBytes = 64 << 20
+    package static let cacheBytes = 64 << 20
     /// Memtable size: fewer, larger level-0 files under a steady stream of blocks.
-    public static let writeBufferBytes = 16 << 20
+    package static let writeBufferBytes = 16 << 20
     /// Bloom filter bits per key: a lookup of an absent key (every new document hash) is answered
     /// from memory instead of reading a table block of every level.
-    public static let bloomBitsPerKey: Int32 = 10
+    package static let bloomBitsPerKey: Int32 = 10
 
     /// Opens (and with `create`, creates) the database at `path`.
-    public init(path: String, create: Bool) throws(GovChainError) {
+    package init(path: String, create: Bool) throws(GovChainError) {
         let options = leveldb_options_create()!
         defer { leveldb_options_destroy(options) }
         let cache = leveldb_cache_create_lru(Self.cacheBytes)!
@@ -76,7 +76,7 @@ public final class LevelDB: @unchecked Sendable {
         leveldb_filterpolicy_destroy(filter)
     }
 
-    public func get(_ key: [UInt8]) throws(GovChainError) -> [UInt8]? {
+    package func get(_ key: [UInt8]) throws(GovChainError) -> [UInt8]? {
         var length = 0
         let value = try withLevelDBError("read") { error in
             key.withUnsafeBufferPointer { k in
@@ -94,7 +94,7 @@ public final class LevelDB: @unchecked Sendable {
 
     /// Applies every operation of `batch` atomically; with `sync` (the default) it is on disk
     /// (fsync) before this returns, so a crash leaves the database before or after the batch.
-    public func write(_ batch: WriteBatch, sync: Bool = true) throws(GovChainError) {
+    package func write(_ batch: WriteBatch, sync: Bool = true) throws(GovChainError) {
         let handle = leveldb_writebatch_create()!
         defer { leveldb_writebatch_destroy(handle) }
         for operation in batch.operations {
@@ -122,7 +122,7 @@ public final class LevelDB: @unchecked Sendable {
 
     /// Key-value pairs whose key starts with `prefix`, in key order, from `start` (inclusive)
     /// when given, at most `limit` of them.
-    public func scan(
+    package func scan(
         prefix: [UInt8], from start: [UInt8]? = nil, limit: Int
     ) throws(GovChainError) -> [(key: [UInt8], value: [UInt8])] {
         let iterator = leveldb_create_iterator(db, readOptions)!
@@ -152,16 +152,16 @@ public final class LevelDB: @unchecked Sendable {
 }
 
 /// Operations to apply atomically with `LevelDB.write`.
-public struct WriteBatch: Sendable {
-    public enum Operation: Sendable {
+package struct WriteBatch: Sendable {
+    package enum Operation: Sendable {
         case put([UInt8], [UInt8])
         case delete([UInt8])
     }
 
-    public private(set) var operations: [Operation] = []
-    public init() {}
-    public mutating func put(_ key: [UInt8], _ value: [UInt8]) { operations.append(.put(key, value)) }
-    public mutating func delete(_ key: [UInt8]) { operations.append(.delete(key)) }
+    package private(set) var operations: [Operation] = []
+    package init() {}
+    package mutating func put(_ key: [UInt8], _ value: [UInt8]) { operations.append(.put(key, value)) }
+    package mutating func delete(_ key: [UInt8]) { operations.append(.delete(key)) }
 }
 
 /// The one funnel for LevelDB's `char** errptr` convention: runs `body` with an error slot,

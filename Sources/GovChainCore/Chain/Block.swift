@@ -5,21 +5,21 @@
 /// Invariants checked by `validateBasic`: `txRoot` and `txCount` match the transactions,
 /// `lastCommitHash` matches `lastCommit`, `evidenceHash` matches `evidence`, and height 1 has
 /// no last commit.
-public struct Block: Hashable, Sendable {
+package struct Block: Hashable, Sendable {
     /// Upper bound on transactions per block, whatever the genesis says.
-    public static let transactionsMax = 20_000
+    package static let transactionsMax = 20_000
     /// Upper bound on an encoded block.
-    public static let encodedBytesMax = 16 * 1024 * 1024
+    package static let encodedBytesMax = 16 * 1024 * 1024
 
-    public var header: BlockHeader
-    public var transactions: [Transaction]
-    public var lastCommit: Commit?
+    package var header: BlockHeader
+    package var transactions: [Transaction]
+    package var lastCommit: Commit?
     /// Equivocations seen by the proposer, recorded for good.
-    public var evidence: [DuplicateVoteEvidence]
+    package var evidence: [DuplicateVoteEvidence]
 
-    public static let evidenceMax = 100
+    package static let evidenceMax = 100
 
-    public init(
+    package init(
         header: BlockHeader, transactions: [Transaction], lastCommit: Commit?, evidence: [DuplicateVoteEvidence] = []
     ) {
         self.header = header
@@ -29,14 +29,14 @@ public struct Block: Hashable, Sendable {
     }
 
     /// SHA-256 of `count u16 ‖ evidence*`; the header carries it.
-    public static func evidenceHash(_ evidence: [DuplicateVoteEvidence]) -> Hash32 {
+    package static func evidenceHash(_ evidence: [DuplicateVoteEvidence]) -> Hash32 {
         var writer = ByteWriter()
         writer.list(evidence) { $1.encode(into: &$0) }
         return Hash32.sha256(writer.bytes)
     }
 
     /// Assembles a block whose derived header fields (roots, counts) are computed here.
-    public static func make(
+    package static func make(
         chainId: ChainID, height: Height, time: Timestamp, previousHash: Hash32,
         lastCommit: Commit?, transactions: [Transaction], validators: ValidatorSet,
         proposer: ValidatorIndex, evidence: [DuplicateVoteEvidence] = []
@@ -50,9 +50,9 @@ public struct Block: Hashable, Sendable {
         return Block(header: header, transactions: transactions, lastCommit: lastCommit, evidence: evidence)
     }
 
-    public var hash: Hash32 { header.hash }
+    package var hash: Hash32 { header.hash }
 
-    public var encoded: [UInt8] {
+    package var encoded: [UInt8] {
         var writer = ByteWriter(capacity: 256 + transactions.count * 300)
         header.encode(into: &writer)
         writer.u32(UInt32(transactions.count))
@@ -62,7 +62,7 @@ public struct Block: Hashable, Sendable {
         return writer.bytes
     }
 
-    public init(decoding bytes: [UInt8]) throws(CodecError) {
+    package init(decoding bytes: [UInt8]) throws(CodecError) {
         guard bytes.count <= Self.encodedBytesMax else {
             throw .lengthOutOfRange(field: "block", length: bytes.count, limit: Self.encodedBytesMax)
         }
@@ -90,7 +90,7 @@ public struct Block: Hashable, Sendable {
     }
 
     /// Stateless consistency of the block with its own header.
-    public func validateBasic() throws(GovChainError) {
+    package func validateBasic() throws(GovChainError) {
         guard header.txCount == transactions.count else {
             throw GovChainError(
                 code: .blockTxCount,

@@ -5,25 +5,25 @@
 ///  txRoot 32 ‖ txCount u32 ‖ validatorsHash 32 ‖ evidenceHash 32 ‖ proposer u16`.
 /// The block hash is SHA-256 of this encoding. At height 1, `previousHash` and
 /// `lastCommitHash` are all zeros.
-public struct BlockHeader: Hashable, Sendable {
-    public static let version: UInt8 = 1
+package struct BlockHeader: Hashable, Sendable {
+    package static let version: UInt8 = 1
 
-    public var chainId: ChainID
-    public var height: Height
+    package var chainId: ChainID
+    package var height: Height
     /// Proposer's clock when it made the block; strictly increasing along the chain.
-    public var time: Timestamp
-    public var previousHash: Hash32
+    package var time: Timestamp
+    package var previousHash: Hash32
     /// SHA-256 of the encoded commit of the previous block.
-    public var lastCommitHash: Hash32
+    package var lastCommitHash: Hash32
     /// RFC 9162 Merkle root over the encoded transactions.
-    public var txRoot: Hash32
-    public var txCount: UInt32
-    public var validatorsHash: Hash32
+    package var txRoot: Hash32
+    package var txCount: UInt32
+    package var validatorsHash: Hash32
     /// SHA-256 over the block's evidence list (see `Block.evidenceHash`).
-    public var evidenceHash: Hash32
-    public var proposer: ValidatorIndex
+    package var evidenceHash: Hash32
+    package var proposer: ValidatorIndex
 
-    public init(
+    package init(
         chainId: ChainID, height: Height, time: Timestamp, previousHash: Hash32, lastCommitHash: Hash32,
         txRoot: Hash32, txCount: UInt32, validatorsHash: Hash32, evidenceHash: Hash32, proposer: ValidatorIndex
     ) {
@@ -39,13 +39,13 @@ public struct BlockHeader: Hashable, Sendable {
         self.proposer = proposer
     }
 
-    public var encoded: [UInt8] {
+    package var encoded: [UInt8] {
         var writer = ByteWriter(capacity: 200)
         encode(into: &writer)
         return writer.bytes
     }
 
-    public var hash: Hash32 { Hash32.sha256(encoded) }
+    package var hash: Hash32 { Hash32.sha256(encoded) }
 
     func encode(into writer: inout ByteWriter) {
         writer.u8(Self.version)
@@ -61,7 +61,7 @@ public struct BlockHeader: Hashable, Sendable {
         writer.validatorIndex(proposer)
     }
 
-    public init(decoding bytes: [UInt8]) throws(CodecError) {
+    package init(decoding bytes: [UInt8]) throws(CodecError) {
         var reader = ByteReader(bytes)
         try self.init(from: &reader)
         try reader.finish()

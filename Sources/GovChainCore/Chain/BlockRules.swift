@@ -1,10 +1,10 @@
 /// The newest block of a chain, as far as linking the next block needs it.
-public struct ChainTip: Hashable, Sendable {
-    public var height: Height
-    public var hash: Hash32
-    public var time: Timestamp
+package struct ChainTip: Hashable, Sendable {
+    package var height: Height
+    package var hash: Hash32
+    package var time: Timestamp
 
-    public init(height: Height, hash: Hash32, time: Timestamp) {
+    package init(height: Height, hash: Hash32, time: Timestamp) {
         self.height = height
         self.hash = hash
         self.time = time
@@ -20,16 +20,16 @@ public struct ChainTip: Hashable, Sendable {
 /// first block). The upper end is checked only where a local clock is given: a validator judging
 /// a proposal or a synced block passes its clock; the store, which only re-checks what was
 /// already judged, passes nil. Every sum here is checked, because every field came from outside.
-public struct BlockRules: Sendable, Equatable {
-    public var chainId: ChainID
-    public var validatorsHash: Hash32
-    public var validatorCount: Int
-    public var genesisTime: Timestamp
-    public var blockTxsMax: Int
-    public var blockBytesMax: Int
-    public var clockDriftMsMax: UInt64
+package struct BlockRules: Sendable, Equatable {
+    package var chainId: ChainID
+    package var validatorsHash: Hash32
+    package var validatorCount: Int
+    package var genesisTime: Timestamp
+    package var blockTxsMax: Int
+    package var blockBytesMax: Int
+    package var clockDriftMsMax: UInt64
 
-    public init(
+    package init(
         chainId: ChainID, validatorsHash: Hash32, validatorCount: Int, genesisTime: Timestamp,
         blockTxsMax: Int, blockBytesMax: Int, clockDriftMsMax: UInt64
     ) {
@@ -42,7 +42,7 @@ public struct BlockRules: Sendable, Equatable {
         self.clockDriftMsMax = clockDriftMsMax
     }
 
-    public init(genesis: Genesis) {
+    package init(genesis: Genesis) {
         self.init(
             chainId: genesis.chainId, validatorsHash: genesis.validators.hash, validatorCount: genesis.validators.count,
             genesisTime: genesis.genesisTime, blockTxsMax: genesis.consensus.blockTxsMax,
@@ -51,7 +51,7 @@ public struct BlockRules: Sendable, Equatable {
 
     /// Throws why `block` cannot follow `tip`; see the type's documentation for the rules.
     /// `encodedBytes` is the block's encoded size when the caller already knows it.
-    public func checkExtends(
+    package func checkExtends(
         _ block: Block, tip: ChainTip?, localTime: Timestamp?, encodedBytes: Int? = nil
     ) throws(GovChainError) {
         let header = block.header
@@ -133,7 +133,7 @@ public struct BlockRules: Sendable, Equatable {
     /// The time for a block after `tip` made at `localTime`: the local clock, or 1 ms after the
     /// parent when the parent is dated later (it may be, within the drift). Throws instead of
     /// overflowing for a parent dated at the end of time, which `checkExtends` never lets in.
-    public func nextTime(after tip: ChainTip?, localTime: Timestamp) throws(GovChainError) -> Timestamp {
+    package func nextTime(after tip: ChainTip?, localTime: Timestamp) throws(GovChainError) -> Timestamp {
         let floor = tip?.time ?? genesisTime
         let (next, overflow) = floor.rawValue.addingReportingOverflow(1)
         guard !overflow else {
@@ -148,7 +148,7 @@ public struct BlockRules: Sendable, Equatable {
 extension DuplicateVoteEvidence {
     /// Identifies the equivocation (validator, height, round, vote type) whatever the pair of
     /// votes: one misbehaviour is recorded once, even if the validator signed three values.
-    public var slot: Hash32 {
+    package var slot: Hash32 {
         var writer = ByteWriter(capacity: 24)
         writer.validatorIndex(first.validator)
         writer.height(first.height)

@@ -3,12 +3,12 @@
 /// check it; blocks carry it so the misbehaviour is on the record for good.
 ///
 /// Canonical form: `first.block < second.block`, where a nil vote sorts before any hash.
-public struct DuplicateVoteEvidence: Hashable, Sendable {
-    public let first: Vote
-    public let second: Vote
+package struct DuplicateVoteEvidence: Hashable, Sendable {
+    package let first: Vote
+    package let second: Vote
 
     /// Nil unless the votes conflict: same validator, type, height and round, different values.
-    public init?(_ a: Vote, _ b: Vote) {
+    package init?(_ a: Vote, _ b: Vote) {
         guard a.validator == b.validator, a.type == b.type, a.height == b.height, a.round == b.round, a.block != b.block
         else { return nil }
         let aFirst: Bool
@@ -21,11 +21,11 @@ public struct DuplicateVoteEvidence: Hashable, Sendable {
         second = aFirst ? b : a
     }
 
-    public var validator: ValidatorIndex { first.validator }
-    public var height: Height { first.height }
+    package var validator: ValidatorIndex { first.validator }
+    package var height: Height { first.height }
 
     /// Checks both signatures against the validator set.
-    public func verify(validators: ValidatorSet, chainId: ChainID) throws(GovChainError) {
+    package func verify(validators: ValidatorSet, chainId: ChainID) throws(GovChainError) {
         guard let validator = validators[first.validator] else {
             throw GovChainError(
                 code: .evidenceUnknownValidator,
@@ -40,7 +40,7 @@ public struct DuplicateVoteEvidence: Hashable, Sendable {
         }
     }
 
-    public func encode(into writer: inout ByteWriter) {
+    package func encode(into writer: inout ByteWriter) {
         first.encode(into: &writer)
         second.encode(into: &writer)
     }

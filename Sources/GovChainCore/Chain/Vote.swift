@@ -1,5 +1,5 @@
 /// Vote types of the Tendermint algorithm. Wire values are fixed.
-public enum VoteType: UInt8, Sendable, CaseIterable {
+package enum VoteType: UInt8, Sendable, CaseIterable {
     case prevote = 1
     case precommit = 2
 }
@@ -8,15 +8,15 @@ public enum VoteType: UInt8, Sendable, CaseIterable {
 ///
 /// Signed bytes: `DomainTag.vote.prefix(chainId) ‖ type u8 ‖ height u64 ‖ round u32 ‖ optional(blockHash)`.
 /// The validator index is not signed: the key identifies the signer.
-public struct Vote: Hashable, Sendable {
-    public var type: VoteType
-    public var height: Height
-    public var round: Round
-    public var block: Hash32?
-    public var validator: ValidatorIndex
-    public var signature: Signature
+package struct Vote: Hashable, Sendable {
+    package var type: VoteType
+    package var height: Height
+    package var round: Round
+    package var block: Hash32?
+    package var validator: ValidatorIndex
+    package var signature: Signature
 
-    public init(
+    package init(
         type: VoteType, height: Height, round: Round, block: Hash32?, validator: ValidatorIndex, signature: Signature
     ) {
         self.type = type
@@ -27,7 +27,7 @@ public struct Vote: Hashable, Sendable {
         self.signature = signature
     }
 
-    public static func signBytes(
+    package static func signBytes(
         type: VoteType, height: Height, round: Round, block: Hash32?, chainId: ChainID
     ) -> [UInt8] {
         var writer = DomainTag.vote.prefix(chainId: chainId)
@@ -38,7 +38,7 @@ public struct Vote: Hashable, Sendable {
         return writer.bytes
     }
 
-    public static func sign(
+    package static func sign(
         type: VoteType, height: Height, round: Round, block: Hash32?, validator: ValidatorIndex,
         chainId: ChainID, key: SigningKey
     ) -> Vote {
@@ -46,7 +46,7 @@ public struct Vote: Hashable, Sendable {
         return Vote(type: type, height: height, round: round, block: block, validator: validator, signature: signature)
     }
 
-    public func signBytes(chainId: ChainID) -> [UInt8] {
+    package func signBytes(chainId: ChainID) -> [UInt8] {
         Self.signBytes(type: type, height: height, round: round, block: block, chainId: chainId)
     }
 }
@@ -55,13 +55,13 @@ public struct Vote: Hashable, Sendable {
 
 extension Vote {
     /// `type u8 ‖ height u64 ‖ round u32 ‖ optional(blockHash) ‖ validator u16 ‖ signature 64`.
-    public var encoded: [UInt8] {
+    package var encoded: [UInt8] {
         var writer = ByteWriter(capacity: 120)
         encode(into: &writer)
         return writer.bytes
     }
 
-    public func encode(into writer: inout ByteWriter) {
+    package func encode(into writer: inout ByteWriter) {
         writer.u8(type.rawValue)
         writer.height(height)
         writer.round(round)
@@ -70,13 +70,13 @@ extension Vote {
         writer.signature(signature)
     }
 
-    public init(decoding bytes: [UInt8]) throws(CodecError) {
+    package init(decoding bytes: [UInt8]) throws(CodecError) {
         var reader = ByteReader(bytes)
         try self.init(from: &reader)
         try reader.finish()
     }
 
-    public init(from reader: inout ByteReader) throws(CodecError) {
+    package init(from reader: inout ByteReader) throws(CodecError) {
         let tag = try reader.u8("vote.type")
         guard let type = VoteType(rawValue: tag) else { throw .unknownTag(field: "vote.type", tag: tag) }
         self.type = type
@@ -89,7 +89,7 @@ extension Vote {
     }
 
     /// True when the signature is the named validator's over this vote.
-    public func hasValidSignature(validators: ValidatorSet, chainId: ChainID) -> Bool {
+    package func hasValidSignature(validators: ValidatorSet, chainId: ChainID) -> Bool {
         guard let validator = validators[validator] else { return false }
         return validator.publicKey.isValidSignature(signature, for: signBytes(chainId: chainId))
     }

@@ -2,44 +2,44 @@
 ///
 /// Every read names the field it reads, so a rejection says where the input went wrong.
 /// Callers finish with `finish()`, which rejects trailing bytes.
-public struct ByteReader: Sendable {
+package struct ByteReader: Sendable {
     private let bytes: [UInt8]
-    public private(set) var offset: Int
+    package private(set) var offset: Int
 
-    public init(_ bytes: [UInt8]) {
+    package init(_ bytes: [UInt8]) {
         self.bytes = bytes
         offset = 0
     }
 
-    public var remaining: Int { bytes.count - offset }
+    package var remaining: Int { bytes.count - offset }
 
-    public mutating func u8(_ field: String) throws(CodecError) -> UInt8 {
+    package mutating func u8(_ field: String) throws(CodecError) -> UInt8 {
         try need(1, field)
         defer { offset += 1 }
         return bytes[offset]
     }
 
-    public mutating func u16(_ field: String) throws(CodecError) -> UInt16 { try bigEndian(field) }
+    package mutating func u16(_ field: String) throws(CodecError) -> UInt16 { try bigEndian(field) }
 
-    public mutating func u32(_ field: String) throws(CodecError) -> UInt32 { try bigEndian(field) }
+    package mutating func u32(_ field: String) throws(CodecError) -> UInt32 { try bigEndian(field) }
 
-    public mutating func u64(_ field: String) throws(CodecError) -> UInt64 { try bigEndian(field) }
+    package mutating func u64(_ field: String) throws(CodecError) -> UInt64 { try bigEndian(field) }
 
-    public mutating func raw(_ count: Int, _ field: String) throws(CodecError) -> [UInt8] {
+    package mutating func raw(_ count: Int, _ field: String) throws(CodecError) -> [UInt8] {
         try need(count, field)
         defer { offset += count }
         return Array(bytes[offset..<offset + count])
     }
 
     /// A one-byte length, then at most `limit` bytes.
-    public mutating func shortBytes(_ field: String, limit: Int) throws(CodecError) -> [UInt8] {
+    package mutating func shortBytes(_ field: String, limit: Int) throws(CodecError) -> [UInt8] {
         let length = Int(try u8(field))
         guard length <= limit else { throw .lengthOutOfRange(field: field, length: length, limit: limit) }
         return try raw(length, field)
     }
 
     /// A four-byte length, then at most `limit` bytes.
-    public mutating func longBytes(_ field: String, limit: Int) throws(CodecError) -> [UInt8] {
+    package mutating func longBytes(_ field: String, limit: Int) throws(CodecError) -> [UInt8] {
         let length = Int(try u32(field))
         guard length <= limit, length <= remaining else {
             throw .lengthOutOfRange(field: field, length: length, limit: min(limit, remaining))
@@ -48,7 +48,7 @@ public struct ByteReader: Sendable {
     }
 
     /// A presence byte (only 0 or 1 are canonical), then the value when present.
-    public mutating func optional<T>(
+    package mutating func optional<T>(
         _ field: String, _ read: (inout ByteReader) throws(CodecError) -> T
     ) throws(CodecError) -> T? {
         switch try u8(field) {
@@ -59,7 +59,7 @@ public struct ByteReader: Sendable {
     }
 
     /// A count prefix (u16) bounded by `limit`, then that many elements.
-    public mutating func list<T>(
+    package mutating func list<T>(
         _ field: String, limit: Int, _ read: (inout ByteReader) throws(CodecError) -> T
     ) throws(CodecError) -> [T] {
         let count = Int(try u16(field))
@@ -71,7 +71,7 @@ public struct ByteReader: Sendable {
     }
 
     /// Rejects bytes left over after a complete value.
-    public func finish() throws(CodecError) {
+    package func finish() throws(CodecError) {
         guard remaining == 0 else { throw .trailingBytes(count: remaining) }
     }
 
@@ -91,7 +91,7 @@ public struct ByteReader: Sendable {
 
 extension ByteWriter {
     /// Writes a list with a u16 count prefix, the counterpart of `ByteReader.list`.
-    public mutating func list<T>(_ items: [T], _ write: (inout ByteWriter, T) -> Void) {
+    package mutating func list<T>(_ items: [T], _ write: (inout ByteWriter, T) -> Void) {
         precondition(items.count <= Int(UInt16.max), "list of \(items.count) items cannot be encoded")
         u16(UInt16(items.count))
         for item in items { write(&self, item) }

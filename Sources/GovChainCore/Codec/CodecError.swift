@@ -2,7 +2,7 @@
 ///
 /// Every rejection of the codec is one of these cases, so tests can assert the exact reason
 /// and the API can tell a client what was wrong with its bytes.
-public enum CodecError: Error, Sendable, Equatable, CustomStringConvertible {
+package enum CodecError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The input ended before the field `field` was complete.
     case truncated(field: String)
     /// Bytes remained after the value was complete.
@@ -16,7 +16,7 @@ public enum CodecError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The field decoded but its value breaks a rule (e.g. a character not allowed in a code).
     case invalidValue(field: String, reason: String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .truncated(let field): "input ends inside \(field)"
         case .trailingBytes(let count): "\(count) unexpected byte(s) after the end of the value"
@@ -28,7 +28,7 @@ public enum CodecError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 
     /// The same fact as a `GovChainError`, for APIs that report one error type.
-    public var asGovChainError: GovChainError {
+    package var asGovChainError: GovChainError {
         GovChainError(code: .malformedEncoding, message: "The bytes are not a valid GovChain encoding: \(description).")
     }
 }

@@ -3,13 +3,13 @@
 /// Signed bytes always start with `len(tag) ‖ tag ‖ len(chainId) ‖ chainId`, so a signature
 /// made for one role (a transaction, a vote) or one chain can never be replayed as another.
 /// Tags are ASCII and never reused; a new meaning gets a new tag.
-public enum DomainTag: String, Sendable, CaseIterable {
+package enum DomainTag: String, Sendable, CaseIterable {
     case transaction = "govchain/tx/v1"
     case vote = "govchain/vote/v1"
     case proposal = "govchain/proposal/v1"
 
     /// The prefix of every signed message of this kind on chain `chainId`.
-    public func prefix(chainId: ChainID) -> ByteWriter {
+    package func prefix(chainId: ChainID) -> ByteWriter {
         var writer = ByteWriter(capacity: 256)
         writer.shortBytes(Array(rawValue.utf8))
         writer.shortBytes(Array(chainId.value.utf8))

@@ -1,14 +1,14 @@
 import Crypto
 
 /// A SHA-256 digest: 32 bytes. Used for block, transaction and document hashes and Merkle nodes.
-public struct Hash32: Hashable, Sendable, Comparable, CustomStringConvertible {
-    public static let byteCount = 32
-    public static let zero = Hash32(unchecked: [UInt8](repeating: 0, count: 32))
+package struct Hash32: Hashable, Sendable, Comparable, CustomStringConvertible {
+    package static let byteCount = 32
+    package static let zero = Hash32(unchecked: [UInt8](repeating: 0, count: 32))
 
-    public let bytes: [UInt8]
+    package let bytes: [UInt8]
 
     /// Nil unless `bytes` has exactly 32 elements.
-    public init?(_ bytes: [UInt8]) {
+    package init?(_ bytes: [UInt8]) {
         guard bytes.count == Self.byteCount else { return nil }
         self.bytes = bytes
     }
@@ -19,14 +19,14 @@ public struct Hash32: Hashable, Sendable, Comparable, CustomStringConvertible {
     }
 
     /// Parses 64 hex characters, as shown by `hex`.
-    public init?(hex: some StringProtocol) {
+    package init?(hex: some StringProtocol) {
         guard let bytes = Hex.decode(hex), bytes.count == Self.byteCount else { return nil }
         self.bytes = bytes
     }
 
     /// Parses user input (a CLI argument, a URL path) as 64 hex characters, or throws
     /// `invalid_hash` naming what was expected, e.g. `--hash "xyz" is not a SHA-256 hash …`.
-    public static func parse(_ text: String, what: String) throws(GovChainError) -> Hash32 {
+    package static func parse(_ text: String, what: String) throws(GovChainError) -> Hash32 {
         guard let hash = Hash32(hex: text) else {
             throw GovChainError(
                 code: .invalidHash, message: "\(what)\"\(text.prefix(80))\" is not a SHA-256 hash (64 hex characters).")
@@ -35,31 +35,31 @@ public struct Hash32: Hashable, Sendable, Comparable, CustomStringConvertible {
     }
 
     /// SHA-256 of `data`.
-    public static func sha256<Bytes: Sequence>(_ data: Bytes) -> Hash32 where Bytes.Element == UInt8 {
+    package static func sha256<Bytes: Sequence>(_ data: Bytes) -> Hash32 where Bytes.Element == UInt8 {
         var hasher = SHA256()
         hasher.update(data: Array(data))
         return Hash32(unchecked: Array(hasher.finalize()))
     }
 
     /// SHA-256 of several byte strings concatenated, without building the concatenation.
-    public static func sha256(parts: [UInt8]...) -> Hash32 {
+    package static func sha256(parts: [UInt8]...) -> Hash32 {
         var hasher = SHA256()
         for part in parts { hasher.update(data: part) }
         return Hash32(unchecked: Array(hasher.finalize()))
     }
 
-    public var hex: String { Hex.encode(bytes) }
-    public var description: String { hex }
+    package var hex: String { Hex.encode(bytes) }
+    package var description: String { hex }
 
-    public static func < (lhs: Hash32, rhs: Hash32) -> Bool { lhs.bytes.lexicographicallyPrecedes(rhs.bytes) }
+    package static func < (lhs: Hash32, rhs: Hash32) -> Bool { lhs.bytes.lexicographicallyPrecedes(rhs.bytes) }
 }
 
 extension ByteWriter {
-    public mutating func hash(_ value: Hash32) { raw(value.bytes) }
+    package mutating func hash(_ value: Hash32) { raw(value.bytes) }
 }
 
 extension ByteReader {
-    public mutating func hash(_ field: String) throws(CodecError) -> Hash32 {
+    package mutating func hash(_ field: String) throws(CodecError) -> Hash32 {
         Hash32(unchecked: try raw(Hash32.byteCount, field))
     }
 }

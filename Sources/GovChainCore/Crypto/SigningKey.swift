@@ -3,14 +3,14 @@ import CryptoExtras
 
 /// An Ed25519 private key. Stored on disk as PKCS#8 PEM (`-----BEGIN PRIVATE KEY-----`),
 /// the format `openssl genpkey -algorithm ed25519` writes, so municipal IT can use its usual tools.
-public struct SigningKey: Sendable {
+package struct SigningKey: Sendable {
     private let key: Curve25519.Signing.PrivateKey
 
     /// A fresh key from the system's secure random source.
-    public init() { key = Curve25519.Signing.PrivateKey() }
+    package init() { key = Curve25519.Signing.PrivateKey() }
 
     /// A key from its 32-byte seed (RFC 8032 private key). Used for test vectors.
-    public init(seed: [UInt8]) throws(GovChainError) {
+    package init(seed: [UInt8]) throws(GovChainError) {
         do {
             key = try Curve25519.Signing.PrivateKey(rawRepresentation: seed)
         } catch {
@@ -20,7 +20,7 @@ public struct SigningKey: Sendable {
     }
 
     /// Parses a PKCS#8 PEM private key.
-    public init(pem: String) throws(GovChainError) {
+    package init(pem: String) throws(GovChainError) {
         do {
             key = try Curve25519.Signing.PrivateKey(pemRepresentation: pem)
         } catch {
@@ -31,12 +31,12 @@ public struct SigningKey: Sendable {
         }
     }
 
-    public var publicKey: PublicKey { PublicKey(checked: Array(key.publicKey.rawRepresentation)) }
+    package var publicKey: PublicKey { PublicKey(checked: Array(key.publicKey.rawRepresentation)) }
 
     /// PKCS#8 PEM, readable by `openssl pkey`.
-    public var pem: String { key.pemRepresentation }
+    package var pem: String { key.pemRepresentation }
 
-    public func sign(_ message: [UInt8]) -> Signature {
+    package func sign(_ message: [UInt8]) -> Signature {
         // Ed25519 signing only fails if BoringSSL cannot allocate; that is not recoverable.
         guard let raw = try? key.signature(for: message), let signature = Signature(Array(raw)) else {
             preconditionFailure("Ed25519 signing failed")

@@ -2,14 +2,14 @@ import Foundation
 
 extension Genesis {
     /// Validates every field of a decoded file and names the first that is wrong.
-    public init(validating file: GenesisFile) throws(GovChainError) {
+    package init(validating file: GenesisFile) throws(GovChainError) {
         func fail(_ field: String, _ problem: String) -> GovChainError {
             GovChainError(code: .genesisInvalid, message: "genesis field \(field): \(problem)")
         }
         func key(_ text: String?, _ field: String) throws(GovChainError) -> PublicKey {
             guard let text else { throw fail(field, "is missing") }
             guard let key = PublicKey(hex: text) else {
-                throw fail(field, "must be 64 hex characters of an Ed25519 public key")
+                throw fail(field, "must be 64 hex characters of an Ed25519 package key")
             }
             return key
         }

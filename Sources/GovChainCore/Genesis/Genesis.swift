@@ -6,58 +6,58 @@ import Foundation
 /// Invariants: chain id and codes are well-formed, keys are valid Ed25519 keys, validator keys and
 /// authority ids are unique, every initial clerk belongs to a listed authority and only names
 /// document types that authority issues.
-public struct Genesis: Sendable, Equatable {
-    public struct Authority: Hashable, Sendable {
-        public var id: Code
-        public var name: String
-        public var publicKey: PublicKey
-        public var documentTypes: Set<Code>
+package struct Genesis: Sendable, Equatable {
+    package struct Authority: Hashable, Sendable {
+        package var id: Code
+        package var name: String
+        package var publicKey: PublicKey
+        package var documentTypes: Set<Code>
     }
 
-    public struct InitialClerk: Hashable, Sendable {
-        public var authority: Code
-        public var publicKey: PublicKey
-        public var documentTypes: [Code]
+    package struct InitialClerk: Hashable, Sendable {
+        package var authority: Code
+        package var publicKey: PublicKey
+        package var documentTypes: [Code]
     }
 
-    public struct ConsensusParameters: Hashable, Sendable {
-        public var blockTxsMax: Int = 5_000
-        public var blockBytesMax: Int = 4 * 1024 * 1024
-        public var timeoutProposeMs: UInt64 = 1_000
-        public var timeoutPrevoteMs: UInt64 = 500
-        public var timeoutPrecommitMs: UInt64 = 500
+    package struct ConsensusParameters: Hashable, Sendable {
+        package var blockTxsMax: Int = 5_000
+        package var blockBytesMax: Int = 4 * 1024 * 1024
+        package var timeoutProposeMs: UInt64 = 1_000
+        package var timeoutPrevoteMs: UInt64 = 500
+        package var timeoutPrecommitMs: UInt64 = 500
         /// Added to every timeout per round, so a slow network eventually fits (paper §3).
-        public var timeoutDeltaMs: UInt64 = 250
+        package var timeoutDeltaMs: UInt64 = 250
         /// 0 means: no empty blocks; blocks are only made when transactions wait.
-        public var emptyBlockIntervalMs: UInt64 = 0
+        package var emptyBlockIntervalMs: UInt64 = 0
         /// How far a block time may lie ahead of a validator's own clock: a proposal dated later
         /// than `local clock + clockDriftMsMax` gets a nil prevote (docs/CONSENSUS.md, "Block time").
-        public var clockDriftMsMax: UInt64 = 10_000
+        package var clockDriftMsMax: UInt64 = 10_000
         /// A transaction applies only in a block whose time is within this many milliseconds of
         /// the transaction's own `time`, before or after: signed transactions expire.
-        public var txTimeWindowMs: UInt64 = 86_400_000
-        public init() {}
+        package var txTimeWindowMs: UInt64 = 86_400_000
+        package init() {}
 
         /// The largest `max_block_bytes` a genesis may set: a proposal carrying a full block must
         /// still fit in one peer frame (8 MiB), with room for the proposal, commit and evidence.
-        public static let blockBytesLimit = (8 << 20) - (64 << 10)
+        package static let blockBytesLimit = (8 << 20) - (64 << 10)
     }
 
-    public let chainId: ChainID
-    public let genesisTime: Timestamp
-    public let consensus: ConsensusParameters
-    public let validators: ValidatorSet
-    public let authorities: [Authority]
-    public let initialClerks: [InitialClerk]
+    package let chainId: ChainID
+    package let genesisTime: Timestamp
+    package let consensus: ConsensusParameters
+    package let validators: ValidatorSet
+    package let authorities: [Authority]
+    package let initialClerks: [InitialClerk]
     /// SHA-256 of the canonical binary encoding of all of the above: the chain's fingerprint.
-    public let hash: Hash32
+    package let hash: Hash32
 
-    public func authority(_ id: Code) -> Authority? { authorities.first { $0.id == id } }
+    package func authority(_ id: Code) -> Authority? { authorities.first { $0.id == id } }
 
-    public func authority(key: PublicKey) -> Authority? { authorities.first { $0.publicKey == key } }
+    package func authority(key: PublicKey) -> Authority? { authorities.first { $0.publicKey == key } }
 
     /// Parses and validates genesis JSON; errors name the offending field.
-    public init(json data: Data, source: String = "genesis") throws(GovChainError) {
+    package init(json data: Data, source: String = "genesis") throws(GovChainError) {
         let file: GenesisFile
         do {
             file = try JSONDecoder().decode(GenesisFile.self, from: data)

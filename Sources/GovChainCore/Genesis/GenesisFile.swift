@@ -3,13 +3,13 @@ import Foundation
 /// The genesis file as it appears on disk (JSON, snake_case keys). Every field is optional here
 /// so that `Genesis(validating:)` can name exactly which one is missing or wrong.
 /// Field meanings: Genesis/README.md.
-public struct GenesisFile: Codable, Sendable, Equatable {
-    public struct ValidatorEntry: Codable, Sendable, Equatable {
-        public var name: String?
-        public var public_key: String?
-        public var peer_address: String?
-        public var power: UInt64?
-        public init(name: String, public_key: String, peer_address: String, power: UInt64) {
+package struct GenesisFile: Codable, Sendable, Equatable {
+    package struct ValidatorEntry: Codable, Sendable, Equatable {
+        package var name: String?
+        package var public_key: String?
+        package var peer_address: String?
+        package var power: UInt64?
+        package init(name: String, public_key: String, peer_address: String, power: UInt64) {
             self.name = name
             self.public_key = public_key
             self.peer_address = peer_address
@@ -17,12 +17,12 @@ public struct GenesisFile: Codable, Sendable, Equatable {
         }
     }
 
-    public struct AuthorityEntry: Codable, Sendable, Equatable {
-        public var id: String?
-        public var name: String?
-        public var public_key: String?
-        public var document_types: [String]?
-        public init(id: String, name: String, public_key: String, document_types: [String]) {
+    package struct AuthorityEntry: Codable, Sendable, Equatable {
+        package var id: String?
+        package var name: String?
+        package var public_key: String?
+        package var document_types: [String]?
+        package init(id: String, name: String, public_key: String, document_types: [String]) {
             self.id = id
             self.name = name
             self.public_key = public_key
@@ -30,39 +30,39 @@ public struct GenesisFile: Codable, Sendable, Equatable {
         }
     }
 
-    public struct ClerkEntry: Codable, Sendable, Equatable {
-        public var authority: String?
-        public var public_key: String?
-        public var document_types: [String]?
-        public init(authority: String, public_key: String, document_types: [String]) {
+    package struct ClerkEntry: Codable, Sendable, Equatable {
+        package var authority: String?
+        package var public_key: String?
+        package var document_types: [String]?
+        package init(authority: String, public_key: String, document_types: [String]) {
             self.authority = authority
             self.public_key = public_key
             self.document_types = document_types
         }
     }
 
-    public struct ConsensusEntry: Codable, Sendable, Equatable {
-        public var max_block_txs: Int?
-        public var max_block_bytes: Int?
-        public var timeout_propose_ms: UInt64?
-        public var timeout_prevote_ms: UInt64?
-        public var timeout_precommit_ms: UInt64?
-        public var timeout_delta_ms: UInt64?
-        public var empty_block_interval_ms: UInt64?
-        public var max_clock_drift_ms: UInt64?
-        public var tx_time_window_ms: UInt64?
-        public init() {}
+    package struct ConsensusEntry: Codable, Sendable, Equatable {
+        package var max_block_txs: Int?
+        package var max_block_bytes: Int?
+        package var timeout_propose_ms: UInt64?
+        package var timeout_prevote_ms: UInt64?
+        package var timeout_precommit_ms: UInt64?
+        package var timeout_delta_ms: UInt64?
+        package var empty_block_interval_ms: UInt64?
+        package var max_clock_drift_ms: UInt64?
+        package var tx_time_window_ms: UInt64?
+        package init() {}
     }
 
-    public var chain_id: String?
-    public var genesis_time: String?
-    public var consensus: ConsensusEntry?
-    public var validators: [ValidatorEntry]?
-    public var authorities: [AuthorityEntry]?
+    package var chain_id: String?
+    package var genesis_time: String?
+    package var consensus: ConsensusEntry?
+    package var validators: [ValidatorEntry]?
+    package var authorities: [AuthorityEntry]?
     /// Clerks authorised from the start, so a new network can anchor at once.
-    public var initial_clerks: [ClerkEntry]?
+    package var initial_clerks: [ClerkEntry]?
 
-    public init(
+    package init(
         chain_id: String, genesis_time: String, consensus: ConsensusEntry, validators: [ValidatorEntry],
         authorities: [AuthorityEntry], initial_clerks: [ClerkEntry]
     ) {
@@ -75,7 +75,7 @@ public struct GenesisFile: Codable, Sendable, Equatable {
     }
 
     /// Pretty, key-sorted JSON, as written by `govchain testnet init`.
-    public func jsonData() -> Data {
+    package func jsonData() -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         // Encoding plain strings and integers cannot fail.

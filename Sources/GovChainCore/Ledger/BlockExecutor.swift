@@ -2,15 +2,15 @@
 ///
 /// A block is valid only if every transaction in it is: proposers include only transactions
 /// that apply, and a block with a refused transaction is refused whole.
-public struct BlockExecutor: Sendable {
-    public let rules: LedgerRules
+package struct BlockExecutor: Sendable {
+    package let rules: LedgerRules
 
-    public init(rules: LedgerRules) { self.rules = rules }
+    package init(rules: LedgerRules) { self.rules = rules }
 
     /// The state changes of `block` over `base`.
     /// - Parameter signaturesVerified: true when every transaction's signature was already
     ///   checked (e.g. at mempool admission); otherwise each is verified here.
-    public func execute(
+    package func execute(
         _ block: Block, over base: any LedgerStateReader, signaturesVerified: Bool
     ) throws(GovChainError) -> LedgerOverlay {
         try execute(block, over: base, isVerified: { _ in signaturesVerified })
@@ -18,7 +18,7 @@ public struct BlockExecutor: Sendable {
 
     /// The state changes of `block` over `base`, verifying the signature of every transaction
     /// for which `isVerified` is false (those already checked at admission are not checked again).
-    public func execute(
+    package func execute(
         _ block: Block, over base: any LedgerStateReader, isVerified: (Transaction) -> Bool
     ) throws(GovChainError) -> LedgerOverlay {
         try block.validateBasic()

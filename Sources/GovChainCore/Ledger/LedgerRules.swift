@@ -14,18 +14,18 @@
 ///
 /// The signature is not checked here: that is a stateless check done once at admission
 /// (`Transaction.hasValidSignature`), so rules can run again cheaply.
-public struct LedgerRules: Sendable {
-    public let genesis: Genesis
+package struct LedgerRules: Sendable {
+    package let genesis: Genesis
 
     /// How far ahead of the block a document's `validFrom`/`validUntil` may lie: 100 years.
-    public static let documentHorizonMs: UInt64 = 100 * 366 * 86_400_000
+    package static let documentHorizonMs: UInt64 = 100 * 366 * 86_400_000
     /// How far ahead of the block a revocation or supersession may take effect: 366 days.
-    public static let effectiveAheadMaxMs: UInt64 = 366 * 86_400_000
+    package static let effectiveAheadMaxMs: UInt64 = 366 * 86_400_000
 
-    public init(genesis: Genesis) { self.genesis = genesis }
+    package init(genesis: Genesis) { self.genesis = genesis }
 
     /// The state before block 1: the genesis clerks.
-    public func genesisState(base: any LedgerStateReader = EmptyLedgerState()) -> LedgerOverlay {
+    package func genesisState(base: any LedgerStateReader = EmptyLedgerState()) -> LedgerOverlay {
         var overlay = LedgerOverlay(base: base)
         for clerk in genesis.initialClerks {
             overlay.put(
@@ -38,7 +38,7 @@ public struct LedgerRules: Sendable {
 
     /// Applies `transaction` at `location` in a block with time `blockTime`, or throws the refusal.
     /// On a refusal `state` is unchanged.
-    public func apply(
+    package func apply(
         _ transaction: Transaction, at location: TransactionLocation, blockTime: Timestamp,
         to state: inout LedgerOverlay
     ) throws(GovChainError) {

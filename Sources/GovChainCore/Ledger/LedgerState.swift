@@ -1,6 +1,6 @@
 /// Read access to the ledger's state: what the rules consult. Storage implements it over LevelDB;
 /// tests implement it in memory.
-public protocol LedgerStateReader {
+package protocol LedgerStateReader {
     func document(_ hash: Hash32) throws(GovChainError) -> DocumentRecord?
     func clerk(_ key: PublicKey) throws(GovChainError) -> ClerkRecord?
     func transactionLocation(_ id: Hash32) throws(GovChainError) -> TransactionLocation?
@@ -10,25 +10,25 @@ public protocol LedgerStateReader {
 ///
 /// Rules read through the overlay, so a later transaction in the same block sees the effects of
 /// an earlier one; storage writes `documents`, `clerks` and `transactions` in one batch.
-public struct LedgerOverlay: LedgerStateReader {
-    public let base: any LedgerStateReader
-    public private(set) var documents: [Hash32: DocumentRecord] = [:]
-    public private(set) var clerks: [PublicKey: ClerkRecord] = [:]
-    public private(set) var transactions: [Hash32: TransactionLocation] = [:]
+package struct LedgerOverlay: LedgerStateReader {
+    package let base: any LedgerStateReader
+    package private(set) var documents: [Hash32: DocumentRecord] = [:]
+    package private(set) var clerks: [PublicKey: ClerkRecord] = [:]
+    package private(set) var transactions: [Hash32: TransactionLocation] = [:]
 
-    public init(base: any LedgerStateReader) { self.base = base }
+    package init(base: any LedgerStateReader) { self.base = base }
 
-    public func document(_ hash: Hash32) throws(GovChainError) -> DocumentRecord? {
+    package func document(_ hash: Hash32) throws(GovChainError) -> DocumentRecord? {
         if let record = documents[hash] { return record }
         return try base.document(hash)
     }
 
-    public func clerk(_ key: PublicKey) throws(GovChainError) -> ClerkRecord? {
+    package func clerk(_ key: PublicKey) throws(GovChainError) -> ClerkRecord? {
         if let record = clerks[key] { return record }
         return try base.clerk(key)
     }
 
-    public func transactionLocation(_ id: Hash32) throws(GovChainError) -> TransactionLocation? {
+    package func transactionLocation(_ id: Hash32) throws(GovChainError) -> TransactionLocation? {
         if let location = transactions[id] { return location }
         return try base.transactionLocation(id)
     }
@@ -37,22 +37,22 @@ public struct LedgerOverlay: LedgerStateReader {
     mutating func put(_ record: ClerkRecord) { clerks[record.key] = record }
     mutating func put(_ id: Hash32, at location: TransactionLocation) { transactions[id] = location }
 
-    public var isEmpty: Bool { documents.isEmpty && clerks.isEmpty && transactions.isEmpty }
+    package var isEmpty: Bool { documents.isEmpty && clerks.isEmpty && transactions.isEmpty }
 
     /// Drops pending changes to these records, so reads fall through to the base again (used when
     /// the base changed under them).
-    public mutating func forget(documents hashes: Set<Hash32>, clerks keys: Set<PublicKey>) {
+    package mutating func forget(documents hashes: Set<Hash32>, clerks keys: Set<PublicKey>) {
         for hash in hashes { documents[hash] = nil }
         for key in keys { clerks[key] = nil }
     }
 
-    public var count: Int { documents.count + clerks.count + transactions.count }
+    package var count: Int { documents.count + clerks.count + transactions.count }
 }
 
 /// A state with nothing in it; the base of the genesis state and of tests.
-public struct EmptyLedgerState: LedgerStateReader {
-    public init() {}
-    public func document(_ hash: Hash32) throws(GovChainError) -> DocumentRecord? { nil }
-    public func clerk(_ key: PublicKey) throws(GovChainError) -> ClerkRecord? { nil }
-    public func transactionLocation(_ id: Hash32) throws(GovChainError) -> TransactionLocation? { nil }
+package struct EmptyLedgerState: LedgerStateReader {
+    package init() {}
+    package func document(_ hash: Hash32) throws(GovChainError) -> DocumentRecord? { nil }
+    package func clerk(_ key: PublicKey) throws(GovChainError) -> ClerkRecord? { nil }
+    package func transactionLocation(_ id: Hash32) throws(GovChainError) -> TransactionLocation? { nil }
 }

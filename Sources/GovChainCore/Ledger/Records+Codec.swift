@@ -2,14 +2,14 @@
 /// Each starts with a version byte so the schema can evolve.
 
 extension TransactionLocation {
-    public var encoded: [UInt8] {
+    package var encoded: [UInt8] {
         var w = ByteWriter(capacity: 12)
         w.height(height)
         w.u32(index)
         return w.bytes
     }
 
-    public init(decoding bytes: [UInt8]) throws(CodecError) {
+    package init(decoding bytes: [UInt8]) throws(CodecError) {
         var r = ByteReader(bytes)
         height = try r.height("location.height")
         index = try r.u32("location.index")
@@ -20,7 +20,7 @@ extension TransactionLocation {
 extension ClerkRecord {
     static let version: UInt8 = 1
 
-    public var encoded: [UInt8] {
+    package var encoded: [UInt8] {
         var w = ByteWriter(capacity: 160)
         w.u8(Self.version)
         w.code(authority)
@@ -33,7 +33,7 @@ extension ClerkRecord {
         return w.bytes
     }
 
-    public init(decoding bytes: [UInt8]) throws(CodecError) {
+    package init(decoding bytes: [UInt8]) throws(CodecError) {
         var r = ByteReader(bytes)
         let version = try r.u8("clerk.version")
         guard version == Self.version else { throw .unknownVersion(field: "clerk.version", version: version) }
@@ -60,7 +60,7 @@ extension ClerkRecord {
 extension DocumentRecord {
     static let version: UInt8 = 1
 
-    public var encoded: [UInt8] {
+    package var encoded: [UInt8] {
         var w = ByteWriter(capacity: 320)
         w.u8(Self.version)
         w.hash(document)
@@ -95,7 +95,7 @@ extension DocumentRecord {
         return w.bytes
     }
 
-    public init(decoding bytes: [UInt8]) throws(CodecError) {
+    package init(decoding bytes: [UInt8]) throws(CodecError) {
         var r = ByteReader(bytes)
         let version = try r.u8("document.version")
         guard version == Self.version else { throw .unknownVersion(field: "document.version", version: version) }

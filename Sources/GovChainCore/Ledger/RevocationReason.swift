@@ -2,7 +2,7 @@
 ///
 /// A closed list of codes rather than free text, so a revocation can never carry personal data.
 /// Wire values are fixed and never reused.
-public enum RevocationReason: UInt8, Sendable, CaseIterable, CustomStringConvertible {
+package enum RevocationReason: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     /// Widerruf of a lawful administrative act (§ 49 VwVfG).
     case withdrawal = 1
     /// Rücknahme of an unlawful administrative act (§ 48 VwVfG).
@@ -15,7 +15,7 @@ public enum RevocationReason: UInt8, Sendable, CaseIterable, CustomStringConvert
     case settled = 5
 
     /// The code used on the command line and in JSON.
-    public var code: String {
+    package var code: String {
         switch self {
         case .withdrawal: "withdrawal"
         case .annulment: "annulment"
@@ -25,13 +25,13 @@ public enum RevocationReason: UInt8, Sendable, CaseIterable, CustomStringConvert
         }
     }
 
-    public init?(code: String) {
+    package init?(code: String) {
         guard let match = Self.allCases.first(where: { $0.code == code }) else { return nil }
         self = match
     }
 
     /// German legal term, for people who read the verifier output.
-    public var description: String {
+    package var description: String {
         switch self {
         case .withdrawal: "withdrawal (Widerruf, § 49 VwVfG)"
         case .annulment: "annulment (Rücknahme, § 48 VwVfG)"

@@ -7,25 +7,25 @@
 /// are deterministic, so one intent has one id).
 ///
 /// No field carries free text: hashes, codes, times and keys only.
-public struct Transaction: Hashable, Sendable {
-    public static let version: UInt8 = 1
+package struct Transaction: Hashable, Sendable {
+    package static let version: UInt8 = 1
     /// The largest encoded transaction a node accepts.
-    public static let encodedBytesMax = 1024
+    package static let encodedBytesMax = 1024
 
-    public var body: TransactionBody { didSet { refresh() } }
+    package var body: TransactionBody { didSet { refresh() } }
     /// The key that signed: the authority's for clerk management, the clerk's for documents.
-    public var signer: PublicKey { didSet { refresh() } }
+    package var signer: PublicKey { didSet { refresh() } }
     /// When the signer made the transaction (claimed by the signer; the block time is authoritative).
-    public var time: Timestamp { didSet { refresh() } }
+    package var time: Timestamp { didSet { refresh() } }
     /// Lets a signer make two otherwise identical transactions distinct.
-    public var nonce: UInt64 { didSet { refresh() } }
-    public var signature: Signature { didSet { refresh() } }
+    package var nonce: UInt64 { didSet { refresh() } }
+    package var signature: Signature { didSet { refresh() } }
 
     /// The canonical encoding and its SHA-256, kept with the value: hot paths (mempool, Merkle
     /// roots, indices) ask for them many times per transaction.
-    public private(set) var encoded: [UInt8] = []
+    package private(set) var encoded: [UInt8] = []
     /// SHA-256 of `encoded`.
-    public private(set) var id: Hash32 = .zero
+    package private(set) var id: Hash32 = .zero
 
     private mutating func refresh() {
         var writer = ByteWriter(capacity: 256)
@@ -35,11 +35,11 @@ public struct Transaction: Hashable, Sendable {
         id = Hash32.sha256(encoded)
     }
 
-    public static func == (lhs: Transaction, rhs: Transaction) -> Bool { lhs.encoded == rhs.encoded }
-    public func hash(into hasher: inout Hasher) { hasher.combine(id) }
+    package static func == (lhs: Transaction, rhs: Transaction) -> Bool { lhs.encoded == rhs.encoded }
+    package func hash(into hasher: inout Hasher) { hasher.combine(id) }
 
     /// Builds and signs a transaction for `chainId`.
-    public init(body: TransactionBody, time: Timestamp, nonce: UInt64, chainId: ChainID, key: SigningKey) {
+    package init(body: TransactionBody, time: Timestamp, nonce: UInt64, chainId: ChainID, key: SigningKey) {
         self.body = body
         signer = key.publicKey
         self.time = time
@@ -50,7 +50,7 @@ public struct Transaction: Hashable, Sendable {
     }
 
     /// Assembles a transaction from decoded parts; the signature is not checked here.
-    public init(body: TransactionBody, signer: PublicKey, time: Timestamp, nonce: UInt64, signature: Signature) {
+    package init(body: TransactionBody, signer: PublicKey, time: Timestamp, nonce: UInt64, signature: Signature) {
         self.body = body
         self.signer = signer
         self.time = time
@@ -60,14 +60,14 @@ public struct Transaction: Hashable, Sendable {
     }
 
     /// The bytes the signer signs on chain `chainId`.
-    public func signBytes(chainId: ChainID) -> [UInt8] {
+    package func signBytes(chainId: ChainID) -> [UInt8] {
         var writer = DomainTag.transaction.prefix(chainId: chainId)
         encodeUnsigned(into: &writer)
         return writer.bytes
     }
 
     /// True when the signature is the signer's over `signBytes(chainId:)`.
-    public func hasValidSignature(chainId: ChainID) -> Bool {
+    package func hasValidSignature(chainId: ChainID) -> Bool {
         signer.isValidSignature(signature, for: signBytes(chainId: chainId))
     }
 
@@ -82,7 +82,7 @@ public struct Transaction: Hashable, Sendable {
 
     /// Decodes one transaction, rejecting anything non-canonical (stage one of validation:
     /// stateless; the signature is checked separately because it needs the chain id).
-    public init(decoding bytes: [UInt8]) throws(CodecError) {
+    package init(decoding bytes: [UInt8]) throws(CodecError) {
         guard bytes.count <= Self.encodedBytesMax else {
             throw .lengthOutOfRange(field: "transaction", length: bytes.count, limit: Self.encodedBytesMax)
         }
@@ -103,7 +103,7 @@ public struct Transaction: Hashable, Sendable {
 }
 
 /// Wire tags of transaction kinds. Never reuse a number.
-public enum TransactionKind: UInt8, Sendable, CaseIterable {
+package enum TransactionKind: UInt8, Sendable, CaseIterable {
     case registerClerk = 1
     case revokeClerk = 2
     case anchorDocument = 3

@@ -1,5 +1,5 @@
 /// What a transaction asks the ledger to do.
-public enum TransactionBody: Hashable, Sendable {
+package enum TransactionBody: Hashable, Sendable {
     /// An authority authorises `clerk` to act for it on `documentTypes`. Signed by the authority key.
     case registerClerk(RegisterClerk)
     /// An authority withdraws a clerk's authorisation. Signed by the authority key.
@@ -12,7 +12,7 @@ public enum TransactionBody: Hashable, Sendable {
     case supersedeDocument(SupersedeDocument)
 
     /// The document records this transaction writes.
-    public var writtenDocuments: [Hash32] {
+    package var writtenDocuments: [Hash32] {
         switch self {
         case .registerClerk, .revokeClerk: []
         case .anchorDocument(let body): [body.document]
@@ -22,7 +22,7 @@ public enum TransactionBody: Hashable, Sendable {
     }
 
     /// The clerk record this transaction writes, if any.
-    public var writtenClerk: PublicKey? {
+    package var writtenClerk: PublicKey? {
         switch self {
         case .registerClerk(let body): body.clerk
         case .revokeClerk(let body): body.clerk
@@ -30,7 +30,7 @@ public enum TransactionBody: Hashable, Sendable {
         }
     }
 
-    public var kind: TransactionKind {
+    package var kind: TransactionKind {
         switch self {
         case .registerClerk: .registerClerk
         case .revokeClerk: .revokeClerk
@@ -40,39 +40,39 @@ public enum TransactionBody: Hashable, Sendable {
         }
     }
 
-    public struct RegisterClerk: Hashable, Sendable {
-        public static let documentTypesMax = 16
-        public var authority: Code
-        public var clerk: PublicKey
+    package struct RegisterClerk: Hashable, Sendable {
+        package static let documentTypesMax = 16
+        package var authority: Code
+        package var clerk: PublicKey
         /// Sorted, without duplicates, 1 to `documentTypesMax` entries.
-        public var documentTypes: [Code]
-        public init(authority: Code, clerk: PublicKey, documentTypes: [Code]) {
+        package var documentTypes: [Code]
+        package init(authority: Code, clerk: PublicKey, documentTypes: [Code]) {
             self.authority = authority
             self.clerk = clerk
             self.documentTypes = Array(Set(documentTypes)).sorted()
         }
     }
 
-    public struct RevokeClerk: Hashable, Sendable {
-        public var authority: Code
-        public var clerk: PublicKey
-        public init(authority: Code, clerk: PublicKey) {
+    package struct RevokeClerk: Hashable, Sendable {
+        package var authority: Code
+        package var clerk: PublicKey
+        package init(authority: Code, clerk: PublicKey) {
             self.authority = authority
             self.clerk = clerk
         }
     }
 
-    public struct AnchorDocument: Hashable, Sendable {
+    package struct AnchorDocument: Hashable, Sendable {
         /// SHA-256 of the issued document file.
-        public var document: Hash32
-        public var documentType: Code
-        public var authority: Code
+        package var document: Hash32
+        package var documentType: Code
+        package var authority: Code
         /// Opaque 32 bytes the authority may use to find its case (e.g. a hash of the file number).
-        public var reference: Hash32?
+        package var reference: Hash32?
         /// Optional validity window, e.g. for a parking permit.
-        public var validFrom: Timestamp?
-        public var validUntil: Timestamp?
-        public init(
+        package var validFrom: Timestamp?
+        package var validUntil: Timestamp?
+        package init(
             document: Hash32, documentType: Code, authority: Code, reference: Hash32? = nil,
             validFrom: Timestamp? = nil, validUntil: Timestamp? = nil
         ) {
@@ -85,23 +85,23 @@ public enum TransactionBody: Hashable, Sendable {
         }
     }
 
-    public struct RevokeDocument: Hashable, Sendable {
-        public var document: Hash32
-        public var reason: RevocationReason
+    package struct RevokeDocument: Hashable, Sendable {
+        package var document: Hash32
+        package var reason: RevocationReason
         /// When the revocation takes legal effect; may differ from the block time.
-        public var effective: Timestamp
-        public init(document: Hash32, reason: RevocationReason, effective: Timestamp) {
+        package var effective: Timestamp
+        package init(document: Hash32, reason: RevocationReason, effective: Timestamp) {
             self.document = document
             self.reason = reason
             self.effective = effective
         }
     }
 
-    public struct SupersedeDocument: Hashable, Sendable {
-        public var old: Hash32
-        public var new: Hash32
-        public var effective: Timestamp
-        public init(old: Hash32, new: Hash32, effective: Timestamp) {
+    package struct SupersedeDocument: Hashable, Sendable {
+        package var old: Hash32
+        package var new: Hash32
+        package var effective: Timestamp
+        package init(old: Hash32, new: Hash32, effective: Timestamp) {
             self.old = old
             self.new = new
             self.effective = effective

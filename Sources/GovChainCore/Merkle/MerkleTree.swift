@@ -3,30 +3,30 @@
 /// `MTH({}) = SHA-256()`, `MTH({d0}) = SHA-256(0x00 ‖ d0)`, and for n > 1 with k the largest
 /// power of two below n: `MTH(D[n]) = SHA-256(0x01 ‖ MTH(D[0:k]) ‖ MTH(D[k:n]))`.
 /// The leaf/node prefixes keep a leaf from ever being mistaken for an inner node.
-public enum MerkleTree {
-    public static func leafHash(_ leaf: [UInt8]) -> Hash32 { Hash32.sha256(parts: [0x00], leaf) }
+package enum MerkleTree {
+    package static func leafHash(_ leaf: [UInt8]) -> Hash32 { Hash32.sha256(parts: [0x00], leaf) }
 
-    public static func nodeHash(_ left: Hash32, _ right: Hash32) -> Hash32 {
+    package static func nodeHash(_ left: Hash32, _ right: Hash32) -> Hash32 {
         Hash32.sha256(parts: [0x01], left.bytes, right.bytes)
     }
 
     /// The root over leaves given as their leaf hashes.
-    public static func root(leafHashes: [Hash32]) -> Hash32 {
+    package static func root(leafHashes: [Hash32]) -> Hash32 {
         if leafHashes.isEmpty { return Hash32.sha256([]) }
         return subtreeRoot(leafHashes[...])
     }
 
     /// The root over raw leaves.
-    public static func root(leaves: [[UInt8]]) -> Hash32 { root(leafHashes: leaves.map(leafHash)) }
+    package static func root(leaves: [[UInt8]]) -> Hash32 { root(leafHashes: leaves.map(leafHash)) }
 
     /// The audit path `PATH(m, D[n])` of RFC 9162 §2.1.3.1 for leaf `index`.
-    public static func inclusionProof(index: Int, leafHashes: [Hash32]) -> [Hash32] {
+    package static func inclusionProof(index: Int, leafHashes: [Hash32]) -> [Hash32] {
         precondition(index >= 0 && index < leafHashes.count, "leaf \(index) outside a tree of \(leafHashes.count)")
         return path(index, leafHashes[...])
     }
 
     /// Verifies an inclusion proof by the algorithm of RFC 9162 §2.1.3.2.
-    public static func verifyInclusion(
+    package static func verifyInclusion(
         leafHash: Hash32, index: UInt64, treeSize: UInt64, proof: [Hash32], root: Hash32
     ) -> Bool {
         guard index < treeSize else { return false }

@@ -8,23 +8,23 @@ import Foundation
 /// one trailing newline. `Receipt(json:)` rejects anything else, so a changed byte can never
 /// leave a receipt "the same": it either fails to parse, fails the canonical check, or changes
 /// a value that a signature or hash covers.
-public struct Receipt: Codable, Sendable, Equatable {
-    public static let currentVersion = 1
+package struct Receipt: Codable, Sendable, Equatable {
+    package static let currentVersion = 1
 
     /// A transaction proven to be in a committed block.
-    public struct Inclusion: Codable, Sendable, Equatable {
+    package struct Inclusion: Codable, Sendable, Equatable {
         /// The encoded transaction (docs/PROTOCOL.md), hex.
-        public var transaction: String
+        package var transaction: String
         /// Position of the transaction in its block (0-based).
-        public var tx_index: UInt32
+        package var tx_index: UInt32
         /// RFC 9162 audit path from the transaction's leaf to the header's txRoot, hex hashes.
-        public var proof: [String]
+        package var proof: [String]
         /// The encoded block header, hex.
-        public var block_header: String
+        package var block_header: String
         /// The encoded commit of that block, hex.
-        public var commit: String
+        package var commit: String
 
-        public init(transaction: String, tx_index: UInt32, proof: [String], block_header: String, commit: String) {
+        package init(transaction: String, tx_index: UInt32, proof: [String], block_header: String, commit: String) {
             self.transaction = transaction
             self.tx_index = tx_index
             self.proof = proof
@@ -34,26 +34,26 @@ public struct Receipt: Codable, Sendable, Equatable {
     }
 
     /// How the clerk who signed the anchor was authorised.
-    public struct ClerkAuthorisation: Codable, Sendable, Equatable {
+    package struct ClerkAuthorisation: Codable, Sendable, Equatable {
         /// `genesis` (listed in initial_clerks) or `registration` (a register-clerk transaction).
-        public var kind: String
-        public var registration: Inclusion?
+        package var kind: String
+        package var registration: Inclusion?
 
-        public init(kind: String, registration: Inclusion?) {
+        package init(kind: String, registration: Inclusion?) {
             self.kind = kind
             self.registration = registration
         }
     }
 
-    public var version: Int
-    public var chain_id: String
-    public var genesis_hash: String
+    package var version: Int
+    package var chain_id: String
+    package var genesis_hash: String
     /// SHA-256 of the document, hex.
-    public var document: String
-    public var anchor: Inclusion
-    public var clerk_authorisation: ClerkAuthorisation
+    package var document: String
+    package var anchor: Inclusion
+    package var clerk_authorisation: ClerkAuthorisation
 
-    public init(
+    package init(
         chain_id: String, genesis_hash: String, document: String, anchor: Inclusion,
         clerk_authorisation: ClerkAuthorisation
     ) {
@@ -66,7 +66,7 @@ public struct Receipt: Codable, Sendable, Equatable {
     }
 
     /// The canonical file bytes.
-    public var canonicalJSON: Data {
+    package var canonicalJSON: Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         // Strings and integers always encode.
@@ -74,7 +74,7 @@ public struct Receipt: Codable, Sendable, Equatable {
     }
 
     /// Parses a receipt file, refusing anything that is not its canonical form.
-    public init(json data: Data) throws(GovChainError) {
+    package init(json data: Data) throws(GovChainError) {
         guard !data.isEmpty else { throw Self.invalid("the receipt file is empty") }
         let decoded: Receipt
         do {
@@ -104,7 +104,7 @@ public struct Receipt: Codable, Sendable, Equatable {
 
 extension Receipt.Inclusion {
     /// Builds the inclusion of the transaction at `index` in `block`, finalised by `commit`.
-    public init(block: Block, index: Int, commit: Commit) {
+    package init(block: Block, index: Int, commit: Commit) {
         let leaves = block.transactions.map { MerkleTree.leafHash($0.encoded) }
         self.init(
             transaction: Hex.encode(block.transactions[index].encoded), tx_index: UInt32(index),

@@ -1,30 +1,30 @@
 /// Checks a receipt against a genesis, offline: every signature, every proof, the commit's voting
 /// power, and the clerk's authorisation chain (docs/RECEIPTS.md, "Verification algorithm").
 /// Pure: no network, no clock (`now` only decides "expired").
-public struct ReceiptVerifier: Sendable {
+package struct ReceiptVerifier: Sendable {
     /// What a valid receipt proves.
-    public struct Proven: Sendable, Equatable {
-        public var document: Hash32
-        public var documentType: Code
-        public var authority: Genesis.Authority
-        public var clerk: PublicKey
-        public var height: Height
-        public var blockTime: Timestamp
-        public var validFrom: Timestamp?
-        public var validUntil: Timestamp?
+    package struct Proven: Sendable, Equatable {
+        package var document: Hash32
+        package var documentType: Code
+        package var authority: Genesis.Authority
+        package var clerk: PublicKey
+        package var height: Height
+        package var blockTime: Timestamp
+        package var validFrom: Timestamp?
+        package var validUntil: Timestamp?
         /// Names of the validators whose precommits finalised the block.
-        public var signers: [String]
-        public var signedPower: UInt64
+        package var signers: [String]
+        package var signedPower: UInt64
         /// Nil for a clerk listed in the genesis; else the height of its registration.
-        public var clerkRegisteredAt: Height?
+        package var clerkRegisteredAt: Height?
     }
 
-    public let genesis: Genesis
+    package let genesis: Genesis
 
-    public init(genesis: Genesis) { self.genesis = genesis }
+    package init(genesis: Genesis) { self.genesis = genesis }
 
     /// Verifies `receipt`; `documentHash`, when given (e.g. from a file), must be the receipt's document.
-    public func verify(_ receipt: Receipt, documentHash: Hash32? = nil) throws(GovChainError) -> Proven {
+    package func verify(_ receipt: Receipt, documentHash: Hash32? = nil) throws(GovChainError) -> Proven {
         guard receipt.chain_id == genesis.chainId.value else {
             throw Receipt.invalid("receipt is for chain \(receipt.chain_id), genesis is for chain \(genesis.chainId)")
         }

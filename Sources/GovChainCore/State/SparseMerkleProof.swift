@@ -9,24 +9,24 @@
 /// side given by bit d of the key. For an absence proof with a leaf, that leaf's key must differ
 /// from the queried key but agree with it on the first `siblings.count` bits: otherwise the
 /// leaf would not sit on the queried key's path.
-public struct SparseMerkleProof: Hashable, Sendable {
-    public var siblings: [Hash32]
-    public var terminal: SparseMerkleTree.Node?
+package struct SparseMerkleProof: Hashable, Sendable {
+    package var siblings: [Hash32]
+    package var terminal: SparseMerkleTree.Node?
 
-    public init(siblings: [Hash32], terminal: SparseMerkleTree.Node?) {
+    package init(siblings: [Hash32], terminal: SparseMerkleTree.Node?) {
         self.siblings = siblings
         self.terminal = terminal
     }
 
     /// What the proof shows about a key.
-    public enum Claim: Hashable, Sendable {
+    package enum Claim: Hashable, Sendable {
         case present(valueHash: Hash32)
         case absent
     }
 
     /// The claim this proof makes for `key` under `root`, or nil when it proves nothing (wrong
     /// root, a leaf off the key's path, an internal node as terminal, more than 256 siblings).
-    public func verify(key: Hash32, root: Hash32) -> Claim? {
+    package func verify(key: Hash32, root: Hash32) -> Claim? {
         guard siblings.count <= 256 else { return nil }
         var hash = SparseMerkleTree.placeholder
         var claim = Claim.absent

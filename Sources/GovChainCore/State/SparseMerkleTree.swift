@@ -16,15 +16,15 @@
 /// root stays readable as long as its nodes are kept. Pure: nodes come from a `MerkleNodeReader`
 /// and new ones are returned to the caller to store (the block store writes them in the block's
 /// synced batch).
-public struct SparseMerkleTree: Sendable {
-    public static let placeholder = Hash32.zero
+package struct SparseMerkleTree: Sendable {
+    package static let placeholder = Hash32.zero
 
     /// One stored node.
-    public enum Node: Hashable, Sendable {
+    package enum Node: Hashable, Sendable {
         case leaf(key: Hash32, valueHash: Hash32)
         case `internal`(left: Hash32, right: Hash32)
 
-        public var hash: Hash32 {
+        package var hash: Hash32 {
             switch self {
             case .leaf(let key, let valueHash): Hash32.sha256(parts: [0x10], key.bytes, valueHash.bytes)
             case .internal(let left, let right): Hash32.sha256(parts: [0x11], left.bytes, right.bytes)
@@ -32,14 +32,14 @@ public struct SparseMerkleTree: Sendable {
         }
 
         /// `0x10 ‖ key ‖ valueHash` or `0x11 ‖ left ‖ right`: 65 bytes.
-        public var encoded: [UInt8] {
+        package var encoded: [UInt8] {
             switch self {
             case .leaf(let key, let valueHash): [0x10] + key.bytes + valueHash.bytes
             case .internal(let left, let right): [0x11] + left.bytes + right.bytes
             }
         }
 
-        public init(decoding bytes: [UInt8]) throws(CodecError) {
+        package init(decoding bytes: [UInt8]) throws(CodecError) {
             var reader = ByteReader(bytes)
             let tag = try reader.u8("smt.node.tag")
             let first = try reader.hash("smt.node.first")
@@ -54,14 +54,14 @@ public struct SparseMerkleTree: Sendable {
     }
 
     /// The root before any key was inserted.
-    public static let emptyRoot = placeholder
+    package static let emptyRoot = placeholder
 
     let reader: any MerkleNodeReader
     /// Nodes made by updates and not yet stored, by hash.
-    public private(set) var written: [Hash32: Node] = [:]
-    public private(set) var root: Hash32
+    package private(set) var written: [Hash32: Node] = [:]
+    package private(set) var root: Hash32
 
-    public init(root: Hash32, reader: any MerkleNodeReader) {
+    package init(root: Hash32, reader: any MerkleNodeReader) {
         self.root = root
         self.reader = reader
     }
@@ -84,7 +84,7 @@ public struct SparseMerkleTree: Sendable {
     // MARK: - Updates
 
     /// Sets `key` to `valueHash` (inserting it or replacing its value).
-    public mutating func set(_ key: Hash32, to valueHash: Hash32) throws(GovChainError) {
+    package mutating func set(_ key: Hash32, to valueHash: Hash32) throws(GovChainError) {
         root = try set(key, valueHash, below: root, depth: 0)
     }
 
@@ -132,14 +132,14 @@ public struct SparseMerkleTree: Sendable {
     // MARK: - Reads and proofs
 
     /// The value hash stored for `key`, if any.
-    public func value(_ key: Hash32) throws(GovChainError) -> Hash32? {
+    package func value(_ key: Hash32) throws(GovChainError) -> Hash32? {
         let proof = try self.proof(key)
         guard case .leaf(let found, let valueHash)? = proof.terminal, found == key else { return nil }
         return valueHash
     }
 
     /// A proof that `key` holds its value, or that it holds none, under `root`.
-    public func proof(_ key: Hash32) throws(GovChainError) -> SparseMerkleProof {
+    package func proof(_ key: Hash32) throws(GovChainError) -> SparseMerkleProof {
         var siblings: [Hash32] = []
         var subtree = root
         var depth = 0
@@ -159,13 +159,13 @@ public struct SparseMerkleTree: Sendable {
 }
 
 /// Where the tree's nodes are read from (the block store; a dictionary in tests).
-public protocol MerkleNodeReader: Sendable {
+package protocol MerkleNodeReader: Sendable {
     func merkleNode(_ hash: Hash32) throws(GovChainError) -> SparseMerkleTree.Node?
 }
 
 /// Nodes in memory.
-public struct MemoryMerkleNodes: MerkleNodeReader {
-    public var nodes: [Hash32: SparseMerkleTree.Node]
-    public init(_ nodes: [Hash32: SparseMerkleTree.Node] = [:]) { self.nodes = nodes }
-    public func merkleNode(_ hash: Hash32) throws(GovChainError) -> SparseMerkleTree.Node? { nodes[hash] }
+package struct MemoryMerkleNodes: MerkleNodeReader {
+    package var nodes: [Hash32: SparseMerkleTree.Node]
+    package init(_ nodes: [Hash32: SparseMerkleTree.Node] = [:]) { self.nodes = nodes }
+    package func merkleNode(_ hash: Hash32) throws(GovChainError) -> SparseMerkleTree.Node? { nodes[hash] }
 }

@@ -166,12 +166,12 @@ struct APIRoutes: Sendable {
 }
 
 extension APIRoutes {
-    /// `GET /v1/clerks/{public-key-hex}`: a clerk's authorisation, active or revoked.
+    /// `GET /v1/clerks/{package-key-hex}`: a clerk's authorisation, active or revoked.
     func clerk(_ text: String) throws -> Response {
         guard let key = PublicKey(hex: text) else {
             throw APIError(
                 code: .invalidPublicKey,
-                message: "\"\(text.prefix(80))\" is not an Ed25519 public key (64 hex characters).")
+                message: "\"\(text.prefix(80))\" is not an Ed25519 package key (64 hex characters).")
         }
         guard let record = try store.clerk(key) else {
             throw APIError(
