@@ -30,7 +30,10 @@ final class VerificationCache: Sendable {
         let cacheKey = Hash32.sha256(parts: commit.encoded, blockHash.bytes, heightBytes.bytes)
         if commits.withLock({ $0[cacheKey] }) == true { return nil }
         do {
-            try commit.verify(blockHash: blockHash, height: height, validators: validators, chainId: chainId)
+            // Precommits were verified as votes when they arrived; the signature cache answers.
+            try commit.verify(
+                blockHash: blockHash, height: height, validators: validators, chainId: chainId,
+                isValid: { key, signature, message in self.isValid(signature, by: key, for: message) })
             commits.withLock { $0[cacheKey] = true }
             return nil
         } catch {

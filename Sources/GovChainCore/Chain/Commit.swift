@@ -4,22 +4,22 @@
 /// signatures ordered by strictly increasing validator index. Each signature is a precommit
 /// `Vote` for (height, round, blockHash); a single validator and a full BFT network produce the
 /// same format.
-public struct Commit: Hashable, Sendable {
-    public struct Signed: Hashable, Sendable {
-        public var validator: ValidatorIndex
-        public var signature: Signature
-        public init(validator: ValidatorIndex, signature: Signature) {
+package struct Commit: Hashable, Sendable {
+    package struct Signed: Hashable, Sendable {
+        package var validator: ValidatorIndex
+        package var signature: Signature
+        package init(validator: ValidatorIndex, signature: Signature) {
             self.validator = validator
             self.signature = signature
         }
     }
 
-    public var height: Height
-    public var round: Round
-    public var blockHash: Hash32
-    public var signatures: [Signed]
+    package var height: Height
+    package var round: Round
+    package var blockHash: Hash32
+    package var signatures: [Signed]
 
-    public init(height: Height, round: Round, blockHash: Hash32, signatures: [Signed]) {
+    package init(height: Height, round: Round, blockHash: Hash32, signatures: [Signed]) {
         self.height = height
         self.round = round
         self.blockHash = blockHash
@@ -27,7 +27,7 @@ public struct Commit: Hashable, Sendable {
     }
 
     /// Builds a commit from precommit votes for one block (e.g. collected by consensus).
-    public init(precommits: [Vote]) {
+    package init(precommits: [Vote]) {
         precondition(!precommits.isEmpty, "a commit needs at least one precommit")
         let first = precommits[0]
         precondition(
@@ -41,13 +41,13 @@ public struct Commit: Hashable, Sendable {
             signatures: precommits.map { Signed(validator: $0.validator, signature: $0.signature) })
     }
 
-    public var encoded: [UInt8] {
+    package var encoded: [UInt8] {
         var writer = ByteWriter(capacity: 48 + signatures.count * 66)
         encode(into: &writer)
         return writer.bytes
     }
 
-    public var hash: Hash32 { Hash32.sha256(encoded) }
+    package var hash: Hash32 { Hash32.sha256(encoded) }
 
     func encode(into writer: inout ByteWriter) {
         writer.height(height)
@@ -59,7 +59,7 @@ public struct Commit: Hashable, Sendable {
         }
     }
 
-    public init(decoding bytes: [UInt8]) throws(CodecError) {
+    package init(decoding bytes: [UInt8]) throws(CodecError) {
         var reader = ByteReader(bytes)
         try self.init(from: &reader)
         try reader.finish()
@@ -81,8 +81,12 @@ public struct Commit: Hashable, Sendable {
     /// Checks that this commit finalises `blockHash` at `height`: every signature is a valid
     /// precommit of a known validator, and together they hold more than two thirds of the power.
     /// The error names the first validator whose signature fails.
-    public func verify(
-        blockHash expected: Hash32, height expectedHeight: Height, validators: ValidatorSet, chainId: ChainID
+    ///
+    /// - Parameter isValid: the signature check; Ed25519 by default. A caller that has already
+    ///   verified these precommits as votes passes its cache (it must still give Ed25519's answer).
+    package func verify(
+        blockHash expected: Hash32, height expectedHeight: Height, validators: ValidatorSet, chainId: ChainID,
+        isValid: (PublicKey, Signature, [UInt8]) -> Bool = { $0.isValidSignature($1, for: $2) }
     ) throws(GovChainError) {
         guard height == expectedHeight else {
             throw GovChainError(
@@ -103,7 +107,7 @@ public struct Commit: Hashable, Sendable {
                         "The commit has a signature from validator #\(signed.validator), which the genesis does not list."
                 )
             }
-            guard validator.publicKey.isValidSignature(signed.signature, for: message) else {
+            guard isValid(validator.publicKey, signed.signature, message) else {
                 throw GovChainError(
                     code: .commitBadSignature, message: "The commit signature of \(validator.name) is invalid.")
             }
