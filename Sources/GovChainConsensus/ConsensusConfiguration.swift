@@ -10,7 +10,8 @@ package struct ConsensusConfiguration: Sendable {
 
     /// Messages further than this many rounds ahead of the current one are dropped, so a
     /// byzantine validator cannot make the instance track unbounded rounds.
-    package var roundsAheadMax: UInt32 = 1_000
+    package var roundsAheadMax: UInt32 = ConsensusConfiguration.defaultRoundsAheadMax
+    package static let defaultRoundsAheadMax: UInt32 = 1_000
     /// Messages for the next height are kept (at most this many in all) until the instance gets
     /// there; only after their signature verified, and each signer within `futureBytesPerSignerMax`.
     package var bufferedMessagesMax = 1_024

@@ -95,3 +95,22 @@ package enum NodeMessage: Sendable, Equatable {
         try r.finish()
     }
 }
+
+extension NodeMessage {
+    /// Height, round and signer of a proposal, read from its first bytes without decoding the
+    /// block it carries (up to 8 MiB): enough for the edge to drop a proposal that is far from
+    /// this node's height or signed by someone who is not the proposer of its round, before it
+    /// pays for decoding and a signature check. Nil for anything that is not a proposal.
+    package static func peekProposal(_ bytes: [UInt8]) -> (height: Height, round: Round, proposer: ValidatorIndex)? {
+        var r = ByteReader(bytes)
+        guard (try? r.u8("node.version")) == version, (try? r.u8("node.tag")) == Tag.consensus.rawValue,
+            (try? r.u8("message.version")) == ConsensusMessage.version, (try? r.u8("message.tag")) == 1,
+            let height = try? r.height("proposal.height"), let round = try? r.round("proposal.round"),
+            let validRound = try? r.optional(
+                "proposal.validRound", { (r: inout ByteReader) throws(CodecError) in try r.round("v") }),
+            let proposer = try? r.validatorIndex("proposal.proposer")
+        else { return nil }
+        _ = validRound
+        return (height, round, proposer)
+    }
+}

@@ -30,6 +30,18 @@ package actor Node {
     package nonisolated let wakeups: AsyncStream<Void>
     /// Transactions whose signature this node already checked.
     nonisolated let verified = VerifiedSignatures()
+    /// Consensus messages whose signature the inbound verifiers checked (key ‖ signature ‖ bytes),
+    /// so a commit made of precommits this node already saw as votes costs no Ed25519 check again.
+    nonisolated let verifiedMessages = VerifiedSignatures(capacity: 100_000)
+
+    /// A signature check that trusts `verifiedMessages` and verifies everything else.
+    nonisolated var cachedSignatureCheck: (PublicKey, Signature, [UInt8]) -> Bool {
+        let cache = verifiedMessages
+        return { key, signature, bytes in
+            cache.contains(VerifiedSignatures.messageKey(key, signature, bytes))
+                || key.isValidSignature(signature, for: bytes)
+        }
+    }
 
     /// - Parameter solo: the node commits blocks alone (it must hold more than two thirds of the
     ///   power); otherwise a `ConsensusDriver` decides blocks with the other validators.
@@ -257,7 +269,8 @@ package actor Node {
         try rules.checkExtends(block, tip: head, localTime: finalised ? nil : clock())
         if let lastCommit = block.lastCommit, let head {
             try lastCommit.verify(
-                blockHash: head.hash, height: head.height, validators: genesis.validators, chainId: genesis.chainId)
+                blockHash: head.hash, height: head.height, validators: genesis.validators, chainId: genesis.chainId,
+                isValid: cachedSignatureCheck)
         }
         for evidence in block.evidence {
             guard try !store.hasEvidence(evidence) else {
@@ -282,8 +295,9 @@ package actor Node {
     /// thousands, and a block without a valid commit is refused before any of them is looked at.
     package func commit(_ block: Block, commit: Commit) throws(GovChainError) {
         try commit.verify(
-            blockHash: block.hash, height: block.header.height, validators: genesis.validators, chainId: genesis.chainId
-        )
+            blockHash: block.hash, height: block.header.height, validators: genesis.validators,
+            chainId: genesis.chainId,
+            isValid: cachedSignatureCheck)
         try persist(block, commit: commit, changes: try execute(block, finalised: true), commitVerified: true)
     }
 

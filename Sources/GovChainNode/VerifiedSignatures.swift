@@ -36,3 +36,11 @@ final class VerifiedSignatures: Sendable {
         }
     }
 }
+
+extension VerifiedSignatures {
+    /// What a verified-message cache remembers: the key, the signature and the signed bytes
+    /// together, so a valid signature can never vouch for other bytes.
+    static func messageKey(_ key: PublicKey, _ signature: Signature, _ bytes: [UInt8]) -> Hash32 {
+        Hash32.sha256(key.bytes + signature.bytes + bytes)
+    }
+}

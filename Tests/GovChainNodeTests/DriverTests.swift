@@ -106,6 +106,34 @@ struct DriverTests {
         }
     }
 
+    @Test("a commit is checked through the verified-message cache, and a forged precommit still fails")
+    func commitsUseTheCacheButStillVerify() async throws {
+        let chain = try TestChain(validators: 4)
+        defer { chain.remove() }
+        let node = try chain.node()
+        let block = Block.make(
+            chainId: chain.genesis.chainId, height: 1, time: TestChain.now, previousHash: .zero, lastCommit: nil,
+            transactions: [], validators: chain.genesis.validators, proposer: 1)
+        let votes = (1...3).map { i in
+            Vote.sign(
+                type: .precommit, height: 1, round: 0, block: block.hash, validator: ValidatorIndex(UInt16(i)),
+                chainId: chain.genesis.chainId, key: chain.keys[i])
+        }
+        // Validator 3's precommit with validator 2's signature: cached for neither.
+        var forged = votes
+        forged[2] = Vote(
+            type: .precommit, height: 1, round: 0, block: block.hash, validator: 3, signature: votes[1].signature)
+        for vote in votes.prefix(2) {
+            let bytes = vote.signBytes(chainId: chain.genesis.chainId)
+            let key = chain.genesis.validators[vote.validator]!.publicKey
+            node.verifiedMessages.insert(CollectionOfOne(VerifiedSignatures.messageKey(key, vote.signature, bytes)))
+        }
+        await #expect(throws: GovChainError.self) { try await node.commit(block, commit: Commit(precommits: forged)) }
+        #expect(node.store.height == 0)
+        try await node.commit(block, commit: Commit(precommits: votes))
+        #expect(node.store.height == 1)
+    }
+
     @Test("a forged vote from a peer disconnects it before anything reaches the loop")
     func forgedVoteDisconnects() async throws {
         let running = try Running(validator: 0)

@@ -24,7 +24,8 @@ final class ConsensusDriver<C: Clock>: Sendable where C.Duration == Duration {
     let node: Node
     let network: any PeerTransport
     let inbox = DriverInbox()
-    let verified = VerifiedSignatures(capacity: 100_000)
+    /// The node's verified-message cache: the verifiers fill it, the instance and `Node.commit` read it.
+    var verified: VerifiedSignatures { node.verifiedMessages }
     /// The loop's state as of its last event, for `GET /v1/status`.
     let snapshot = Mutex(
         StatusResponse.ConsensusStatus(
@@ -62,7 +63,9 @@ final class ConsensusDriver<C: Clock>: Sendable where C.Duration == Duration {
     func verifier() -> InboundVerifier {
         InboundVerifier(
             network: network, node: node, inbox: inbox, verified: verified,
-            validators: node.genesis.validators, chainId: node.genesis.chainId)
+            validators: node.genesis.validators, chainId: node.genesis.chainId,
+            position: { [self] in snapshot.withLock { (Height($0.height), Round($0.round)) } },
+            schedule: ProposerSchedule(validators: node.genesis.validators))
     }
 
     /// Runs the loop until `inbox.finish()`; throws only when the signing state cannot be made
@@ -121,6 +124,7 @@ final class DriverLoop<C: Clock> where C.Duration == Duration {
         let waiting = await node.mempoolCount > 0
         perform(policy.onStart(resuming: resuming, transactionsWaiting: waiting, nowMs: nowMs))
         scheduleTick()
+        publish(0)
         var handled: UInt64 = 0
         while halted == nil, let event = await driver.inbox.next() {
             handle(event)

@@ -20,6 +20,10 @@ struct InboundVerifier: Sendable {
     let verified: VerifiedSignatures
     let validators: ValidatorSet
     let chainId: ChainID
+    /// The consensus loop's height and round as last published: stateless checks at the edge
+    /// drop what the instance would drop anyway, before it costs a decode or a signature check.
+    let position: @Sendable () -> (height: Height, round: Round)
+    let schedule: ProposerSchedule
 
     /// Workers to run: one per core.
     static var workers: Int { max(1, min(4, ProcessInfo.processInfo.activeProcessorCount)) }
@@ -39,6 +43,12 @@ struct InboundVerifier: Sendable {
     func stage(_ worker: Int, _ what: String) { Self.stages.withLock { $0[worker] = what } }
 
     func handle(_ message: PeerMessage) async {
+        let (height, round) = position()
+        if let peek = NodeMessage.peekProposal(message.payload) {
+            guard isWithinWindow(peek.height, peek.round, height: height, round: round),
+                schedule.proposer(height: peek.height, round: peek.round) == peek.proposer
+            else { return }
+        }
         let decoded: NodeMessage
         do {
             decoded = try NodeMessage(decoding: message.payload)
@@ -48,6 +58,7 @@ struct InboundVerifier: Sendable {
         }
         switch decoded {
         case .consensus(let consensus):
+            guard isWithinWindow(consensus.height, consensus.round, height: height, round: round) else { return }
             guard let signer = validators[consensus.signer] else {
                 network.disconnect(message.from, reason: "unknown_signer")
                 return
@@ -78,14 +89,21 @@ struct InboundVerifier: Sendable {
         }
     }
 
+    /// Messages the instance would keep: this height within `roundsAheadMax` rounds, or the next
+    /// height (buffered) within `roundsAheadMax` of round 0. Older or later ones are dropped
+    /// silently: honest peers send them too when this node lags (sync catches it up).
+    func isWithinWindow(_ messageHeight: Height, _ messageRound: Round, height: Height, round: Round) -> Bool {
+        let ahead = UInt64(ConsensusConfiguration.defaultRoundsAheadMax)
+        if messageHeight == height { return UInt64(messageRound.rawValue) <= UInt64(round.rawValue) + ahead }
+        return messageHeight == height.next && UInt64(messageRound.rawValue) <= ahead
+    }
+
     /// Admission refusals no honest gossiper can cause (others, such as an expired window or a
     /// full mempool, depend on timing and are not held against the sender).
     static let provablyBad: Set<GovChainError.Code> = [.malformedTransaction, .invalidSignature]
 
-    /// What the verified-message cache remembers: the key, the signature and the signed bytes
-    /// together, so a valid signature can never vouch for other bytes.
     static func cacheKey(_ key: PublicKey, _ signature: Signature, _ bytes: [UInt8]) -> Hash32 {
-        Hash32.sha256(key.bytes + signature.bytes + bytes)
+        VerifiedSignatures.messageKey(key, signature, bytes)
     }
 
     /// The verifier the consensus instance uses: a cache hit for what a worker checked, a real
