@@ -34,8 +34,9 @@ package actor Node {
     /// so a commit made of precommits this node already saw as votes costs no Ed25519 check again.
     nonisolated let verifiedMessages = VerifiedSignatures(capacity: 100_000)
 
-    /// A signature check that trusts `verifiedMessages` and verifies everything else.
-    nonisolated var cachedSignatureCheck: (PublicKey, Signature, [UInt8]) -> Bool {
+    /// A signature check that trusts `verifiedMessages` and verifies everything else: what the
+    /// consensus instance (our own messages, replays after a restart) and commits use.
+    nonisolated var cachedSignatureCheck: @Sendable (PublicKey, Signature, [UInt8]) -> Bool {
         let cache = verifiedMessages
         return { key, signature, bytes in
             cache.contains(VerifiedSignatures.messageKey(key, signature, bytes))

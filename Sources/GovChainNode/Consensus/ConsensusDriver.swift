@@ -103,7 +103,7 @@ final class DriverLoop<C: Clock> where C.Duration == Duration {
         var configuration = ConsensusConfiguration(
             chainId: genesis.chainId, validators: genesis.validators,
             timeouts: TimeoutParameters(genesis.consensus))
-        configuration.verifier = InboundVerifier.instanceVerifier(driver.verified)
+        configuration.verifier = SignatureVerifier(driver.node.cachedSignatureCheck)
         instance = ConsensusInstance(
             configuration: configuration, signer: key, height: driver.node.store.height.next, resumingFrom: persisted)
         policy = NodePolicy(

@@ -64,7 +64,7 @@ struct InboundVerifier: Sendable {
                 return
             }
             let bytes = consensus.signBytes(chainId: chainId)
-            let key = Self.cacheKey(signer.publicKey, consensus.signature, bytes)
+            let key = VerifiedSignatures.messageKey(signer.publicKey, consensus.signature, bytes)
             if !verified.contains(key) {
                 guard signer.publicKey.isValidSignature(consensus.signature, for: bytes) else {
                     network.disconnect(message.from, reason: "invalid_signature")
@@ -101,16 +101,4 @@ struct InboundVerifier: Sendable {
     /// Admission refusals no honest gossiper can cause (others, such as an expired window or a
     /// full mempool, depend on timing and are not held against the sender).
     static let provablyBad: Set<GovChainError.Code> = [.malformedTransaction, .invalidSignature]
-
-    static func cacheKey(_ key: PublicKey, _ signature: Signature, _ bytes: [UInt8]) -> Hash32 {
-        VerifiedSignatures.messageKey(key, signature, bytes)
-    }
-
-    /// The verifier the consensus instance uses: a cache hit for what a worker checked, a real
-    /// Ed25519 check otherwise (our own messages, replays after a restart).
-    static func instanceVerifier(_ verified: VerifiedSignatures) -> SignatureVerifier {
-        SignatureVerifier { key, signature, bytes in
-            verified.contains(cacheKey(key, signature, bytes)) || key.isValidSignature(signature, for: bytes)
-        }
-    }
 }
