@@ -178,7 +178,8 @@ package final class PeerNetwork: Service, Sendable {
         } catch {
             throw GovChainError(
                 code: .listenFailed,
-                message: "Cannot listen for peers on \(configuration.listenHost):\(configuration.listenPort).",
+                message:
+                    "Cannot listen for peers on \(configuration.listenHost):\(configuration.listenPort); is another program using that port?",
                 underlying: error)
         }
         state.withLock { $0.localPort = server.localAddress?.port }

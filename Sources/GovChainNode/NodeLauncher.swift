@@ -6,6 +6,7 @@ import GovChainNetwork
 import GovChainStorage
 import Hummingbird
 import Logging
+import NIOCore
 import ServiceLifecycle
 
 /// Starts a node from its home directory: config, genesis, key, store, block producer, HTTP API,
@@ -76,7 +77,7 @@ package enum NodeLauncher {
         } else {
             services.append(.init(service: SoloProducer(node: node)))
         }
-        services.append(.init(service: app))
+        services.append(.init(service: APIService(app: app, address: config.api_address)))
         let group = ServiceGroup(
             configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
@@ -137,5 +138,23 @@ package enum NodeLauncher {
             throw GovChainError(code: .keyMissing, message: "Cannot read the validator key \(path).")
         }
         return try SigningKey(pem: String(decoding: data, as: UTF8.self))
+    }
+}
+
+/// The HTTP API as a service whose failure to listen names the address (the bare NIO error reads
+/// "bind(descriptor:ptr:bytes:): Address already in use").
+struct APIService<App: ApplicationProtocol>: Service {
+    let app: App
+    let address: String
+
+    func run() async throws {
+        do {
+            try await app.run()
+        } catch let error as IOError {
+            throw GovChainError(
+                code: .listenFailed,
+                message: "Cannot listen for the HTTP API on \(address); is another program using that port?",
+                underlying: error)
+        }
     }
 }

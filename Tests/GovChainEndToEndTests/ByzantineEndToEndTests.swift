@@ -31,7 +31,7 @@ import Testing
         init(name: String) throws {
             directory = Harness.temporaryDirectory(name)
             let names = ["Aachen", "Gelsenkirchen", "Paderborn", "Soest", "Wuppertal"]
-            let port = 20_000 + Int.random(in: 0..<120) * 100 + Int(getpid() % 50)
+            let port = Harness.portBlock()
             let result = try Harness.govchain(
                 "testnet", "init", "--dir", directory + "/net", "--validators", names.joined(separator: ","),
                 "--base-port", String(port))

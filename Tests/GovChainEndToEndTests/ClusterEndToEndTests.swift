@@ -13,12 +13,13 @@ import Testing
         let directory: String
         let nodes: [NodeProcess]
         let urls: [String]
+        /// The network's port block (`Harness.portBlock`).
+        let port: Int
 
         init(name: String, validators: [String] = ["Aachen", "Gelsenkirchen", "Paderborn", "Soest"]) throws {
             directory = Harness.temporaryDirectory(name)
-            // API ports P…P+n-1, peer ports P+100…, all below the kernel's ephemeral range
-            // (32768+), so no outgoing connection or kernel-picked test port can take one.
-            let port = 20_000 + Int.random(in: 0..<120) * 100 + Int(getpid() % 50)
+            let port = Harness.portBlock()
+            self.port = port
             let result = try Harness.govchain(
                 "testnet", "init", "--dir", directory + "/net", "--validators", validators.joined(separator: ","),
                 "--base-port", String(port))
@@ -150,12 +151,12 @@ import Testing
         let strangerKey = SigningKey()
         // Same chain id, but its own copy of the validator list with its key swapped in for Soest.
         file.validators![3].public_key = strangerKey.publicKey.hex
-        file.validators![3].peer_address = "127.0.0.1:\(Harness.freePort())"
+        file.validators![3].peer_address = "127.0.0.1:\(cluster.port + 150)"
         try file.jsonData().write(to: URL(fileURLWithPath: strangerHome + "/config/genesis.json"))
         try Data((strangerKey.pem + "\n").utf8).write(to: URL(fileURLWithPath: strangerHome + "/config/validator.key"))
         try FileManager.default.setAttributes(
             [.posixPermissions: 0o600], ofItemAtPath: strangerHome + "/config/validator.key")
-        let strangerURL = "http://127.0.0.1:\(Harness.freePort())"
+        let strangerURL = "http://127.0.0.1:\(cluster.port + 50)"
         var config = NodeConfig(
             name: file.validators![3].name!, api_address: String(strangerURL.dropFirst("http://".count)))
         config.peer_addresses = Dictionary(

@@ -1,6 +1,7 @@
 import Foundation
 import GovChainAPI
 import GovChainCore
+import Synchronization
 
 @testable import GovChainCLI
 
@@ -67,23 +68,21 @@ enum Harness {
         return try await NodeClient(url).submit(transaction)
     }
 
-    /// A port that was free a moment ago (the kernel picks it).
-    static func freePort() -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
+    /// The first of 200 ports [P, P+200) that no other network of this test process uses: API
+    /// ports from P, peer ports from P+100 (`testnet init --base-port`), test-made extras at P+50
+    /// and P+150. All below the kernel's ephemeral range (32768+), so no outgoing connection can
+    /// take one; handed out in turn, so suites running in parallel never share one (two random
+    /// bases used to collide: one node's API port was another network's peer port).
+    static func portBlock() -> Int {
+        let block = nextBlock.withLock { next in
+            defer { next += 1 }
+            return next
         }
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-        }
-        return Int(UInt16(bigEndian: address.sin_port))
+        return 20_000 + (block % blockCount) * 200
     }
+
+    private static let blockCount = 60  // 20000 ..< 32000
+    private static let nextBlock = Mutex(Int(getpid()) % blockCount)
 
     static func temporaryDirectory(_ name: String) -> String {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent(
@@ -165,7 +164,7 @@ struct LocalNetwork {
 
     init(name: String) throws {
         directory = Harness.temporaryDirectory(name)
-        let port = Harness.freePort()
+        let port = Harness.portBlock()
         url = "http://127.0.0.1:\(port)"
         let result = try Harness.govchain(
             "testnet", "init", "--dir", directory + "/net", "--validators", "Aachen",

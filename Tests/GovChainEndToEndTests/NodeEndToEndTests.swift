@@ -140,6 +140,35 @@ import Testing
         #expect((misnamed.stderr + misnamed.stdout).contains("belongs to \"Aachen\""), "\(misnamed.stderr)")
     }
 
+    @Test("govchaind whose API port is taken exits at once, naming the address (it used to hang with its peers up)")
+    func apiPortTakenIsAClearError() throws {
+        // Two validators, so the consensus services run beside the API (they ignored cancellation).
+        let dir = Harness.temporaryDirectory("porttaken")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let port = Harness.portBlock()
+        let made = try Harness.govchain(
+            "testnet", "init", "--dir", dir + "/n", "--validators", "Aachen,Soest", "--base-port", String(port))
+        try #require(made.status == 0, "\(made.stderr)")
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = UInt16(port).bigEndian
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        try #require(bound == 0 && listen(fd, 1) == 0, "could not take port \(port) for the test")
+        let started = ContinuousClock.now
+        let result = try Harness.run("govchaind", ["start", "--home", dir + "/n/aachen"], timeout: 20)
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("listen_failed"), "\(result.stderr)")
+        #expect(result.stderr.contains("Cannot listen for the HTTP API on 127.0.0.1:\(port)"), "\(result.stderr)")
+        #expect(ContinuousClock.now - started < .seconds(15), "it exited only when killed")
+    }
+
     @Test func cliReportsBadArgumentsClearly() throws {
         let dir = Harness.temporaryDirectory("cli")
         defer { try? FileManager.default.removeItem(atPath: dir) }

@@ -3,6 +3,7 @@ import GovChainAPI
 import GovChainConsensus
 import GovChainCore
 import Logging
+import Synchronization
 import Testing
 
 @testable import GovChainNode
@@ -42,6 +43,21 @@ struct DriverTests {
                 if case .consensus(.vote(let vote)) = $0.message, vote.type == type { return vote } else { return nil }
             }
         }
+    }
+
+    @Test("cancelled as a ServiceGroup cancels it when a sibling fails (the API port is taken): the service ends")
+    func cancellationEndsTheService() async throws {
+        let running = try Running(validator: 1)
+        defer { running.chain.remove() }
+        try await eventually("the loop started height 1") { running.status.height == 1 }
+        running.task.cancel()  // no graceful shutdown, no inbox.finish(): cancellation alone
+        let ended = Mutex(false)
+        let task = running.task
+        Task {
+            _ = await task.result
+            ended.withLock { $0 = true }
+        }
+        try await eventually("the cancelled service returned", seconds: 5) { ended.withLock { $0 } }
     }
 
     @Test("timeouts wait for the injected clock: no prevote until the propose timeout's time has passed")

@@ -102,8 +102,17 @@ final class DriverInbox: Sendable {
         }
     }
 
-    /// The next event, control lane first; nil once finished.
+    /// The next event, control lane first; nil once finished or when the caller is cancelled
+    /// (cancellation finishes the inbox: a `ServiceGroup` cancels the loop when a sibling fails).
     func next() async -> DriverEvent? {
+        await withTaskCancellationHandler {
+            await nextOrWait()
+        } onCancel: {
+            finish()
+        }
+    }
+
+    private func nextOrWait() async -> DriverEvent? {
         await withCheckedContinuation { continuation in
             let (ready, wake): (DriverEvent??, [CheckedContinuation<Void, Never>]) = state.withLock { state in
                 if state.finished { return (.some(nil), []) }
