@@ -70,7 +70,7 @@ package enum NodeLauncher {
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
         if let network, let driver {
             let gossip = TransactionGossip(network: network)
-            await node.setOnAdmitted { bytes in gossip.add(bytes) }
+            node.mempool.setOnAdmitted { bytes in gossip.add(bytes) }
             services.append(.init(service: network))
             services.append(.init(service: gossip))
             services.append(.init(service: ConsensusService(driver: driver, node: node)))

@@ -11,21 +11,42 @@ struct SoloProducer: Service {
         let interval = node.genesis.consensus.emptyBlockIntervalMs
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
-                for await _ in node.wakeups.cancelOnGracefulShutdown() {
-                    await node.produceWhileWaiting()
+                for await _ in node.mempool.wakeups.cancelOnGracefulShutdown() {
+                    await Self.produceWhileWaiting(node)
                 }
             }
             if interval > 0 {
                 group.addTask {
                     while !Task.isCancelled {
                         try await Task.sleep(for: .milliseconds(interval))
-                        await node.produceEmptyBlockIfIdle()
+                        guard node.mempool.isEmpty else { continue }
+                        await Self.produce(node, what: "empty block")
                     }
                 }
             }
             // The wake-up loop ends on graceful shutdown; then stop the interval timer too.
             try await group.next()
             group.cancelAll()
+        }
+    }
+
+    /// Commits blocks until the mempool is empty (or a block fails).
+    static func produceWhileWaiting(_ node: Node) async {
+        while !node.mempool.isEmpty {
+            guard await produce(node, what: "block") else { return }
+        }
+    }
+
+    @discardableResult
+    static func produce(_ node: Node, what: String) async -> Bool {
+        do {
+            try await node.chain.produce(candidates: node.mempool.candidates(countMax: node.candidateCountMax))
+            return true
+        } catch {
+            node.chain.logger.error(
+                "\(what) production failed",
+                metadata: ["error.code": "\(error.code)", "error.message": "\(error.message)"])
+            return false
         }
     }
 }

@@ -21,7 +21,7 @@ extension BlockStore {
             throw GovChainError(
                 code: .storeNotGovchain, message: "\(directory) is a file, not a GovChain ledger directory.")
         }
-        let contents = (try? files.contentsOfDirectory(atPath: directory)) ?? []
+        let contents = ((try? files.contentsOfDirectory(atPath: directory)) ?? []).filter { $0 != "GOVCHAIN.LOCK" }
         if contents.isEmpty { return true }
         guard contents.contains("CURRENT") else {
             throw GovChainError(

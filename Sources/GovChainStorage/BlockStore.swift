@@ -71,7 +71,7 @@ package final class BlockStore: LedgerStateReader, Sendable {
                 message: "Block \(header.height) records an equivocation already recorded in an earlier block.")
         }
         try block.validateBasic()
-        // The last commit was judged with the block (`Node.execute`); the block's own commit is
+        // The last commit was judged with the block (`ChainExecutor.execute`); the block's own commit is
         // what makes it final, so the store checks it unless the caller just did.
         if !commitVerified {
             try commit.verify(

@@ -1,6 +1,12 @@
 import CLevelDB
 import GovChainCore
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// A small, safe wrapper over LevelDB's C API.
 ///
 /// Every C allocation is freed (options, iterators, batches, returned values, error strings),
@@ -13,6 +19,9 @@ package final class LevelDB: @unchecked Sendable {
     private let syncWrite: OpaquePointer
     private let cache: OpaquePointer
     private let filter: OpaquePointer
+    /// This process's `flock` on `<path>/GOVCHAIN.LOCK`, held while the database is open (-1:
+    /// none, the open is about to fail).
+    private let lockDescriptor: Int32
     package let path: String
 
     /// Block cache for hot index and record blocks.
@@ -25,6 +34,7 @@ package final class LevelDB: @unchecked Sendable {
 
     /// Opens (and with `create`, creates) the database at `path`.
     package init(path: String, create: Bool) throws(GovChainError) {
+        lockDescriptor = try Self.lock(path, create: create)
         let options = leveldb_options_create()!
         defer { leveldb_options_destroy(options) }
         let cache = leveldb_cache_create_lru(Self.cacheBytes)!
@@ -41,20 +51,13 @@ package final class LevelDB: @unchecked Sendable {
         } catch {
             leveldb_cache_destroy(cache)
             leveldb_filterpolicy_destroy(filter)
-            // LevelDB's C API reports a held lock only as text (no status code): its lock error
-            // is "IO error: lock <file>: …". (Asking the kernel with F_GETLK is no better: closing
-            // the probe descriptor would drop this process's own lock, POSIX-style.)
-            if error.cause?.contains("IO error: lock ") == true {
-                throw GovChainError(
-                    code: .storageLocked,
-                    message: "The ledger at \(path) is in use by another process. Is this node already running?",
-                    cause: error.cause)
-            }
+            close(lockDescriptor)
             throw error
         }
         guard let opened else {
             leveldb_cache_destroy(cache)
             leveldb_filterpolicy_destroy(filter)
+            close(lockDescriptor)
             throw GovChainError(code: .storageOpenFailed, message: "Cannot open the ledger database at \(path).")
         }
         db = opened
@@ -74,6 +77,36 @@ package final class LevelDB: @unchecked Sendable {
         leveldb_writeoptions_destroy(syncWrite)
         leveldb_cache_destroy(cache)
         leveldb_filterpolicy_destroy(filter)
+        close(lockDescriptor)
+    }
+
+    /// Takes an exclusive `flock` on `<path>/GOVCHAIN.LOCK` before LevelDB opens: a second
+    /// process gets `EWOULDBLOCK`, a status, where LevelDB's C API would only give the text
+    /// "IO error: lock …". (`flock` belongs to the open file, so unlike POSIX `fcntl` locks it is
+    /// not dropped when some other descriptor of this process on the file is closed.)
+    private static func lock(_ path: String, create: Bool) throws(GovChainError) -> Int32 {
+        if create { mkdir(path, 0o700) }
+        let descriptor = open(path + "/GOVCHAIN.LOCK", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        // No directory and no permission to create one: LevelDB's own error says so.
+        if descriptor < 0, errno == ENOENT, !create { return -1 }
+        guard descriptor >= 0 else {
+            let reason = String(cString: strerror(errno))
+            throw GovChainError(
+                code: .storageOpenFailed, message: "Cannot open the ledger's lock file in \(path): \(reason).")
+        }
+        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+            let code = errno
+            close(descriptor)
+            guard code == EWOULDBLOCK else {
+                throw GovChainError(
+                    code: .storageOpenFailed,
+                    message: "Cannot lock the ledger at \(path): \(String(cString: strerror(code))).")
+            }
+            throw GovChainError(
+                code: .storageLocked,
+                message: "The ledger at \(path) is in use by another process. Is this node already running?")
+        }
+        return descriptor
     }
 
     package func get(_ key: [UInt8]) throws(GovChainError) -> [UInt8]? {

@@ -63,7 +63,7 @@ struct DriverTests {
     @Test("timeouts wait for the injected clock: no prevote until the propose timeout's time has passed")
     func timersRunOnTheInjectedClock() async throws {
         let running = try Running(validator: 1)  // round 0 of height 1 belongs to validator 0
-        _ = try await running.node.submit(TestChain.anchor("timer").encoded, gossip: false)
+        _ = try await running.node.mempool.submit(TestChain.anchor("timer").encoded, gossip: false)
         try await eventually("the loop started height 1") { running.status.height == 1 && running.status.timers >= 1 }
         try await Task.sleep(for: .milliseconds(300))
         #expect(running.votes(.prevote).isEmpty, "prevoted before the clock moved")
@@ -99,7 +99,7 @@ struct DriverTests {
                 }
             }
             // A transaction makes the node open height 1 and build its proposal, while the block arrives.
-            _ = try await running.node.submit(TestChain.anchor("race \(attempt)").encoded, gossip: false)
+            _ = try await running.node.mempool.submit(TestChain.anchor("race \(attempt)").encoded, gossip: false)
             running.transport.deliver(.block(theirs, commit), from: 1)
             try await eventually("the synced block is stored") { running.node.store.height == 1 }
             #expect(try running.node.store.block(at: 1)?.hash == theirs.hash)
@@ -114,9 +114,11 @@ struct DriverTests {
         let chain = try TestChain(validators: 4)
         defer { chain.remove() }
         let node = try chain.node()
-        await #expect(throws: GovChainError.self) { _ = try await node.proposal(height: 5, proposer: 0, evidence: []) }
+        await #expect(throws: GovChainError.self) {
+            _ = try await node.chain.proposal(height: 5, proposer: 0, evidence: [], candidates: [])
+        }
         do {
-            _ = try await node.proposal(height: 5, proposer: 0, evidence: [])
+            _ = try await node.chain.proposal(height: 5, proposer: 0, evidence: [], candidates: [])
         } catch {
             #expect(error.code == "proposal_stale")
         }
@@ -144,9 +146,11 @@ struct DriverTests {
             let key = chain.genesis.validators[vote.validator]!.publicKey
             node.verifiedMessages.insert(CollectionOfOne(VerifiedSignatures.messageKey(key, vote.signature, bytes)))
         }
-        await #expect(throws: GovChainError.self) { try await node.commit(block, commit: Commit(precommits: forged)) }
+        await #expect(throws: GovChainError.self) {
+            try await node.chain.commit(block, commit: Commit(precommits: forged))
+        }
         #expect(node.store.height == 0)
-        try await node.commit(block, commit: Commit(precommits: votes))
+        try await node.chain.commit(block, commit: Commit(precommits: votes))
         #expect(node.store.height == 1)
     }
 

@@ -47,12 +47,12 @@ struct APIRoutes: Sendable {
     func submit(_ request: Request) async throws -> Response {
         let body = try await request.body.collect(upTo: requestBytesMax)
         let bytes = try Self.transactionBytes(body: Array(buffer: body), contentType: request.headers[.contentType])
-        let transaction = try await node.submit(bytes)
+        let transaction = try await node.mempool.submit(bytes)
         let id = transaction.id
         guard request.uri.queryParameters.get("wait") == "commit" else {
             return JSON.response(SubmitResponse(tx_hash: id.hex, status: "pending"), status: .accepted)
         }
-        let location = try await node.waitForCommit(id, timeoutMs: commitWaitMsMax)
+        let location = try await node.waiters.wait(for: id, timeoutMs: commitWaitMsMax)
         return JSON.response(
             SubmitResponse(
                 tx_hash: id.hex, status: "committed", height: location.height.rawValue, index: location.index))
@@ -77,7 +77,7 @@ struct APIRoutes: Sendable {
             }
             list.append(bytes)
         }
-        let results = await node.submitBatch(list, gossip: true)
+        let results = await node.mempool.submitBatch(list, gossip: true)
         return JSON.response(
             zip(list, results).map { bytes, result in
                 switch result {
@@ -156,7 +156,7 @@ struct APIRoutes: Sendable {
             StatusResponse(
                 chain_id: genesis.chainId.value, genesis_hash: genesis.hash.hex, node: node.name,
                 latest_height: head?.height.rawValue ?? 0, latest_hash: head?.hash.hex, latest_time: head?.time.rfc3339,
-                mempool_size: await node.mempoolCount, validators: genesis.validators.validators.map(\.name),
+                mempool_size: node.mempool.count, validators: genesis.validators.validators.map(\.name),
                 consensus: consensus?()))
     }
 

@@ -24,7 +24,7 @@ final class ConsensusDriver<C: Clock>: Sendable where C.Duration == Duration {
     let node: Node
     let network: any PeerTransport
     let inbox = DriverInbox()
-    /// The node's verified-message cache: the verifiers fill it, the instance and `Node.commit` read it.
+    /// The node's verified-message cache: the verifiers fill it, the instance and `ChainExecutor.commit` read it.
     var verified: VerifiedSignatures { node.verifiedMessages }
     /// The loop's state as of its last event, for `GET /v1/status`.
     let snapshot = Mutex(
@@ -121,7 +121,7 @@ final class DriverLoop<C: Clock> where C.Duration == Duration {
     func run() async throws {
         defer { stopAll() }
         let resuming = instance.signingState.map { $0.height == instance.height } ?? false
-        let waiting = await node.mempoolCount > 0
+        let waiting = !node.mempool.isEmpty
         perform(policy.onStart(resuming: resuming, transactionsWaiting: waiting, nowMs: nowMs))
         scheduleTick()
         publish(0)

@@ -18,7 +18,7 @@ struct ConsensusService<C: Clock>: Service where C.Duration == Duration {
                     group.addTask { await verifier.run(worker: worker) }
                 }
                 group.addTask {
-                    for await _ in node.wakeups { driver.inbox.pushControl(.transactionsWaiting) }
+                    for await _ in node.mempool.wakeups { driver.inbox.pushControl(.transactionsWaiting) }
                 }
                 // The loop ends first (shutdown or a fatal persist failure); then stop the rest.
                 try await group.next()

@@ -40,14 +40,17 @@ extension DriverLoop {
                     do throws(GovChainError) {
                         return .proposalBuilt(
                             height,
-                            .success(try await node.proposal(height: height, proposer: proposer, evidence: evidence)))
+                            .success(
+                                try await node.chain.proposal(
+                                    height: height, proposer: proposer, evidence: evidence,
+                                    candidates: node.mempool.candidates(countMax: node.candidateCountMax))))
                     } catch {
                         return .proposalBuilt(height, .failure(error))
                     }
                 }
             case .validateBlock(let block):
                 spawn { [logger, logLimiter] node in
-                    let verdict = await node.isValid(block)
+                    let verdict = await node.chain.isValid(block)
                     if case .failure(let error) = verdict,
                         let suppressed = logLimiter.allow("invalid-proposal-\(error.code)")
                     {
@@ -64,7 +67,7 @@ extension DriverLoop {
             case .decide(let block, let commit):
                 spawn { node in
                     let result = await Self.storeIfNeeded(block, commit, node: node)
-                    return .stored(block, commit, result, waiting: await node.mempoolCount > 0)
+                    return .stored(block, commit, result, waiting: !node.mempool.isEmpty)
                 }
             case .evidence(let evidence):
                 network.countRefused(evidence.validator, reason: "equivocation")
@@ -95,7 +98,7 @@ extension DriverLoop {
     static func storeIfNeeded(_ block: Block, _ commit: Commit, node: Node) async -> Result<Void, GovChainError> {
         if node.store.height >= block.header.height { return .success(()) }
         do {
-            try await node.commit(block, commit: commit)
+            try await node.chain.commit(block, commit: commit)
             return .success(())
         } catch {
             // A block for the same height may have been stored meanwhile (sync or consensus).

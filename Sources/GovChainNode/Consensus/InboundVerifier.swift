@@ -77,7 +77,7 @@ struct InboundVerifier: Sendable {
         case .transactions(let list):
             // Honest peers gossip only transactions they admitted: one that does not decode or
             // verify is proof the sender did not check it, so it is treated like a bad signature.
-            let results = await node.submitBatch(list, gossip: false)
+            let results = await node.mempool.submitBatch(list, gossip: false)
             if results.contains(where: {
                 if case .failure(let error) = $0 { return Self.provablyBad.contains(error.code) } else { return false }
             }) {

@@ -1,0 +1,183 @@
+import Foundation
+import GovChainCore
+import GovChainStorage
+import Logging
+
+/// The last two stages of the path API → mempool → consensus → executor → store: builds blocks
+/// from the candidates it is handed, validates proposed blocks, and executes and stores decided
+/// ones. The single writer of the store.
+///
+/// It reads nothing upstream: candidates arrive as arguments, and what a stored block means for
+/// the mempool and for API waiters leaves through `onCommitted`, the store's commit feed.
+package actor ChainExecutor {
+    package nonisolated let genesis: Genesis
+    package nonisolated let store: BlockStore
+    private let key: SigningKey
+    private let validatorIndex: ValidatorIndex
+    private let executor: BlockExecutor
+    private let rules: BlockRules
+    /// The state changes of the block executed last, by block hash and parent hash: a block is
+    /// executed when proposed or validated and again when committed; the changes depend only on
+    /// the block and its parent state, so the second time reuses the first.
+    private var lastExecution: (block: Hash32, parent: Hash32?, changes: LedgerOverlay)?
+    package nonisolated let logger: Logger
+    private let clock: @Sendable () -> Timestamp
+    /// Transactions whose signature this node already checked (the mempool fills it).
+    private let verifiedTransactions: VerifiedSignatures
+    private let signatureCheck: @Sendable (PublicKey, Signature, [UInt8]) -> Bool
+    private let onCommitted: @Sendable (Block) -> Void
+
+    init(
+        store: BlockStore, key: SigningKey, validatorIndex: ValidatorIndex, verifiedTransactions: VerifiedSignatures,
+        signatureCheck: @escaping @Sendable (PublicKey, Signature, [UInt8]) -> Bool,
+        clock: @escaping @Sendable () -> Timestamp, logger: Logger,
+        onCommitted: @escaping @Sendable (Block) -> Void
+    ) {
+        genesis = store.genesis
+        self.store = store
+        self.key = key
+        self.validatorIndex = validatorIndex
+        executor = BlockExecutor(rules: LedgerRules(genesis: store.genesis))
+        rules = store.rules
+        self.verifiedTransactions = verifiedTransactions
+        self.signatureCheck = signatureCheck
+        self.clock = clock
+        self.logger = logger
+        self.onCommitted = onCommitted
+    }
+
+    // MARK: - Building
+
+    /// A block to propose at `height` (for the consensus driver) from `candidates`, oldest first.
+    package func proposal(
+        height: Height, proposer: ValidatorIndex, evidence: [DuplicateVoteEvidence], candidates: [Transaction]
+    ) throws(GovChainError) -> Block {
+        try build(height: height, proposer: proposer, evidence: evidence, candidates: candidates).0
+    }
+
+    /// Makes, signs, executes and stores one block (solo mode: this validator holds more than two
+    /// thirds of the power, so its own precommit is the commit).
+    package func produce(candidates: [Transaction]) throws(GovChainError) {
+        let height = store.height.next
+        let (block, changes) = try build(height: height, proposer: validatorIndex, evidence: [], candidates: candidates)
+        let precommit = Vote.sign(
+            type: .precommit, height: height, round: 0, block: block.hash, validator: validatorIndex,
+            chainId: genesis.chainId, key: key)
+        try persist(block, commit: Commit(precommits: [precommit]), changes: changes)
+    }
+
+    /// A block at `height` from the candidates that apply, in order, on the committed state, with
+    /// the state changes it makes. Throws (never traps) when the head moved past `height`
+    /// meanwhile, e.g. a synced block arrived first.
+    func build(
+        height: Height, proposer: ValidatorIndex, evidence: [DuplicateVoteEvidence], candidates: [Transaction]
+    ) throws(GovChainError) -> (Block, LedgerOverlay) {
+        let head = store.head
+        guard height == store.height.next else {
+            throw GovChainError(
+                code: .proposalStale,
+                message: "No block to build at height \(height): the ledger is at \(store.height).")
+        }
+        let time = try rules.nextTime(after: head, localTime: clock())
+        let lastCommit: Commit? = try head.flatMap { head throws(GovChainError) in try store.commit(at: head.height) }
+        // Room for the header, the last commit and the evidence, then transactions up to the limit.
+        let overhead =
+            512 + (lastCommit?.encoded.count ?? 0)
+            + evidence.reduce(0) { $0 + $1.first.encoded.count + $1.second.encoded.count }
+        let budget = genesis.consensus.blockBytesMax - overhead
+        var changes = LedgerOverlay(base: store)
+        var included: [Transaction] = []
+        var blockBytes = 0
+        for transaction in candidates {
+            let size = transaction.encoded.count + 4
+            guard included.count < genesis.consensus.blockTxsMax, blockBytes + size <= budget else { break }
+            // Admission checked signatures and rules; rules run again against the exact block
+            // context so the stored changes are this block's.
+            do {
+                try executor.rules.apply(
+                    transaction, at: TransactionLocation(height: height, index: UInt32(included.count)),
+                    blockTime: time, to: &changes)
+            } catch {
+                continue
+            }
+            included.append(transaction)
+            blockBytes += size
+        }
+        let block = Block.make(
+            chainId: genesis.chainId, height: height, time: time, previousHash: head?.hash ?? .zero,
+            lastCommit: lastCommit, transactions: included, validators: genesis.validators,
+            proposer: proposer, evidence: evidence)
+        lastExecution = (block.hash, head?.hash, changes)
+        return (block, changes)
+    }
+
+    // MARK: - Validating and storing
+
+    /// The state changes of a block proposed by a peer, or the reason it is invalid: it must
+    /// extend the head (`BlockRules`: linkage, limits, a time within the drift of this node's
+    /// clock), carry a verifying last commit and new, verifying evidence, and every transaction
+    /// must be validly signed and apply.
+    ///
+    /// - Parameter finalised: the block carries a commit of more than two thirds of the power
+    ///   (decided or synced). Its time was judged against their clocks when they prevoted, so this
+    ///   node's clock no longer matters: a node whose clock lags must still store the chain.
+    package func execute(_ block: Block, finalised: Bool = false) throws(GovChainError) -> LedgerOverlay {
+        let head = store.head
+        if let cached = lastExecution, cached.block == block.hash, cached.parent == head?.hash {
+            return cached.changes
+        }
+        try rules.checkExtends(block, tip: head, localTime: finalised ? nil : clock())
+        if let lastCommit = block.lastCommit, let head {
+            try lastCommit.verify(
+                blockHash: head.hash, height: head.height, validators: genesis.validators, chainId: genesis.chainId,
+                isValid: signatureCheck)
+        }
+        for evidence in block.evidence {
+            guard try !store.hasEvidence(evidence) else {
+                throw GovChainError(
+                    code: .blockEvidenceInvalid,
+                    message: "Block \(block.header.height) records an equivocation already on the chain.")
+            }
+            try evidence.verify(validators: genesis.validators, chainId: genesis.chainId)
+        }
+        // Transactions this node admitted or saw before were verified then; others are now.
+        let verified = verifiedTransactions
+        let changes = try executor.execute(block, over: store, isVerified: { verified.contains($0.id) })
+        verified.insert(block.transactions.lazy.map(\.id))
+        lastExecution = (block.hash, head?.hash, changes)
+        return changes
+    }
+
+    /// Whether a proposed block extends the head and every transaction in it applies.
+    package func isValid(_ block: Block) -> Result<Void, GovChainError> {
+        do {
+            _ = try execute(block)
+            return .success(())
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    /// Stores a decided (or synced) block with its commit. The commit is checked first: it costs
+    /// a few signatures, the transactions may cost thousands, and a block without a valid commit
+    /// is refused before any of them is looked at.
+    package func commit(_ block: Block, commit: Commit) throws(GovChainError) {
+        try commit.verify(
+            blockHash: block.hash, height: block.header.height, validators: genesis.validators,
+            chainId: genesis.chainId, isValid: signatureCheck)
+        try persist(block, commit: commit, changes: try execute(block, finalised: true), commitVerified: true)
+    }
+
+    private func persist(
+        _ block: Block, commit: Commit, changes: LedgerOverlay, commitVerified: Bool = false
+    ) throws(GovChainError) {
+        try store.append(block, commit: commit, changes: changes, commitVerified: commitVerified)
+        logger.info(
+            "committed block",
+            metadata: [
+                "block.height": "\(block.header.height)", "block.txs": "\(block.transactions.count)",
+                "block.hash": "\(block.hash.hex.prefix(16))",
+            ])
+        onCommitted(block)
+    }
+}

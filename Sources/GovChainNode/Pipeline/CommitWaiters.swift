@@ -1,0 +1,72 @@
+import Foundation
+import GovChainCore
+import GovChainStorage
+import Synchronization
+
+/// API requests waiting for their transaction to be committed (`?wait=true`). Fed by the
+/// store's commit feed; a waiter that registers while its block is being stored still sees it,
+/// because registration re-reads the store after it is in place.
+package final class CommitWaiters: Sendable {
+    private typealias Waiter = (token: UInt64, continuation: CheckedContinuation<TransactionLocation, any Error>)
+    private struct State {
+        var waiting: [Hash32: [Waiter]] = [:]
+        var nextToken: UInt64 = 0
+    }
+
+    private let state = Mutex(State())
+    private let store: BlockStore
+
+    init(store: BlockStore) { self.store = store }
+
+    /// Waits until the transaction `id` is committed, at most `timeoutMs`.
+    package func wait(for id: Hash32, timeoutMs: UInt64) async throws -> TransactionLocation {
+        if let location = try store.transactionLocation(id) { return location }
+        let store = self.store
+        return try await withCheckedThrowingContinuation { continuation in
+            let token = state.withLock { state in
+                defer { state.nextToken += 1 }
+                state.waiting[id, default: []].append((state.nextToken, continuation))
+                return state.nextToken
+            }
+            // The block may have been stored between the first look and the registration.
+            if let location = try? store.transactionLocation(id) {
+                take(id, token)?.resume(returning: location)
+                return
+            }
+            Task { [weak self] in
+                try? await Task.sleep(for: .milliseconds(timeoutMs))
+                self?.take(id, token)?.resume(
+                    throwing: GovChainError(
+                        code: .commitTimeout,
+                        message: "The transaction is accepted but was not committed in time; query its status later."))
+            }
+        }
+    }
+
+    /// The commit feed's entry: resumes everyone waiting for a transaction of `block`.
+    func resume(_ block: Block) {
+        let ready: [(CheckedContinuation<TransactionLocation, any Error>, TransactionLocation)] = state.withLock {
+            state in
+            guard !state.waiting.isEmpty else { return [] }
+            var ready: [(CheckedContinuation<TransactionLocation, any Error>, TransactionLocation)] = []
+            for (index, transaction) in block.transactions.enumerated() {
+                guard let list = state.waiting.removeValue(forKey: transaction.id) else { continue }
+                let location = TransactionLocation(height: block.header.height, index: UInt32(index))
+                ready += list.map { ($0.continuation, location) }
+            }
+            return ready
+        }
+        for (continuation, location) in ready { continuation.resume(returning: location) }
+    }
+
+    private func take(_ id: Hash32, _ token: UInt64) -> CheckedContinuation<TransactionLocation, any Error>? {
+        state.withLock { state in
+            guard var list = state.waiting[id], let position = list.firstIndex(where: { $0.token == token }) else {
+                return nil
+            }
+            let waiter = list.remove(at: position)
+            state.waiting[id] = list.isEmpty ? nil : list
+            return waiter.continuation
+        }
+    }
+}
