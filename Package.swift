@@ -111,6 +111,7 @@ let package = Package(
             name: "GovChainEndToEndTests",
             dependencies: [
                 "GovChainCore", "GovChainCLI", "GovChainConsensus", "GovChainNetwork", "GovChainFiles",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]

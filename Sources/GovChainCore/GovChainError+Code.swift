@@ -12,6 +12,7 @@ extension GovChainError {
             case blockLastCommit = "block_last_commit"
             case blockNotNext = "block_not_next"
             case blockProposerUnknown = "block_proposer_unknown"
+            case blockStateRoot = "block_state_root"
             case blockTimeExhausted = "block_time_exhausted"
             case blockTimeInFuture = "block_time_in_future"
             case blockTimeNotIncreasing = "block_time_not_increasing"
@@ -22,6 +23,7 @@ extension GovChainError {
             case blockWrongChain = "block_wrong_chain"
             case blockWrongPrevious = "block_wrong_previous"
             case blockWrongValidators = "block_wrong_validators"
+            case blockWrongVersion = "block_wrong_version"
             case cannotCommitAlone = "cannot_commit_alone"
             case clerkAlreadyRegistered = "clerk_already_registered"
             case clerkAlreadyRevoked = "clerk_already_revoked"
@@ -56,7 +58,9 @@ extension GovChainError {
             case fileUnreadable = "file_unreadable"
             case fileWriteFailed = "file_write_failed"
             case genesisInvalid = "genesis_invalid"
+            case genesisPinMismatch = "genesis_pin_mismatch"
             case genesisUnreadable = "genesis_unreadable"
+            case heightUnavailable = "height_unavailable"
             case internalError = "internal_error"
             case invalidArgument = "invalid_argument"
             case invalidHash = "invalid_hash"
@@ -81,6 +85,8 @@ extension GovChainError {
             case notAValidator = "not_a_validator"
             case notAuthorityKey = "not_authority_key"
             case notFound = "not_found"
+            case proofInvalid = "proof_invalid"
+            case proofStale = "proof_stale"
             case proposalStale = "proposal_stale"
             case receiptInvalid = "receipt_invalid"
             case receiptUnavailable = "receipt_unavailable"
@@ -132,7 +138,8 @@ extension GovChainError {
             case .invalidHash, .invalidHeight, .invalidPublicKey, .invalidRequest, .malformedEncoding,
                 .malformedTransaction:
                 return 400
-            case .authorityUnknown, .blockUnknown, .clerkUnknown, .documentUnknown, .notFound, .transactionUnknown:
+            case .authorityUnknown, .blockUnknown, .clerkUnknown, .documentUnknown, .notFound, .transactionUnknown,
+                .heightUnavailable:
                 return 404
             case .clerkAlreadyRegistered, .clerkAlreadyRevoked, .documentAlreadyAnchored, .documentAlreadyRevoked,
                 .documentAlreadySuperseded, .transactionAlreadyApplied, .transactionPending:
@@ -153,7 +160,8 @@ extension GovChainError {
                 .notAuthorityKey, .proposalStale, .receiptInvalid, .receiptUnavailable, .signingStateCorrupt,
                 .signingStateNotPersisted, .simulationOptions, .storageLocked, .storageOpenFailed,
                 .storeCreateFailed, .storeNotGovchain, .storeRefused, .storeSchema, .storeWrongChain,
-                .storeWrongGenesis, .tlsSetupFailed, .transactionConflict, .transactionTimeOutsideWindow:
+                .storeWrongGenesis, .tlsSetupFailed, .transactionConflict, .transactionTimeOutsideWindow,
+                .blockWrongVersion, .blockStateRoot, .proofInvalid, .proofStale, .genesisPinMismatch:
                 return 422
             case .internalError, .storageError, .storeCorrupt: return 500
             case .mempoolFull: return 503
@@ -168,6 +176,7 @@ extension GovChainError {
         package static let blockLastCommit = Code(.blockLastCommit)
         package static let blockNotNext = Code(.blockNotNext)
         package static let blockProposerUnknown = Code(.blockProposerUnknown)
+        package static let blockStateRoot = Code(.blockStateRoot)
         package static let blockTimeExhausted = Code(.blockTimeExhausted)
         package static let blockTimeInFuture = Code(.blockTimeInFuture)
         package static let blockTimeNotIncreasing = Code(.blockTimeNotIncreasing)
@@ -178,6 +187,7 @@ extension GovChainError {
         package static let blockWrongChain = Code(.blockWrongChain)
         package static let blockWrongPrevious = Code(.blockWrongPrevious)
         package static let blockWrongValidators = Code(.blockWrongValidators)
+        package static let blockWrongVersion = Code(.blockWrongVersion)
         package static let cannotCommitAlone = Code(.cannotCommitAlone)
         package static let clerkAlreadyRegistered = Code(.clerkAlreadyRegistered)
         package static let clerkAlreadyRevoked = Code(.clerkAlreadyRevoked)
@@ -212,7 +222,9 @@ extension GovChainError {
         package static let fileUnreadable = Code(.fileUnreadable)
         package static let fileWriteFailed = Code(.fileWriteFailed)
         package static let genesisInvalid = Code(.genesisInvalid)
+        package static let genesisPinMismatch = Code(.genesisPinMismatch)
         package static let genesisUnreadable = Code(.genesisUnreadable)
+        package static let heightUnavailable = Code(.heightUnavailable)
         package static let internalError = Code(.internalError)
         package static let invalidArgument = Code(.invalidArgument)
         package static let invalidHash = Code(.invalidHash)
@@ -237,6 +249,8 @@ extension GovChainError {
         package static let notAValidator = Code(.notAValidator)
         package static let notAuthorityKey = Code(.notAuthorityKey)
         package static let notFound = Code(.notFound)
+        package static let proofInvalid = Code(.proofInvalid)
+        package static let proofStale = Code(.proofStale)
         package static let proposalStale = Code(.proposalStale)
         package static let receiptInvalid = Code(.receiptInvalid)
         package static let receiptUnavailable = Code(.receiptUnavailable)

@@ -50,6 +50,7 @@ package enum NodeLauncher {
             routes.peers = { Self.peersReport(network, genesis: genesis) }
             routes.consensus = { driver.snapshot.withLock { $0 } }
         }
+        routes.genesisFile = FileManager.default.contents(atPath: path(config.genesis)).map { Array($0) }
         routes.register(on: router)
         // NodeConfig.load validated the address.
         let (host, port) = NodeConfig.hostPort(config.api_address) ?? ("127.0.0.1", 8080)

@@ -39,6 +39,9 @@ extension BlockStore {
         batch.put(StoreKey.genesisHash, genesis.hash.bytes)
         batch.put(StoreKey.head, StoreKey.bigEndian(0))
         addChanges(LedgerRules(genesis: genesis).genesisState(), to: &batch)
+        let state = LedgerStateTree.genesis(genesis)
+        addState(state, to: &batch)
+        batch.put(StoreKey.genesisStateRoot, state.root.bytes)
         try db.write(batch, sync: true)
     }
 
@@ -75,7 +78,7 @@ extension BlockStore {
             throw GovChainError(
                 code: .storeCorrupt, message: "The ledger says its head is block \(height), but that block is missing.")
         }
-        return Head(height: height, hash: block.hash, time: block.header.time)
+        return Head(block.header)
     }
 
     static func decodeHeight(_ bytes: [UInt8], _ what: String) throws(GovChainError) -> Height {

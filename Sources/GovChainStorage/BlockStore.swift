@@ -11,8 +11,9 @@ import Synchronization
 /// - One synced write batch per block holds the block, its commit and every index and state
 ///   change, so after a crash the store is before or after that block, never between.
 /// - A store belongs to exactly one chain (chain id and genesis hash are checked on open).
-package final class BlockStore: LedgerStateReader, Sendable {
-    package static let schemaVersion: UInt32 = 1
+package final class BlockStore: LedgerStateReader, MerkleNodeReader, Sendable {
+    /// 2: state tree nodes, records by value hash and headers by height (issue 9).
+    package static let schemaVersion: UInt32 = 2
 
     /// The latest stored block.
     package typealias Head = ChainTip
@@ -22,6 +23,12 @@ package final class BlockStore: LedgerStateReader, Sendable {
     package let rules: BlockRules
     let db: LevelDB
     private let cachedHead: Mutex<Head?>
+    /// Recently read or written state tree nodes. Nodes are content-addressed and immutable, so
+    /// a cached node is never stale; the upper levels, touched by every block, stay here.
+    private let nodeCache = Mutex<[Hash32: SparseMerkleTree.Node]>([:])
+    package static let nodeCacheCountMax = 200_000
+    /// The root of the genesis state (before block 1).
+    package let genesisStateRoot: Hash32
 
     /// Opens the store in `directory`, creating it for `genesis` if it does not exist yet.
     package init(directory: String, genesis: Genesis) throws(GovChainError) {
@@ -37,6 +44,10 @@ package final class BlockStore: LedgerStateReader, Sendable {
             try Self.initialise(db, genesis: genesis)
         }
         try Self.checkIdentity(db, genesis: genesis, directory: directory)
+        guard let rootBytes = try db.get(StoreKey.genesisStateRoot), let root = Hash32(rootBytes) else {
+            throw GovChainError(code: .storeCorrupt, message: "The ledger in \(directory) has no genesis state root.")
+        }
+        genesisStateRoot = root
         cachedHead = Mutex(nil)
         let head = try loadHead()
         cachedHead.withLock { $0 = head }
@@ -47,13 +58,17 @@ package final class BlockStore: LedgerStateReader, Sendable {
     /// The height of the latest block, 0 before the first.
     package var height: Height { head?.height ?? 0 }
 
+    /// The state root at the head (the genesis state's before block 1).
+    package var stateRoot: Hash32 { head?.stateRoot ?? genesisStateRoot }
+
     // MARK: - Append
 
     /// Appends `block`, finalised by `commit`, with the state changes its execution produced.
     /// Refuses anything that does not extend the head; nothing is written on refusal.
     package func append(
-        _ block: Block, commit: Commit, changes: LedgerOverlay, commitVerified: Bool = false
+        _ block: Block, commit: Commit, executed: ExecutedBlock, commitVerified: Bool = false
     ) throws(GovChainError) {
+        let changes = executed.changes
         let head = self.head
         let header = block.header
         // The store's own integrity gate: linkage, limits, time order. The clock bound was
@@ -84,19 +99,33 @@ package final class BlockStore: LedgerStateReader, Sendable {
                     changes.transactions[$1.id] == TransactionLocation(height: header.height, index: UInt32($0))
                 },
             "state changes do not belong to block \(header.height)")
+        guard executed.state.root == header.stateRoot else {
+            throw GovChainError(
+                code: .storeRefused,
+                message: "Block \(header.height) cannot be appended: its state root is not the one its changes produce."
+            )
+        }
 
         var batch = WriteBatch()
         let hash = block.hash
         batch.put(StoreKey.block(header.height), block.encoded)
         batch.put(StoreKey.commit(header.height), commit.encoded)
+        batch.put(StoreKey.header(header.height), header.encoded)
         batch.put(StoreKey.blockHash(hash), StoreKey.bigEndian(header.height.rawValue))
         Self.addChanges(changes, to: &batch)
+        Self.addState(executed.state, to: &batch)
         for evidence in block.evidence {
             batch.put(StoreKey.evidence(evidence.slot), StoreKey.bigEndian(header.height.rawValue))
         }
         batch.put(StoreKey.head, StoreKey.bigEndian(header.height.rawValue))
         try db.write(batch, sync: true)
-        cachedHead.withLock { $0 = Head(height: header.height, hash: hash, time: header.time) }
+        cachedHead.withLock { $0 = Head(header) }
+        cache(executed.state.nodes)
+    }
+
+    static func addState(_ state: LedgerStateTree.Update, to batch: inout WriteBatch) {
+        for (hash, node) in state.nodes { batch.put(StoreKey.stateNode(hash), node.encoded) }
+        for (valueHash, record) in state.records { batch.put(StoreKey.stateRecord(valueHash), record) }
     }
 
     static func addChanges(_ changes: LedgerOverlay, to batch: inout WriteBatch) {
@@ -163,6 +192,63 @@ package final class BlockStore: LedgerStateReader, Sendable {
             if let key = PublicKey(keyBytes), let record = try clerk(key) { records.append(record) }
         }
         return records
+    }
+
+    // MARK: - State tree
+
+    package func merkleNode(_ hash: Hash32) throws(GovChainError) -> SparseMerkleTree.Node? {
+        if let node = nodeCache.withLock({ $0[hash] }) { return node }
+        guard let bytes = try db.get(StoreKey.stateNode(hash)) else { return nil }
+        let node: SparseMerkleTree.Node
+        do { node = try SparseMerkleTree.Node(decoding: bytes) } catch {
+            throw Self.corrupt("state node \(hash)", error)
+        }
+        guard node.hash == hash else {
+            throw GovChainError(
+                code: .storeCorrupt, message: "The stored state node \(hash.hex) does not hash to its key.")
+        }
+        cache([hash: node])
+        return node
+    }
+
+    private func cache(_ nodes: [Hash32: SparseMerkleTree.Node]) {
+        nodeCache.withLock { cache in
+            // Crude but bounded: start over when full (the next blocks refill the hot levels).
+            if cache.count + nodes.count > Self.nodeCacheCountMax { cache.removeAll(keepingCapacity: true) }
+            cache.merge(nodes) { old, _ in old }
+        }
+    }
+
+    /// The encoded header of the block at `height`.
+    package func header(at height: Height) throws(GovChainError) -> BlockHeader? {
+        guard let bytes = try db.get(StoreKey.header(height)) else { return nil }
+        do { return try BlockHeader(decoding: bytes) } catch { throw Self.corrupt("header \(height)", error) }
+    }
+
+    /// The state root after block `height` (0: the genesis state); nil above the head.
+    package func stateRoot(at height: Height) throws(GovChainError) -> Hash32? {
+        if height.rawValue == 0 { return genesisStateRoot }
+        return try header(at: height)?.stateRoot
+    }
+
+    /// The record bytes a state leaf commits to.
+    package func stateRecord(_ valueHash: Hash32) throws(GovChainError) -> [UInt8]? {
+        try db.get(StoreKey.stateRecord(valueHash))
+    }
+
+    /// A proof for `key` under the state root of block `height`, with the record bytes when the
+    /// key is present; nil when no block `height` is stored.
+    package func stateProof(
+        _ key: Hash32, at height: Height
+    ) throws(GovChainError) -> (proof: SparseMerkleProof, record: [UInt8]?)? {
+        guard let root = try stateRoot(at: height) else { return nil }
+        let proof = try SparseMerkleTree(root: root, reader: self).proof(key)
+        guard case .leaf(let found, let valueHash)? = proof.terminal, found == key else { return (proof, nil) }
+        guard let record = try stateRecord(valueHash) else {
+            throw GovChainError(
+                code: .storeCorrupt, message: "The record for state leaf \(valueHash.hex) is missing from the store.")
+        }
+        return (proof, record)
     }
 
     // MARK: - Metadata for other modules

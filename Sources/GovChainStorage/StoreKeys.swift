@@ -16,6 +16,14 @@ enum StoreKey {
     /// Recorded equivocations by `DuplicateVoteEvidence.slot` → height of the block holding them.
     static func evidence(_ slot: Hash32) -> [UInt8] { Array("e/".utf8) + slot.bytes }
     static func clerk(_ key: PublicKey) -> [UInt8] { Array("k/".utf8) + key.bytes }
+    /// The encoded header of the block at a height (proofs read headers, not whole blocks).
+    static func header(_ height: Height) -> [UInt8] { Array("H/".utf8) + bigEndian(height.rawValue) }
+    /// A state tree node by its hash (content-addressed: every retained root stays readable).
+    static func stateNode(_ hash: Hash32) -> [UInt8] { Array("s/".utf8) + hash.bytes }
+    /// A record's encoding by its value hash (what a state leaf commits to).
+    static func stateRecord(_ valueHash: Hash32) -> [UInt8] { Array("r/".utf8) + valueHash.bytes }
+    /// The state root of the genesis (height 0).
+    static let genesisStateRoot = Array("m/genesis_state_root".utf8)
     /// Index of clerks by authority: `a/<authority>/<clerk key>` → empty.
     static func authorityClerk(_ authority: Code, _ key: PublicKey) -> [UInt8] {
         authorityClerks(authority) + key.bytes

@@ -1,5 +1,6 @@
 import Foundation
 import GovChainFiles
+import Synchronization
 import Testing
 
 @testable import GovChainCore
@@ -59,13 +60,29 @@ enum ReceiptChain {
                 .init(
                     document: parkingPermit, documentType: Code("parking-permit")!, authority: Code("soest")!,
                     validFrom: 1_798_761_600_000, validUntil: 1_830_297_600_000)), registeredClerk, 3)
+        let blockTime = { (height: UInt64) in Timestamp(rawValue: 1_796_083_260_000 + height * 1000) }
+        // Block 3: the birth certificate is revoked, the parking permit superseded by a new one.
+        let revoke = tx(
+            .revokeDocument(.init(document: birthCertificate, reason: .issuedInError, effective: blockTime(3))),
+            genesisClerk, 4)
+        let supersede = tx(
+            .supersedeDocument(.init(old: parkingPermit, new: newParkingPermit, effective: blockTime(3))),
+            registeredClerk, 5)
         var result: [(Block, Commit)] = []
         var previous: (Block, Commit)?
-        for (height, transactions) in [(Height(1), [register]), (Height(2), [birth, permit])] {
-            let block = Block.make(
-                chainId: chainId, height: height, time: Timestamp(rawValue: 1_796_083_260_000 + height.rawValue * 1000),
-                previousHash: previous?.0.hash ?? .zero, lastCommit: previous?.1, transactions: transactions,
-                validators: genesis.validators, proposer: ValidatorIndex(UInt16(height.rawValue % 5)))
+        var ledger = MemoryLedger(genesis: genesis)
+        let executor = BlockExecutor(rules: LedgerRules(genesis: genesis))
+        for (height, transactions) in [
+            (Height(1), [register]), (Height(2), [birth, permit]), (Height(3), [revoke, supersede]),
+        ] {
+            let (block, executed) = try! executor.seal(
+                Block.make(
+                    chainId: chainId, height: height, time: blockTime(height.rawValue),
+                    previousHash: previous?.0.hash ?? .zero, lastCommit: previous?.1, transactions: transactions,
+                    validators: genesis.validators, proposer: ValidatorIndex(UInt16(height.rawValue % 5))),
+                over: ledger, parentRoot: ledger.root, nodes: ledger.nodes)
+            ledger.apply(executed)
+            states.withLock { $0[height] = ledger }
             // Four of five sign (Wuppertal is offline): exactly the quorum.
             let commit = Commit(
                 precommits: (0..<4).map {
@@ -79,6 +96,26 @@ enum ReceiptChain {
         }
         return result
     }()
+
+    /// The ledger after each block (state tree nodes and records included), for state proofs.
+    static let states = Mutex<[Height: MemoryLedger]>([:])
+
+    static let newParkingPermit = Hash32.sha256(Array("Bewohnerparkausweis Soest 2028".utf8))
+    static let neverAnchored = Hash32.sha256(Array("Nie verankert".utf8))
+
+    /// The state proof for `document` as of block `height` (blocks 2 and 3).
+    static func stateProof(_ document: Hash32, at height: Height) -> StateProof {
+        _ = blocks
+        let ledger = states.withLock { $0[height]! }
+        let (block, commit) = blocks[Int(height.rawValue) - 1]
+        let key = LedgerStateTree.key(document: document)
+        let proof = try! SparseMerkleTree(root: block.header.stateRoot, reader: ledger.nodes).proof(key)
+        var record: [UInt8]?
+        if case .leaf(let found, let valueHash)? = proof.terminal, found == key { record = ledger.records[valueHash] }
+        return StateProof(
+            kind: .document, chainId: chainId, genesisHash: genesis.hash, subject: document.bytes,
+            header: block.header, commit: commit, proof: proof, record: record)
+    }
 
     static var birthReceipt: Receipt {
         Receipt(

@@ -23,10 +23,17 @@ enum Harness {
 
     /// Runs a program to completion (bounded by `timeout` seconds; killed after that).
     @discardableResult
-    static func run(_ program: String, _ arguments: [String], timeout: Double = 60) throws -> Result {
+    /// Each run gets its own config directory (`GOVCHAIN_CONFIG_DIR`, where `govchain verify`
+    /// pins genesis files) unless `configDir` names one: test networks share chain ids.
+    static func run(
+        _ program: String, _ arguments: [String], timeout: Double = 60, configDir: String? = nil
+    ) throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: program.hasPrefix("/") ? program : "\(binDir)/\(program)")
         process.arguments = arguments
+        let config = configDir ?? temporaryDirectory("config")
+        defer { if configDir == nil { try? FileManager.default.removeItem(atPath: config) } }
+        process.environment = ProcessInfo.processInfo.environment.merging(["GOVCHAIN_CONFIG_DIR": config]) { $1 }
         // Output goes to files, so a chatty child can never block on a full pipe.
         let base = FileManager.default.temporaryDirectory.appendingPathComponent("govchain-run-\(UUID().uuidString)")
             .path

@@ -34,8 +34,8 @@ import Testing
         for path in files {
             let again = try Harness.govchain("verify", path, "--node", net.url, "--json")
             #expect(again.status == 0, "lost \(path) after kill -9: \(again.stdout) \(again.stderr)")
-            let record = try JSONDecoder().decode(DocumentResponse.self, from: Data(again.stdout.utf8))
-            #expect(record.status == "valid")
+            let proven = try JSONDecoder().decode(ProvenReport.JSON.self, from: Data(again.stdout.utf8))
+            #expect(proven.status == "valid" && proven.record?.status == "valid" && proven.height >= 1)
         }
         let status = try await NodeClient(net.url).status()
         #expect(status.latest_height >= 1)

@@ -85,7 +85,8 @@ struct DriverTests {
             // The others committed a different block 1 (proposed by validator 1, signed by 1, 2, 3).
             let theirs = Block.make(
                 chainId: chain.genesis.chainId, height: 1, time: TestChain.now, previousHash: .zero, lastCommit: nil,
-                transactions: [], validators: chain.genesis.validators, proposer: 1)
+                transactions: [], validators: chain.genesis.validators, proposer: 1,
+                stateRoot: LedgerStateTree.genesis(chain.genesis).root)
             let commit = Commit(
                 precommits: (1...3).map { i in
                     Vote.sign(
@@ -131,7 +132,8 @@ struct DriverTests {
         let node = try chain.node()
         let block = Block.make(
             chainId: chain.genesis.chainId, height: 1, time: TestChain.now, previousHash: .zero, lastCommit: nil,
-            transactions: [], validators: chain.genesis.validators, proposer: 1)
+            transactions: [], validators: chain.genesis.validators, proposer: 1,
+            stateRoot: LedgerStateTree.genesis(chain.genesis).root)
         let votes = (1...3).map { i in
             Vote.sign(
                 type: .precommit, height: 1, round: 0, block: block.hash, validator: ValidatorIndex(UInt16(i)),
@@ -162,7 +164,14 @@ struct DriverTests {
             key: running.chain.keys[2])
         let forged = Vote(
             type: .prevote, height: 1, round: 0, block: Hash32.sha256([1]), validator: 2, signature: real.signature)
-        let before = running.status.events_handled
+        // Let the loop settle first (its start-up events), so the count below is only the vote's.
+        var before = running.status.events_handled
+        for _ in 0..<50 {
+            try await Task.sleep(for: .milliseconds(50))
+            let now = running.status.events_handled
+            if now == before && now > 0 { break }
+            before = now
+        }
         running.transport.deliver(.consensus(.vote(forged)), from: 2)
         try await eventually("the peer is disconnected") {
             running.transport.refused.contains { $0.0 == 2 && $0.1 == "invalid_signature" && $0.2 }

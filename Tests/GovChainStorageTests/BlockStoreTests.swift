@@ -43,22 +43,22 @@ import Testing
     @discardableResult
     func appendNext(_ store: BlockStore, _ transactions: [Transaction]) throws -> Block {
         let (block, commit, changes) = try next(store, transactions)
-        try store.append(block, commit: commit, changes: changes)
+        try store.append(block, commit: commit, executed: changes)
         return block
     }
 
     func next(
         _ store: BlockStore, _ transactions: [Transaction], time: Timestamp? = nil
-    ) throws -> (Block, Commit, LedgerOverlay) {
+    ) throws -> (Block, Commit, ExecutedBlock) {
         let head = store.head
         let height = store.height.next
-        let block = Block.make(
-            chainId: Self.genesis.chainId, height: height, time: time ?? Self.at(height.rawValue * 1000),
-            previousHash: head?.hash ?? .zero, lastCommit: try head.flatMap { try store.commit(at: $0.height) },
-            transactions: transactions, validators: Self.genesis.validators, proposer: 0)
-        let changes = try BlockExecutor(rules: LedgerRules(genesis: Self.genesis)).execute(
-            block, over: store, signaturesVerified: false)
-        return (block, sign(block), changes)
+        let (block, executed) = try BlockExecutor(rules: LedgerRules(genesis: Self.genesis)).seal(
+            Block.make(
+                chainId: Self.genesis.chainId, height: height, time: time ?? Self.at(height.rawValue * 1000),
+                previousHash: head?.hash ?? .zero, lastCommit: try head.flatMap { try store.commit(at: $0.height) },
+                transactions: transactions, validators: Self.genesis.validators, proposer: 0),
+            over: store, parentRoot: store.stateRoot, nodes: store)
+        return (block, sign(block), executed)
     }
 
     func sign(_ block: Block, key: SigningKey = validator) -> Commit {
@@ -100,27 +100,27 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let store = try BlockStore(directory: directory, genesis: Self.genesis)
         let (first, firstCommit, firstChanges) = try next(store, [anchor("a")])
-        try store.append(first, commit: firstCommit, changes: firstChanges)
+        try store.append(first, commit: firstCommit, executed: firstChanges)
         // The same height again: never overwritten.
-        #expect(throws: GovChainError.self) { try store.append(first, commit: firstCommit, changes: firstChanges) }
+        #expect(throws: GovChainError.self) { try store.append(first, commit: firstCommit, executed: firstChanges) }
         // A wrong previous hash.
         let (good, _, goodChanges) = try next(store, [])
         var wrongPrevious = good
         wrongPrevious.header.previousHash = Hash32.sha256([9])
         #expect(throws: GovChainError.self) {
-            try store.append(wrongPrevious, commit: sign(wrongPrevious), changes: goodChanges)
+            try store.append(wrongPrevious, commit: sign(wrongPrevious), executed: goodChanges)
         }
         // A commit signed by a key that is not a validator, and a commit for another block.
         #expect(throws: GovChainError.self) {
-            try store.append(good, commit: sign(good, key: Self.clerk), changes: goodChanges)
+            try store.append(good, commit: sign(good, key: Self.clerk), executed: goodChanges)
         }
-        #expect(throws: GovChainError.self) { try store.append(good, commit: firstCommit, changes: goodChanges) }
+        #expect(throws: GovChainError.self) { try store.append(good, commit: firstCommit, executed: goodChanges) }
         // A time that does not move forward.
         let (stale, _, staleChanges) = try next(store, [], time: Self.at(1000))
-        #expect(throws: GovChainError.self) { try store.append(stale, commit: sign(stale), changes: staleChanges) }
+        #expect(throws: GovChainError.self) { try store.append(stale, commit: sign(stale), executed: staleChanges) }
         // Refusals wrote nothing; the right block still goes in.
         #expect(store.height == 1)
-        try store.append(good, commit: sign(good), changes: goodChanges)
+        try store.append(good, commit: sign(good), executed: goodChanges)
         #expect(store.height == 2)
     }
 
@@ -134,25 +134,22 @@ import Testing
                 key: Self.validator)
         }
         let evidence = try #require(DuplicateVoteEvidence(vote(nil), vote(Hash32.sha256([1]))))
-        func make(_ height: Height, evidence list: [DuplicateVoteEvidence]) throws -> (Block, LedgerOverlay) {
+        func make(_ height: Height, evidence list: [DuplicateVoteEvidence]) throws -> (Block, ExecutedBlock) {
             let head = store.head
-            let block = Block.make(
-                chainId: Self.genesis.chainId, height: height, time: Self.at(height.rawValue * 1000),
-                previousHash: head?.hash ?? .zero,
-                lastCommit: try head.flatMap { try store.commit(at: $0.height) }, transactions: [],
-                validators: Self.genesis.validators, proposer: 0, evidence: list)
-            return (
-                block,
-                try BlockExecutor(rules: LedgerRules(genesis: Self.genesis)).execute(
-                    block, over: store, signaturesVerified: false)
-            )
+            return try BlockExecutor(rules: LedgerRules(genesis: Self.genesis)).seal(
+                Block.make(
+                    chainId: Self.genesis.chainId, height: height, time: Self.at(height.rawValue * 1000),
+                    previousHash: head?.hash ?? .zero,
+                    lastCommit: try head.flatMap { try store.commit(at: $0.height) }, transactions: [],
+                    validators: Self.genesis.validators, proposer: 0, evidence: list),
+                over: store, parentRoot: store.stateRoot, nodes: store)
         }
         let (first, firstChanges) = try make(1, evidence: [evidence])
-        try store.append(first, commit: sign(first), changes: firstChanges)
+        try store.append(first, commit: sign(first), executed: firstChanges)
         #expect(try store.hasEvidence(evidence))
         let (again, againChanges) = try make(2, evidence: [evidence])
         #expect(
-            performing: { try store.append(again, commit: sign(again), changes: againChanges) },
+            performing: { try store.append(again, commit: sign(again), executed: againChanges) },
             throws: { ($0 as? GovChainError)?.code == "store_refused" })
         #expect(store.height == 1)
     }

@@ -5,8 +5,11 @@ import GovChainCore
 
 /// Offline verification of a receipt: no network, only the receipt and the genesis file.
 enum OfflineVerification {
-    /// Returns the exit code: 0 valid, 3 expired, 4 invalid receipt, 1 unreadable inputs.
-    static func run(receiptPath: String, genesisPath: String, documentHash: Hash32?, json: Bool) -> Int32 {
+    /// Returns the exit code: 0 valid, 2 unknown (an absence receipt), 3 revoked, superseded or
+    /// expired, 4 invalid receipt, 5 older than `maxAgeSeconds`, 1 unreadable inputs.
+    static func run(
+        receiptPath: String, genesisPath: String, documentHash: Hash32, json: Bool, maxAgeSeconds: UInt64? = nil
+    ) -> Int32 {
         let genesis: Genesis
         let receiptData: Data
         do {
@@ -15,6 +18,10 @@ enum OfflineVerification {
         } catch {
             Output.error(error)
             return Exit.other.rawValue
+        }
+        if isVersion2(receiptData) {
+            return runVersion2(
+                receiptData, genesis: genesis, documentHash: documentHash, json: json, maxAgeSeconds: maxAgeSeconds)
         }
         switch check(receiptData, genesis: genesis, documentHash: documentHash) {
         case .success(let proven):
@@ -33,6 +40,50 @@ enum OfflineVerification {
             }
             return Exit.invalid.rawValue
         }
+    }
+
+    /// A version-2 receipt (a state proof) says `"version":2`.
+    static func isVersion2(_ data: Data) -> Bool {
+        ((try? JSONSerialization.jsonObject(with: data)) as? [String: Any])?["version"] as? Int == StateProof.version
+    }
+
+    static func runVersion2(
+        _ data: Data, genesis: Genesis, documentHash: Hash32, json: Bool, maxAgeSeconds: UInt64?
+    ) -> Int32 {
+        let now = currentTime()
+        let proven: ProvenState
+        do throws(GovChainError) {
+            let proof = try StateProof(json: data, canonical: true)
+            guard proof.kind == .document, proof.subject == documentHash.hex else {
+                throw GovChainError(code: .receiptInvalid, message: "The receipt is about another document.")
+            }
+            proven = try proof.verify(genesis: genesis)
+        } catch {
+            if json {
+                Output.json(["status": "invalid", "reason": error.message])
+            } else {
+                print("INVALID: \(error.message)")
+            }
+            return Exit.invalid.rawValue
+        }
+        let age = now.rawValue > proven.time.rawValue ? (now.rawValue - proven.time.rawValue) / 1000 : 0
+        let stale = maxAgeSeconds.map { age > $0 } ?? false
+        let (status, code, lines) = ProvenReport.describe(proven, document: documentHash, genesis: genesis, now: now)
+        if json {
+            Output.json(
+                ProvenReport.JSON(
+                    status: stale ? "stale" : status, document: documentHash.hex, height: proven.height.rawValue,
+                    block_time: proven.time.rfc3339, age_seconds: age, node: nil, genesis_hash: genesis.hash.hex,
+                    refused: nil, record: ProvenReport.documentResponse(proven, genesis: genesis, now: now)))
+        } else {
+            if stale {
+                print("STALE: the receipt proves block \(proven.height), \(age) s old (limit \(maxAgeSeconds!) s).")
+            }
+            lines.forEach { print($0) }
+            print("  as of         block \(proven.height) at \(proven.time.rfc3339) (offline receipt, version 2)")
+            print("  genesis       \(genesis.hash.hex) (\(genesis.chainId))")
+        }
+        return stale ? Exit.stale.rawValue : code.rawValue
     }
 
     static func check(
@@ -106,11 +157,25 @@ struct ReceiptCommand: AsyncParsableCommand {
     @Option(help: "Where to write the receipt (never overwritten).")
     var out: String
 
+    @Flag(
+        help:
+            "A status receipt (version 2): anchored and not revoked or superseded as of the latest block, or never anchored."
+    )
+    var status = false
+
     @OptionGroup var node: NodeOptions
 
     func run() async throws {
         try await Output.run {
             let hash = try Files.documentHash(fileOrHash: document)
+            if status {
+                let proof = try await NodeClient(node.node).proof(.document, hash.hex)
+                try Files.create(out, String(decoding: proof.canonicalJSON, as: UTF8.self), mode: 0o644)
+                let what = proof.record == nil ? "an absence receipt (never anchored)" : "a status receipt"
+                print("Wrote \(what) for \(hash.hex) as of block \(proof.height) to \(out)")
+                print("Check it offline: govchain verify --hash \(hash.hex) --receipt \(out) --genesis <genesis.json>")
+                return
+            }
             let receipt = try await NodeClient(node.node).receipt(hash)
             try Files.create(out, String(decoding: receipt.canonicalJSON, as: UTF8.self), mode: 0o644)
             print("Wrote the receipt for \(hash.hex) to \(out)")

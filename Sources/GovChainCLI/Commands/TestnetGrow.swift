@@ -59,10 +59,12 @@ struct TestnetGrow: AsyncParsableCommand {
                                 authority: authority.id)),
                         time: time, nonce: UInt64(i), chainId: genesis.chainId, key: clerk)
                 }
-                let block = Block.make(
-                    chainId: genesis.chainId, height: height, time: time, previousHash: head?.hash ?? .zero,
-                    lastCommit: try head.flatMap { try first.commit(at: $0.height) }, transactions: transactions,
-                    validators: genesis.validators, proposer: ValidatorIndex(UInt16(n % keys.count)))
+                let (block, executed) = try executor.seal(
+                    Block.make(
+                        chainId: genesis.chainId, height: height, time: time, previousHash: head?.hash ?? .zero,
+                        lastCommit: try head.flatMap { try first.commit(at: $0.height) }, transactions: transactions,
+                        validators: genesis.validators, proposer: ValidatorIndex(UInt16(n % keys.count))),
+                    over: first, parentRoot: first.stateRoot, nodes: first, signaturesVerified: true)
                 let commit = Commit(
                     precommits: keys.enumerated().map { i, key in
                         Vote.sign(
@@ -71,9 +73,7 @@ struct TestnetGrow: AsyncParsableCommand {
                             key: key)
                     })
                 for store in stores {
-                    try store.append(
-                        block, commit: commit,
-                        changes: try executor.execute(block, over: store, signaturesVerified: true))
+                    try store.append(block, commit: commit, executed: executed)
                 }
             }
             print("Grew \(stores.count) ledger(s) to height \(first.height)")

@@ -6,8 +6,15 @@ import GovChainCore
 struct VerifyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
-        abstract: "Check whether a document is anchored and still valid.",
-        discussion: "Exit codes: 0 valid, 2 unknown, 3 revoked, superseded or expired, 4 invalid, 1 other errors.")
+        abstract: "Check a document's status from a proof: trusting no node, only the genesis.",
+        discussion: """
+            Online, every answer is a state proof checked against the genesis (--genesis FILE, or the \
+            one pinned on first use); the newest proven block must be younger than --max-age. \
+            Offline, --receipt R --genesis G checks a saved receipt (version 1 or 2).
+            Exit codes: 0 valid, 2 unknown (proven never anchored), 3 revoked, superseded, expired or \
+            not yet valid, 4 invalid (a proof or receipt that does not check out), 5 stale (the newest \
+            proof is older than --max-age), 1 other errors.
+            """)
 
     @Argument(help: "The document file to check.")
     var file: String?
@@ -18,19 +25,34 @@ struct VerifyCommand: AsyncParsableCommand {
     @Option(help: "Verify offline from this receipt (needs --genesis); no network is used.")
     var receipt: String?
 
-    @Option(help: "The genesis file of the chain, for offline verification.")
+    @Option(help: "The chain's genesis file (online: instead of the pinned one; offline: required).")
     var genesis: String?
 
-    @OptionGroup var node: NodeOptions
+    @Option(help: "Refuse a proof whose block is older than this (e.g. 90s, 5m, 1h; online default 5m).")
+    var maxAge: String?
+
+    @Option(help: "Node API URL(s), comma-separated; every one is asked and the highest proven height wins.")
+    var node: String = ProcessInfo.processInfo.environment["GOVCHAIN_NODE"] ?? "http://127.0.0.1:8080"
+
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
         guard (file == nil) != (hash == nil) else {
             throw ValidationError("Give either a document FILE or --hash HEX (exactly one).")
         }
-        guard (receipt == nil) == (genesis == nil) else {
+        guard receipt == nil || genesis != nil else {
             throw ValidationError("Offline verification needs both --receipt and --genesis.")
         }
+        if let maxAge, Self.seconds(maxAge) == nil {
+            throw ValidationError("--max-age \"\(maxAge)\" is not a duration such as 90s, 5m, 1h or 1d.")
+        }
+    }
+
+    /// "90", "90s", "5m", "2h", "1d" → seconds.
+    static func seconds(_ text: String) -> UInt64? {
+        let units: [Character: UInt64] = ["s": 1, "m": 60, "h": 3600, "d": 86_400]
+        if let last = text.last, let unit = units[last] { return UInt64(text.dropLast()).map { $0 * unit } }
+        return UInt64(text)
     }
 
     /// The hash to check: of FILE, or --hash.
@@ -40,35 +62,21 @@ struct VerifyCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        let documentHash: Hash32
+        do throws(GovChainError) { documentHash = try self.documentHash() } catch {
+            Output.error(error)
+            throw Exit.other
+        }
         if let receipt, let genesis {
-            let hash: Hash32
-            do { hash = try documentHash() } catch {
-                Output.error(error)
-                throw Exit.other
-            }
             throw ExitCode(
                 OfflineVerification.run(
-                    receiptPath: receipt, genesisPath: genesis, documentHash: hash, json: output.json))
+                    receiptPath: receipt, genesisPath: genesis, documentHash: documentHash, json: output.json,
+                    maxAgeSeconds: maxAge.flatMap(Self.seconds)))
         }
-        try await Output.run {
-            let documentHash = try documentHash()
-            let client = NodeClient(node.node)
-            guard let document = try await client.document(documentHash) else {
-                if output.json {
-                    Output.json(["document": documentHash.hex, "status": "unknown"])
-                } else {
-                    print("UNKNOWN: no document with this hash is anchored (asked \(node.node)).")
-                    print("  document      \(documentHash.hex)")
-                }
-                throw Exit.unknown
-            }
-            if output.json {
-                Output.json(document)
-            } else {
-                Output.describe(document).forEach { print($0) }
-            }
-            throw Output.exitCode(forStatus: document.status)
-        }
+        let outcome = await OnlineVerification.run(
+            documentHash: documentHash, nodes: node.split(separator: ",").map { String($0) }, genesisFile: genesis,
+            maxAgeSeconds: maxAge.flatMap(Self.seconds) ?? 300, now: currentTime())
+        throw ExitCode(outcome.report(json: output.json))
     }
 }
 

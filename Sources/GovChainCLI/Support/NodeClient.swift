@@ -33,6 +33,31 @@ struct NodeClient {
         return try Receipt(json: Data(reply.body))
     }
 
+    /// The node's state proof for a document (or clerk) at `height` (nil: latest); not yet verified.
+    func proof(
+        _ kind: StateProof.Kind, _ subject: String, height: UInt64? = nil
+    ) async throws(GovChainError)
+        -> StateProof
+    {
+        let path = kind == .document ? "/v1/documents/\(subject)/proof" : "/v1/clerks/\(subject)/proof"
+        let reply = try await HTTPClient.request(.GET, baseURL + path + (height.map { "?height=\($0)" } ?? ""))
+        guard (200..<300).contains(reply.status) else {
+            let _: ErrorBody = try decode(reply)  // throws the node's error
+            throw GovChainError(code: .nodeError, message: "The node answered HTTP \(reply.status).")
+        }
+        return try StateProof(json: Data(reply.body), canonical: false)
+    }
+
+    /// The genesis file the node runs (for pinning on first use).
+    func genesisFile() async throws(GovChainError) -> Data {
+        let reply = try await HTTPClient.request(.GET, baseURL + "/v1/genesis")
+        guard (200..<300).contains(reply.status) else {
+            let _: ErrorBody = try decode(reply)
+            throw GovChainError(code: .nodeError, message: "The node answered HTTP \(reply.status).")
+        }
+        return Data(reply.body)
+    }
+
     func block(_ height: String) async throws(GovChainError) -> BlockResponse { try await get("/v1/blocks/\(height)") }
 
     func clerk(_ key: PublicKey) async throws(GovChainError) -> ClerkResponse { try await get("/v1/clerks/\(key.hex)") }

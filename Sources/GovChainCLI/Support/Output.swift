@@ -10,6 +10,8 @@ enum Exit {
     static let unknown = ExitCode(2)
     static let revokedOrSuperseded = ExitCode(3)
     static let invalid = ExitCode(4)
+    /// The newest proof is older than `--max-age`.
+    static let stale = ExitCode(5)
 }
 
 /// Shared options: where the node is, and whether to print JSON.

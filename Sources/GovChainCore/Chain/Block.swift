@@ -39,14 +39,15 @@ package struct Block: Hashable, Sendable {
     package static func make(
         chainId: ChainID, height: Height, time: Timestamp, previousHash: Hash32,
         lastCommit: Commit?, transactions: [Transaction], validators: ValidatorSet,
-        proposer: ValidatorIndex, evidence: [DuplicateVoteEvidence] = []
+        proposer: ValidatorIndex, evidence: [DuplicateVoteEvidence] = [], stateRoot: Hash32 = .zero
     ) -> Block {
         let header = BlockHeader(
             chainId: chainId, height: height, time: time, previousHash: previousHash,
             lastCommitHash: lastCommit?.hash ?? .zero,
             txRoot: MerkleTree.root(leaves: transactions.map(\.encoded)),
             txCount: UInt32(transactions.count), validatorsHash: validators.hash,
-            evidenceHash: evidenceHash(evidence), proposer: proposer)
+            nextValidatorsHash: validators.hash, evidenceHash: evidenceHash(evidence), stateRoot: stateRoot,
+            proposer: proposer)
         return Block(header: header, transactions: transactions, lastCommit: lastCommit, evidence: evidence)
     }
 

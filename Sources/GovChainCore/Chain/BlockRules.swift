@@ -3,11 +3,18 @@ package struct ChainTip: Hashable, Sendable {
     package var height: Height
     package var hash: Hash32
     package var time: Timestamp
+    /// The state root after this block (`BlockHeader.stateRoot`).
+    package var stateRoot: Hash32
 
-    package init(height: Height, hash: Hash32, time: Timestamp) {
+    package init(height: Height, hash: Hash32, time: Timestamp, stateRoot: Hash32 = .zero) {
         self.height = height
         self.hash = hash
         self.time = time
+        self.stateRoot = stateRoot
+    }
+
+    package init(_ header: BlockHeader) {
+        self.init(height: header.height, hash: header.hash, time: header.time, stateRoot: header.stateRoot)
     }
 }
 
@@ -15,7 +22,7 @@ package struct ChainTip: Hashable, Sendable {
 /// sync), the store (its append gate) and the simulator share (docs/CONSENSUS.md, "Block time").
 ///
 /// A block extends `tip` (nil: the genesis) when it names this chain and the genesis validator
-/// set, has the next height, links to the tip's hash, is within the block limits, and its time
+/// set (as this block's and the next block's signers), has header version 2, the next height, links to the tip's hash, is within the block limits, and its time
 /// lies in `(tip.time, localTime + clockDriftMsMax]` (the lower end is the genesis time for the
 /// first block). The upper end is checked only where a local clock is given: a validator judging
 /// a proposal or a synced block passes its clock; the store, which only re-checks what was
@@ -72,7 +79,14 @@ package struct BlockRules: Sendable, Equatable {
                 code: .blockWrongPrevious,
                 message: "Block \(header.height) does not extend the stored chain (previous hash mismatch).")
         }
-        guard header.validatorsHash == validatorsHash else {
+        guard header.version == BlockHeader.currentVersion else {
+            throw GovChainError(
+                code: .blockWrongVersion,
+                message:
+                    "Block \(header.height) has header version \(header.version); new blocks carry version \(BlockHeader.currentVersion)."
+            )
+        }
+        guard header.validatorsHash == validatorsHash, header.nextValidatorsHash == validatorsHash else {
             throw GovChainError(
                 code: .blockWrongValidators,
                 message: "Block \(header.height) names a validator set other than the genesis one.")

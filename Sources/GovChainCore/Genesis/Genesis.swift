@@ -29,7 +29,9 @@ package struct Genesis: Sendable, Equatable {
         /// Added to every timeout per round, so a slow network eventually fits (paper §3).
         package var timeoutDeltaMs: UInt64 = 250
         /// 0 means: no empty blocks; blocks are only made when transactions wait.
-        package var emptyBlockIntervalMs: UInt64 = 0
+        /// An idle network still signs a block this often, so verifiers can tell a fresh proof
+        /// from a withheld one (`govchain verify --max-age`; docs/RECEIPTS.md, "Freshness").
+        package var emptyBlockIntervalMs: UInt64 = 60_000
         /// How far a block time may lie ahead of a validator's own clock: a proposal dated later
         /// than `local clock + clockDriftMsMax` gets a nil prevote (docs/CONSENSUS.md, "Block time").
         package var clockDriftMsMax: UInt64 = 10_000

@@ -41,4 +41,47 @@ package struct BlockExecutor: Sendable {
         }
         return state
     }
+
+    /// `execute`, then the state tree: the block's header must carry the root its changes
+    /// produce on the parent's root (`parentRoot`, nodes read through `nodes`).
+    package func execute(
+        _ block: Block, over base: any LedgerStateReader, parentRoot: Hash32, nodes: any MerkleNodeReader,
+        isVerified: (Transaction) -> Bool
+    ) throws(GovChainError) -> ExecutedBlock {
+        let changes = try execute(block, over: base, isVerified: isVerified)
+        let state = try LedgerStateTree.update(root: parentRoot, reader: nodes, changes: changes)
+        guard state.root == block.header.stateRoot else {
+            throw GovChainError(
+                code: .blockStateRoot,
+                message:
+                    "Block \(block.header.height) claims state root \(block.header.stateRoot.hex.prefix(16))…, but its transactions produce \(state.root.hex.prefix(16))…."
+            )
+        }
+        return ExecutedBlock(changes: changes, state: state)
+    }
+
+    /// `block` with the state root its transactions produce on `parentRoot` in its header, and
+    /// its effects: how tools and tests seal a block they assembled with `Block.make` (the node
+    /// builds its proposals in `ChainExecutor.build`). Throws when a transaction does not apply.
+    package func seal(
+        _ block: Block, over base: any LedgerStateReader, parentRoot: Hash32, nodes: any MerkleNodeReader,
+        signaturesVerified: Bool = false
+    ) throws(GovChainError) -> (Block, ExecutedBlock) {
+        let changes = try execute(block, over: base, isVerified: { _ in signaturesVerified })
+        let state = try LedgerStateTree.update(root: parentRoot, reader: nodes, changes: changes)
+        var sealed = block
+        sealed.header.stateRoot = state.root
+        return (sealed, ExecutedBlock(changes: changes, state: state))
+    }
+}
+
+/// A block's effects: the record changes and the state tree after it.
+package struct ExecutedBlock {
+    package var changes: LedgerOverlay
+    package var state: LedgerStateTree.Update
+
+    package init(changes: LedgerOverlay, state: LedgerStateTree.Update) {
+        self.changes = changes
+        self.state = state
+    }
 }

@@ -88,6 +88,56 @@ package struct SparseMerkleTree: Sendable {
         root = try set(key, valueHash, below: root, depth: 0)
     }
 
+    /// Sets every key of `entries` (the last value wins for a key given twice) in one pass: each
+    /// node on the union of their paths is read once and written once, so `written` holds only
+    /// nodes of the new tree — what a block's batch stores. Same root as setting them one by one.
+    package mutating func set(_ entries: [(key: Hash32, valueHash: Hash32)]) throws(GovChainError) {
+        var latest: [Hash32: Hash32] = [:]
+        for entry in entries { latest[entry.key] = entry.valueHash }
+        let sorted = latest.map { (key: $0.key, valueHash: $0.value) }.sorted {
+            $0.key.bytes.lexicographicallyPrecedes($1.key.bytes)
+        }
+        root = try update(root, depth: 0, sorted[...])
+    }
+
+    private typealias Entries = ArraySlice<(key: Hash32, valueHash: Hash32)>
+
+    /// `subtree` at `depth` with `entries` (sorted, distinct, all on this subtree's path) set.
+    private mutating func update(_ subtree: Hash32, depth: Int, _ entries: Entries) throws(GovChainError) -> Hash32 {
+        if entries.isEmpty { return subtree }
+        if subtree == Self.placeholder { return build(depth: depth, entries) }
+        switch try node(subtree) {
+        case .leaf(let key, let valueHash):
+            guard !entries.contains(where: { $0.key == key }) else { return build(depth: depth, entries) }
+            var merged = Array(entries)
+            let position = merged.firstIndex { !$0.key.bytes.lexicographicallyPrecedes(key.bytes) } ?? merged.count
+            merged.insert((key, valueHash), at: position)
+            return build(depth: depth, merged[...])
+        case .internal(let left, let right):
+            let cut = Self.firstWithBit(depth, in: entries)
+            return put(
+                .internal(
+                    left: try update(left, depth: depth + 1, entries[..<cut]),
+                    right: try update(right, depth: depth + 1, entries[cut...])))
+        }
+    }
+
+    /// A fresh subtree at `depth` holding exactly `entries` (at least one).
+    private mutating func build(depth: Int, _ entries: Entries) -> Hash32 {
+        if entries.count == 1, let only = entries.first { return put(.leaf(key: only.key, valueHash: only.valueHash)) }
+        // Two distinct keys differ below bit 256, so depth stays < 256 here.
+        let cut = Self.firstWithBit(depth, in: entries)
+        let left = cut == entries.startIndex ? Self.placeholder : build(depth: depth + 1, entries[..<cut])
+        let right = cut == entries.endIndex ? Self.placeholder : build(depth: depth + 1, entries[cut...])
+        return put(.internal(left: left, right: right))
+    }
+
+    /// The index of the first entry whose bit `depth` is set (entries are sorted, so every
+    /// entry before it has the bit clear).
+    private static func firstWithBit(_ depth: Int, in entries: Entries) -> Int {
+        entries.firstIndex { bit($0.key, depth) } ?? entries.endIndex
+    }
+
     private mutating func set(
         _ key: Hash32, _ valueHash: Hash32, below subtree: Hash32, depth: Int
     ) throws(GovChainError) -> Hash32 {

@@ -6,7 +6,7 @@ import Hummingbird
 
 /// The HTTP/JSON API of a node (docs/openapi.yaml). Thin: parse, call the node or the store,
 /// render JSON. Reads go straight to the store (LevelDB is safe for concurrent readers); writes go
-/// through the `Node` actor.
+/// to the mempool (`MempoolService`).
 struct APIRoutes: Sendable {
     let node: Node
     let requestBytesMax: Int
@@ -15,6 +15,8 @@ struct APIRoutes: Sendable {
     var peers: (@Sendable () -> PeersResponse)? = nil
     /// The consensus loop's last state (nil for a single validator).
     var consensus: (@Sendable () -> StatusResponse.ConsensusStatus)? = nil
+    /// The genesis file as this node read it, served at `GET /v1/genesis` for verifiers to pin.
+    var genesisFile: [UInt8]? = nil
 
     var store: BlockStore { node.store }
     var genesis: Genesis { node.genesis }
@@ -26,12 +28,27 @@ struct APIRoutes: Sendable {
         router.get("/v1/transactions/:hash") { _, context in try transaction(context.parameters.get("hash") ?? "") }
         router.get("/v1/documents/:hash") { _, context in try document(context.parameters.get("hash") ?? "") }
         router.get("/v1/documents/:hash/receipt") { _, context in try receipt(context.parameters.get("hash") ?? "") }
+        router.get("/v1/documents/:hash/proof") { request, context in
+            try proof(
+                .document, context.parameters.get("hash") ?? "", height: request.uri.queryParameters.get("height"))
+        }
+        router.get("/v1/clerks/:key/proof") { request, context in
+            try proof(.clerk, context.parameters.get("key") ?? "", height: request.uri.queryParameters.get("height"))
+        }
         router.get("/v1/blocks/:height") { _, context in try block(context.parameters.get("height") ?? "") }
         router.get("/v1/clerks/:key") { _, context in try clerk(context.parameters.get("key") ?? "") }
         router.get("/v1/authorities/:id/clerks") { _, context in
             try clerks(ofAuthority: context.parameters.get("id") ?? "")
         }
         router.get("/v1/status") { _, _ in await status() }
+        router.get("/v1/genesis") { _, _ in
+            guard let genesisFile else {
+                throw APIError(code: .notFound, message: "This node does not serve its genesis file.")
+            }
+            return Response(
+                status: .ok, headers: [.contentType: "application/json"],
+                body: .init(byteBuffer: ByteBuffer(bytes: genesisFile)))
+        }
         router.get("/v1/peers") { _, _ in
             JSON.response(
                 peers?()
@@ -229,5 +246,55 @@ extension APIRoutes {
                 code: .storeCorrupt, message: "The ledger indexes transaction \(id.hex) but its block is missing.")
         }
         return Receipt.Inclusion(block: block, index: Int(location.index), commit: commit)
+    }
+}
+
+extension APIRoutes {
+    /// `GET /v1/documents/{hash}/proof[?height=H]` and `GET /v1/clerks/{key}/proof[?height=H]`:
+    /// the record or its absence as of block H (default: the latest), with the state path, the
+    /// header and the commit that signed it (`StateProof`; docs/RECEIPTS.md, version 2).
+    func proof(_ kind: StateProof.Kind, _ text: String, height heightText: String?) throws -> Response {
+        let subject: [UInt8]
+        let key: Hash32
+        switch kind {
+        case .document:
+            let hash = try Self.hash(text)
+            (subject, key) = (hash.bytes, LedgerStateTree.key(document: hash))
+        case .clerk:
+            guard let clerk = PublicKey(hex: text) else {
+                throw APIError(
+                    code: .invalidPublicKey,
+                    message: "\"\(text.prefix(80))\" is not an Ed25519 public key (64 hex characters).")
+            }
+            (subject, key) = (clerk.bytes, LedgerStateTree.key(clerk: clerk))
+        }
+        let latest = store.height
+        let height: Height
+        if let heightText, heightText != "latest" {
+            guard let value = UInt64(heightText), value > 0 else {
+                throw APIError(
+                    code: .invalidHeight,
+                    message: "\"\(heightText.prefix(40))\" is not a block height (a whole number from 1) or \"latest\"."
+                )
+            }
+            height = Height(value)
+        } else {
+            height = latest
+        }
+        guard height.rawValue > 0, height <= latest, let header = try store.header(at: height),
+            let commit = try store.commit(at: height), let (proof, record) = try store.stateProof(key, at: height)
+        else {
+            throw APIError(
+                code: .heightUnavailable,
+                message: latest.rawValue == 0
+                    ? "The chain has no blocks yet, so there is no signed state to prove."
+                    : "There is no block \(height) yet; the latest is \(latest).")
+        }
+        let answer = StateProof(
+            kind: kind, chainId: genesis.chainId, genesisHash: genesis.hash, subject: subject, header: header,
+            commit: commit, proof: proof, record: record)
+        return Response(
+            status: .ok, headers: [.contentType: "application/json"],
+            body: .init(byteBuffer: ByteBuffer(bytes: answer.canonicalJSON)))
     }
 }

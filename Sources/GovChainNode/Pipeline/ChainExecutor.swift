@@ -19,7 +19,7 @@ package actor ChainExecutor {
     /// The state changes of the block executed last, by block hash and parent hash: a block is
     /// executed when proposed or validated and again when committed; the changes depend only on
     /// the block and its parent state, so the second time reuses the first.
-    private var lastExecution: (block: Hash32, parent: Hash32?, changes: LedgerOverlay)?
+    private var lastExecution: (block: Hash32, parent: Hash32?, executed: ExecutedBlock)?
     package nonisolated let logger: Logger
     private let clock: @Sendable () -> Timestamp
     /// Transactions whose signature this node already checked (the mempool fills it).
@@ -59,19 +59,20 @@ package actor ChainExecutor {
     /// thirds of the power, so its own precommit is the commit).
     package func produce(candidates: [Transaction]) throws(GovChainError) {
         let height = store.height.next
-        let (block, changes) = try build(height: height, proposer: validatorIndex, evidence: [], candidates: candidates)
+        let (block, executed) = try build(
+            height: height, proposer: validatorIndex, evidence: [], candidates: candidates)
         let precommit = Vote.sign(
             type: .precommit, height: height, round: 0, block: block.hash, validator: validatorIndex,
             chainId: genesis.chainId, key: key)
-        try persist(block, commit: Commit(precommits: [precommit]), changes: changes)
+        try persist(block, commit: Commit(precommits: [precommit]), executed: executed)
     }
 
     /// A block at `height` from the candidates that apply, in order, on the committed state, with
-    /// the state changes it makes. Throws (never traps) when the head moved past `height`
+    /// the state changes it makes and the state root they produce (in its header). Throws (never traps) when the head moved past `height`
     /// meanwhile, e.g. a synced block arrived first.
     func build(
         height: Height, proposer: ValidatorIndex, evidence: [DuplicateVoteEvidence], candidates: [Transaction]
-    ) throws(GovChainError) -> (Block, LedgerOverlay) {
+    ) throws(GovChainError) -> (Block, ExecutedBlock) {
         let head = store.head
         guard height == store.height.next else {
             throw GovChainError(
@@ -103,28 +104,30 @@ package actor ChainExecutor {
             included.append(transaction)
             blockBytes += size
         }
+        let state = try LedgerStateTree.update(root: store.stateRoot, reader: store, changes: changes)
         let block = Block.make(
             chainId: genesis.chainId, height: height, time: time, previousHash: head?.hash ?? .zero,
             lastCommit: lastCommit, transactions: included, validators: genesis.validators,
-            proposer: proposer, evidence: evidence)
-        lastExecution = (block.hash, head?.hash, changes)
-        return (block, changes)
+            proposer: proposer, evidence: evidence, stateRoot: state.root)
+        let executed = ExecutedBlock(changes: changes, state: state)
+        lastExecution = (block.hash, head?.hash, executed)
+        return (block, executed)
     }
 
     // MARK: - Validating and storing
 
-    /// The state changes of a block proposed by a peer, or the reason it is invalid: it must
-    /// extend the head (`BlockRules`: linkage, limits, a time within the drift of this node's
-    /// clock), carry a verifying last commit and new, verifying evidence, and every transaction
-    /// must be validly signed and apply.
+    /// The effects of a block proposed by a peer, or the reason it is invalid: it must extend the
+    /// head (`BlockRules`: linkage, limits, a time within the drift of this node's clock), carry a
+    /// verifying last commit and new, verifying evidence, every transaction must be validly
+    /// signed and apply, and its state root must be the one they produce.
     ///
     /// - Parameter finalised: the block carries a commit of more than two thirds of the power
     ///   (decided or synced). Its time was judged against their clocks when they prevoted, so this
     ///   node's clock no longer matters: a node whose clock lags must still store the chain.
-    package func execute(_ block: Block, finalised: Bool = false) throws(GovChainError) -> LedgerOverlay {
+    package func execute(_ block: Block, finalised: Bool = false) throws(GovChainError) -> ExecutedBlock {
         let head = store.head
         if let cached = lastExecution, cached.block == block.hash, cached.parent == head?.hash {
-            return cached.changes
+            return cached.executed
         }
         try rules.checkExtends(block, tip: head, localTime: finalised ? nil : clock())
         if let lastCommit = block.lastCommit, let head {
@@ -142,10 +145,11 @@ package actor ChainExecutor {
         }
         // Transactions this node admitted or saw before were verified then; others are now.
         let verified = verifiedTransactions
-        let changes = try executor.execute(block, over: store, isVerified: { verified.contains($0.id) })
+        let executed = try executor.execute(
+            block, over: store, parentRoot: store.stateRoot, nodes: store, isVerified: { verified.contains($0.id) })
         verified.insert(block.transactions.lazy.map(\.id))
-        lastExecution = (block.hash, head?.hash, changes)
-        return changes
+        lastExecution = (block.hash, head?.hash, executed)
+        return executed
     }
 
     /// Whether a proposed block extends the head and every transaction in it applies.
@@ -165,13 +169,13 @@ package actor ChainExecutor {
         try commit.verify(
             blockHash: block.hash, height: block.header.height, validators: genesis.validators,
             chainId: genesis.chainId, isValid: signatureCheck)
-        try persist(block, commit: commit, changes: try execute(block, finalised: true), commitVerified: true)
+        try persist(block, commit: commit, executed: try execute(block, finalised: true), commitVerified: true)
     }
 
     private func persist(
-        _ block: Block, commit: Commit, changes: LedgerOverlay, commitVerified: Bool = false
+        _ block: Block, commit: Commit, executed: ExecutedBlock, commitVerified: Bool = false
     ) throws(GovChainError) {
-        try store.append(block, commit: commit, changes: changes, commitVerified: commitVerified)
+        try store.append(block, commit: commit, executed: executed, commitVerified: commitVerified)
         logger.info(
             "committed block",
             metadata: [

@@ -1,0 +1,35 @@
+import GovChainCore
+
+/// A whole ledger in memory (records, transaction locations, state tree nodes and the records
+/// its leaves commit to): what the block store keeps, for building real chains in pure tests.
+struct MemoryLedger: LedgerStateReader {
+    var documents: [Hash32: DocumentRecord] = [:]
+    var clerks: [PublicKey: ClerkRecord] = [:]
+    var transactions: [Hash32: TransactionLocation] = [:]
+    var nodes = MemoryMerkleNodes()
+    var records: [Hash32: [UInt8]] = [:]
+    var root: Hash32
+
+    init(genesis: Genesis) {
+        let state = LedgerRules(genesis: genesis).genesisState()
+        documents = state.documents
+        clerks = state.clerks
+        let tree = LedgerStateTree.genesis(genesis)
+        root = tree.root
+        nodes.nodes = tree.nodes
+        records = tree.records
+    }
+
+    mutating func apply(_ executed: ExecutedBlock) {
+        documents.merge(executed.changes.documents) { $1 }
+        clerks.merge(executed.changes.clerks) { $1 }
+        transactions.merge(executed.changes.transactions) { $1 }
+        nodes.nodes.merge(executed.state.nodes) { $1 }
+        records.merge(executed.state.records) { $1 }
+        root = executed.state.root
+    }
+
+    func document(_ hash: Hash32) throws(GovChainError) -> DocumentRecord? { documents[hash] }
+    func clerk(_ key: PublicKey) throws(GovChainError) -> ClerkRecord? { clerks[key] }
+    func transactionLocation(_ id: Hash32) throws(GovChainError) -> TransactionLocation? { transactions[id] }
+}
