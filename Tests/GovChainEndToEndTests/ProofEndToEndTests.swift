@@ -177,14 +177,16 @@ import Testing
                     pinned
                     ? try govchain("verify", revoked, "--node", proxyURL, "--max-age", "3s")
                     : try govchain("verify", revoked, "--node", proxyURL, "--max-age", "3s", "--genesis", genesis)
-                print("[proofs] lie \(lie) (\(pinned ? "pinned" : "--genesis")): exit \(result.status): \(result.stdout.split(separator: "\n").first ?? "")")
+                let headline = result.stdout.split(separator: "\n").first ?? ""
+                print("[proofs] lie \(lie) (\(pinned ? "pinned" : "--genesis")): exit \(result.status): \(headline)")
                 #expect(!result.stdout.hasPrefix("VALID"), "lie \(lie) got VALID through: \(result.stdout)")
                 #expect([4, 5].contains(result.status), "lie \(lie): exit \(result.status) \(result.stdout)")
                 #expect(result.stdout.contains("INVALID") || result.stdout.contains("STALE"), "\(result.stdout)")
             }
             // Asking the liar and an honest node: the honest, newer proof wins.
             let both = try govchain("verify", revoked, "--node", "\(proxyURL),\(cluster.urls[2])", "--max-age", "3s")
-            #expect(both.status == 3 && both.stdout.hasPrefix("REVOKED"), "lie \(lie) with an honest node: \(both.stdout)")
+            #expect(
+                both.status == 3 && both.stdout.hasPrefix("REVOKED"), "lie \(lie) with an honest node: \(both.stdout)")
         }
     }
 }
