@@ -40,7 +40,9 @@ import Testing
             let reply = try await HTTPClient.request(.GET, upstream + path)
             var body = reply.body
             let lie = self.lie.withLock { $0 }
-            if path.contains("/proof"), reply.status == 200, var proof = try? StateProof(json: Data(body), canonical: false) {
+            if path.contains("/proof"), reply.status == 200,
+                var proof = try? StateProof(json: Data(body), canonical: false)
+            {
                 let (before, other) = material.withLock { $0 }
                 switch lie {
                 case .honest: break
@@ -116,7 +118,8 @@ import Testing
             try #require(anchored.status == 0, "\(anchored.stderr)")
         }
         let beforeRevocation = try await NodeClient(url).status().latest_height
-        try #require(try govchain("revoke", revoked, "--reason", "withdrawal", "--key", clerk, "--node", url).status == 0)
+        try #require(
+            try govchain("revoke", revoked, "--reason", "withdrawal", "--key", clerk, "--node", url).status == 0)
         try #require(try govchain("supersede", old, new, "--key", clerk, "--node", url).status == 0)
 
         // Online, against every node in turn, first use pins the genesis (TOFU), then it is reused.
@@ -139,7 +142,9 @@ import Testing
         #expect(never.status == 2 && never.stdout.hasPrefix("UNKNOWN: proven never anchored"), "\(never.stdout)")
 
         // Offline: status and absence receipts, with the genesis file only.
-        try #require(try govchain("receipt", revoked, "--status", "--out", cluster.directory + "/r.json", "--node", url).status == 0)
+        try #require(
+            try govchain("receipt", revoked, "--status", "--out", cluster.directory + "/r.json", "--node", url).status
+                == 0)
         let offline = try govchain("verify", revoked, "--receipt", cluster.directory + "/r.json", "--genesis", genesis)
         #expect(offline.status == 3 && offline.stdout.hasPrefix("REVOKED"), "\(offline.stdout)")
         try #require(
@@ -151,8 +156,10 @@ import Testing
             "verify", "--hash", String(repeating: "cd", count: 32), "--receipt", cluster.directory + "/a.json",
             "--genesis", genesis)
         #expect(absent.status == 2, "\(absent.stdout)")
-        try #require(try govchain("receipt", new, "--status", "--out", cluster.directory + "/n.json", "--node", url).status == 0)
-        #expect(try govchain("verify", new, "--receipt", cluster.directory + "/n.json", "--genesis", genesis).status == 0)
+        try #require(
+            try govchain("receipt", new, "--status", "--out", cluster.directory + "/n.json", "--node", url).status == 0)
+        #expect(
+            try govchain("verify", new, "--receipt", cluster.directory + "/n.json", "--genesis", genesis).status == 0)
 
         // The lying proxy.
         let proxy = LyingProxy(upstream: url)
