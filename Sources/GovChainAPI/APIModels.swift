@@ -91,6 +91,8 @@ package struct BlockResponse: Codable, Sendable, Equatable {
         package var tx_hash: String
         package var kind: String
         package var signer: String
+        /// The document hashes the transaction anchors, revokes or supersedes (none for clerks).
+        package var documents: [String]?
     }
     package struct CommitSignature: Codable, Sendable, Equatable {
         package var validator: UInt16

@@ -8,7 +8,9 @@ extension BlockResponse {
             previous_hash: header.previousHash.hex, tx_root: header.txRoot.hex, tx_count: header.txCount,
             proposer: genesis.validators[header.proposer]?.name ?? "#\(header.proposer)",
             transactions: block.transactions.map {
-                .init(tx_hash: $0.id.hex, kind: "\($0.body.kind)", signer: $0.signer.hex)
+                .init(
+                    tx_hash: $0.id.hex, kind: "\($0.body.kind)", signer: $0.signer.hex,
+                    documents: $0.body.writtenDocuments.isEmpty ? nil : $0.body.writtenDocuments.map(\.hex))
             },
             commit_round: commit.round.rawValue,
             commit: commit.signatures.map {

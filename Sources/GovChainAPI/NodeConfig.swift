@@ -15,6 +15,8 @@ package struct NodeConfig: Codable, Sendable, Equatable {
     package var mempool_bytes_max: Int? = 32 << 20
     /// Longest a `?wait=commit` request waits before answering 504.
     package var commit_wait_ms_max: UInt64? = 30_000
+    /// Heights of state kept provable behind the head (`?height=H` proofs); nil or 0: all.
+    package var state_retention_heights: UInt64?
     /// `host:port` the peer listener binds (default: this validator's genesis peer_address).
     package var peer_listen_address: String?
     /// Overrides of other validators' genesis peer addresses, by validator name.

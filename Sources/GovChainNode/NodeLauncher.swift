@@ -28,7 +28,9 @@ package enum NodeLauncher {
                     "node.json names this node \"\(config.name)\", but its validator key belongs to \"\(own.name)\" in the genesis; fix the name or the key file."
             )
         }
-        let store = try BlockStore(directory: path(config.data_dir + "/ledger"), genesis: genesis)
+        let store = try BlockStore(
+            directory: path(config.data_dir + "/ledger"), genesis: genesis,
+            stateRetentionHeights: config.state_retention_heights ?? 0)
         let node = try Node(
             name: config.name, genesis: genesis, store: store, key: key,
             limits: (config.mempool_tx_count_max ?? 50_000, config.mempool_bytes_max ?? 32 << 20),

@@ -29,10 +29,15 @@ package final class BlockStore: LedgerStateReader, MerkleNodeReader, Sendable {
     package static let nodeCacheCountMax = 200_000
     /// The root of the genesis state (before block 1).
     package let genesisStateRoot: Hash32
+    /// How many heights of state stay provable behind the head (0: all). A node replaced by block
+    /// h is deleted when block h + retention is stored, so every root at heights ≥ head − retention
+    /// stays complete. Blocks, commits and current records are never pruned.
+    package let stateRetentionHeights: UInt64
 
     /// Opens the store in `directory`, creating it for `genesis` if it does not exist yet.
-    package init(directory: String, genesis: Genesis) throws(GovChainError) {
+    package init(directory: String, genesis: Genesis, stateRetentionHeights: UInt64 = 0) throws(GovChainError) {
         self.genesis = genesis
+        self.stateRetentionHeights = stateRetentionHeights
         rules = BlockRules(genesis: genesis)
         let fresh = try Self.checkDirectory(directory)
         db = try LevelDB(path: directory, create: fresh)
@@ -114,13 +119,41 @@ package final class BlockStore: LedgerStateReader, MerkleNodeReader, Sendable {
         batch.put(StoreKey.blockHash(hash), StoreKey.bigEndian(header.height.rawValue))
         Self.addChanges(changes, to: &batch)
         Self.addState(executed.state, to: &batch)
+        for hash in executed.state.replaced { batch.put(StoreKey.staleNode(header.height, hash), []) }
+        let pruned = try prune(below: header.height, into: &batch)
         for evidence in block.evidence {
             batch.put(StoreKey.evidence(evidence.slot), StoreKey.bigEndian(header.height.rawValue))
         }
         batch.put(StoreKey.head, StoreKey.bigEndian(header.height.rawValue))
         try db.write(batch, sync: true)
         cachedHead.withLock { $0 = Head(header) }
+        if !pruned.isEmpty { nodeCache.withLock { cache in for hash in pruned { cache[hash] = nil } } }
         cache(executed.state.nodes)
+    }
+
+    /// The lowest height whose state can still be proven (1 when nothing is pruned).
+    package var oldestProvableHeight: Height {
+        let head = height.rawValue
+        guard stateRetentionHeights > 0, head > stateRetentionHeights else { return 1 }
+        return Height(head - stateRetentionHeights)
+    }
+
+    /// Adds to `batch` the deletion of every node (and leaf record) that block
+    /// `height − retention` replaced: after this block, no root that needed them is served.
+    /// Returns the deleted node hashes.
+    private func prune(below height: Height, into batch: inout WriteBatch) throws(GovChainError) -> [Hash32] {
+        guard stateRetentionHeights > 0, height.rawValue > stateRetentionHeights else { return [] }
+        let target = Height(height.rawValue - stateRetentionHeights)
+        var deleted: [Hash32] = []
+        let prefix = StoreKey.staleNodes(target)
+        for entry in try db.scan(prefix: prefix, limit: Int.max) {
+            guard let hash = Hash32(Array(entry.key.suffix(32))) else { continue }
+            if case .leaf(_, let valueHash)? = try merkleNode(hash) { batch.delete(StoreKey.stateRecord(valueHash)) }
+            batch.delete(StoreKey.stateNode(hash))
+            batch.delete(entry.key)
+            deleted.append(hash)
+        }
+        return deleted
     }
 
     static func addState(_ state: LedgerStateTree.Update, to batch: inout WriteBatch) {
@@ -242,6 +275,13 @@ package final class BlockStore: LedgerStateReader, MerkleNodeReader, Sendable {
         _ key: Hash32, at height: Height
     ) throws(GovChainError) -> (proof: SparseMerkleProof, record: [UInt8]?)? {
         guard let root = try stateRoot(at: height) else { return nil }
+        guard height >= oldestProvableHeight else {
+            throw GovChainError(
+                code: .heightUnavailable,
+                message:
+                    "The state of block \(height) is no longer kept: this node keeps \(stateRetentionHeights) heights (state_retention_heights); the oldest it can prove is \(oldestProvableHeight)."
+            )
+        }
         let proof = try SparseMerkleTree(root: root, reader: self).proof(key)
         guard case .leaf(let found, let valueHash)? = proof.terminal, found == key else { return (proof, nil) }
         guard let record = try stateRecord(valueHash) else {

@@ -22,6 +22,10 @@ enum StoreKey {
     static func stateNode(_ hash: Hash32) -> [UInt8] { Array("s/".utf8) + hash.bytes }
     /// A record's encoding by its value hash (what a state leaf commits to).
     static func stateRecord(_ valueHash: Hash32) -> [UInt8] { Array("r/".utf8) + valueHash.bytes }
+    /// A state node that block `height` replaced: `x/<u64 height><node hash>` → empty. Pruning
+    /// (`state_retention_heights`) deletes the nodes listed under a height once it is too old.
+    static func staleNode(_ height: Height, _ hash: Hash32) -> [UInt8] { staleNodes(height) + hash.bytes }
+    static func staleNodes(_ height: Height) -> [UInt8] { Array("x/".utf8) + bigEndian(height.rawValue) }
     /// The state root of the genesis (height 0).
     static let genesisStateRoot = Array("m/genesis_state_root".utf8)
     /// Index of clerks by authority: `a/<authority>/<clerk key>` → empty.

@@ -244,3 +244,37 @@ import Testing
         #expect(try BlockStore(directory: directory, genesis: Self.genesis).metadata("signing") == [1, 2, 3])
     }
 }
+
+extension BlockStoreTests {
+    /// `state_retention_heights`: the nodes a block replaced are deleted `retention` blocks later,
+    /// so disk stays bounded; every root in the window stays fully provable, older ones are refused.
+    @Test func stateRetentionPrunesReplacedNodesOnly() throws {
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let kept = directory + "/kept"
+        let pruned = directory + "/pruned"
+        let all = try BlockStore(directory: kept, genesis: Self.genesis)
+        let store = try BlockStore(directory: pruned, genesis: Self.genesis, stateRetentionHeights: 3)
+        // Every block anchors new documents, so the upper levels of the tree are replaced each time.
+        for round in 0..<12 {
+            for target in [all, store] { try appendNext(target, (0..<8).map { anchor("retained \(round) \($0)") }) }
+        }
+        #expect(store.oldestProvableHeight == 9)
+        func nodes(_ store: BlockStore) throws -> Int { try store.db.scan(prefix: Array("s/".utf8), limit: .max).count }
+        #expect(try nodes(store) < nodes(all), "pruning deleted replaced nodes")
+        let document = LedgerStateTree.key(document: Hash32.sha256(Array("retained 0 0".utf8)))
+        for height in 9...12 {
+            let (proof, record) = try #require(try store.stateProof(document, at: Height(UInt64(height))))
+            let root = try #require(try store.stateRoot(at: Height(UInt64(height))))
+            guard case .present(let valueHash)? = proof.verify(key: document, root: root) else {
+                Issue.record("no membership proof at height \(height)")
+                continue
+            }
+            #expect(record.map(LedgerStateTree.valueHash) == valueHash)
+        }
+        #expect(
+            performing: { try store.stateProof(document, at: 8) },
+            throws: { ($0 as? GovChainError)?.code == "height_unavailable" })
+        // The unpruned store still proves everything.
+        #expect(try all.stateProof(document, at: 1) != nil)
+    }
+}

@@ -82,6 +82,9 @@ package struct Receipt: Codable, Sendable, Equatable {
         } catch {
             throw Self.invalid("the receipt is not valid receipt JSON (truncated or damaged?)", underlying: error)
         }
+        if let unknown = Self.unknownField(in: data) {
+            throw Self.invalid("the receipt has a field this verifier does not know: \"\(unknown)\"")
+        }
         guard decoded.version == Self.currentVersion else {
             throw Self.invalid(
                 "receipt version \(decoded.version) is not supported (this verifier reads version \(Self.currentVersion))"
@@ -91,6 +94,31 @@ package struct Receipt: Codable, Sendable, Equatable {
             throw Self.invalid("the receipt is not in canonical form (a field, a key or the layout was changed)")
         }
         self = decoded
+    }
+
+    /// The first key (by path) that version 1 does not define; a verifier must refuse a field it
+    /// does not understand rather than ignore it.
+    static func unknownField(in data: Data) -> String? {
+        let inclusion: Set<String> = ["transaction", "tx_index", "proof", "block_header", "commit"]
+        guard let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else { return nil }
+        let top: Set<String> = ["version", "chain_id", "genesis_hash", "document", "anchor", "clerk_authorisation"]
+        if let key = object.keys.sorted().first(where: { !top.contains($0) }) { return key }
+        if let anchor = object["anchor"] as? [String: Any],
+            let key = anchor.keys.sorted().first(where: { !inclusion.contains($0) })
+        {
+            return "anchor.\(key)"
+        }
+        if let authorisation = object["clerk_authorisation"] as? [String: Any] {
+            if let key = authorisation.keys.sorted().first(where: { !["kind", "registration"].contains($0) }) {
+                return "clerk_authorisation.\(key)"
+            }
+            if let registration = authorisation["registration"] as? [String: Any],
+                let key = registration.keys.sorted().first(where: { !inclusion.contains($0) })
+            {
+                return "clerk_authorisation.registration.\(key)"
+            }
+        }
+        return nil
     }
 
     static func invalid(_ reason: String, cause: String? = nil) -> GovChainError {

@@ -17,11 +17,17 @@ package enum LedgerStateTree {
         package var root: Hash32
         package var nodes: [Hash32: SparseMerkleTree.Node]
         package var records: [Hash32: [UInt8]]
+        /// Nodes of the parent's tree that this update replaced (`SparseMerkleTree.replaced`).
+        package var replaced: Set<Hash32>
 
-        package init(root: Hash32, nodes: [Hash32: SparseMerkleTree.Node] = [:], records: [Hash32: [UInt8]] = [:]) {
+        package init(
+            root: Hash32, nodes: [Hash32: SparseMerkleTree.Node] = [:], records: [Hash32: [UInt8]] = [:],
+            replaced: Set<Hash32> = []
+        ) {
             self.root = root
             self.nodes = nodes
             self.records = records
+            self.replaced = replaced
         }
     }
 
@@ -47,7 +53,7 @@ package enum LedgerStateTree {
         }
         var tree = SparseMerkleTree(root: root, reader: reader)
         try tree.set(entries)
-        return Update(root: tree.root, nodes: tree.written, records: records)
+        return Update(root: tree.root, nodes: tree.written, records: records, replaced: tree.replaced)
     }
 
     /// The tree after a block's state changes.

@@ -59,6 +59,11 @@ package struct SparseMerkleTree: Sendable {
     let reader: any MerkleNodeReader
     /// Nodes made by updates and not yet stored, by hash.
     package private(set) var written: [Hash32: Node] = [:]
+    /// Stored nodes that batch updates (`set(_:)`) replaced: no longer part of the new root's
+    /// tree, only of older roots. Nodes never come back once replaced (a key's record only moves
+    /// forward, and keys are never removed), so a store may delete these once it no longer serves
+    /// the older roots.
+    package private(set) var replaced: Set<Hash32> = []
     package private(set) var root: Hash32
 
     package init(root: Hash32, reader: any MerkleNodeReader) {
@@ -98,6 +103,7 @@ package struct SparseMerkleTree: Sendable {
             $0.key.bytes.lexicographicallyPrecedes($1.key.bytes)
         }
         root = try update(root, depth: 0, sorted[...])
+        replaced.subtract(written.keys)  // a node rewritten as it was is not replaced
     }
 
     private typealias Entries = ArraySlice<(key: Hash32, valueHash: Hash32)>
@@ -106,6 +112,7 @@ package struct SparseMerkleTree: Sendable {
     private mutating func update(_ subtree: Hash32, depth: Int, _ entries: Entries) throws(GovChainError) -> Hash32 {
         if entries.isEmpty { return subtree }
         if subtree == Self.placeholder { return build(depth: depth, entries) }
+        if written[subtree] == nil { replaced.insert(subtree) }
         switch try node(subtree) {
         case .leaf(let key, let valueHash):
             guard !entries.contains(where: { $0.key == key }) else { return build(depth: depth, entries) }

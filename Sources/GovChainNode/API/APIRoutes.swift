@@ -281,6 +281,13 @@ extension APIRoutes {
         } else {
             height = latest
         }
+        if height < store.oldestProvableHeight {
+            throw APIError(
+                code: .heightUnavailable,
+                message:
+                    "The state of block \(height) is no longer kept by this node (state_retention_heights); the oldest it can prove is \(store.oldestProvableHeight)."
+            )
+        }
         guard height.rawValue > 0, height <= latest, let header = try store.header(at: height),
             let commit = try store.commit(at: height), let (proof, record) = try store.stateProof(key, at: height)
         else {
