@@ -26,7 +26,10 @@ package final class BlockStore: LedgerStateReader, MerkleNodeReader, Sendable {
     /// Recently read or written state tree nodes. Nodes are content-addressed and immutable, so
     /// a cached node is never stale; the upper levels, touched by every block, stay here.
     private let nodeCache = Mutex<[Hash32: SparseMerkleTree.Node]>([:])
-    package static let nodeCacheCountMax = 200_000
+    package static let nodeCacheCountMax = 100_000
+    /// The nodes the last block wrote: the top of the current tree, which the next block's update
+    /// and most proofs walk through. Replaced wholesale per block (no merge).
+    private let lastWritten = Mutex<[Hash32: SparseMerkleTree.Node]>([:])
     /// The root of the genesis state (before block 1).
     package let genesisStateRoot: Hash32
     /// How many heights of state stay provable behind the head (0: all). A node replaced by block
@@ -119,7 +122,10 @@ package final class BlockStore: LedgerStateReader, MerkleNodeReader, Sendable {
         batch.put(StoreKey.blockHash(hash), StoreKey.bigEndian(header.height.rawValue))
         Self.addChanges(changes, to: &batch)
         Self.addState(executed.state, to: &batch)
-        for hash in executed.state.replaced { batch.put(StoreKey.staleNode(header.height, hash), []) }
+        // The stale index exists only for pruning: without retention nothing is ever deleted.
+        if stateRetentionHeights > 0 {
+            for hash in executed.state.replaced { batch.put(StoreKey.staleNode(header.height, hash), []) }
+        }
         let pruned = try prune(below: header.height, into: &batch)
         for evidence in block.evidence {
             batch.put(StoreKey.evidence(evidence.slot), StoreKey.bigEndian(header.height.rawValue))
@@ -128,7 +134,8 @@ package final class BlockStore: LedgerStateReader, MerkleNodeReader, Sendable {
         try db.write(batch, sync: true)
         cachedHead.withLock { $0 = Head(header) }
         if !pruned.isEmpty { nodeCache.withLock { cache in for hash in pruned { cache[hash] = nil } } }
-        cache(executed.state.nodes)
+        let written = executed.state.nodes
+        lastWritten.withLock { $0 = written }
     }
 
     /// The lowest height whose state can still be proven (1 when nothing is pruned).
@@ -230,7 +237,7 @@ package final class BlockStore: LedgerStateReader, MerkleNodeReader, Sendable {
     // MARK: - State tree
 
     package func merkleNode(_ hash: Hash32) throws(GovChainError) -> SparseMerkleTree.Node? {
-        if let node = nodeCache.withLock({ $0[hash] }) { return node }
+        if let node = lastWritten.withLock({ $0[hash] }) ?? nodeCache.withLock({ $0[hash] }) { return node }
         guard let bytes = try db.get(StoreKey.stateNode(hash)) else { return nil }
         let node: SparseMerkleTree.Node
         do { node = try SparseMerkleTree.Node(decoding: bytes) } catch {

@@ -48,6 +48,9 @@ package struct Hash32: Hashable, Sendable, Comparable, CustomStringConvertible {
         return Hash32(unchecked: Array(hasher.finalize()))
     }
 
+    /// A finished SHA-256.
+    package init(digest: SHA256.Digest) { self.init(unchecked: Array(digest)) }
+
     package var hex: String { Hex.encode(bytes) }
     package var description: String { hex }
 

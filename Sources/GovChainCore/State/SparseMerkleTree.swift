@@ -1,3 +1,5 @@
+import Crypto
+
 /// An authenticated map from 256-bit keys to 32-byte value hashes: a binary sparse Merkle tree
 /// compacted as in Diem's Jellyfish Merkle tree (arity 2), groundwork for the state root of the
 /// "trust no single node" issue.
@@ -24,10 +26,21 @@ package struct SparseMerkleTree: Sendable {
         case leaf(key: Hash32, valueHash: Hash32)
         case `internal`(left: Hash32, right: Hash32)
 
+        /// SHA-256 of `encoded`, hashed from one 65-byte buffer (the tree hashes a node per level
+        /// per changed key, so this is the state root's inner loop).
         package var hash: Hash32 {
-            switch self {
-            case .leaf(let key, let valueHash): Hash32.sha256(parts: [0x10], key.bytes, valueHash.bytes)
-            case .internal(let left, let right): Hash32.sha256(parts: [0x11], left.bytes, right.bytes)
+            let (tag, first, second): (UInt8, Hash32, Hash32) =
+                switch self {
+                case .leaf(let key, let valueHash): (0x10, key, valueHash)
+                case .internal(let left, let right): (0x11, left, right)
+                }
+            return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 65) { buffer in
+                buffer[0] = tag
+                for i in 0..<32 {
+                    buffer[1 + i] = first.bytes[i]
+                    buffer[33 + i] = second.bytes[i]
+                }
+                return Hash32(digest: SHA256.hash(data: UnsafeRawBufferPointer(buffer)))
             }
         }
 

@@ -26,6 +26,8 @@ package actor ChainExecutor {
     private let verifiedTransactions: VerifiedSignatures
     private let signatureCheck: @Sendable (PublicKey, Signature, [UInt8]) -> Bool
     private let onCommitted: @Sendable (Block) -> Void
+    /// How long the last `execute` spent on ledger rules and on the state tree (for the log).
+    private var timing: (rules: Duration, state: Duration) = (.zero, .zero)
 
     init(
         store: BlockStore, key: SigningKey, validatorIndex: ValidatorIndex, verifiedTransactions: VerifiedSignatures,
@@ -145,8 +147,19 @@ package actor ChainExecutor {
         }
         // Transactions this node admitted or saw before were verified then; others are now.
         let verified = verifiedTransactions
-        let executed = try executor.execute(
-            block, over: store, parentRoot: store.stateRoot, nodes: store, isVerified: { verified.contains($0.id) })
+        let started = ContinuousClock.now
+        let changes = try executor.execute(block, over: store, isVerified: { verified.contains($0.id) })
+        let ruled = ContinuousClock.now
+        let state = try LedgerStateTree.update(root: store.stateRoot, reader: store, changes: changes)
+        guard state.root == block.header.stateRoot else {
+            throw GovChainError(
+                code: .blockStateRoot,
+                message:
+                    "Block \(block.header.height) claims state root \(block.header.stateRoot.hex.prefix(16))…, but its transactions produce \(state.root.hex.prefix(16))…."
+            )
+        }
+        timing = (ruled - started, ContinuousClock.now - ruled)
+        let executed = ExecutedBlock(changes: changes, state: state)
         verified.insert(block.transactions.lazy.map(\.id))
         lastExecution = (block.hash, head?.hash, executed)
         return executed
@@ -175,12 +188,15 @@ package actor ChainExecutor {
     private func persist(
         _ block: Block, commit: Commit, executed: ExecutedBlock, commitVerified: Bool = false
     ) throws(GovChainError) {
+        let started = ContinuousClock.now
         try store.append(block, commit: commit, executed: executed, commitVerified: commitVerified)
         logger.info(
             "committed block",
             metadata: [
                 "block.height": "\(block.header.height)", "block.txs": "\(block.transactions.count)",
-                "block.hash": "\(block.hash.hex.prefix(16))",
+                "block.hash": "\(block.hash.hex.prefix(16))", "time.rules": "\(timing.rules)",
+                "time.state": "\(timing.state)", "time.append": "\(ContinuousClock.now - started)",
+                "state.nodes": "\(executed.state.nodes.count)",
             ])
         onCommitted(block)
     }
