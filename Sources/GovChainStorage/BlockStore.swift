@@ -36,6 +36,12 @@ package final class BlockStore: LedgerStateReader, MerkleNodeReader, Sendable {
     /// h is deleted when block h + retention is stored, so every root at heights ≥ head − retention
     /// stays complete. Blocks, commits and current records are never pruned.
     package let stateRetentionHeights: UInt64
+    /// Every node replaced at a height up to this one has been deleted (persisted with the
+    /// batch that deleted them), whatever retention the node ran with then.
+    private let prunedThrough = Mutex<Height>(0)
+    /// Heights pruned per appended block at most, so catching up after the retention was lowered
+    /// never makes one batch huge.
+    static let pruneHeightsPerBlockMax: UInt64 = 16
 
     /// Opens the store in `directory`, creating it for `genesis` if it does not exist yet.
     package init(directory: String, genesis: Genesis, stateRetentionHeights: UInt64 = 0) throws(GovChainError) {
@@ -56,6 +62,10 @@ package final class BlockStore: LedgerStateReader, MerkleNodeReader, Sendable {
             throw GovChainError(code: .storeCorrupt, message: "The ledger in \(directory) has no genesis state root.")
         }
         genesisStateRoot = root
+        if let bytes = try db.get(StoreKey.statePrunedThrough) {
+            let through = try Self.decodeHeight(bytes, "state pruning height")
+            prunedThrough.withLock { $0 = through }
+        }
         cachedHead = Mutex(nil)
         let head = try loadHead()
         cachedHead.withLock { $0 = head }
@@ -126,41 +136,53 @@ package final class BlockStore: LedgerStateReader, MerkleNodeReader, Sendable {
         if stateRetentionHeights > 0 {
             for hash in executed.state.replaced { batch.put(StoreKey.staleNode(header.height, hash), []) }
         }
-        let pruned = try prune(below: header.height, into: &batch)
+        let (pruned, through) = try prune(below: header.height, into: &batch)
         for evidence in block.evidence {
             batch.put(StoreKey.evidence(evidence.slot), StoreKey.bigEndian(header.height.rawValue))
         }
         batch.put(StoreKey.head, StoreKey.bigEndian(header.height.rawValue))
         try db.write(batch, sync: true)
         cachedHead.withLock { $0 = Head(header) }
+        if let through { prunedThrough.withLock { $0 = through } }
         if !pruned.isEmpty { nodeCache.withLock { cache in for hash in pruned { cache[hash] = nil } } }
         let written = executed.state.nodes
         lastWritten.withLock { $0 = written }
     }
 
-    /// The lowest height whose state can still be proven (1 when nothing is pruned).
+    /// The lowest height whose state can still be proven: 1 when nothing was pruned; else the
+    /// higher of the pruning progress (the tree at that height lost nothing: only nodes replaced
+    /// after it are gone) and `head − retention`.
     package var oldestProvableHeight: Height {
         let head = height.rawValue
-        guard stateRetentionHeights > 0, head > stateRetentionHeights else { return 1 }
-        return Height(head - stateRetentionHeights)
+        let policy = stateRetentionHeights > 0 && head > stateRetentionHeights ? head - stateRetentionHeights : 1
+        return Height(max(1, prunedThrough.withLock { $0.rawValue }, policy))
     }
 
-    /// Adds to `batch` the deletion of every node (and leaf record) that block
-    /// `height − retention` replaced: after this block, no root that needed them is served.
-    /// Returns the deleted node hashes.
-    private func prune(below height: Height, into batch: inout WriteBatch) throws(GovChainError) -> [Hash32] {
-        guard stateRetentionHeights > 0, height.rawValue > stateRetentionHeights else { return [] }
-        let target = Height(height.rawValue - stateRetentionHeights)
+    /// Adds to `batch` the deletion of every node (and leaf record) replaced at the heights after
+    /// the pruning progress up to `height − retention` (at most `pruneHeightsPerBlockMax` of them),
+    /// and the new progress. Returns the deleted hashes and the new progress (nil: unchanged).
+    private func prune(
+        below height: Height, into batch: inout WriteBatch
+    ) throws(GovChainError) -> ([Hash32], Height?) {
+        guard stateRetentionHeights > 0, height.rawValue > stateRetentionHeights else { return ([], nil) }
+        let target = height.rawValue - stateRetentionHeights
+        let done = prunedThrough.withLock { $0.rawValue }
+        guard target > done else { return ([], nil) }
+        let last = min(target, done + Self.pruneHeightsPerBlockMax)
         var deleted: [Hash32] = []
-        let prefix = StoreKey.staleNodes(target)
-        for entry in try db.scan(prefix: prefix, limit: Int.max) {
-            guard let hash = Hash32(Array(entry.key.suffix(32))) else { continue }
-            if case .leaf(_, let valueHash)? = try merkleNode(hash) { batch.delete(StoreKey.stateRecord(valueHash)) }
-            batch.delete(StoreKey.stateNode(hash))
-            batch.delete(entry.key)
-            deleted.append(hash)
+        for pruned in (done + 1)...last {
+            for entry in try db.scan(prefix: StoreKey.staleNodes(Height(pruned)), limit: Int.max) {
+                guard let hash = Hash32(Array(entry.key.suffix(32))) else { continue }
+                if case .leaf(_, let valueHash)? = try merkleNode(hash) {
+                    batch.delete(StoreKey.stateRecord(valueHash))
+                }
+                batch.delete(StoreKey.stateNode(hash))
+                batch.delete(entry.key)
+                deleted.append(hash)
+            }
         }
-        return deleted
+        batch.put(StoreKey.statePrunedThrough, StoreKey.bigEndian(last))
+        return (deleted, Height(last))
     }
 
     static func addState(_ state: LedgerStateTree.Update, to batch: inout WriteBatch) {
@@ -289,7 +311,16 @@ package final class BlockStore: LedgerStateReader, MerkleNodeReader, Sendable {
                     "The state of block \(height) is no longer kept: this node keeps \(stateRetentionHeights) heights (state_retention_heights); the oldest it can prove is \(oldestProvableHeight)."
             )
         }
-        let proof = try SparseMerkleTree(root: root, reader: self).proof(key)
+        let proof: SparseMerkleProof
+        do {
+            proof = try SparseMerkleTree(root: root, reader: self).proof(key)
+        } catch  where error.code == .storeCorrupt && height < oldestProvableHeight {
+            // Pruned while this proof was walking the tree: the height just left the window.
+            throw GovChainError(
+                code: .heightUnavailable,
+                message:
+                    "The state of block \(height) was pruned while the proof was being made; ask for a newer height.")
+        }
         guard case .leaf(let found, let valueHash)? = proof.terminal, found == key else { return (proof, nil) }
         guard let record = try stateRecord(valueHash) else {
             throw GovChainError(

@@ -26,6 +26,8 @@ enum StoreKey {
     /// (`state_retention_heights`) deletes the nodes listed under a height once it is too old.
     static func staleNode(_ height: Height, _ hash: Hash32) -> [UInt8] { staleNodes(height) + hash.bytes }
     static func staleNodes(_ height: Height) -> [UInt8] { Array("x/".utf8) + bigEndian(height.rawValue) }
+    /// Pruning progress: every node replaced at a height up to this one is deleted.
+    static let statePrunedThrough = Array("m/state_pruned_through".utf8)
     /// The state root of the genesis (height 0).
     static let genesisStateRoot = Array("m/genesis_state_root".utf8)
     /// Index of clerks by authority: `a/<authority>/<clerk key>` → empty.

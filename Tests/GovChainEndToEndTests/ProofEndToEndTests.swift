@@ -25,6 +25,8 @@ import Testing
         case olderHeight
         /// Another chain's genesis (status and proofs name a different genesis hash).
         case otherGenesis
+        /// A chain id nobody pinned, to dodge the pin (trust on first use must not take it).
+        case newChainId
     }
 
     /// A lying node: forwards to `upstream`, rewriting proofs (and status) by `lie`.
@@ -53,13 +55,15 @@ import Testing
                     proof.state_proof.leaf = nil
                 case .olderHeight: if let before { proof = before }
                 case .otherGenesis: proof.genesis_hash = String(repeating: "ab", count: 32)
+                case .newChainId: break
                 }
                 body = Array(proof.canonicalJSON)
             }
-            if path.hasPrefix("/v1/status"), lie == .otherGenesis,
+            if path.hasPrefix("/v1/status"), lie == .otherGenesis || lie == .newChainId,
                 var status = try? JSONDecoder().decode(StatusResponse.self, from: Data(body))
             {
-                status.genesis_hash = String(repeating: "ab", count: 32)
+                if lie == .otherGenesis { status.genesis_hash = String(repeating: "ab", count: 32) }
+                if lie == .newChainId { status.chain_id = "evil-chain-1" }
                 body = Array(try JSONEncoder().encode(status))
             }
             return body

@@ -250,9 +250,16 @@ extension BlockStoreTests {
     /// so disk stays bounded; every root in the window stays fully provable, older ones are refused.
     @Test func stateRetentionPrunesReplacedNodesOnly() throws {
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let kept = directory + "/kept"
         let pruned = directory + "/pruned"
-        let all = try BlockStore(directory: kept, genesis: Self.genesis)
+        let document = LedgerStateTree.key(document: Hash32.sha256(Array("retained 0 0".utf8)))
+        let root = try pruneTwelveBlocks(into: pruned, document: document)  // closes its stores
+        // The pruning progress is stored: reopened without retention, the node does not claim
+        // the heights whose nodes are gone.
+        try reopenWithoutRetention(pruned, root: root, document: document)
+    }
+
+    func pruneTwelveBlocks(into pruned: String, document: Hash32) throws -> Hash32 {
+        let all = try BlockStore(directory: directory + "/kept", genesis: Self.genesis)
         let store = try BlockStore(directory: pruned, genesis: Self.genesis, stateRetentionHeights: 3)
         // Every block anchors new documents, so the upper levels of the tree are replaced each time.
         for round in 0..<12 {
@@ -261,7 +268,6 @@ extension BlockStoreTests {
         #expect(store.oldestProvableHeight == 9)
         func nodes(_ store: BlockStore) throws -> Int { try store.db.scan(prefix: Array("s/".utf8), limit: .max).count }
         #expect(try nodes(store) < nodes(all), "pruning deleted replaced nodes")
-        let document = LedgerStateTree.key(document: Hash32.sha256(Array("retained 0 0".utf8)))
         for height in 9...12 {
             let (proof, record) = try #require(try store.stateProof(document, at: Height(UInt64(height))))
             let root = try #require(try store.stateRoot(at: Height(UInt64(height))))
@@ -276,5 +282,16 @@ extension BlockStoreTests {
             throws: { ($0 as? GovChainError)?.code == "height_unavailable" })
         // The unpruned store still proves everything.
         #expect(try all.stateProof(document, at: 1) != nil)
+        return store.stateRoot
+    }
+
+    func reopenWithoutRetention(_ path: String, root: Hash32, document: Hash32) throws {
+        let reopened = try BlockStore(directory: path, genesis: Self.genesis)
+        #expect(reopened.stateRoot == root)
+        #expect(reopened.oldestProvableHeight == 9)
+        #expect(
+            performing: { try reopened.stateProof(document, at: 8) },
+            throws: { ($0 as? GovChainError)?.code == "height_unavailable" })
+        #expect(try reopened.stateProof(document, at: 9) != nil)
     }
 }

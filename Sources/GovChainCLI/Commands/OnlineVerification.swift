@@ -68,7 +68,7 @@ enum OnlineVerification {
                     ProvenReport.JSON(
                         status: stale ? "stale" : status, document: document.hex, height: best.proven.height.rawValue,
                         block_time: best.proven.time.rfc3339, age_seconds: age, node: best.url,
-                        genesis_hash: genesis.genesis.hash.hex, refused: refused,
+                        genesis_hash: genesis.genesis.hash.hex, genesis_pinned_now: genesis.pinnedNow, refused: refused,
                         record: ProvenReport.documentResponse(best.proven, genesis: genesis.genesis, now: now)))
             } else {
                 if stale {
@@ -89,7 +89,8 @@ enum OnlineVerification {
     }
 
     static func run(
-        documentHash: Hash32, nodes: [String], genesisFile: String?, maxAgeSeconds: UInt64, now: Timestamp
+        documentHash: Hash32, nodes: [String], genesisFile: String?, maxAgeSeconds: UInt64, now: Timestamp,
+        allowNewChain: Bool = false
     ) async -> Outcome {
         var outcome = Outcome(document: documentHash, answers: [], maxAgeSeconds: maxAgeSeconds, now: now)
         var pin: GenesisPin?
@@ -101,9 +102,12 @@ enum OnlineVerification {
                 if pin == nil {
                     pin = try await GenesisPin.resolve(
                         file: genesisFile, chainId: status.chain_id, genesisHash: status.genesis_hash,
+                        allowNewChain: allowNewChain,
                         fetch: { () async throws(GovChainError) in try await client.genesisFile() })
                 }
-                guard let pin, status.genesis_hash == pin.genesis.hash.hex else {
+                guard let pin, status.genesis_hash == pin.genesis.hash.hex,
+                    status.chain_id == pin.genesis.chainId.value
+                else {
                     throw GovChainError(
                         code: .genesisPinMismatch,
                         message:
@@ -142,6 +146,8 @@ enum ProvenReport {
         var age_seconds: UInt64?
         var node: String?
         var genesis_hash: String
+        /// True when this run pinned the genesis (trust on first use): compare the hash.
+        var genesis_pinned_now: Bool?
         var refused: [String]?
         var record: DocumentResponse?
     }

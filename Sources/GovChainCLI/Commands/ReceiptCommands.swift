@@ -74,7 +74,8 @@ enum OfflineVerification {
                 ProvenReport.JSON(
                     status: stale ? "stale" : status, document: documentHash.hex, height: proven.height.rawValue,
                     block_time: proven.time.rfc3339, age_seconds: age, node: nil, genesis_hash: genesis.hash.hex,
-                    refused: nil, record: ProvenReport.documentResponse(proven, genesis: genesis, now: now)))
+                    genesis_pinned_now: nil, refused: nil,
+                    record: ProvenReport.documentResponse(proven, genesis: genesis, now: now)))
         } else {
             if stale {
                 print("STALE: the receipt proves block \(proven.height), \(age) s old (limit \(maxAgeSeconds!) s).")
@@ -170,6 +171,10 @@ struct ReceiptCommand: AsyncParsableCommand {
             let hash = try Files.documentHash(fileOrHash: document)
             if status {
                 let proof = try await NodeClient(node.node).proof(.document, hash.hex)
+                guard proof.kind == .document, proof.subject == hash.hex else {
+                    throw GovChainError(
+                        code: .proofInvalid, message: "The node answered with a proof about another document.")
+                }
                 try Files.create(out, String(decoding: proof.canonicalJSON, as: UTF8.self), mode: 0o644)
                 let what = proof.record == nil ? "an absence receipt (never anchored)" : "a status receipt"
                 print("Wrote \(what) for \(hash.hex) as of block \(proof.height) to \(out)")

@@ -34,6 +34,9 @@ struct VerifyCommand: AsyncParsableCommand {
     @Option(help: "Node API URL(s), comma-separated; every one is asked and the highest proven height wins.")
     var node: String = ProcessInfo.processInfo.environment["GOVCHAIN_NODE"] ?? "http://127.0.0.1:8080"
 
+    @Flag(help: "Pin the genesis of a chain not pinned yet, though others are (trust on first use).")
+    var pinNewChain = false
+
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
@@ -51,8 +54,10 @@ struct VerifyCommand: AsyncParsableCommand {
     /// "90", "90s", "5m", "2h", "1d" → seconds.
     static func seconds(_ text: String) -> UInt64? {
         let units: [Character: UInt64] = ["s": 1, "m": 60, "h": 3600, "d": 86_400]
-        if let last = text.last, let unit = units[last] { return UInt64(text.dropLast()).map { $0 * unit } }
-        return UInt64(text)
+        guard let last = text.last, let unit = units[last] else { return UInt64(text) }
+        guard let value = UInt64(text.dropLast()) else { return nil }
+        let (seconds, overflow) = value.multipliedReportingOverflow(by: unit)
+        return overflow ? nil : seconds
     }
 
     /// The hash to check: of FILE, or --hash.
@@ -75,7 +80,7 @@ struct VerifyCommand: AsyncParsableCommand {
         }
         let outcome = await OnlineVerification.run(
             documentHash: documentHash, nodes: node.split(separator: ",").map { String($0) }, genesisFile: genesis,
-            maxAgeSeconds: maxAge.flatMap(Self.seconds) ?? 300, now: currentTime())
+            maxAgeSeconds: maxAge.flatMap(Self.seconds) ?? 300, now: currentTime(), allowNewChain: pinNewChain)
         throw ExitCode(outcome.report(json: output.json))
     }
 }

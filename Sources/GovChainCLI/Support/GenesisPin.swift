@@ -7,7 +7,9 @@ import GovChainCore
 /// meets a chain without `--genesis`, it fetches the node's genesis file, checks that the node's
 /// status names that genesis hash, stores the file as `<config>/genesis/<chain id>.json` and says
 /// so, printing the hash to compare with the one the municipalities publish. From then on the
-/// pinned file is used, and a node that serves another genesis for that chain is refused.
+/// pinned file is used, and a node that serves another genesis for that chain is refused. Once
+/// any chain is pinned, a node naming a chain that is not pinned is refused too (else a liar
+/// could dodge the pin by inventing a chain id) unless `--pin-new-chain` says it is wanted.
 /// `<config>` is `$GOVCHAIN_CONFIG_DIR`, else `$XDG_CONFIG_HOME/govchain`, else `~/.config/govchain`.
 struct GenesisPin {
     enum Source: Equatable {
@@ -31,7 +33,8 @@ struct GenesisPin {
     /// The genesis from `file`, else the pin for the chain the node at `url` serves (made now if
     /// there is none). `chainId` and `genesisHash` are what the node's status claims.
     static func resolve(
-        file: String?, chainId: String, genesisHash: String, fetch: () async throws(GovChainError) -> Data
+        file: String?, chainId: String, genesisHash: String, allowNewChain: Bool,
+        fetch: () async throws(GovChainError) -> Data
     ) async throws(GovChainError) -> GenesisPin {
         if let file {
             return GenesisPin(
@@ -46,6 +49,15 @@ struct GenesisPin {
             return GenesisPin(
                 genesis: try Genesis(json: try Files.read(path, what: "pinned genesis"), source: path),
                 source: .pinned(path))
+        }
+        let others = ((try? FileManager.default.contentsOfDirectory(atPath: configDirectory + "/genesis")) ?? [])
+            .filter { $0.hasSuffix(".json") }.map { String($0.dropLast(5)) }.sorted()
+        guard others.isEmpty || allowNewChain else {
+            throw GovChainError(
+                code: .genesisPinMismatch,
+                message:
+                    "the node names chain \"\(chainId)\", which is not pinned (pinned: \(others.joined(separator: ", "))); to trust a new chain pass --genesis FILE, or --pin-new-chain to pin it from this node"
+            )
         }
         let data = try await fetch()
         let genesis = try Genesis(json: data, source: "the node's genesis")
@@ -65,6 +77,8 @@ struct GenesisPin {
         try Files.create(path, String(decoding: data, as: UTF8.self), mode: 0o644)
         return GenesisPin(genesis: genesis, source: .pinnedNow(path))
     }
+
+    var pinnedNow: Bool { if case .pinnedNow = source { true } else { false } }
 
     var description: String {
         switch source {
