@@ -125,6 +125,28 @@ struct DriverTests {
         }
     }
 
+    @Test("a proposal whose state root is not what its transactions produce is invalid (the validator prevotes nil)")
+    func aWrongStateRootIsInvalid() async throws {
+        let chain = try TestChain(validators: 4)
+        defer { chain.remove() }
+        let node = try chain.node()
+        let anchor = TestChain.anchor("state root")
+        _ = try await node.mempool.submit(anchor.encoded, gossip: false)
+        let good = try await node.chain.proposal(height: 1, proposer: 0, evidence: [], candidates: [anchor])
+        #expect(good.header.stateRoot != LedgerStateTree.genesis(chain.genesis).root)
+        let other = try chain.node(index: 1)
+        let accepted = await other.chain.isValid(good)
+        #expect((try? accepted.get()) != nil, "the honest block is valid")
+        var lying = good
+        lying.header.stateRoot = LedgerStateTree.genesis(chain.genesis).root  // "nothing changed"
+        let verdict = await other.chain.isValid(lying)
+        guard case .failure(let error) = verdict else {
+            Issue.record("a block with a wrong state root was valid")
+            return
+        }
+        #expect(error.code == "block_state_root")
+    }
+
     @Test("a commit is checked through the verified-message cache, and a forged precommit still fails")
     func commitsUseTheCacheButStillVerify() async throws {
         let chain = try TestChain(validators: 4)

@@ -50,6 +50,12 @@ package struct BlockExecutor: Sendable {
     ) throws(GovChainError) -> ExecutedBlock {
         let changes = try execute(block, over: base, isVerified: isVerified)
         let state = try LedgerStateTree.update(root: parentRoot, reader: nodes, changes: changes)
+        try Self.checkStateRoot(of: block, state)
+        return ExecutedBlock(changes: changes, state: state)
+    }
+
+    /// Throws `block_state_root` unless the header carries the root `state` computed.
+    package static func checkStateRoot(of block: Block, _ state: LedgerStateTree.Update) throws(GovChainError) {
         guard state.root == block.header.stateRoot else {
             throw GovChainError(
                 code: .blockStateRoot,
@@ -57,7 +63,6 @@ package struct BlockExecutor: Sendable {
                     "Block \(block.header.height) claims state root \(block.header.stateRoot.hex.prefix(16))…, but its transactions produce \(state.root.hex.prefix(16))…."
             )
         }
-        return ExecutedBlock(changes: changes, state: state)
     }
 
     /// `block` with the state root its transactions produce on `parentRoot` in its header, and

@@ -151,13 +151,7 @@ package actor ChainExecutor {
         let changes = try executor.execute(block, over: store, isVerified: { verified.contains($0.id) })
         let ruled = ContinuousClock.now
         let state = try LedgerStateTree.update(root: store.stateRoot, reader: store, changes: changes)
-        guard state.root == block.header.stateRoot else {
-            throw GovChainError(
-                code: .blockStateRoot,
-                message:
-                    "Block \(block.header.height) claims state root \(block.header.stateRoot.hex.prefix(16))…, but its transactions produce \(state.root.hex.prefix(16))…."
-            )
-        }
+        try BlockExecutor.checkStateRoot(of: block, state)
         timing = (ruled - started, ContinuousClock.now - ruled)
         let executed = ExecutedBlock(changes: changes, state: state)
         verified.insert(block.transactions.lazy.map(\.id))
