@@ -176,14 +176,6 @@ extension Timestamp {
             .formatted(
                 .iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted))
     }
-
-    package static func parse(rfc3339 text: String) -> Timestamp? {
-        let fractional = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
-        guard let date = (try? Date(text, strategy: .iso8601)) ?? (try? Date(text, strategy: fractional)),
-            date.timeIntervalSince1970 >= 0
-        else { return nil }
-        return Timestamp(millisecondsSince1970: UInt64((date.timeIntervalSince1970 * 1000).rounded()))
-    }
 }
 
 package struct ClerkResponse: Codable, Sendable, Equatable {

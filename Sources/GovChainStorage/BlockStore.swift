@@ -304,6 +304,14 @@ package final class BlockStore: LedgerStateReader, MerkleNodeReader, Sendable {
         _ key: Hash32, at height: Height
     ) throws(GovChainError) -> (proof: SparseMerkleProof, record: [UInt8]?)? {
         guard let root = try stateRoot(at: height) else { return nil }
+        return try stateProof(key, root: root, height: height)
+    }
+
+    /// `stateProof(_:at:)` when the caller already holds the state root of block `height` (the
+    /// proof API reads the header anyway, so the store does not read it twice).
+    package func stateProof(
+        _ key: Hash32, root: Hash32, height: Height
+    ) throws(GovChainError) -> (proof: SparseMerkleProof, record: [UInt8]?) {
         guard height >= oldestProvableHeight else {
             throw GovChainError(
                 code: .heightUnavailable,

@@ -7,15 +7,15 @@ import Testing
 @Suite struct SpecificationTests {
     @Test func genesisTimesBecomeWholeMillisecondsInUTC() {
         let base: UInt64 = 1_796_083_200_000  // 2026-12-01T00:00:00Z
-        #expect(Genesis.milliseconds(rfc3339: "2026-12-01T00:00:00Z") == base)
-        #expect(Genesis.milliseconds(rfc3339: "2026-12-01T02:00:00+02:00") == base, "offsets convert to UTC")
-        #expect(Genesis.milliseconds(rfc3339: "2026-12-01T00:00:00.5Z") == base + 500)
-        #expect(Genesis.milliseconds(rfc3339: "2026-12-01T00:00:00.123Z") == base + 123)
-        #expect(Genesis.milliseconds(rfc3339: "2026-12-01T00:00:00.1239Z") == base + 123, "cut, never rounded")
-        #expect(Genesis.milliseconds(rfc3339: "2026-12-01T00:00:00.999999Z") == base + 999)
-        #expect(Genesis.milliseconds(rfc3339: "2026-12-01T00:00:00.Z") == nil)
-        #expect(Genesis.milliseconds(rfc3339: "2026-12-01 00:00:00Z") == nil)
-        #expect(Genesis.milliseconds(rfc3339: "1969-12-31T23:59:59Z") == nil)
+        #expect(Timestamp(rfc3339: "2026-12-01T00:00:00Z")?.rawValue == base)
+        #expect(Timestamp(rfc3339: "2026-12-01T02:00:00+02:00")?.rawValue == base, "offsets convert to UTC")
+        #expect(Timestamp(rfc3339: "2026-12-01T00:00:00.5Z")?.rawValue == base + 500)
+        #expect(Timestamp(rfc3339: "2026-12-01T00:00:00.123Z")?.rawValue == base + 123)
+        #expect(Timestamp(rfc3339: "2026-12-01T00:00:00.1239Z")?.rawValue == base + 123, "cut, never rounded")
+        #expect(Timestamp(rfc3339: "2026-12-01T00:00:00.999999Z")?.rawValue == base + 999)
+        #expect(Timestamp(rfc3339: "2026-12-01T00:00:00.Z")?.rawValue == nil)
+        #expect(Timestamp(rfc3339: "2026-12-01 00:00:00Z")?.rawValue == nil)
+        #expect(Timestamp(rfc3339: "1969-12-31T23:59:59Z")?.rawValue == nil)
     }
 
     @Test func aReceiptWithAFieldTheVerifierDoesNotKnowIsRefused() throws {

@@ -145,7 +145,7 @@ import Testing
         let floor = UInt64(started.timeIntervalSince1970 * 1000) - 60_000
         for h in 1...max(head, 1) {
             let block = try await NodeClient(network.urls[0]).block(String(h))
-            let time = try #require(Timestamp.parse(rfc3339: block.time)).rawValue
+            let time = try #require(Timestamp(rfc3339: block.time)).rawValue
             #expect(time <= now + 10_000 && time >= floor, "\(attack): block \(h) is dated \(block.time)")
         }
         let sorted = latencies.sorted()

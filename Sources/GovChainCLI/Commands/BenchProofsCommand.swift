@@ -68,7 +68,7 @@ struct BenchProofsCommand: AsyncParsableCommand {
                 }
                 try await group.waitForAll()
             }
-            let seconds = Self.seconds(ContinuousClock.now - start)
+            let seconds = BenchRun.seconds(ContinuousClock.now - start)
             print(
                 "bench-proofs: served \(count) proofs in \(String(format: "%.2f", seconds)) s: \(Int(Double(count) / seconds)) proofs/s, \(bytes.add(0) / count) bytes each on average"
             )
@@ -84,15 +84,11 @@ struct BenchProofsCommand: AsyncParsableCommand {
             for _ in 0..<rounds {
                 for data in proofs { _ = try StateProof(json: data, canonical: false).verify(genesis: genesis) }
             }
-            let perProof = Self.seconds(ContinuousClock.now - verifyStart) * 1000 / Double(rounds * proofs.count)
+            let perProof = BenchRun.seconds(ContinuousClock.now - verifyStart) * 1000 / Double(rounds * proofs.count)
             print(
                 "bench-proofs: verifying one proof (parse, commit signatures, path, record) takes \(String(format: "%.3f", perProof)) ms"
             )
         }
-    }
-
-    static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 }
 

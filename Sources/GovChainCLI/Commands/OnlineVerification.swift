@@ -55,36 +55,13 @@ enum OnlineVerification {
                 }
                 return unreachable ? Exit.other.rawValue : Exit.invalid.rawValue
             }
-            let age = now.rawValue > best.proven.time.rawValue ? (now.rawValue - best.proven.time.rawValue) / 1000 : 0
-            let stale = age > maxAgeSeconds
-            let (status, code, lines) = ProvenReport.describe(
-                best.proven, document: document, genesis: genesis.genesis, now: now)
             let refused = answers.compactMap { answer -> String? in
                 if case .failure(let error) = answer.result { return "\(answer.url): \(error.message)" }
                 return nil
             }
-            if json {
-                Output.json(
-                    ProvenReport.JSON(
-                        status: stale ? "stale" : status, document: document.hex, height: best.proven.height.rawValue,
-                        block_time: best.proven.time.rfc3339, age_seconds: age, node: best.url,
-                        genesis_hash: genesis.genesis.hash.hex, genesis_pinned_now: genesis.pinnedNow, refused: refused,
-                        record: ProvenReport.documentResponse(best.proven, genesis: genesis.genesis, now: now)))
-            } else {
-                if stale {
-                    print(
-                        "STALE: the newest proof is from block \(best.proven.height), \(age) s old (limit \(maxAgeSeconds) s); a node may be withholding newer blocks."
-                    )
-                    print("  it would say:")
-                }
-                lines.forEach { print(stale ? "  \($0)" : $0) }
-                print(
-                    "  proven by     block \(best.proven.height) at \(best.proven.time.rfc3339) (\(age) s ago), from \(best.url)"
-                )
-                print("  genesis       \(genesis.description)")
-                for line in refused { print("  refused       \(line)") }
-            }
-            return stale ? Exit.stale.rawValue : code.rawValue
+            return ProvenReport.report(
+                best.proven, document: document, genesis: genesis.genesis, now: now, maxAgeSeconds: maxAgeSeconds,
+                json: json, source: .node(url: best.url, pin: genesis, refused: refused))
         }
     }
 
@@ -137,6 +114,58 @@ enum OnlineVerification {
 
 /// How a proven document status is shown (online and for version-2 receipts).
 enum ProvenReport {
+    /// Where the proof came from.
+    enum Source {
+        /// The node whose proof had the highest height, the genesis it was checked against, and
+        /// the nodes whose answers were refused (with reasons).
+        case node(url: String, pin: GenesisPin, refused: [String])
+        /// A saved version-2 receipt.
+        case receipt
+    }
+
+    /// Prints what `proven` shows (text or `--json`) and returns the exit code: the status's,
+    /// or 5 (stale) when the proven block is older than `maxAgeSeconds`.
+    static func report(
+        _ proven: ProvenState, document: Hash32, genesis: Genesis, now: Timestamp, maxAgeSeconds: UInt64?,
+        json: Bool, source: Source
+    ) -> Int32 {
+        let age = now.rawValue > proven.time.rawValue ? (now.rawValue - proven.time.rawValue) / 1000 : 0
+        let stale = maxAgeSeconds.map { age > $0 } ?? false
+        let (status, code, lines) = describe(proven, document: document, genesis: genesis, now: now)
+        if json {
+            var output = JSON(
+                status: stale ? "stale" : status, document: document.hex, height: proven.height.rawValue,
+                block_time: proven.time.rfc3339, age_seconds: age, genesis_hash: genesis.hash.hex,
+                record: documentResponse(proven, genesis: genesis, now: now))
+            if case .node(let url, let pin, let refused) = source {
+                (output.node, output.genesis_pinned_now, output.refused) = (url, pin.pinnedNow, refused)
+            }
+            Output.json(output)
+            return stale ? Exit.stale.rawValue : code.rawValue
+        }
+        switch source {
+        case .node(let url, let pin, let refused):
+            if stale {
+                print(
+                    "STALE: the newest proof is from block \(proven.height), \(age) s old (limit \(maxAgeSeconds ?? 0) s); a node may be withholding newer blocks."
+                )
+                print("  it would say:")
+            }
+            lines.forEach { print(stale ? "  \($0)" : $0) }
+            print("  proven by     block \(proven.height) at \(proven.time.rfc3339) (\(age) s ago), from \(url)")
+            print("  genesis       \(pin.description)")
+            for line in refused { print("  refused       \(line)") }
+        case .receipt:
+            if stale {
+                print("STALE: the receipt proves block \(proven.height), \(age) s old (limit \(maxAgeSeconds ?? 0) s).")
+            }
+            lines.forEach { print($0) }
+            print("  as of         block \(proven.height) at \(proven.time.rfc3339) (offline receipt, version 2)")
+            print("  genesis       \(genesis.hash.hex) (\(genesis.chainId))")
+        }
+        return stale ? Exit.stale.rawValue : code.rawValue
+    }
+
     /// `--json` output of a proven answer.
     struct JSON: Codable {
         var status: String
@@ -144,11 +173,11 @@ enum ProvenReport {
         var height: UInt64
         var block_time: String
         var age_seconds: UInt64?
-        var node: String?
+        var node: String? = nil
         var genesis_hash: String
         /// True when this run pinned the genesis (trust on first use): compare the hash.
-        var genesis_pinned_now: Bool?
-        var refused: [String]?
+        var genesis_pinned_now: Bool? = nil
+        var refused: [String]? = nil
         var record: DocumentResponse?
     }
 

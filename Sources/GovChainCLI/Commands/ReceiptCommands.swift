@@ -66,25 +66,9 @@ enum OfflineVerification {
             }
             return Exit.invalid.rawValue
         }
-        let age = now.rawValue > proven.time.rawValue ? (now.rawValue - proven.time.rawValue) / 1000 : 0
-        let stale = maxAgeSeconds.map { age > $0 } ?? false
-        let (status, code, lines) = ProvenReport.describe(proven, document: documentHash, genesis: genesis, now: now)
-        if json {
-            Output.json(
-                ProvenReport.JSON(
-                    status: stale ? "stale" : status, document: documentHash.hex, height: proven.height.rawValue,
-                    block_time: proven.time.rfc3339, age_seconds: age, node: nil, genesis_hash: genesis.hash.hex,
-                    genesis_pinned_now: nil, refused: nil,
-                    record: ProvenReport.documentResponse(proven, genesis: genesis, now: now)))
-        } else {
-            if stale {
-                print("STALE: the receipt proves block \(proven.height), \(age) s old (limit \(maxAgeSeconds!) s).")
-            }
-            lines.forEach { print($0) }
-            print("  as of         block \(proven.height) at \(proven.time.rfc3339) (offline receipt, version 2)")
-            print("  genesis       \(genesis.hash.hex) (\(genesis.chainId))")
-        }
-        return stale ? Exit.stale.rawValue : code.rawValue
+        return ProvenReport.report(
+            proven, document: documentHash, genesis: genesis, now: now, maxAgeSeconds: maxAgeSeconds, json: json,
+            source: .receipt)
     }
 
     static func check(

@@ -25,12 +25,7 @@ struct NodeClient {
 
     /// The canonical receipt bytes of a document, checked to parse.
     func receipt(_ hash: Hash32) async throws(GovChainError) -> Receipt {
-        let reply = try await HTTPClient.request(.GET, baseURL + "/v1/documents/\(hash.hex)/receipt")
-        guard (200..<300).contains(reply.status) else {
-            let _: ErrorBody = try decode(reply)  // throws the node's error
-            throw GovChainError(code: .nodeError, message: "The node answered HTTP \(reply.status).")
-        }
-        return try Receipt(json: Data(reply.body))
+        try Receipt(json: try await getBytes("/v1/documents/\(hash.hex)/receipt"))
     }
 
     /// The node's state proof for a document (or clerk) at `height` (nil: latest); not yet verified.
@@ -40,23 +35,12 @@ struct NodeClient {
         -> StateProof
     {
         let path = kind == .document ? "/v1/documents/\(subject)/proof" : "/v1/clerks/\(subject)/proof"
-        let reply = try await HTTPClient.request(.GET, baseURL + path + (height.map { "?height=\($0)" } ?? ""))
-        guard (200..<300).contains(reply.status) else {
-            let _: ErrorBody = try decode(reply)  // throws the node's error
-            throw GovChainError(code: .nodeError, message: "The node answered HTTP \(reply.status).")
-        }
-        return try StateProof(json: Data(reply.body), canonical: false)
+        return try StateProof(
+            json: try await getBytes(path + (height.map { "?height=\($0)" } ?? "")), canonical: false)
     }
 
     /// The genesis file the node runs (for pinning on first use).
-    func genesisFile() async throws(GovChainError) -> Data {
-        let reply = try await HTTPClient.request(.GET, baseURL + "/v1/genesis")
-        guard (200..<300).contains(reply.status) else {
-            let _: ErrorBody = try decode(reply)
-            throw GovChainError(code: .nodeError, message: "The node answered HTTP \(reply.status).")
-        }
-        return Data(reply.body)
-    }
+    func genesisFile() async throws(GovChainError) -> Data { try await getBytes("/v1/genesis") }
 
     func block(_ height: String) async throws(GovChainError) -> BlockResponse { try await get("/v1/blocks/\(height)") }
 
@@ -72,6 +56,17 @@ struct NodeClient {
         let path = waitForCommit ? "/v1/transactions?wait=commit" : "/v1/transactions"
         let reply = try await HTTPClient.request(.POST, baseURL + path, body: body, contentType: "application/json")
         return try decode(reply)
+    }
+
+    /// The body of a successful GET, as bytes (for answers checked byte by byte); a 4xx/5xx
+    /// answer throws the node's error.
+    func getBytes(_ path: String) async throws(GovChainError) -> Data {
+        let reply = try await HTTPClient.request(.GET, baseURL + path)
+        guard (200..<300).contains(reply.status) else {
+            let _: ErrorBody = try decode(reply)  // throws the node's error
+            throw GovChainError(code: .nodeError, message: "The node answered HTTP \(reply.status).")
+        }
+        return Data(reply.body)
     }
 
     func get<T: Decodable>(_ path: String) async throws(GovChainError) -> T {

@@ -90,8 +90,8 @@ enum Output {
 /// Parses `2026-11-21`, `2026-11-21T10:00:00Z` or `now`.
 func parseTime(_ text: String, now: Timestamp) -> Timestamp? {
     if text == "now" { return now }
-    if let time = Timestamp.parse(rfc3339: text) { return time }
-    return Timestamp.parse(rfc3339: text + "T00:00:00Z")
+    if let time = Timestamp(rfc3339: text) { return time }
+    return Timestamp(rfc3339: text + "T00:00:00Z")
 }
 
 func currentTime() -> Timestamp { Timestamp(millisecondsSince1970: UInt64(Date().timeIntervalSince1970 * 1000)) }

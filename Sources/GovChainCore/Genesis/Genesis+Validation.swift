@@ -30,7 +30,7 @@ extension Genesis {
             throw fail("chain_id", "\"\(chainText)\" must use only a-z, 0-9 and '-', 1 to 50 characters")
         }
         guard let timeText = file.genesis_time else { throw fail("genesis_time", "is missing") }
-        guard let genesisMs = Self.milliseconds(rfc3339: timeText) else {
+        guard let genesisTime = Timestamp(rfc3339: timeText) else {
             throw fail("genesis_time", "\"\(timeText)\" is not an RFC 3339 time such as 2026-11-21T00:00:00Z")
         }
 
@@ -163,7 +163,7 @@ extension Genesis {
             }
         }
 
-        let time = Timestamp(millisecondsSince1970: genesisMs)
+        let time = genesisTime
         self.init(
             chainId: chainId, genesisTime: time, consensus: parameters, validators: ValidatorSet(validators),
             authorities: authorities, initialClerks: clerks)
@@ -225,24 +225,5 @@ extension Genesis {
             let port = UInt16(text[text.index(after: colon)...]), port > 0
         else { return false }
         return text.utf8.count <= 253
-    }
-
-    /// Milliseconds since 1970 of an RFC 3339 time (docs/PROTOCOL.md, "Genesis hash"): `Z` or a
-    /// numeric offset (converted to UTC); a fraction of a second is allowed and cut to whole
-    /// milliseconds (digits after the third are dropped, never rounded). Integer arithmetic only,
-    /// so every implementation gets the same number. Nil before 1970 or when it does not parse.
-    package static func milliseconds(rfc3339 text: String) -> UInt64? {
-        var whole = text
-        var fractionMs: UInt64 = 0
-        if let dot = text.firstIndex(of: ".") {
-            let digits = text[text.index(after: dot)...].prefix { $0.isASCII && $0.isNumber }
-            guard !digits.isEmpty else { return nil }
-            fractionMs = UInt64(String(digits.prefix(3)).padding(toLength: 3, withPad: "0", startingAt: 0)) ?? 0
-            whole = String(text[..<dot]) + String(text[text.index(dot, offsetBy: digits.count + 1)...])
-        }
-        guard let date = try? Date(whole, strategy: .iso8601), date.timeIntervalSince1970 >= 0 else { return nil }
-        let seconds = date.timeIntervalSince1970
-        guard seconds == seconds.rounded(.down), seconds < 1e12 else { return nil }
-        return UInt64(seconds) * 1000 + fractionMs
     }
 }

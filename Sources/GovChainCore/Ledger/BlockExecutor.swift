@@ -42,18 +42,6 @@ package struct BlockExecutor: Sendable {
         return state
     }
 
-    /// `execute`, then the state tree: the block's header must carry the root its changes
-    /// produce on the parent's root (`parentRoot`, nodes read through `nodes`).
-    package func execute(
-        _ block: Block, over base: any LedgerStateReader, parentRoot: Hash32, nodes: any MerkleNodeReader,
-        isVerified: (Transaction) -> Bool
-    ) throws(GovChainError) -> ExecutedBlock {
-        let changes = try execute(block, over: base, isVerified: isVerified)
-        let state = try LedgerStateTree.update(root: parentRoot, reader: nodes, changes: changes)
-        try Self.checkStateRoot(of: block, state)
-        return ExecutedBlock(changes: changes, state: state)
-    }
-
     /// Throws `block_state_root` unless the header carries the root `state` computed.
     package static func checkStateRoot(of block: Block, _ state: LedgerStateTree.Update) throws(GovChainError) {
         guard state.root == block.header.stateRoot else {

@@ -101,9 +101,9 @@ package struct SparseMerkleTree: Sendable {
 
     // MARK: - Updates
 
-    /// Sets `key` to `valueHash` (inserting it or replacing its value).
+    /// Sets `key` to `valueHash` (inserting it or replacing its value): a batch of one.
     package mutating func set(_ key: Hash32, to valueHash: Hash32) throws(GovChainError) {
-        root = try set(key, valueHash, below: root, depth: 0)
+        try set([(key, valueHash)])
     }
 
     /// Sets every key of `entries` (the last value wins for a key given twice) in one pass: each
@@ -156,42 +156,6 @@ package struct SparseMerkleTree: Sendable {
     /// entry before it has the bit clear).
     private static func firstWithBit(_ depth: Int, in entries: Entries) -> Int {
         entries.firstIndex { bit($0.key, depth) } ?? entries.endIndex
-    }
-
-    private mutating func set(
-        _ key: Hash32, _ valueHash: Hash32, below subtree: Hash32, depth: Int
-    ) throws(GovChainError) -> Hash32 {
-        if subtree == Self.placeholder { return put(.leaf(key: key, valueHash: valueHash)) }
-        switch try node(subtree) {
-        case .leaf(let existing, _) where existing == key:
-            return put(.leaf(key: key, valueHash: valueHash))
-        case .leaf(let existing, _):
-            return try split(
-                existing: subtree, existingKey: existing, new: put(.leaf(key: key, valueHash: valueHash)), newKey: key,
-                depth: depth)
-        case .internal(let left, let right):
-            // Depth < 256 here: an internal node exists only above two keys that differ at a deeper bit.
-            if Self.bit(key, depth) {
-                return put(.internal(left: left, right: try set(key, valueHash, below: right, depth: depth + 1)))
-            }
-            return put(.internal(left: try set(key, valueHash, below: left, depth: depth + 1), right: right))
-        }
-    }
-
-    /// The subtree at `depth` holding two leaves: internal nodes down to the first bit where the
-    /// keys differ (they differ somewhere: equal keys are handled above).
-    private mutating func split(
-        existing: Hash32, existingKey: Hash32, new: Hash32, newKey: Hash32, depth: Int
-    ) throws(GovChainError) -> Hash32 {
-        precondition(depth < 256, "two distinct keys agree on all 256 bits")
-        let (a, b) = (Self.bit(existingKey, depth), Self.bit(newKey, depth))
-        if a == b {
-            let child = try split(
-                existing: existing, existingKey: existingKey, new: new, newKey: newKey, depth: depth + 1)
-            return put(
-                a ? .internal(left: Self.placeholder, right: child) : .internal(left: child, right: Self.placeholder))
-        }
-        return put(a ? .internal(left: new, right: existing) : .internal(left: existing, right: new))
     }
 
     /// Bit `index` of `key`, most significant bit of byte 0 first.

@@ -146,20 +146,8 @@ struct APIRoutes: Sendable {
     }
 
     func block(_ text: String) throws -> Response {
-        let height: Height
-        if text == "latest" {
-            guard let head = store.head else {
-                throw APIError(code: .blockUnknown, message: "The chain has no blocks yet.")
-            }
-            height = head.height
-        } else {
-            guard let value = UInt64(text), value > 0 else {
-                throw APIError(
-                    code: .invalidHeight,
-                    message: "\"\(text)\" is not a block height (a whole number from 1) or \"latest\".")
-            }
-            height = Height(value)
-        }
+        let height = try Self.height(text, latest: store.height)
+        guard height.rawValue > 0 else { throw APIError(code: .blockUnknown, message: "The chain has no blocks yet.") }
         guard let block = try store.block(at: height), let commit = try store.commit(at: height) else {
             throw APIError(
                 code: .blockUnknown, message: "There is no block \(height) yet; the latest is \(store.height).")
@@ -175,6 +163,18 @@ struct APIRoutes: Sendable {
                 latest_height: head?.height.rawValue ?? 0, latest_hash: head?.hash.hex, latest_time: head?.time.rfc3339,
                 mempool_size: node.mempool.count, validators: genesis.validators.validators.map(\.name),
                 consensus: consensus?()))
+    }
+
+    /// A block height from a path or query: a whole number from 1, or `latest` (then `latest`,
+    /// which is 0 before the first block).
+    static func height(_ text: String, latest: Height) throws(APIError) -> Height {
+        if text == "latest" { return latest }
+        guard let value = UInt64(text), value > 0 else {
+            throw APIError(
+                code: .invalidHeight,
+                message: "\"\(text.prefix(40))\" is not a block height (a whole number from 1) or \"latest\".")
+        }
+        return Height(value)
     }
 
     static func hash(_ text: String) throws(APIError) -> Hash32 {
@@ -269,27 +269,10 @@ extension APIRoutes {
             (subject, key) = (clerk.bytes, LedgerStateTree.key(clerk: clerk))
         }
         let latest = store.height
-        let height: Height
-        if let heightText, heightText != "latest" {
-            guard let value = UInt64(heightText), value > 0 else {
-                throw APIError(
-                    code: .invalidHeight,
-                    message: "\"\(heightText.prefix(40))\" is not a block height (a whole number from 1) or \"latest\"."
-                )
-            }
-            height = Height(value)
-        } else {
-            height = latest
-        }
-        if height < store.oldestProvableHeight {
-            throw APIError(
-                code: .heightUnavailable,
-                message:
-                    "The state of block \(height) is no longer kept by this node (state_retention_heights); the oldest it can prove is \(store.oldestProvableHeight)."
-            )
-        }
+        let height = try Self.height(heightText ?? "latest", latest: latest)
+        // A pruned height throws `height_unavailable` from `stateProof` (the store owns retention).
         guard height.rawValue > 0, height <= latest, let header = try store.header(at: height),
-            let commit = try store.commit(at: height), let (proof, record) = try store.stateProof(key, at: height)
+            let commit = try store.commit(at: height)
         else {
             throw APIError(
                 code: .heightUnavailable,
@@ -297,9 +280,10 @@ extension APIRoutes {
                     ? "The chain has no blocks yet, so there is no signed state to prove."
                     : "There is no block \(height) yet; the latest is \(latest).")
         }
+        let found = try store.stateProof(key, root: header.stateRoot, height: height)
         let answer = StateProof(
             kind: kind, chainId: genesis.chainId, genesisHash: genesis.hash, subject: subject, header: header,
-            commit: commit, proof: proof, record: record)
+            commit: commit, proof: found.proof, record: found.record)
         return Response(
             status: .ok, headers: [.contentType: "application/json"],
             body: .init(byteBuffer: ByteBuffer(bytes: answer.canonicalJSON)))
