@@ -17,7 +17,7 @@ package enum NodeLauncher {
         func path(_ relative: String) -> String {
             relative.hasPrefix("/") ? relative : (home as NSString).appendingPathComponent(relative)
         }
-        let genesis = try Genesis.load(contentsOf: path(config.genesis))
+        let (genesis, genesisBytes) = try Genesis.loadWithBytes(contentsOf: path(config.genesis))
         let key = try loadKey(path(config.validator_key))
         if let index = genesis.validators.index(of: key.publicKey), let own = genesis.validators[index],
             own.name != config.name
@@ -52,7 +52,7 @@ package enum NodeLauncher {
             routes.peers = { Self.peersReport(network, genesis: genesis) }
             routes.consensus = { driver.snapshot.withLock { $0 } }
         }
-        routes.genesisFile = FileManager.default.contents(atPath: path(config.genesis)).map { Array($0) }
+        routes.genesisFile = Array(genesisBytes)
         routes.register(on: router)
         // NodeConfig.load validated the address.
         let (host, port) = NodeConfig.hostPort(config.api_address) ?? ("127.0.0.1", 8080)
