@@ -112,6 +112,7 @@ let package = Package(
             dependencies: [
                 "GovChainCore", "GovChainCLI", "GovChainConsensus", "GovChainNetwork", "GovChainFiles",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]

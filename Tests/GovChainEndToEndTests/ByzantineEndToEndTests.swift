@@ -28,11 +28,11 @@ import Testing
         let urls: [String]
         let hostileHome: String
 
-        init(name: String) throws {
+        init(name: String) async throws {
             directory = Harness.temporaryDirectory(name)
             let names = ["Aachen", "Gelsenkirchen", "Paderborn", "Soest", "Wuppertal"]
             let port = Harness.portBlock()
-            let result = try Harness.govchain(
+            let result = try await Harness.govchain(
                 "testnet", "init", "--dir", directory + "/net", "--validators", names.joined(separator: ","),
                 "--base-port", String(port))
             guard result.status == 0 else { throw TestFailure(result.stderr) }
@@ -63,7 +63,7 @@ import Testing
 
         func stop(_ hostile: HostilePeer?) async {
             await hostile?.stop()
-            nodes.forEach { $0.stop() }
+            nodes.forEach { $0.stopNow() }
             if ProcessInfo.processInfo.environment["GOVCHAIN_KEEP_TEST_DIRS"] == nil {
                 try? FileManager.default.removeItem(atPath: directory)
             } else {
@@ -158,7 +158,7 @@ import Testing
 
     @Test("a proposer dating blocks in 2500 or at 2^64−1 ms: nil prevotes, honest times, no crash")
     func farFutureBlockTime() async throws {
-        let network = try Network(name: "byz-time")
+        let network = try await Network(name: "byz-time")
         let hostile = try await network.start()
         let started = Date()
         let proposals = Mutex(0)
@@ -191,10 +191,10 @@ import Testing
 
     @Test("a status lie of 2^64−1 while an honest node catches up: it still catches up")
     func statusLieDuringCatchUp() async throws {
-        let network = try Network(name: "byz-status")
+        let network = try await Network(name: "byz-status")
         let hostile = try await network.start()
         let started = Date()
-        network.nodes[3].stop()
+        await network.nodes[3].stop()
         let lying = Task {
             while !Task.isCancelled {
                 hostile.broadcast(.status(Height(.max)))
@@ -223,7 +223,7 @@ import Testing
 
     @Test("a gossip flood of junk transactions: bounded memory, commits continue")
     func gossipFlood() async throws {
-        let network = try Network(name: "byz-gossip")
+        let network = try await Network(name: "byz-gossip")
         let hostile = try await network.start()
         let started = Date()
         let latencies = try await underAttack(network) {
@@ -242,7 +242,7 @@ import Testing
 
     @Test("a flood of validly signed next-height proposals and votes: budgets hold")
     func futureHeightFlood() async throws {
-        let network = try Network(name: "byz-future")
+        let network = try await Network(name: "byz-future")
         let hostile = try await network.start()
         let started = Date()
         let latencies = try await underAttack(network) {
@@ -282,7 +282,7 @@ import Testing
 
     @Test("a vote flood with forged signatures: the sender is disconnected, banned and counted")
     func forgedVoteFlood() async throws {
-        let network = try Network(name: "byz-votes")
+        let network = try await Network(name: "byz-votes")
         let hostile = try await network.start()
         let started = Date()
         let latencies = try await underAttack(network) {
@@ -314,7 +314,7 @@ import Testing
 
     @Test("block requests for the whole chain, again and again: served one at a time, memory bounded")
     func serveAmplification() async throws {
-        let network = try Network(name: "byz-serve")
+        let network = try await Network(name: "byz-serve")
         let hostile = try await network.start()
         for i in 0..<20 { _ = try await network.anchor("history \(i)", via: i % 4) }
         let started = Date()
@@ -333,7 +333,7 @@ import Testing
 
     @Test("a slow reader that asks for blocks and never reads: the servers' queues stay bounded")
     func slowReader() async throws {
-        let network = try Network(name: "byz-slow")
+        let network = try await Network(name: "byz-slow")
         let hostile = try await network.start()
         // Some history worth serving, with transactions in every block.
         for i in 0..<30 { _ = try await network.anchor("history \(i)", via: i % 4) }

@@ -16,11 +16,11 @@ import Testing
         /// The network's port block (`Harness.portBlock`).
         let port: Int
 
-        init(name: String, validators: [String] = ["Aachen", "Gelsenkirchen", "Paderborn", "Soest"]) throws {
+        init(name: String, validators: [String] = ["Aachen", "Gelsenkirchen", "Paderborn", "Soest"]) async throws {
             directory = Harness.temporaryDirectory(name)
             let port = Harness.portBlock()
             self.port = port
-            let result = try Harness.govchain(
+            let result = try await Harness.govchain(
                 "testnet", "init", "--dir", directory + "/net", "--validators", validators.joined(separator: ","),
                 "--base-port", String(port))
             guard result.status == 0 else { throw TestFailure(result.stderr) }
@@ -58,13 +58,13 @@ import Testing
         }
 
         func stopAll() {
-            nodes.forEach { $0.stop() }
+            nodes.forEach { $0.stopNow() }
             try? FileManager.default.removeItem(atPath: directory)
         }
     }
 
     @Test func crashedValidatorCatchesUpAndNothingIsLost() async throws {
-        let cluster = try Cluster(name: "crash4")
+        let cluster = try await Cluster(name: "crash4")
         defer { cluster.stopAll() }
         try await cluster.startAll()
         var anchored: [String] = []
@@ -102,14 +102,14 @@ import Testing
     }
 
     @Test func withoutAQuorumNothingCommitsThenCommitsResume() async throws {
-        let cluster = try Cluster(name: "quorum4")
+        let cluster = try await Cluster(name: "quorum4")
         defer { cluster.stopAll() }
         try await cluster.startAll()
         _ = try await cluster.anchor("before", via: 0)
         let before = try await NodeClient(cluster.urls[0]).status().latest_height
         // Two of four stopped: 2 of 4 is not more than two thirds. Safety before liveness.
-        cluster.nodes[2].stop()
-        cluster.nodes[3].stop()
+        await cluster.nodes[2].stop()
+        await cluster.nodes[3].stop()
         let key = try SigningKey(pem: String(contentsOfFile: cluster.clerk, encoding: .utf8))
         let status = try await NodeClient(cluster.urls[0]).status()
         let body = TransactionBody.anchorDocument(
@@ -136,7 +136,7 @@ import Testing
     }
 
     @Test func strangersAndGarbageOnThePeerPortAreRefused() async throws {
-        let cluster = try Cluster(name: "strangers4")
+        let cluster = try await Cluster(name: "strangers4")
         defer { cluster.stopAll() }
         try await cluster.startAll()
         let genesis = try Genesis.load(contentsOf: cluster.directory + "/net/genesis.json")
@@ -164,7 +164,7 @@ import Testing
         try config.write(home: strangerHome)
         let stranger = NodeProcess(home: strangerHome, url: strangerURL)
         try await stranger.start()
-        defer { stranger.stop() }
+        defer { stranger.stopNow() }
         // The real network still commits, and the stranger learns nothing (its genesis differs, and its key is unknown).
         let result = try await cluster.anchor("still fine", via: 1)
         #expect(result.status == "committed")

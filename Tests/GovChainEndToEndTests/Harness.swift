@@ -21,13 +21,17 @@ enum Harness {
         var stderr: String
     }
 
-    /// Runs a program to completion (bounded by `timeout` seconds; killed after that).
-    @discardableResult
+    /// Runs a program to completion (bounded by `timeout` seconds; killed after that). Waits
+    /// without holding a thread: Swift concurrency has one thread per core (two here), and a
+    /// test blocking one while an in-process server (the lying proxy, the hostile peer) needs
+    /// the other starved the whole test process on CI.
+    ///
     /// Each run gets its own config directory (`GOVCHAIN_CONFIG_DIR`, where `govchain verify`
     /// pins genesis files) unless `configDir` names one: test networks share chain ids.
+    @discardableResult
     static func run(
         _ program: String, _ arguments: [String], timeout: Double = 60, configDir: String? = nil
-    ) throws -> Result {
+    ) async throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: program.hasPrefix("/") ? program : "\(binDir)/\(program)")
         process.arguments = arguments
@@ -46,11 +50,7 @@ enum Harness {
         process.standardOutput = FileHandle(forWritingAtPath: base + ".out")
         process.standardError = FileHandle(forWritingAtPath: base + ".err")
         process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let deadline = Date().addingTimeInterval(timeout)
-        while process.isRunning && Date() < deadline { usleep(10_000) }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
+        try await exited(process, within: timeout) { try process.run() }
         let stdout = FileManager.default.contents(atPath: base + ".out") ?? Data()
         let stderr = FileManager.default.contents(atPath: base + ".err") ?? Data()
         return Result(
@@ -58,7 +58,28 @@ enum Harness {
             stderr: String(decoding: stderr, as: UTF8.self))
     }
 
-    static func govchain(_ arguments: String...) throws -> Result { try run("govchain", arguments) }
+    /// Starts `process` (by `launch`) and suspends until it has exited, sending SIGKILL after
+    /// `seconds`. The termination handler is set before the launch, and the stream buffers its
+    /// one element, so an exit before the wait begins is not missed.
+    static func exited(_ process: Process, within seconds: Double, launch: () throws -> Void) async throws {
+        let (done, signal) = AsyncStream<Void>.makeStream(bufferingPolicy: .unbounded)
+        process.terminationHandler = { _ in
+            signal.yield()
+            signal.finish()
+        }
+        try launch()
+        let pid = process.processIdentifier
+        let killer = Task {
+            try await Task.sleep(for: .milliseconds(Int(seconds * 1000)))
+            kill(pid, SIGKILL)
+        }
+        for await _ in done { break }
+        killer.cancel()
+        // The handler runs just before Foundation marks the process exited.
+        while process.isRunning { try await Task.sleep(for: .milliseconds(5)) }
+    }
+
+    static func govchain(_ arguments: String...) async throws -> Result { try await run("govchain", arguments) }
 
     /// Signs an anchor of SHA-256(`text`) for Aachen with the clerk key at `clerkKey` and submits
     /// it to the node at `url`, waiting for the commit.
@@ -147,11 +168,22 @@ final class NodeProcess {
         self.process = nil
     }
 
-    /// SIGTERM, then wait for the graceful exit; returns the exit status.
+    /// SIGTERM, then wait (suspended, not blocking a thread) for the graceful exit, at most
+    /// 10 s before SIGKILL; returns the exit status.
     @discardableResult
-    func stop() -> Int32? {
+    func stop() async -> Int32? {
         guard let process else { return nil }
         process.terminate()
+        let deadline = ContinuousClock.now + .seconds(10)
+        while process.isRunning && ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(20)) }
+        return stopNow()
+    }
+
+    /// The same from synchronous code (`defer`, `deinit`): blocks its thread while the node exits.
+    @discardableResult
+    func stopNow() -> Int32? {
+        guard let process else { return nil }
+        if process.isRunning { process.terminate() }
         let deadline = Date().addingTimeInterval(10)
         while process.isRunning && Date() < deadline { usleep(20_000) }
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
@@ -160,7 +192,7 @@ final class NodeProcess {
         return process.terminationStatus
     }
 
-    deinit { stop() }
+    deinit { stopNow() }
 }
 
 /// A one-validator network made by `govchain testnet init`, with two authorities.
@@ -169,11 +201,11 @@ struct LocalNetwork {
     let node: NodeProcess
     let url: String
 
-    init(name: String) throws {
+    init(name: String) async throws {
         directory = Harness.temporaryDirectory(name)
         let port = Harness.portBlock()
         url = "http://127.0.0.1:\(port)"
-        let result = try Harness.govchain(
+        let result = try await Harness.govchain(
             "testnet", "init", "--dir", directory + "/net", "--validators", "Aachen",
             "--authorities", "Aachen,Soest", "--base-port", String(port))
         guard result.status == 0 else {

@@ -9,26 +9,26 @@ import Testing
 /// supersede, clerk register / revoke / list, and the committed receipt vectors.
 @Suite(.serialized) struct LifecycleEndToEndTests {
     @Test func receiptWrittenByAnchorVerifiesOfflineAndTamperingFails() async throws {
-        let net = try LocalNetwork(name: "receipt")
-        defer { net.node.stop(); net.remove() }
+        let net = try await LocalNetwork(name: "receipt")
+        defer { net.node.stopNow(); net.remove() }
         try await net.node.start()
         let doc = try net.file("gewerbe.txt", "Gewerbeanmeldung 2026/77")
         let receipt = net.directory + "/gewerbe.receipt.json"
-        let anchored = try Harness.govchain(
+        let anchored = try await Harness.govchain(
             "anchor", doc, "--type", "business-registration", "--key", net.aachenClerk,
             "--node", net.url, "--receipt", receipt)
         #expect(anchored.status == 0, "\(anchored.stderr)")
         // The node is no longer needed: offline means offline.
-        net.node.stop()
+        await net.node.stop()
         let genesis = net.directory + "/net/genesis.json"
-        let offline = try Harness.govchain("verify", doc, "--receipt", receipt, "--genesis", genesis)
+        let offline = try await Harness.govchain("verify", doc, "--receipt", receipt, "--genesis", genesis)
         #expect(offline.status == 0, "\(offline.stdout) \(offline.stderr)")
         #expect(offline.stdout.contains("VALID (offline receipt): business-registration issued by Aachen"))
         #expect(offline.stdout.contains("as of block"))
 
         // Another document with this receipt: invalid (4).
         let other = try net.file("other.txt", "something else")
-        let wrongFile = try Harness.govchain("verify", other, "--receipt", receipt, "--genesis", genesis)
+        let wrongFile = try await Harness.govchain("verify", other, "--receipt", receipt, "--genesis", genesis)
         #expect(wrongFile.status == 4)
         // A flipped hex digit inside the commit's signature: invalid (4), with the reason.
         var bytes = try Data(contentsOf: URL(fileURLWithPath: receipt))
@@ -37,23 +37,24 @@ import Testing
         let position = text.utf8.distance(from: text.startIndex, to: commitStart) + 200
         bytes[position] = bytes[position] == UInt8(ascii: "0") ? UInt8(ascii: "1") : UInt8(ascii: "0")
         try bytes.write(to: URL(fileURLWithPath: receipt + ".bad"))
-        let tampered = try Harness.govchain("verify", doc, "--receipt", receipt + ".bad", "--genesis", genesis)
+        let tampered = try await Harness.govchain("verify", doc, "--receipt", receipt + ".bad", "--genesis", genesis)
         #expect(tampered.status == 4)
         #expect(tampered.stdout.contains("INVALID"))
         // Bad inputs: a missing receipt, an empty one, a directory, a genesis that does not parse.
         #expect(
-            try Harness.govchain("verify", doc, "--receipt", net.directory + "/none.json", "--genesis", genesis).status
+            try await Harness.govchain("verify", doc, "--receipt", net.directory + "/none.json", "--genesis", genesis)
+                .status
                 == 1)
         FileManager.default.createFile(atPath: net.directory + "/empty.json", contents: Data())
-        let empty = try Harness.govchain(
+        let empty = try await Harness.govchain(
             "verify", doc, "--receipt", net.directory + "/empty.json", "--genesis", genesis)
         #expect(empty.status == 4 && empty.stdout.contains("empty"))
-        #expect(try Harness.govchain("verify", doc, "--receipt", net.directory, "--genesis", genesis).status == 1)
-        let badGenesis = try Harness.govchain("verify", doc, "--receipt", receipt, "--genesis", receipt)
+        #expect(try await Harness.govchain("verify", doc, "--receipt", net.directory, "--genesis", genesis).status == 1)
+        let badGenesis = try await Harness.govchain("verify", doc, "--receipt", receipt, "--genesis", receipt)
         #expect(badGenesis.status == 1 && badGenesis.stderr.contains("genesis"))
     }
 
-    @Test func committedVectorsVerifyThroughTheCLI() throws {
+    @Test func committedVectorsVerifyThroughTheCLI() async throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent()
         let vectors = root.appendingPathComponent("docs/vectors").path
@@ -62,7 +63,7 @@ import Testing
             let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
             let receipt = vectors + "/" + fields[0]
             // The document hash is taken from the untampered receipt for the same document.
-            let result = try Harness.govchain(
+            let result = try await Harness.govchain(
                 "verify", "--hash", Self.documentHash(of: receipt), "--receipt", receipt,
                 "--genesis", vectors + "/genesis.json", "--json")
             #expect(result.status == (fields[1] == "valid" ? 0 : 4), "\(fields[0]): \(result.stdout)")
@@ -85,8 +86,8 @@ import Testing
     }
 
     @Test func supersedeAndClerkLifecycle() async throws {
-        let net = try LocalNetwork(name: "lifecycle")
-        defer { net.node.stop(); net.remove() }
+        let net = try await LocalNetwork(name: "lifecycle")
+        defer { net.node.stopNow(); net.remove() }
         try await net.node.start()
         let authorityKey = net.directory + "/net/aachen/keys/authority.key"
 
@@ -94,56 +95,56 @@ import Testing
         let old = try net.file("permit-v1.txt", "Baugenehmigung v1")
         let new = try net.file("permit-v2.txt", "Baugenehmigung v2")
         #expect(
-            try Harness.govchain(
+            try await Harness.govchain(
                 "anchor", old, "--type", "birth-certificate", "--key", net.aachenClerk, "--node", net.url
             ).status == 0)
-        let superseded = try Harness.govchain("supersede", old, new, "--key", net.aachenClerk, "--node", net.url)
+        let superseded = try await Harness.govchain("supersede", old, new, "--key", net.aachenClerk, "--node", net.url)
         #expect(superseded.status == 0, "\(superseded.stderr)")
-        let oldStatus = try Harness.govchain("verify", old, "--node", net.url)
+        let oldStatus = try await Harness.govchain("verify", old, "--node", net.url)
         #expect(oldStatus.status == 3)
         #expect(oldStatus.stdout.contains("SUPERSEDED"))
-        let newStatus = try Harness.govchain("verify", new, "--node", net.url)
+        let newStatus = try await Harness.govchain("verify", new, "--node", net.url)
         #expect(newStatus.status == 0)
         #expect(newStatus.stdout.contains("replaces"))
 
         // A new clerk: generated, registered by the authority, anchors, is revoked, is refused;
         // what it anchored before stays valid.
         let clerkKey = net.directory + "/new-clerk.key"
-        #expect(try Harness.govchain("keys", "generate", "--out", clerkKey).status == 0)
-        let registered = try Harness.govchain(
+        #expect(try await Harness.govchain("keys", "generate", "--out", clerkKey).status == 0)
+        let registered = try await Harness.govchain(
             "clerk", "register", "--authority", "aachen", "--authority-key", authorityKey,
             "--clerk", clerkKey + ".pub", "--types", "parking-permit", "--node", net.url)
         #expect(registered.status == 0, "\(registered.stderr)")
         let permit = try net.file("parken.txt", "Bewohnerparkausweis")
-        let anchored = try Harness.govchain(
+        let anchored = try await Harness.govchain(
             "anchor", permit, "--type", "parking-permit", "--key", clerkKey, "--node", net.url,
             "--valid-from", "2026-01-01", "--valid-until", "2030-01-01", "--receipt", net.directory + "/parken.json")
         #expect(anchored.status == 0, "\(anchored.stderr)")
-        let wrongType = try Harness.govchain(
+        let wrongType = try await Harness.govchain(
             "anchor", try net.file("x.txt", "x"), "--type", "birth-certificate", "--key", clerkKey, "--node", net.url)
         #expect(wrongType.status == 1 && wrongType.stderr.contains("may handle parking-permit"))
         // A clerk cannot register clerks: only the authority key can.
-        let notAuthority = try Harness.govchain(
+        let notAuthority = try await Harness.govchain(
             "clerk", "register", "--authority", "aachen", "--authority-key", net.aachenClerk,
             "--clerk", clerkKey + ".pub", "--types", "parking-permit", "--node", net.url)
         #expect(notAuthority.status == 1 && notAuthority.stderr.contains("Only the authority key"))
 
-        let listed = try Harness.govchain("clerk", "list", "--authority", "aachen", "--node", net.url)
+        let listed = try await Harness.govchain("clerk", "list", "--authority", "aachen", "--node", net.url)
         #expect(listed.stdout.split(separator: "\n").count == 2)
         #expect(
-            try Harness.govchain(
+            try await Harness.govchain(
                 "clerk", "revoke", "--authority", "aachen", "--authority-key", authorityKey,
                 "--clerk", clerkKey + ".pub", "--node", net.url
             ).status == 0)
-        let afterRevoke = try Harness.govchain(
+        let afterRevoke = try await Harness.govchain(
             "anchor", try net.file("y.txt", "y"), "--type", "parking-permit", "--key", clerkKey, "--node", net.url)
         #expect(afterRevoke.status == 1 && afterRevoke.stderr.contains("revoked"))
-        #expect(try Harness.govchain("verify", permit, "--node", net.url).status == 0)
+        #expect(try await Harness.govchain("verify", permit, "--node", net.url).status == 0)
         #expect(
-            try Harness.govchain("clerk", "list", "--authority", "aachen", "--node", net.url).stdout.contains(
+            try await Harness.govchain("clerk", "list", "--authority", "aachen", "--node", net.url).stdout.contains(
                 "revoked in block"))
         // Its receipt still verifies offline, through the registration chain.
-        let offline = try Harness.govchain(
+        let offline = try await Harness.govchain(
             "verify", permit, "--receipt", net.directory + "/parken.json", "--genesis",
             net.directory + "/net/genesis.json")
         #expect(offline.status == 0, "\(offline.stdout)")

@@ -10,20 +10,20 @@ import Testing
 /// `govchain` CLI and raw HTTP. Serialized: each test owns one node at a time.
 @Suite(.serialized) struct NodeEndToEndTests {
     @Test func anchorVerifyCrashRestartVerify() async throws {
-        let net = try LocalNetwork(name: "crash")
-        defer { net.node.stop(); net.remove() }
+        let net = try await LocalNetwork(name: "crash")
+        defer { net.node.stopNow(); net.remove() }
         try await net.node.start()
 
         var files: [String] = []
         for i in 0..<4 {
             let path = try net.file("urkunde-\(i).txt", "Geburtsurkunde Nr. \(i)")
-            let anchored = try Harness.govchain(
+            let anchored = try await Harness.govchain(
                 "anchor", path, "--type", "birth-certificate", "--key", net.aachenClerk, "--node", net.url)
             #expect(anchored.status == 0, "anchor failed: \(anchored.stderr)")
             #expect(anchored.stdout.contains("block"))
             files.append(path)
         }
-        let verified = try Harness.govchain("verify", files[0], "--node", net.url)
+        let verified = try await Harness.govchain("verify", files[0], "--node", net.url)
         #expect(verified.status == 0)
         #expect(verified.stdout.contains("VALID: birth-certificate issued by Aachen (aachen)"))
         #expect(verified.stdout.contains("in block"))
@@ -32,7 +32,7 @@ import Testing
         net.node.crash()
         try await net.node.start()
         for path in files {
-            let again = try Harness.govchain("verify", path, "--node", net.url, "--json")
+            let again = try await Harness.govchain("verify", path, "--node", net.url, "--json")
             #expect(again.status == 0, "lost \(path) after kill -9: \(again.stdout) \(again.stderr)")
             let proven = try JSONDecoder().decode(ProvenReport.JSON.self, from: Data(again.stdout.utf8))
             #expect(proven.status == "valid" && proven.record?.status == "valid" && proven.height >= 1)
@@ -41,22 +41,23 @@ import Testing
         #expect(status.latest_height >= 1)
 
         // Unknown → 2; revoked → 3; a clean SIGTERM exits 0.
-        let unknown = try Harness.govchain("verify", "--hash", String(repeating: "ab", count: 32), "--node", net.url)
+        let unknown = try await Harness.govchain(
+            "verify", "--hash", String(repeating: "ab", count: 32), "--node", net.url)
         #expect(unknown.status == 2)
         #expect(unknown.stdout.contains("UNKNOWN"))
-        let revoked = try Harness.govchain(
+        let revoked = try await Harness.govchain(
             "revoke", files[1], "--reason", "withdrawal", "--key", net.aachenClerk, "--node", net.url)
         #expect(revoked.status == 0, "\(revoked.stderr)")
-        let afterRevoke = try Harness.govchain("verify", files[1], "--node", net.url)
+        let afterRevoke = try await Harness.govchain("verify", files[1], "--node", net.url)
         #expect(afterRevoke.status == 3)
         #expect(afterRevoke.stdout.contains("REVOKED"))
         #expect(afterRevoke.stdout.contains("Widerruf"))
-        #expect(net.node.stop() == 0)
+        #expect(await net.node.stop() == 0)
     }
 
     @Test func badInputIsRefusedAndTheNodeKeepsServing() async throws {
-        let net = try LocalNetwork(name: "bad")
-        defer { net.node.stop(); net.remove() }
+        let net = try await LocalNetwork(name: "bad")
+        defer { net.node.stopNow(); net.remove() }
         try await net.node.start()
         let submit = net.url + "/v1/transactions"
 
@@ -122,12 +123,12 @@ import Testing
     }
 
     @Test("govchaind refuses a validator key others can read, and a node.json name that is not the key's validator")
-    func refusesUnsafeKeyAndWrongName() throws {
-        let net = try LocalNetwork(name: "keymode")
+    func refusesUnsafeKeyAndWrongName() async throws {
+        let net = try await LocalNetwork(name: "keymode")
         defer { net.remove() }
         let home = net.node.home
         try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: home + "/config/validator.key")
-        let readable = try Harness.run("govchaind", ["start", "--home", home], timeout: 20)
+        let readable = try await Harness.run("govchaind", ["start", "--home", home], timeout: 20)
         #expect(readable.status != 0)
         #expect((readable.stderr + readable.stdout).contains("chmod 600"), "\(readable.stderr)")
         try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: home + "/config/validator.key")
@@ -135,18 +136,18 @@ import Testing
             NodeConfig.self, from: Data(contentsOf: URL(fileURLWithPath: home + "/config/node.json")))
         config.name = "Soest"
         try config.write(home: home)
-        let misnamed = try Harness.run("govchaind", ["start", "--home", home], timeout: 20)
+        let misnamed = try await Harness.run("govchaind", ["start", "--home", home], timeout: 20)
         #expect(misnamed.status != 0)
         #expect((misnamed.stderr + misnamed.stdout).contains("belongs to \"Aachen\""), "\(misnamed.stderr)")
     }
 
     @Test("govchaind whose API port is taken exits at once, naming the address (it used to hang with its peers up)")
-    func apiPortTakenIsAClearError() throws {
+    func apiPortTakenIsAClearError() async throws {
         // Two validators, so the consensus services run beside the API (they ignored cancellation).
         let dir = Harness.temporaryDirectory("porttaken")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let port = Harness.portBlock()
-        let made = try Harness.govchain(
+        let made = try await Harness.govchain(
             "testnet", "init", "--dir", dir + "/n", "--validators", "Aachen,Soest", "--base-port", String(port))
         try #require(made.status == 0, "\(made.stderr)")
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -162,38 +163,38 @@ import Testing
         }
         try #require(bound == 0 && listen(fd, 1) == 0, "could not take port \(port) for the test")
         let started = ContinuousClock.now
-        let result = try Harness.run("govchaind", ["start", "--home", dir + "/n/aachen"], timeout: 20)
+        let result = try await Harness.run("govchaind", ["start", "--home", dir + "/n/aachen"], timeout: 20)
         #expect(result.status == 1)
         #expect(result.stderr.contains("listen_failed"), "\(result.stderr)")
         #expect(result.stderr.contains("Cannot listen for the HTTP API on 127.0.0.1:\(port)"), "\(result.stderr)")
         #expect(ContinuousClock.now - started < .seconds(15), "it exited only when killed")
     }
 
-    @Test func cliReportsBadArgumentsClearly() throws {
+    @Test func cliReportsBadArgumentsClearly() async throws {
         let dir = Harness.temporaryDirectory("cli")
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let missing = try Harness.govchain("verify", dir + "/nope.pdf", "--node", "http://127.0.0.1:1")
+        let missing = try await Harness.govchain("verify", dir + "/nope.pdf", "--node", "http://127.0.0.1:1")
         #expect(missing.status == 1)
         #expect(missing.stderr.contains("does not exist"))
-        let directory = try Harness.govchain("verify", dir, "--node", "http://127.0.0.1:1")
+        let directory = try await Harness.govchain("verify", dir, "--node", "http://127.0.0.1:1")
         #expect(directory.status == 1)
         #expect(directory.stderr.contains("is a directory"))
-        let neither = try Harness.govchain("verify")
+        let neither = try await Harness.govchain("verify")
         #expect(neither.status != 0)
         #expect(neither.stderr.contains("either a document FILE or --hash"))
-        let unreachable = try Harness.govchain(
+        let unreachable = try await Harness.govchain(
             "verify", "--hash", String(repeating: "00", count: 32), "--node", "http://127.0.0.1:1")
         #expect(unreachable.status == 1)
         #expect(unreachable.stderr.contains("Cannot reach the node"))
-        let badReason = try Harness.govchain("revoke", "--hash-not-an-option")
+        let badReason = try await Harness.govchain("revoke", "--hash-not-an-option")
         #expect(badReason.status != 0)
     }
 
-    @Test func testnetInitRefusesToOverwrite() throws {
+    @Test func testnetInitRefusesToOverwrite() async throws {
         let dir = Harness.temporaryDirectory("init")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         #expect(
-            try Harness.govchain(
+            try await Harness.govchain(
                 "testnet", "init", "--dir", dir + "/n", "--validators", "Aachen,Soest", "--base-port", "30000"
             ).status == 0)
         let nodes = try JSONDecoder().decode(
@@ -201,9 +202,9 @@ import Testing
         #expect(nodes.map(\.name) == ["Aachen", "Soest"])
         #expect(nodes.map(\.api_url) == ["http://127.0.0.1:30000", "http://127.0.0.1:30001"])
         #expect(FileManager.default.fileExists(atPath: nodes[1].home + "/config/validator.key"))
-        let again = try Harness.govchain("testnet", "init", "--dir", dir + "/n")
+        let again = try await Harness.govchain("testnet", "init", "--dir", dir + "/n")
         #expect(again.status == 1)
         #expect(again.stderr.contains("already holds a network"))
-        #expect(try Harness.govchain("testnet", "init", "--dir", dir + "/m", "--validators", "").status == 1)
+        #expect(try await Harness.govchain("testnet", "init", "--dir", dir + "/m", "--validators", "").status == 1)
     }
 }

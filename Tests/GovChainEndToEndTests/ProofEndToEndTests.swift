@@ -2,6 +2,8 @@ import Foundation
 import GovChainAPI
 import GovChainCore
 import Hummingbird
+import Logging
+import ServiceLifecycle
 import Synchronization
 import Testing
 
@@ -85,7 +87,7 @@ import Testing
 
     @Test func everyStatusIsProvenAndALyingNodeNeverShowsValid() async throws {
         let names = ["Aachen", "Gelsenkirchen", "Paderborn", "Soest", "Wuppertal"]
-        let cluster = try ClusterEndToEndTests.Cluster(name: "proofs5", validators: names)
+        let cluster = try await ClusterEndToEndTests.Cluster(name: "proofs5", validators: names)
         defer { cluster.stopAll() }
         // Empty blocks every second, so a withheld proof ages while honest ones stay fresh.
         var file = try JSONDecoder().decode(
@@ -103,8 +105,8 @@ import Testing
         let url = cluster.urls[0]
         let configDir = Harness.temporaryDirectory("pins")
         defer { try? FileManager.default.removeItem(atPath: configDir) }
-        func govchain(_ arguments: String...) throws -> Harness.Result {
-            try Harness.run("govchain", arguments, configDir: configDir)
+        func govchain(_ arguments: String...) async throws -> Harness.Result {
+            try await Harness.run("govchain", arguments, configDir: configDir)
         }
         func doc(_ name: String, _ text: String) throws -> String {
             let path = cluster.directory + "/" + name
@@ -117,17 +119,17 @@ import Testing
         let old = try doc("old.txt", "Baugenehmigung v1")
         let new = try doc("new.txt", "Baugenehmigung v2")
         for path in [valid, revoked, old] {
-            let anchored = try govchain(
+            let anchored = try await govchain(
                 "anchor", path, "--type", "birth-certificate", "--key", clerk, "--node", url)
             try #require(anchored.status == 0, "\(anchored.stderr)")
         }
         let beforeRevocation = try await NodeClient(url).status().latest_height
         try #require(
-            try govchain("revoke", revoked, "--reason", "withdrawal", "--key", clerk, "--node", url).status == 0)
-        try #require(try govchain("supersede", old, new, "--key", clerk, "--node", url).status == 0)
+            try await govchain("revoke", revoked, "--reason", "withdrawal", "--key", clerk, "--node", url).status == 0)
+        try #require(try await govchain("supersede", old, new, "--key", clerk, "--node", url).status == 0)
 
         // Online, against every node in turn, first use pins the genesis (TOFU), then it is reused.
-        let first = try govchain("verify", valid, "--node", url)
+        let first = try await govchain("verify", valid, "--node", url)
         #expect(first.status == 0, "\(first.stdout)\(first.stderr)")
         #expect(first.stdout.contains("PINNED NOW"))
         #expect(first.stdout.contains("proven by"))
@@ -136,34 +138,38 @@ import Testing
         ]
         for (path, code, word) in expected {
             for node in cluster.urls {
-                let result = try govchain("verify", path, "--node", node)
+                let result = try await govchain("verify", path, "--node", node)
                 #expect(result.status == code, "\(path) via \(node): \(result.stdout)")
                 #expect(result.stdout.hasPrefix(word), "\(path): \(result.stdout)")
                 #expect(result.stdout.contains("pinned in"))
             }
         }
-        let never = try govchain("verify", "--hash", String(repeating: "cd", count: 32), "--node", url)
+        let never = try await govchain("verify", "--hash", String(repeating: "cd", count: 32), "--node", url)
         #expect(never.status == 2 && never.stdout.hasPrefix("UNKNOWN: proven never anchored"), "\(never.stdout)")
 
         // Offline: status and absence receipts, with the genesis file only.
         try #require(
-            try govchain("receipt", revoked, "--status", "--out", cluster.directory + "/r.json", "--node", url).status
+            try await govchain("receipt", revoked, "--status", "--out", cluster.directory + "/r.json", "--node", url)
+                .status
                 == 0)
-        let offline = try govchain("verify", revoked, "--receipt", cluster.directory + "/r.json", "--genesis", genesis)
+        let offline = try await govchain(
+            "verify", revoked, "--receipt", cluster.directory + "/r.json", "--genesis", genesis)
         #expect(offline.status == 3 && offline.stdout.hasPrefix("REVOKED"), "\(offline.stdout)")
         try #require(
-            try govchain(
+            try await govchain(
                 "receipt", "--status", String(repeating: "cd", count: 32), "--out", cluster.directory + "/a.json",
                 "--node", url
             ).status == 0)
-        let absent = try govchain(
+        let absent = try await govchain(
             "verify", "--hash", String(repeating: "cd", count: 32), "--receipt", cluster.directory + "/a.json",
             "--genesis", genesis)
         #expect(absent.status == 2, "\(absent.stdout)")
         try #require(
-            try govchain("receipt", new, "--status", "--out", cluster.directory + "/n.json", "--node", url).status == 0)
+            try await govchain("receipt", new, "--status", "--out", cluster.directory + "/n.json", "--node", url).status
+                == 0)
         #expect(
-            try govchain("verify", new, "--receipt", cluster.directory + "/n.json", "--genesis", genesis).status == 0)
+            try await govchain("verify", new, "--receipt", cluster.directory + "/n.json", "--genesis", genesis).status
+                == 0)
 
         // The lying proxy.
         let proxy = LyingProxy(upstream: url)
@@ -173,21 +179,27 @@ import Testing
         let other = try await NodeClient(url).proof(.document, validHash)
         proxy.material.withLock { $0 = (before, other) }
         let proxyPort = cluster.port + 60
-        let server = Task { try await proxy.application(port: proxyPort).runService() }
-        defer { server.cancel() }
+        // Stopped by a graceful shutdown, never by cancelling: a cancelled Hummingbird server can
+        // drop an accepted, unserved connection and trap in NIO ("Deinited NIOAsyncWriter").
+        let server = ServiceGroup(
+            services: [proxy.application(port: proxyPort)], gracefulShutdownSignals: [], cancellationSignals: [],
+            logger: Logger(label: "lying-proxy"))
+        let serving = Task { try await server.run() }
+        defer { Task { await server.triggerGracefulShutdown() } }
         let proxyURL = "http://127.0.0.1:\(proxyPort)"
         for _ in 0..<100 where (try? await NodeClient(proxyURL).status()) == nil {
             try await Task.sleep(for: .milliseconds(50))
         }
-        #expect(try govchain("verify", revoked, "--node", proxyURL).status == 3, "the honest proxy passes answers on")
+        #expect(
+            try await govchain("verify", revoked, "--node", proxyURL).status == 3, "the honest proxy passes answers on")
         try await Task.sleep(for: .seconds(4))  // the pre-revocation block is now ≥ 4 s old
         for lie in Lie.allCases where lie != .honest {
             proxy.lie.withLock { $0 = lie }
             for pinned in [true, false] {
                 let result =
                     pinned
-                    ? try govchain("verify", revoked, "--node", proxyURL, "--max-age", "3s")
-                    : try govchain("verify", revoked, "--node", proxyURL, "--max-age", "3s", "--genesis", genesis)
+                    ? try await govchain("verify", revoked, "--node", proxyURL, "--max-age", "3s")
+                    : try await govchain("verify", revoked, "--node", proxyURL, "--max-age", "3s", "--genesis", genesis)
                 let headline = result.stdout.split(separator: "\n").first ?? ""
                 print("[proofs] lie \(lie) (\(pinned ? "pinned" : "--genesis")): exit \(result.status): \(headline)")
                 #expect(!result.stdout.hasPrefix("VALID"), "lie \(lie) got VALID through: \(result.stdout)")
@@ -195,9 +207,12 @@ import Testing
                 #expect(result.stdout.contains("INVALID") || result.stdout.contains("STALE"), "\(result.stdout)")
             }
             // Asking the liar and an honest node: the honest, newer proof wins.
-            let both = try govchain("verify", revoked, "--node", "\(proxyURL),\(cluster.urls[2])", "--max-age", "3s")
+            let both = try await govchain(
+                "verify", revoked, "--node", "\(proxyURL),\(cluster.urls[2])", "--max-age", "3s")
             #expect(
                 both.status == 3 && both.stdout.hasPrefix("REVOKED"), "lie \(lie) with an honest node: \(both.stdout)")
         }
+        await server.triggerGracefulShutdown()
+        try await serving.value
     }
 }

@@ -32,27 +32,14 @@ enum HTTPClient {
     }
 
     private static func attempt(_ spec: RequestSpec, timeoutSeconds: Int64) async throws(GovChainError) -> Reply {
-        let (host, port) = (spec.host, spec.port)
         do {
-            return try await withThrowingTaskGroup(of: Reply.self) { group in
-                group.addTask { try await perform(spec) }
-                group.addTask {
-                    try await Task.sleep(for: .seconds(timeoutSeconds))
-                    throw GovChainError(
-                        code: .nodeTimeout,
-                        message: "The node at \(host):\(port) did not answer within \(timeoutSeconds) s.")
-                }
-                // The first task to finish wins; the loser is cancelled.
-                let reply = try await group.next()!
-                group.cancelAll()
-                return reply
-            }
+            return try await perform(spec, timeoutSeconds: timeoutSeconds)
         } catch let error as GovChainError {
             throw error
         } catch {
             throw GovChainError(
                 code: .nodeUnreachable,
-                message: "Cannot reach the node at \(host):\(port). Is it running? Set another with --node.",
+                message: "Cannot reach the node at \(spec.host):\(spec.port). Is it running? Set another with --node.",
                 underlying: error)
         }
     }
@@ -66,42 +53,89 @@ enum HTTPClient {
         var contentType: String?
     }
 
-    private static func perform(_ spec: RequestSpec) async throws -> Reply {
-        let (method, host, port, path, body, contentType) = (
-            spec.method, spec.host, spec.port, spec.path, spec.body, spec.contentType
-        )
-        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .connectTimeout(.seconds(5))
-            .connect(host: host, port: port) { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHTTPClientHandlers()
-                    return try NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>(
-                        wrappingChannelSynchronously: channel)
-                }
-            }
-        return try await channel.executeThenClose { inbound, outbound in
-            var head = HTTPRequestHead(version: .http1_1, method: method, uri: path)
-            head.headers.add(name: "Host", value: "\(host):\(port)")
-            head.headers.add(name: "Connection", value: "close")
-            head.headers.add(name: "Content-Length", value: String(body?.count ?? 0))
-            if let contentType { head.headers.add(name: "Content-Type", value: contentType) }
-            try await outbound.write(.head(head))
-            if let body { try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: body)))) }
-            try await outbound.write(.end(nil))
-            var status = 0
-            var bytes: [UInt8] = []
-            for try await part in inbound {
-                switch part {
-                case .head(let response): status = Int(response.status.code)
-                case .body(var buffer):
-                    guard bytes.count + buffer.readableBytes <= responseBytesMax else {
-                        throw NIOTooManyBytesError(maxBytes: responseBytesMax)
+    /// One request on its own connection. Plain channel handlers and one promise, not
+    /// `NIOAsyncChannel`: a connect that fails or is cancelled after the async channel was made
+    /// traps in NIO ("Deinited NIOAsyncWriter without calling finish()", swift-nio #2637). The
+    /// deadline closes the channel, which fails the promise; so does task cancellation.
+    private static func perform(_ spec: RequestSpec, timeoutSeconds: Int64) async throws -> Reply {
+        let eventLoop = MultiThreadedEventLoopGroup.singleton.next()
+        let reply = eventLoop.makePromise(of: Reply.self)
+        let channel: any Channel
+        do {
+            channel = try await ClientBootstrap(group: eventLoop)
+                .connectTimeout(.seconds(min(5, timeoutSeconds)))
+                .channelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHTTPClientHandlers()
+                        try channel.pipeline.syncOperations.addHandler(ResponseCollector(reply: reply))
                     }
-                    bytes += buffer.readBytes(length: buffer.readableBytes) ?? []
-                case .end: return Reply(status: status, body: bytes)
                 }
+                .connect(host: spec.host, port: spec.port).get()
+        } catch {
+            reply.fail(error)
+            throw error
+        }
+        let timeout = GovChainError(
+            code: .nodeTimeout,
+            message: "The node at \(spec.host):\(spec.port) did not answer within \(timeoutSeconds) s.")
+        let deadline = eventLoop.scheduleTask(in: .seconds(timeoutSeconds)) {
+            reply.fail(timeout)
+            channel.close(promise: nil)
+        }
+        reply.futureResult.whenComplete { _ in deadline.cancel() }
+        var head = HTTPRequestHead(version: .http1_1, method: spec.method, uri: spec.path)
+        head.headers.add(name: "Host", value: "\(spec.host):\(spec.port)")
+        head.headers.add(name: "Connection", value: "close")
+        head.headers.add(name: "Content-Length", value: String(spec.body?.count ?? 0))
+        if let contentType = spec.contentType { head.headers.add(name: "Content-Type", value: contentType) }
+        channel.write(HTTPClientRequestPart.head(head), promise: nil)
+        if let body = spec.body {
+            channel.write(HTTPClientRequestPart.body(.byteBuffer(ByteBuffer(bytes: body))), promise: nil)
+        }
+        channel.writeAndFlush(HTTPClientRequestPart.end(nil), promise: nil)
+        return try await withTaskCancellationHandler {
+            try await reply.futureResult.get()
+        } onCancel: {
+            reply.fail(CancellationError())
+            channel.close(promise: nil)
+        }
+    }
+
+    /// Collects one response (head, body up to `responseBytesMax`, end) into the promise; an
+    /// error or a close before the end fails it. A promise completes once; later results are
+    /// dropped.
+    private final class ResponseCollector: ChannelInboundHandler {
+        typealias InboundIn = HTTPClientResponsePart
+        private let reply: EventLoopPromise<Reply>
+        private var status = 0
+        private var bytes: [UInt8] = []
+
+        init(reply: EventLoopPromise<Reply>) { self.reply = reply }
+
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            switch unwrapInboundIn(data) {
+            case .head(let head): status = Int(head.status.code)
+            case .body(var buffer):
+                guard bytes.count + buffer.readableBytes <= HTTPClient.responseBytesMax else {
+                    reply.fail(NIOTooManyBytesError(maxBytes: HTTPClient.responseBytesMax))
+                    context.close(promise: nil)
+                    return
+                }
+                bytes += buffer.readBytes(length: buffer.readableBytes) ?? []
+            case .end:
+                reply.succeed(Reply(status: status, body: bytes))
+                context.close(promise: nil)
             }
-            return Reply(status: status, body: bytes)
+        }
+
+        func errorCaught(context: ChannelHandlerContext, error: any Error) {
+            reply.fail(error)
+            context.close(promise: nil)
+        }
+
+        func channelInactive(context: ChannelHandlerContext) {
+            reply.fail(ChannelError.eof)
+            context.fireChannelInactive()
         }
     }
 }
