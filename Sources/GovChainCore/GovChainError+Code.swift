@@ -79,6 +79,7 @@ extension GovChainError {
             case mempoolFull = "mempool_full"
             case networkAlreadyStarted = "network_already_started"
             case nodeBadAnswer = "node_bad_answer"
+            case nodeBusy = "node_busy"
             case nodeError = "node_error"
             case nodeTimeout = "node_timeout"
             case nodeUnreachable = "node_unreachable"
@@ -164,7 +165,7 @@ extension GovChainError {
                 .blockWrongVersion, .blockStateRoot, .proofInvalid, .proofStale, .genesisPinMismatch:
                 return 422
             case .internalError, .storageError, .storeCorrupt: return 500
-            case .mempoolFull: return 503
+            case .mempoolFull, .nodeBusy: return 503
             case .commitTimeout: return 504
             }
         }
@@ -241,6 +242,7 @@ extension GovChainError {
         package static let malformedEncoding = Code(.malformedEncoding)
         package static let malformedTransaction = Code(.malformedTransaction)
         package static let mempoolFull = Code(.mempoolFull)
+        package static let nodeBusy = Code(.nodeBusy)
         package static let networkAlreadyStarted = Code(.networkAlreadyStarted)
         package static let nodeBadAnswer = Code(.nodeBadAnswer)
         package static let nodeError = Code(.nodeError)

@@ -12,6 +12,8 @@ package struct GovChainError: Error, Sendable, Equatable, CustomStringConvertibl
     package var cause: String?
     /// The underlying error itself, when there is one (not part of equality).
     package var underlying: (any Error & Sendable)?
+    /// For a refusal under load: when to try again, in seconds (HTTP `Retry-After`).
+    package var retryAfterSeconds: Int?
 
     package init(code: Code, message: String, cause: String? = nil) {
         self.code = code
@@ -23,6 +25,12 @@ package struct GovChainError: Error, Sendable, Equatable, CustomStringConvertibl
     package init(code: Code, message: String, underlying: any Error & Sendable) {
         self.init(code: code, message: message, cause: "\(underlying)")
         self.underlying = underlying
+    }
+
+    /// A refusal under load that says when to come back.
+    package init(code: Code, message: String, retryAfterSeconds: Int) {
+        self.init(code: code, message: message)
+        self.retryAfterSeconds = retryAfterSeconds
     }
 
     package static func == (lhs: GovChainError, rhs: GovChainError) -> Bool {

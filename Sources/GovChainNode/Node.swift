@@ -45,7 +45,8 @@ package final class Node: Sendable {
     ///   power); otherwise a `ConsensusDriver` decides blocks with the other validators.
     package init(
         name: String, genesis: Genesis, store: BlockStore, key: SigningKey, limits: (txCountMax: Int, bytesMax: Int),
-        solo: Bool, logger: Logger, clock: @escaping @Sendable () -> Timestamp = Node.systemClock
+        admissionWaitMsMax: UInt64 = MempoolService.admissionWaitMsMaxDefault, solo: Bool, logger: Logger,
+        clock: @escaping @Sendable () -> Timestamp = Node.systemClock
     ) throws(GovChainError) {
         guard let index = genesis.validators.index(of: key.publicKey), let validator = genesis.validators[index] else {
             throw GovChainError(
@@ -65,7 +66,7 @@ package final class Node: Sendable {
         let verifiedTransactions = VerifiedSignatures()
         let mempool = MempoolService(
             store: store, limits: .init(txCountMax: limits.txCountMax, bytesMax: limits.bytesMax),
-            verified: verifiedTransactions, clock: clock)
+            verified: verifiedTransactions, admissionWaitMsMax: admissionWaitMsMax, clock: clock)
         let waiters = CommitWaiters(store: store)
         let verifiedMessages = VerifiedSignatures(capacity: 100_000)
         self.verifiedMessages = verifiedMessages

@@ -34,6 +34,7 @@ package enum NodeLauncher {
         let node = try Node(
             name: config.name, genesis: genesis, store: store, key: key,
             limits: (config.mempool_tx_count_max ?? 50_000, config.mempool_bytes_max ?? 32 << 20),
+            admissionWaitMsMax: config.admission_wait_ms_max ?? MempoolService.admissionWaitMsMaxDefault,
             solo: genesis.validators.count == 1, logger: logger)
 
         let network: PeerNetwork? =

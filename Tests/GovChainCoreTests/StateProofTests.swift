@@ -66,6 +66,26 @@ import Testing
         return out
     }
 
+    /// The direct canonical writer and JSONEncoder agree byte for byte on every proof kind (with
+    /// and without record and leaf, long and empty paths), and strings that need escaping fall
+    /// back to the encoder.
+    @Test func theDirectCanonicalWriterIsTheEncodersForm() throws {
+        var proofs = Self.valid.map(\.proof)
+        var empty = proofs[0]
+        empty.state_proof = .init(siblings: [], leaf: nil)
+        empty.record = nil
+        proofs.append(empty)
+        for proof in proofs {
+            let direct = try #require(proof.plainCanonicalJSON())
+            #expect(Data(direct) == proof.encodedCanonicalJSON)
+        }
+        var odd = proofs[0]
+        odd.chain_id = "quote\"back\\slash/é\n"
+        #expect(odd.plainCanonicalJSON() == nil)
+        #expect(odd.canonicalJSON == odd.encodedCanonicalJSON)
+        #expect(try StateProof(json: odd.canonicalJSON, canonical: true) == odd)
+    }
+
     @Test func everyStatusVerifiesAgainstTheGenesisAlone() throws {
         for (name, proof, status) in Self.valid {
             let proven = try proof.verify(genesis: genesis)

@@ -24,6 +24,12 @@ struct BenchProofsCommand: AsyncParsableCommand {
     @Option(help: "The chain's genesis file (to verify the proofs).")
     var genesis: String
 
+    @Option(
+        help:
+            "Also write the proof paths used, one per line, to this file, and the anchored documents' paths to FILE.documents (for wrk)."
+    )
+    var pathsOut: String?
+
     func run() async throws {
         try await Output.run {
             guard count > 0, concurrency > 0 else {
@@ -41,6 +47,17 @@ struct BenchProofsCommand: AsyncParsableCommand {
             }
             let present = documents.count
             documents += (0..<max(present, 100)).map { Hash32.sha256(Array("absent \($0)".utf8)).hex }
+            if let pathsOut {
+                // Proofs of present and absent documents; reads of anchored ones (a 404 is an error to wrk).
+                for (file, chosen, suffix) in [
+                    (pathsOut, documents[...], "/proof"), (pathsOut + ".documents", documents.prefix(present), ""),
+                ] {
+                    let text = chosen.map { "/v1/documents/\($0)\(suffix)\n" }.joined()
+                    guard FileManager.default.createFile(atPath: file, contents: Data(text.utf8)) else {
+                        throw GovChainError(code: .fileWriteFailed, message: "Cannot write the paths file \(file).")
+                    }
+                }
+            }
             print(
                 "bench-proofs: \(present) anchored and \(documents.count - present) absent documents, chain height \(status.latest_height)"
             )

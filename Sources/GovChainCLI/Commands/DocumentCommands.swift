@@ -22,7 +22,11 @@ func submitSigned(
     }
     let transaction = Transaction(
         body: body, time: currentTime(), nonce: UInt64.random(in: 0...UInt64.max), chainId: chainId, key: key)
-    return try await client.submit(transaction)
+    // A node at capacity says when to come back; a clerk's command waits and says so.
+    return try await client.submit(transaction, attempts: 6) { error, seconds, attempt in
+        FileHandle.standardError.write(
+            Data("\(error.message)\nRetrying in \(seconds) s (attempt \(attempt + 1) of 6)…\n".utf8))
+    }
 }
 
 /// The two lines every ledger-changing command ends with.

@@ -11,6 +11,8 @@ enum HTTPClient {
     struct Reply: Sendable {
         var status: Int
         var body: [UInt8]
+        /// The `Retry-After` header in seconds, when the node sent one (a 503 under load).
+        var retryAfterSeconds: Int? = nil
     }
 
     static let responseBytesMax = 16 << 20
@@ -108,13 +110,16 @@ enum HTTPClient {
         typealias InboundIn = HTTPClientResponsePart
         private let reply: EventLoopPromise<Reply>
         private var status = 0
+        private var retryAfter: Int?
         private var bytes: [UInt8] = []
 
         init(reply: EventLoopPromise<Reply>) { self.reply = reply }
 
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
             switch unwrapInboundIn(data) {
-            case .head(let head): status = Int(head.status.code)
+            case .head(let head):
+                status = Int(head.status.code)
+                retryAfter = head.headers.first(name: "Retry-After").flatMap { Int($0) }
             case .body(var buffer):
                 guard bytes.count + buffer.readableBytes <= HTTPClient.responseBytesMax else {
                     reply.fail(NIOTooManyBytesError(maxBytes: HTTPClient.responseBytesMax))
@@ -123,7 +128,7 @@ enum HTTPClient {
                 }
                 bytes += buffer.readBytes(length: buffer.readableBytes) ?? []
             case .end:
-                reply.succeed(Reply(status: status, body: bytes))
+                reply.succeed(Reply(status: status, body: bytes, retryAfterSeconds: retryAfter))
                 context.close(promise: nil)
             }
         }

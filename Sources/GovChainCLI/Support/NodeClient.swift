@@ -51,11 +51,32 @@ struct NodeClient {
     }
 
     /// Submits a signed transaction and waits for its commit.
-    func submit(_ transaction: Transaction, waitForCommit: Bool = true) async throws(GovChainError) -> SubmitResponse {
+    /// Submits `transaction`. A node at capacity answers 503 with `Retry-After`; the transaction
+    /// was not taken, so it is sent again after the time named (at least 1 s, doubling each time,
+    /// at most 30 s), up to `attempts` tries in all, each wait reported to `onRetry` (the error,
+    /// the seconds, the attempt that failed).
+    func submit(
+        _ transaction: Transaction, waitForCommit: Bool = true, attempts: Int = 1,
+        onRetry: (GovChainError, Int, Int) -> Void = { _, _, _ in }
+    ) async throws(GovChainError) -> SubmitResponse {
         let body = try encodeJSON(SubmitRequest(transaction: Data(transaction.encoded).base64EncodedString()))
         let path = waitForCommit ? "/v1/transactions?wait=commit" : "/v1/transactions"
-        let reply = try await HTTPClient.request(.POST, baseURL + path, body: body, contentType: "application/json")
-        return try decode(reply)
+        var attempt = 1
+        while true {
+            let reply = try await HTTPClient.request(.POST, baseURL + path, body: body, contentType: "application/json")
+            guard reply.status == 503, attempt < attempts else { return try decode(reply) }
+            let seconds = min(30, max(reply.retryAfterSeconds ?? 1, 1 << min(attempt - 1, 5)))
+            let error: GovChainError
+            do {
+                let _: ErrorBody = try decode(reply)
+                error = GovChainError(code: .nodeError, message: "The node answered HTTP 503.")
+            } catch let thrown {
+                error = thrown
+            }
+            onRetry(error, seconds, attempt)
+            try? await Task.sleep(for: .seconds(seconds))
+            attempt += 1
+        }
     }
 
     /// The body of a successful GET, as bytes (for answers checked byte by byte); a 4xx/5xx

@@ -10,6 +10,8 @@ import NIOCore
 struct APIError: HTTPResponseError {
     let code: GovChainError.Code
     let message: String
+    /// Sent as `Retry-After` (a 503 under load says when to come back).
+    var retryAfterSeconds: Int?
 
     /// The status belongs to the code (`GovChainError.Code.httpStatus`), documented beside it.
     var status: HTTPResponse.Status { HTTPResponse.Status(code: code.httpStatus) }
@@ -21,10 +23,13 @@ struct APIError: HTTPResponseError {
 
     init(_ error: GovChainError) {
         self.init(code: error.code, message: error.message)
+        retryAfterSeconds = error.retryAfterSeconds
     }
 
     func response(from request: Request, context: some RequestContext) throws -> Response {
-        JSON.response(ErrorBody(code: code.rawValue, message: message), status: status)
+        var response = JSON.response(ErrorBody(code: code.rawValue, message: message), status: status)
+        if let retryAfterSeconds { response.headers[.retryAfter] = String(retryAfterSeconds) }
+        return response
     }
 }
 

@@ -17,6 +17,8 @@ struct Mempool {
     private(set) var waiting: [Transaction] = []
     private(set) var ids: Set<Hash32> = []
     private(set) var bytes = 0
+    /// When each waiting transaction was admitted (milliseconds since 1970), by id.
+    private var admittedAt: [Hash32: UInt64] = [:]
     /// Committed state plus the effects of every waiting transaction.
     private var pending: LedgerOverlay
 
@@ -28,6 +30,8 @@ struct Mempool {
 
     var count: Int { waiting.count }
     var isEmpty: Bool { waiting.isEmpty }
+    /// When the oldest waiting transaction was admitted.
+    var oldestAdmittedMs: UInt64? { waiting.first.flatMap { admittedAt[$0.id] } }
 
     /// Stage one of admission, stateless and safe to run anywhere, in parallel: decode and
     /// check the signature for this chain.
@@ -62,13 +66,15 @@ struct Mempool {
         }
         guard waiting.count < limits.txCountMax, bytes + encoded.count <= limits.bytesMax else {
             throw GovChainError(
-                code: .mempoolFull, message: "The node has too many waiting transactions; try again in a few seconds.")
+                code: .mempoolFull, message: "The node has too many waiting transactions; try again in a few seconds.",
+                retryAfterSeconds: 2)
         }
         try rules.apply(
             transaction, at: TransactionLocation(height: nextHeight, index: UInt32(waiting.count)), blockTime: now,
             to: &pending)
         waiting.append(transaction)
         ids.insert(id)
+        admittedAt[id] = now.rawValue
         bytes += encoded.count
     }
 
@@ -88,6 +94,7 @@ struct Mempool {
         }
         waiting.removeAll { included.contains($0.id) }
         ids.subtract(included)
+        for id in included { admittedAt[id] = nil }
         bytes -= Self.encodedBytes(own)
         // Transactions this node never admitted may conflict with waiting ones: those waiting
         // transactions (same document, or signed by a clerk whose record changed) are dropped
@@ -109,6 +116,7 @@ struct Mempool {
                 if hit {
                     dropped.append((transaction, conflict))
                     ids.remove(transaction.id)
+                    admittedAt[transaction.id] = nil
                 }
                 return hit
             }
@@ -117,7 +125,7 @@ struct Mempool {
                 clerks: clerks.union(dropped.compactMap(\.0.body.writtenClerk)))
         }
         bytes -= Self.encodedBytes(dropped.map(\.0))
-        precondition(ids.count == waiting.count, "mempool holds \(waiting.count) transactions but \(ids.count) ids")
+        assert(ids.count == waiting.count && admittedAt.count == waiting.count, "mempool index drifted")
         assert(bytes == Self.encodedBytes(waiting), "mempool byte count drifted")
         return dropped
     }
@@ -130,8 +138,10 @@ struct Mempool {
         committed: any LedgerStateReader, removing included: Set<Hash32>, nextHeight: Height, now: Timestamp
     ) -> [(Transaction, GovChainError)] {
         let remaining = waiting.filter { !included.contains($0.id) }
+        let times = admittedAt
         waiting = []
         ids = []
+        admittedAt = [:]
         bytes = 0
         pending = LedgerOverlay(base: committed)
         var dropped: [(Transaction, GovChainError)] = []
@@ -142,6 +152,7 @@ struct Mempool {
                     blockTime: now, to: &pending)
                 waiting.append(transaction)
                 ids.insert(transaction.id)
+                admittedAt[transaction.id] = times[transaction.id]
                 bytes += transaction.encoded.count
             } catch {
                 dropped.append((transaction, error))

@@ -11,6 +11,8 @@ import Synchronization
 /// never learns which of them made it except through that feed.
 package final class MempoolService: Sendable {
     private let pool: Mutex<Mempool>
+    /// Refuses client transactions past capacity (`AdmissionControl`), fed by the commit feed.
+    private let admission: Mutex<AdmissionControl>
     private let store: BlockStore
     private let chainId: ChainID
     private let clock: @Sendable () -> Timestamp
@@ -24,8 +26,10 @@ package final class MempoolService: Sendable {
 
     init(
         store: BlockStore, limits: Mempool.Limits, verified: VerifiedSignatures,
+        admissionWaitMsMax: UInt64 = MempoolService.admissionWaitMsMaxDefault,
         clock: @escaping @Sendable () -> Timestamp
     ) {
+        admission = Mutex(AdmissionControl(waitMsMax: admissionWaitMsMax))
         self.store = store
         chainId = store.genesis.chainId
         self.clock = clock
@@ -33,6 +37,9 @@ package final class MempoolService: Sendable {
         pool = Mutex(Mempool(limits: limits, rules: LedgerRules(genesis: store.genesis), committed: store))
         (wakeups, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
+
+    /// node.json `admission_wait_ms_max`: the expected wait past which clients are refused.
+    package static let admissionWaitMsMaxDefault: UInt64 = 2_000
 
     package var count: Int { pool.withLock { $0.count } }
     package var isEmpty: Bool { pool.withLock { $0.isEmpty } }
@@ -42,8 +49,9 @@ package final class MempoolService: Sendable {
         onAdmitted.withLock { $0 = callback }
     }
 
-    /// Admits an encoded transaction, or throws why not. With `gossip`, the transaction is passed
-    /// on to the other validators (one hop: every validator is a peer).
+    /// Admits an encoded transaction, or throws why not. With `gossip` (a client's transaction,
+    /// from the API), it is subject to admission control and passed on to the other validators
+    /// (one hop: every validator is a peer); without (a peer's gossip), only to the limits.
     package func submit(_ encoded: [UInt8], gossip: Bool = true) async throws(GovChainError) -> Transaction {
         try await submitBatch([encoded], gossip: gossip)[0].get()
     }
@@ -65,23 +73,38 @@ package final class MempoolService: Sendable {
     /// ones it conflicts with are dropped (returned, with reasons, for the log).
     func removeCommitted(_ block: Block) -> [(Transaction, GovChainError)] {
         let store = self.store
-        return pool.withLock {
-            $0.update(
-                committed: store, block: block.transactions, nextHeight: block.header.height.next,
-                now: block.header.time)
+        let (dropped, waiting) = pool.withLock {
+            (
+                $0.update(
+                    committed: store, block: block.transactions, nextHeight: block.header.height.next,
+                    now: block.header.time), $0.count
+            )
         }
+        let now = clock().rawValue
+        admission.withLock { $0.noteCommitted(block.transactions.count, waitingAfter: waiting, nowMs: now) }
+        return dropped
     }
+
+    /// The commit rate admission control measured (transactions per second), for status and logs.
+    package var measuredCommitRate: Double? { admission.withLock { $0.rate } }
 
     private func admit(
         _ prechecked: [Result<Transaction, GovChainError>], gossip: Bool
     ) -> [Result<Transaction, GovChainError>] {
         let now = clock()
         let store = self.store
+        let admission = gossip ? self.admission.withLock { $0 } : nil
         let (results, admitted): ([Result<Transaction, GovChainError>], [[UInt8]]) = pool.withLock { pool in
             var admitted: [[UInt8]] = []
             let results = prechecked.map { result -> Result<Transaction, GovChainError> in
                 guard case .success(let transaction) = result else { return result }
                 do throws(GovChainError) {
+                    if let admission,
+                        case .refuse(let waitMs, let retry) = admission.decide(
+                            waiting: pool.count, oldestAdmittedMs: pool.oldestAdmittedMs, nowMs: now.rawValue)
+                    {
+                        throw Self.busy(expectedWaitMs: waitMs, limitMs: admission.waitMsMax, retryAfter: retry)
+                    }
                     if let location = try store.transactionLocation(transaction.id) {
                         throw GovChainError(
                             code: .transactionAlreadyApplied,
@@ -101,6 +124,15 @@ package final class MempoolService: Sendable {
             wake.yield()
         }
         return results
+    }
+
+    static func busy(expectedWaitMs: UInt64, limitMs: UInt64, retryAfter: Int) -> GovChainError {
+        func seconds(_ ms: UInt64) -> String { ms >= 10_000 ? "\(ms / 1000) s" : "\(Double(ms / 100) / 10) s" }
+        return GovChainError(
+            code: .nodeBusy,
+            message:
+                "The node is committing at capacity: a transaction submitted now would wait about \(seconds(expectedWaitMs)) for its block (this node refuses past \(seconds(limitMs))). Try again in \(retryAfter) s.",
+            retryAfterSeconds: retryAfter)
     }
 
     private static func precheckInParallel(
