@@ -15,7 +15,7 @@ package struct NodeConfig: Codable, Sendable, Equatable {
     package var mempool_bytes_max: Int? = 32 << 20
     /// Client transactions are refused (503 `node_busy`, `Retry-After`) once one admitted now
     /// would be expected to wait longer than this for its block, by the measured commit rate, or
-    /// once the oldest waiting one has (docs/OPERATIONS.md, "Overload"). Default 2000.
+    /// once the queue stalled that long (docs/OPERATIONS.md, "Overload"). Default 1000.
     package var admission_wait_ms_max: UInt64?
     /// Longest a `?wait=commit` request waits before answering 504.
     package var commit_wait_ms_max: UInt64? = 30_000

@@ -89,7 +89,11 @@ package final class Node: Sendable {
         Timestamp(millisecondsSince1970: UInt64(Date().timeIntervalSince1970 * 1000))
     }
 
-    /// How many waiting transactions a block builder is handed: the block limit, plus room for
+    /// How many waiting transactions a block builder is handed: the executor's block target
+    /// (`ChainExecutor.blockTransactionsTarget`); at the genesis limit, twice that, as room for
     /// candidates that no longer apply and are skipped.
-    var candidateCountMax: Int { genesis.consensus.blockTxsMax * 2 }
+    var candidateCountMax: Int {
+        let target = chain.blockTransactionsTarget
+        return target < genesis.consensus.blockTxsMax ? target : target * 2
+    }
 }

@@ -50,15 +50,19 @@ struct AdmissionControlTests {
                 == .refuse(expectedWaitMs: 10_000_000, retryAfterSeconds: 60))
     }
 
-    @Test("a queue that does not drain (the oldest waited past the bound) refuses even with a good rate")
-    func mempoolAge() {
+    @Test("a stalled queue (no commit for longer than the bound while transactions wait) refuses, whatever the rate")
+    func stalledQueue() {
         var control = AdmissionControl(waitMsMax: 2_000)
         control.noteCommitted(0, waitingAfter: 1, nowMs: 0)
         control.noteCommitted(10_000, waitingAfter: 1, nowMs: 1_000)
+        // The oldest waits since 500, but a block landed at 1000: 2.6 s without progress by 3600.
         #expect(
-            control.decide(waiting: 200, oldestAdmittedMs: 1_000, nowMs: 3_600)
+            control.decide(waiting: 200, oldestAdmittedMs: 500, nowMs: 3_600)
                 == .refuse(expectedWaitMs: 2_600, retryAfterSeconds: 2))
-        #expect(control.decide(waiting: 200, oldestAdmittedMs: 1_000, nowMs: 2_900) == .admit)
+        #expect(control.decide(waiting: 200, oldestAdmittedMs: 500, nowMs: 2_900) == .admit)
+        // Under load the oldest may have waited long while blocks keep landing: no refusal.
+        control.noteCommitted(1_000, waitingAfter: 200, nowMs: 3_500)
+        #expect(control.decide(waiting: 200, oldestAdmittedMs: 500, nowMs: 3_600) == .admit)
     }
 
     @Test("through the API: 503 node_busy with Retry-After for clients; peers' gossip is still taken")
@@ -88,5 +92,42 @@ struct AdmissionControlTests {
         }
         _ = try await node.mempool.submit(TestChain.anchor("from a peer").encoded, gossip: false)
         #expect(node.mempool.count == 101)
+    }
+}
+
+/// Blocks no larger than the validators execute inside the propose timeout (issue 12: heights
+/// that outlast their timeouts made rounds fail and throughput collapse).
+@Suite("Block size target")
+struct BlockTargetTests {
+    @Test("half the propose timeout at the measured pace, within 100…the genesis limit; the limit until measured")
+    func target() {
+        func target(_ pace: Double?, limit: Int = 5_000) -> Int {
+            ChainExecutor.blockTarget(limit: limit, timeoutProposeMs: 1_000, msPerTransaction: pace)
+        }
+        #expect(target(nil) == 5_000)
+        #expect(target(0.4) == 1_250)
+        #expect(target(0.05) == 5_000)
+        #expect(target(20) == 100)
+        #expect(target(20, limit: 50) == 50)
+        #expect(target(.infinity) == 5_000 && target(0) == 5_000 && target(-1) == 5_000)
+    }
+
+    @Test("a committed block of at least 50 transactions sets the pace the next builder uses")
+    func measured() async throws {
+        let chain = try TestChain()
+        defer { chain.remove() }
+        let node = try chain.node()
+        #expect(node.chain.measuredMsPerTransaction == nil)
+        #expect(node.candidateCountMax == 2 * chain.genesis.consensus.blockTxsMax)
+        let anchors = (0..<60).map { TestChain.anchor("pace \($0)") }
+        try await node.chain.produce(candidates: anchors)
+        #expect(node.store.height.rawValue == 1)
+        let pace = try #require(node.chain.measuredMsPerTransaction)
+        #expect(pace > 0)
+        #expect(
+            node.chain.blockTransactionsTarget
+                == ChainExecutor.blockTarget(
+                    limit: chain.genesis.consensus.blockTxsMax,
+                    timeoutProposeMs: chain.genesis.consensus.timeoutProposeMs, msPerTransaction: pace))
     }
 }

@@ -7,8 +7,9 @@
 ///   `waiting ÷ rate`. The rate is measured only over intervals that began with a backlog (so it
 ///   measures capacity, not demand: an idle network commits little because little arrives), as
 ///   an exponentially weighted average over blocks.
-/// - **mempool age.** The oldest waiting transaction has waited longer than the bound: the queue
-///   is not draining (consensus stalled, or the rate went stale).
+/// - **a stalled queue.** Transactions have waited longer than the bound with no block committed
+///   meanwhile (consensus stalled, or no rate measured yet). Not the oldest transaction's age on
+///   its own: under load that lags the queue and refusing on it emptied the mempool in waves.
 ///
 /// Below `floorCount` waiting nothing is refused, and before the first measurement only the
 /// mempool's count and byte limits apply. Peers' gossip is not subject to it (a transaction a
@@ -32,7 +33,7 @@ struct AdmissionControl: Sendable, Equatable {
 
     enum Decision: Equatable {
         case admit
-        /// `expectedWaitMs`: what a transaction admitted now would wait (or the oldest has waited).
+        /// `expectedWaitMs`: what a transaction admitted now would wait (or the queue has stalled).
         case refuse(expectedWaitMs: UInt64, retryAfterSeconds: Int)
     }
 
@@ -50,13 +51,15 @@ struct AdmissionControl: Sendable, Equatable {
     /// `oldestAdmittedMs`.
     func decide(waiting: Int, oldestAdmittedMs: UInt64?, nowMs: UInt64) -> Decision {
         guard waiting >= floorCount else { return .admit }
-        let age = oldestAdmittedMs.map { nowMs > $0 ? nowMs - $0 : 0 } ?? 0
+        // Waiting without progress: since the later of the last commit and the oldest admission.
+        let since = max(lastCommitMs ?? 0, oldestAdmittedMs ?? nowMs)
+        let stalled = nowMs > since ? nowMs - since : 0
         var expected: UInt64 = 0
         if let rate, rate > 0 {
             let ms = Double(waiting) * 1000 / rate
             expected = ms >= Double(UInt64.max / 2) ? UInt64.max / 2 : UInt64(ms)
         }
-        let worst = max(expected, age)
+        let worst = max(expected, stalled)
         guard worst > waitMsMax else { return .admit }
         // Come back when about half the bound's worth of the backlog is left.
         let excessMs = worst - waitMsMax / 2

@@ -2,6 +2,7 @@ import Foundation
 import GovChainCore
 import GovChainStorage
 import Logging
+import Synchronization
 
 /// The last two stages of the path API → mempool → consensus → executor → store: builds blocks
 /// from the candidates it is handed, validates proposed blocks, and executes and stores decided
@@ -28,6 +29,10 @@ package actor ChainExecutor {
     private let onCommitted: @Sendable (Block) -> Void
     /// How long the last `execute` spent on ledger rules and on the state tree (for the log).
     private var timing: (rules: Duration, state: Duration) = (.zero, .zero)
+    /// Milliseconds per transaction to execute and store a block (rules, state tree, append),
+    /// averaged over recent blocks of at least `paceSampleTxsMin` transactions; nil until measured.
+    private let msPerTransaction = Mutex<Double?>(nil)
+    private static let paceSampleTxsMin = 50
 
     init(
         store: BlockStore, key: SigningKey, validatorIndex: ValidatorIndex, verifiedTransactions: VerifiedSignatures,
@@ -179,11 +184,40 @@ package actor ChainExecutor {
         try persist(block, commit: commit, executed: try execute(block, finalised: true), commitVerified: true)
     }
 
+    /// How many transactions a block this node builds should hold at most: as many as the
+    /// validators execute in half the propose timeout at the pace measured here (every validator
+    /// runs the same code on similar machines), never fewer than 100, never more than the genesis
+    /// allows. Blocks beyond that made heights outlast their timeouts under load: rounds failed,
+    /// blocks grew further, and throughput collapsed (issue 12).
+    package nonisolated var blockTransactionsTarget: Int {
+        Self.blockTarget(
+            limit: genesis.consensus.blockTxsMax, timeoutProposeMs: genesis.consensus.timeoutProposeMs,
+            msPerTransaction: msPerTransaction.withLock { $0 })
+    }
+
+    /// `blockTransactionsTarget` as a pure function of the limit, the timeout and the pace.
+    static func blockTarget(limit: Int, timeoutProposeMs: UInt64, msPerTransaction pace: Double?) -> Int {
+        guard let pace, pace > 0, pace.isFinite else { return limit }
+        let fits = Double(timeoutProposeMs) / 2 / pace
+        return fits >= Double(limit) ? limit : min(limit, max(100, Int(fits)))
+    }
+
+    /// The measured pace (milliseconds per transaction), for status and tests.
+    package nonisolated var measuredMsPerTransaction: Double? { msPerTransaction.withLock { $0 } }
+
     private func persist(
         _ block: Block, commit: Commit, executed: ExecutedBlock, commitVerified: Bool = false
     ) throws(GovChainError) {
         let started = ContinuousClock.now
         try store.append(block, commit: commit, executed: executed, commitVerified: commitVerified)
+        let count = block.transactions.count
+        if count >= Self.paceSampleTxsMin {
+            let total = timing.rules + timing.state + (ContinuousClock.now - started)
+            let sample =
+                Double(total.components.seconds) * 1000 / Double(count)
+                + Double(total.components.attoseconds) / 1e15 / Double(count)
+            msPerTransaction.withLock { pace in pace = pace.map { $0 + 0.3 * (sample - $0) } ?? sample }
+        }
         logger.info(
             "committed block",
             metadata: [

@@ -39,7 +39,7 @@ package final class MempoolService: Sendable {
     }
 
     /// node.json `admission_wait_ms_max`: the expected wait past which clients are refused.
-    package static let admissionWaitMsMaxDefault: UInt64 = 2_000
+    package static let admissionWaitMsMaxDefault: UInt64 = 1_000
 
     package var count: Int { pool.withLock { $0.count } }
     package var isEmpty: Bool { pool.withLock { $0.isEmpty } }
