@@ -17,6 +17,11 @@ package struct NodeConfig: Codable, Sendable, Equatable {
     /// would be expected to wait longer than this for its block, by the measured commit rate, or
     /// once the queue stalled that long (docs/OPERATIONS.md, "Overload"). Default 1000.
     package var admission_wait_ms_max: UInt64?
+    /// HTTP connections open at once; more are closed as they arrive. Lowered at start to what the
+    /// descriptor limit leaves after the ledger and the peers (docs/OPERATIONS.md). Default 1000.
+    package var api_connections_max: Int?
+    /// An HTTP connection with no request and no response for this long is closed. Default 30000.
+    package var api_idle_timeout_ms: UInt64?
     /// Longest a `?wait=commit` request waits before answering 504.
     package var commit_wait_ms_max: UInt64? = 30_000
     /// Heights of state kept provable behind the head (`?height=H` proofs); nil or 0: all.

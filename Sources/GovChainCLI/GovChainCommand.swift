@@ -12,7 +12,7 @@ package struct GovChainCommand: AsyncParsableCommand {
         subcommands: [
             KeysCommand.self, TestnetCommand.self, AnchorCommand.self, RevokeCommand.self, SupersedeCommand.self,
             VerifyCommand.self, ReceiptCommand.self, ClerkCommand.self, QueryCommand.self, BenchCommand.self,
-            BenchProofsCommand.self,
+            BenchProofsCommand.self, BenchVerifyCommand.self,
             SimulateCommand.self,
         ])
 

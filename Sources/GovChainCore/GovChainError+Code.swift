@@ -57,6 +57,7 @@ extension GovChainError {
             case fileMissing = "file_missing"
             case fileUnreadable = "file_unreadable"
             case fileWriteFailed = "file_write_failed"
+            case descriptorLimitLow = "descriptor_limit_low"
             case genesisInvalid = "genesis_invalid"
             case genesisPinMismatch = "genesis_pin_mismatch"
             case genesisUnreadable = "genesis_unreadable"
@@ -162,7 +163,8 @@ extension GovChainError {
                 .signingStateNotPersisted, .simulationOptions, .storageLocked, .storageOpenFailed,
                 .storeCreateFailed, .storeNotGovchain, .storeRefused, .storeSchema, .storeWrongChain,
                 .storeWrongGenesis, .tlsSetupFailed, .transactionConflict, .transactionTimeOutsideWindow,
-                .blockWrongVersion, .blockStateRoot, .proofInvalid, .proofStale, .genesisPinMismatch:
+                .blockWrongVersion, .blockStateRoot, .proofInvalid, .proofStale, .genesisPinMismatch,
+                .descriptorLimitLow:
                 return 422
             case .internalError, .storageError, .storeCorrupt: return 500
             case .mempoolFull, .nodeBusy: return 503
@@ -242,6 +244,7 @@ extension GovChainError {
         package static let malformedEncoding = Code(.malformedEncoding)
         package static let malformedTransaction = Code(.malformedTransaction)
         package static let mempoolFull = Code(.mempoolFull)
+        package static let descriptorLimitLow = Code(.descriptorLimitLow)
         package static let nodeBusy = Code(.nodeBusy)
         package static let networkAlreadyStarted = Code(.networkAlreadyStarted)
         package static let nodeBadAnswer = Code(.nodeBadAnswer)

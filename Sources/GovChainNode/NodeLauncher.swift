@@ -14,6 +14,7 @@ import ServiceLifecycle
 package enum NodeLauncher {
     package static func run(home: String, logger: Logger) async throws {
         let config = try NodeConfig.load(home: home)
+        let descriptors = DescriptorBudget.raiseToHardLimit()
         func path(_ relative: String) -> String {
             relative.hasPrefix("/") ? relative : (home as NSString).appendingPathComponent(relative)
         }
@@ -59,14 +60,25 @@ package enum NodeLauncher {
         let (host, port) = NodeConfig.hostPort(config.api_address) ?? ("127.0.0.1", 8080)
         var apiLogger = logger
         apiLogger.logLevel = .warning
+        let connections = ConnectionLimit(
+            limit: try DescriptorBudget.connectionLimit(
+                configured: config.api_connections_max ?? 1_000, descriptorLimit: descriptors,
+                peers: genesis.validators.count - 1))
+        // Idle connections (none sending a request, or a body that stalls) are closed; a slow
+        // request's body is bounded by request_bytes_max.
+        let idle = TimeAmount.milliseconds(Int64(min(config.api_idle_timeout_ms ?? 30_000, 86_400_000)))
         let app = Application(
-            router: router, configuration: .init(address: .hostname(host, port: port), serverName: "govchaind"),
+            router: router,
+            server: .http1(
+                configuration: .init(additionalChannelHandlers: [connections.handler()], idleTimeout: idle)),
+            configuration: .init(address: .hostname(host, port: port), serverName: "govchaind"),
             onServerRunning: { _ in
                 logger.notice(
                     "node ready",
                     metadata: [
                         "node.name": "\(config.name)", "api.url": "http://\(config.api_address)",
                         "chain.id": "\(genesis.chainId)", "chain.height": "\(store.height)",
+                        "api.connections.max": "\(connections.limit)", "descriptors.max": "\(descriptors)",
                     ])
             },
             logger: apiLogger)

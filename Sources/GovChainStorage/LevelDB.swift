@@ -31,6 +31,9 @@ package final class LevelDB: @unchecked Sendable {
     /// Bloom filter bits per key: a lookup of an absent key (every new document hash) is answered
     /// from memory instead of reading a table block of every level.
     package static let bloomBitsPerKey: Int32 = 10
+    /// Table files LevelDB keeps open (its default is 1 000, most of a common descriptor limit of
+    /// 1 024): part of the node's descriptor budget (`DescriptorBudget` in GovChainNode).
+    package static let openFilesMax: Int32 = 500
 
     /// Opens (and with `create`, creates) the database at `path`.
     package init(path: String, create: Bool) throws(GovChainError) {
@@ -45,6 +48,7 @@ package final class LevelDB: @unchecked Sendable {
         leveldb_options_set_cache(options, cache)
         leveldb_options_set_filter_policy(options, filter)
         leveldb_options_set_write_buffer_size(options, Self.writeBufferBytes)
+        leveldb_options_set_max_open_files(options, Self.openFilesMax)
         let opened: OpaquePointer?
         do {
             opened = try withLevelDBError("open \(path)") { error in leveldb_open(options, path, &error) }

@@ -132,14 +132,22 @@ final class NodeProcess {
         self.url = url
     }
 
-    /// Starts the node and waits (at most 20 s) until its API answers.
-    func start() async throws {
+    /// Starts the node and waits (at most 20 s) until its API answers. With `descriptorLimit`,
+    /// under `prlimit --nofile=N:N` (soft and hard: the node cannot raise it).
+    func start(descriptorLimit: Int? = nil) async throws {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "\(Harness.binDir)/govchaind")
-        process.arguments = [
+        let arguments = [
             "start", "--home", home, "--log-level",
             ProcessInfo.processInfo.environment["GOVCHAIN_TEST_NODE_LOG_LEVEL"] ?? "warning",
         ]
+        if let descriptorLimit {
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/prlimit")
+            process.arguments =
+                ["--nofile=\(descriptorLimit):\(descriptorLimit)", "\(Harness.binDir)/govchaind"] + arguments
+        } else {
+            process.executableURL = URL(fileURLWithPath: "\(Harness.binDir)/govchaind")
+            process.arguments = arguments
+        }
         let log =
             FileHandle(forWritingAtPath: home + "/node.log")
             ?? {

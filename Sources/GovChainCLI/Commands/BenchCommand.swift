@@ -27,6 +27,9 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Network directory made by `govchain testnet init` (for the clerk keys).")
     var network: String = ".govchain-local"
 
+    @Option(help: "The signature ceiling in anchors/s (`govchain bench-verify`), to report committed/s against.")
+    var ceiling: Int?
+
     @OptionGroup var output: OutputOptions
 
     func run() async throws {
@@ -52,6 +55,12 @@ struct BenchCommand: AsyncParsableCommand {
             ).run()
             if output.json { return Output.json(report) }
             print(report.summary)
+            if let ceiling, ceiling > 0 {
+                let share = Double(report.committed_per_s) * 100 / Double(ceiling)
+                print(
+                    "bench: \(report.committed_per_s) of the \(ceiling) anchors/s ceiling: \(String(format: "%.0f", share)) %, offered \(String(format: "%.0f", Double(rate) * 100 / Double(ceiling))) %"
+                )
+            }
         }
     }
 }

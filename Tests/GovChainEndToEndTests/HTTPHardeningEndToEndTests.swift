@@ -1,0 +1,101 @@
+import Foundation
+import GovChainAPI
+import Testing
+
+@testable import GovChainCLI
+
+/// The HTTP API against anonymous clients (issue 13): idle connections are closed, connections
+/// beyond the descriptor budget are refused as they arrive, and a limit too low to run safely is
+/// refused at start. Before, 1 100 idle connections under a limit of 1 024 silenced a node's API
+/// and then crashed it.
+@Suite(.serialized) struct HTTPHardeningEndToEndTests {
+    /// Opens `count` TCP connections to `port` that never send a byte; off the concurrency pool.
+    static func idleConnections(_ count: Int, port: Int) async -> [Int32] {
+        await withCheckedContinuation { continuation in
+            Thread.detachNewThread {
+                var fds: [Int32] = []
+                for _ in 0..<count {
+                    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+                    guard fd >= 0 else { break }
+                    var address = sockaddr_in()
+                    address.sin_family = sa_family_t(AF_INET)
+                    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+                    address.sin_port = UInt16(port).bigEndian
+                    let connected = withUnsafePointer(to: &address) {
+                        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                            connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                        }
+                    }
+                    if connected == 0 { fds.append(fd) } else { close(fd) }
+                }
+                continuation.resume(returning: fds)
+            }
+        }
+    }
+
+    /// How many of `fds` the peer has closed (a read returns end of file at once).
+    static func closedByPeer(_ fds: [Int32]) -> Int {
+        fds.reduce(0) { closed, fd in
+            var byte: UInt8 = 0
+            return closed + (recv(fd, &byte, 1, Int32(MSG_DONTWAIT)) == 0 ? 1 : 0)
+        }
+    }
+
+    @Test(
+        "700 descriptors, 400 idle connections, anchors meanwhile: the extra ones are refused, idle ones closed, the node answers"
+    )
+    func idleConnectionsCannotSilenceTheNode() async throws {
+        let net = try await LocalNetwork(name: "fds")
+        defer { net.node.stopNow(); net.remove() }
+        // Idle connections closed after 2 s (default 30 s).
+        let configPath = net.node.home + "/config/node.json"
+        var config =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: configPath)))
+            as! [String: Any]
+        config["api_idle_timeout_ms"] = 2_000
+        try JSONSerialization.data(withJSONObject: config).write(to: URL(fileURLWithPath: configPath))
+        try await net.node.start(descriptorLimit: 700)
+        let port = Int(net.url.split(separator: ":").last!)!
+
+        let idle = await Self.idleConnections(400, port: port)
+        defer { idle.forEach { close($0) } }
+        #expect(idle.count >= 300, "only \(idle.count) connections were accepted by the kernel")
+        try await Task.sleep(for: .milliseconds(500))
+        // Beyond the budget (700 − 500 for LevelDB − 64 reserved = 136), closed at once.
+        let refusedAtOnce = Self.closedByPeer(idle)
+        #expect(refusedAtOnce >= idle.count - 136, "\(refusedAtOnce) of \(idle.count) closed at once")
+
+        // Meanwhile clerks anchor; a request that finds no free slot is retried.
+        var committed = 0
+        let end = ContinuousClock.now + .seconds(6)
+        var i = 0
+        while ContinuousClock.now < end {
+            i += 1
+            if let reply = try? await Harness.anchor("fd pressure \(i)", clerkKey: net.aachenClerk, via: net.url),
+                reply.status == "committed"
+            {
+                committed += 1
+            } else {
+                try await Task.sleep(for: .milliseconds(200))
+            }
+        }
+        #expect(committed >= 3, "only \(committed) anchors committed under connection pressure")
+        // After the idle timeout every idle connection is gone, and the node still answers.
+        #expect(Self.closedByPeer(idle) == idle.count, "idle connections outlived the idle timeout")
+        let status = try await NodeClient(net.url).status()
+        #expect(status.latest_height >= UInt64(committed))
+        #expect(net.node.process?.isRunning == true)
+    }
+
+    @Test("a descriptor limit that leaves too little for clients is refused at start, saying how to raise it")
+    func lowDescriptorLimitIsRefused() async throws {
+        let net = try await LocalNetwork(name: "fdlow")
+        defer { net.remove() }
+        let result = try await Harness.run(
+            "/usr/bin/prlimit", ["--nofile=400:400", "\(Harness.binDir)/govchaind", "start", "--home", net.node.home],
+            timeout: 20)
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("descriptor_limit_low"), "\(result.stderr)")
+        #expect(result.stderr.contains("ulimit -n"), "\(result.stderr)")
+    }
+}
