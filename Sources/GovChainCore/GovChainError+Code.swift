@@ -112,6 +112,8 @@ extension GovChainError {
             case transactionPending = "transaction_pending"
             case transactionTimeOutsideWindow = "transaction_time_outside_window"
             case transactionUnknown = "transaction_unknown"
+            case unsupportedMediaType = "unsupported_media_type"
+            case methodNotAllowed = "method_not_allowed"
         }
 
         /// The snake_case code as it appears in JSON and in the docs.
@@ -146,7 +148,9 @@ extension GovChainError {
             case .clerkAlreadyRegistered, .clerkAlreadyRevoked, .documentAlreadyAnchored, .documentAlreadyRevoked,
                 .documentAlreadySuperseded, .transactionAlreadyApplied, .transactionPending:
                 return 409
+            case .methodNotAllowed: return 405
             case .requestTooLarge: return 413
+            case .unsupportedMediaType: return 415
             case .benchNoClerks, .blockBadTransaction, .blockEvidence, .blockEvidenceInvalid, .blockLastCommit,
                 .blockNotNext, .blockProposerUnknown, .blockTimeExhausted, .blockTimeInFuture,
                 .blockTimeNotIncreasing, .blockTooLarge, .blockTxCount, .blockTxRoot, .blockWrongChain,
@@ -279,6 +283,8 @@ extension GovChainError {
         package static let transactionPending = Code(.transactionPending)
         package static let transactionTimeOutsideWindow = Code(.transactionTimeOutsideWindow)
         package static let transactionUnknown = Code(.transactionUnknown)
+        package static let unsupportedMediaType = Code(.unsupportedMediaType)
+        package static let methodNotAllowed = Code(.methodNotAllowed)
     }
 }
 

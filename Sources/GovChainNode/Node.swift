@@ -76,12 +76,14 @@ package final class Node: Sendable {
             store: store, key: key, validatorIndex: index, verifiedTransactions: verifiedTransactions,
             signatureCheck: Self.signatureCheck(trusting: verifiedMessages), clock: clock, logger: logger,
             onCommitted: { block in
-                for (transaction, error) in mempool.removeCommitted(block) {
+                let dropped = mempool.removeCommitted(block)
+                for (transaction, error) in dropped {
                     logger.warning(
                         "dropped waiting transaction",
                         metadata: ["tx.hash": "\(transaction.id.hex)", "error.code": "\(error.code)"])
                 }
                 waiters.resume(block)
+                waiters.fail(dropped)
             })
     }
 

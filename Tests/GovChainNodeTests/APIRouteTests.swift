@@ -16,7 +16,9 @@ struct APIRouteTests {
         defer { chain.remove() }
         let node = try chain.node()
         let router = Router()
-        APIRoutes(node: node, requestBytesMax: 64 << 10, commitWaitMsMax: 2_000).register(on: router)
+        var routes = APIRoutes(node: node, requestBytesMax: 64 << 10, commitWaitMsMax: 2_000)
+        routes.genesisFile = Array("{}".utf8)
+        routes.register(on: router)
         let app = Application(router: router)
         try await app.test(.router) { client in try await body(client, node) }
     }
@@ -33,6 +35,56 @@ struct APIRouteTests {
             let status = try json(StatusResponse.self, response)
             #expect(status.chain_id == "node-test" && status.latest_height == 0 && status.consensus == nil)
             #expect(status.genesis_hash == node.genesis.hash.hex)
+        }
+    }
+
+    @Test("transactions only as application/json or application/octet-stream: forms, text and look-alikes get 415")
+    func exactContentTypes() async throws {
+        try await withApp { client, _ in
+            let bytes = TestChain.anchor("media").encoded
+            for type in [
+                "text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x",
+                "application/octet-stream-evil", "",
+            ] {
+                let response = try await client.execute(
+                    uri: "/v1/transactions", method: .post, headers: type.isEmpty ? [:] : [.contentType: type],
+                    body: ByteBuffer(bytes: bytes))
+                #expect(response.status == .unsupportedMediaType, "\(type)")
+                #expect(try json(ErrorBody.self, response).error.code == "unsupported_media_type", "\(type)")
+            }
+            let batch = try await client.execute(
+                uri: "/v1/transactions/batch", method: .post, headers: [.contentType: "application/json"],
+                body: ByteBuffer(bytes: bytes))
+            #expect(batch.status == .unsupportedMediaType)
+            // Parameters and case do not matter.
+            let accepted = try await client.execute(
+                uri: "/v1/transactions", method: .post,
+                headers: [.contentType: "Application/Octet-Stream; charset=binary"], body: ByteBuffer(bytes: bytes))
+            #expect(accepted.status == .accepted)
+        }
+    }
+
+    @Test("a wrong method on a known path is 405 with Allow; every route in the table is registered")
+    func methodNotAllowed() async throws {
+        try await withApp { client, _ in
+            let get = try await client.execute(uri: "/v1/transactions", method: .get)
+            #expect(get.status == .methodNotAllowed)
+            #expect(get.headers[.allow] == "POST")
+            #expect(try json(ErrorBody.self, get).error.code == "method_not_allowed")
+            let delete = try await client.execute(uri: "/v1/status", method: .delete)
+            #expect(delete.status == .methodNotAllowed && delete.headers[.allow] == "GET")
+            let nowhere = try await client.execute(uri: "/v1/nowhere", method: .get)
+            #expect(nowhere.status == .notFound && nowhere.headers[.allow] == nil)
+            for (pattern, method) in APIRoutes.routeTable {
+                let path = pattern.split(separator: "/").map {
+                    $0.hasPrefix(":") ? String(repeating: "ab", count: 32) : String($0)
+                }
+                let response = try await client.execute(
+                    uri: "/" + path.joined(separator: "/"), method: method,
+                    headers: [.contentType: "application/octet-stream"])
+                let code = (try? json(ErrorBody.self, response))?.error.code
+                #expect(code != "not_found" && code != "method_not_allowed", "\(method) \(pattern): \(response.status)")
+            }
         }
     }
 

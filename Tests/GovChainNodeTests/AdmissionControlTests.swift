@@ -89,6 +89,16 @@ struct AdmissionControlTests {
             let body = try JSONDecoder().decode(ErrorBody.self, from: Data(buffer: refused.body))
             #expect(body.error.code == "node_busy")
             #expect(body.error.message.contains("Try again in 5 s"), "\(body.error.message)")
+            // A batch is refused before any signature is checked: a forged one is "busy" too.
+            var forged = TestChain.anchor("forged").encoded
+            forged[forged.count - 1] ^= 1
+            var writer = ByteWriter()
+            for bytes in [TestChain.anchor("batch").encoded, forged] { writer.longBytes(bytes) }
+            let batch = try await client.execute(
+                uri: "/v1/transactions/batch", method: .post, headers: [.contentType: "application/octet-stream"],
+                body: ByteBuffer(bytes: writer.bytes))
+            let results = try JSONDecoder().decode([BatchResult].self, from: Data(buffer: batch.body))
+            #expect(results.map { $0.error?.code } == ["node_busy", "node_busy"])
         }
         _ = try await node.mempool.submit(TestChain.anchor("from a peer").encoded, gossip: false)
         #expect(node.mempool.count == 101)

@@ -62,6 +62,21 @@ struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
                     code: GovChainError.Code.requestTooLarge.rawValue,
                     message: "The request body is larger than this node accepts."),
                 status: .contentTooLarge)
+        } catch let error as HTTPError where error.status == .notFound {
+            let allowed = APIRoutes.allowedMethods(request.uri.path)
+            guard !allowed.isEmpty, !allowed.contains(request.method) else {
+                return JSON.response(
+                    ErrorBody(code: GovChainError.Code.notFound.rawValue, message: error.body ?? "Not found."),
+                    status: .notFound)
+            }
+            let allow = Set(allowed.map(\.rawValue)).sorted().joined(separator: ", ")
+            var response = JSON.response(
+                ErrorBody(
+                    code: GovChainError.Code.methodNotAllowed.rawValue,
+                    message: "\(request.uri.path) answers \(allow), not \(request.method.rawValue)."),
+                status: .methodNotAllowed)
+            response.headers[.allow] = allow
+            return response
         } catch let error as HTTPError {
             let code = error.status == .notFound ? GovChainError.Code.notFound.rawValue : "http_\(error.status.code)"
             return JSON.response(

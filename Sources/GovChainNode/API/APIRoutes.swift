@@ -21,6 +21,25 @@ struct APIRoutes: Sendable {
     var store: BlockStore { node.store }
     var genesis: Genesis { node.genesis }
 
+    /// Every route, by path pattern (`:name` matches one segment) and method: what `register`
+    /// installs, and what a 405 lists in `Allow` (a wrong method answered 404 before).
+    static let routeTable: [(pattern: String, method: HTTPRequest.Method)] = [
+        ("/v1/transactions", .post), ("/v1/transactions/batch", .post), ("/v1/transactions/:hash", .get),
+        ("/v1/documents/:hash", .get), ("/v1/documents/:hash/receipt", .get), ("/v1/documents/:hash/proof", .get),
+        ("/v1/clerks/:key/proof", .get), ("/v1/blocks/:height", .get), ("/v1/clerks/:key", .get),
+        ("/v1/authorities/:id/clerks", .get), ("/v1/status", .get), ("/v1/genesis", .get), ("/v1/peers", .get),
+    ]
+
+    /// The methods `path` is served with (empty: no such path).
+    static func allowedMethods(_ path: String) -> [HTTPRequest.Method] {
+        let segments = path.split(separator: "/", omittingEmptySubsequences: true)
+        return routeTable.filter { route in
+            let pattern = route.pattern.split(separator: "/")
+            return pattern.count == segments.count
+                && zip(pattern, segments).allSatisfy { $0.hasPrefix(":") || $0 == $1 }
+        }.map(\.method)
+    }
+
     func register(on router: Router<BasicRequestContext>) {
         router.add(middleware: JSONErrorMiddleware())
         router.post("/v1/transactions") { request, _ in try await submit(request) }
@@ -79,6 +98,11 @@ struct APIRoutes: Sendable {
     /// at most `batchTransactionsMax`; answers one result per transaction, in order. For load
     /// generators and bulk issuers; each transaction is admitted exactly as by the single endpoint.
     func submitBatch(_ request: Request) async throws -> Response {
+        guard Self.mediaType(request.headers[.contentType]) == "application/octet-stream" else {
+            throw APIError(
+                code: .unsupportedMediaType,
+                message: "A batch is sent as application/octet-stream: (u32 length ‖ transaction)*.")
+        }
         let body = Array(buffer: try await request.body.collect(upTo: requestBytesMax * 16))
         var reader = ByteReader(body)
         var list: [[UInt8]] = []
@@ -107,10 +131,27 @@ struct APIRoutes: Sendable {
             }, status: .accepted)
     }
 
-    static let batchTransactionsMax = 10_000
+    /// At most this many per batch: each costs a signature check (it was 10 000 per request).
+    static let batchTransactionsMax = 1_000
+
+    /// The media type of a Content-Type header, lowercased, without parameters.
+    static func mediaType(_ header: String?) -> String? {
+        header?.split(separator: ";", maxSplits: 1).first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+    }
 
     static func transactionBytes(body: [UInt8], contentType: String?) throws(APIError) -> [UInt8] {
-        if contentType?.hasPrefix("application/octet-stream") == true { return body }
+        switch mediaType(contentType) {
+        case "application/octet-stream": return body
+        case "application/json": break
+        default:
+            // Exact types only: a form, text/plain or multipart post needs no CORS preflight, so
+            // any web page in a municipal network could otherwise submit cross-site.
+            throw APIError(
+                code: .unsupportedMediaType,
+                message:
+                    "Send the transaction as application/json {\"transaction\": \"<base64>\"} or as application/octet-stream, not \(contentType.map { "\"\($0.prefix(80))\"" } ?? "without a Content-Type")."
+            )
+        }
         guard let request = try? JSONDecoder().decode(SubmitRequest.self, from: Data(body)) else {
             throw APIError(
                 code: .invalidRequest,

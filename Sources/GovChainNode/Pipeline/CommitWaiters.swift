@@ -59,6 +59,19 @@ package final class CommitWaiters: Sendable {
         for (continuation, location) in ready { continuation.resume(returning: location) }
     }
 
+    /// The commit feed's other half: transactions the mempool dropped after a block (a committed
+    /// transaction changed what they depend on) will never commit, so their waiters are told at
+    /// once, with the reason, instead of after the full wait.
+    func fail(_ dropped: [(Transaction, GovChainError)]) {
+        let told: [(CheckedContinuation<TransactionLocation, any Error>, GovChainError)] = state.withLock { state in
+            guard !state.waiting.isEmpty else { return [] }
+            return dropped.flatMap { transaction, error in
+                (state.waiting.removeValue(forKey: transaction.id) ?? []).map { ($0.continuation, error) }
+            }
+        }
+        for (continuation, error) in told { continuation.resume(throwing: error) }
+    }
+
     private func take(_ id: Hash32, _ token: UInt64) -> CheckedContinuation<TransactionLocation, any Error>? {
         state.withLock { state in
             guard var list = state.waiting[id], let position = list.firstIndex(where: { $0.token == token }) else {

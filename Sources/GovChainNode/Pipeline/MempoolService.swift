@@ -60,6 +60,8 @@ package final class MempoolService: Sendable {
     /// stateless and the costly part); limits, duplicates and rules then run under the lock.
     /// Results are in input order.
     package func submitBatch(_ list: [[UInt8]], gossip: Bool) async -> [Result<Transaction, GovChainError>] {
+        // A busy node refuses a client's batch before spending a signature check on it.
+        if gossip, let refusal = refusal(now: clock()) { return list.map { _ in .failure(refusal) } }
         let prechecked = await Self.precheckInParallel(list, chainId: chainId, verified: verified)
         return admit(prechecked, gossip: gossip)
     }
@@ -124,6 +126,17 @@ package final class MempoolService: Sendable {
             wake.yield()
         }
         return results
+    }
+
+    /// Why admission control refuses a client's transaction now, if it does.
+    private func refusal(now: Timestamp) -> GovChainError? {
+        let admission = self.admission.withLock { $0 }
+        let (waiting, oldest) = pool.withLock { ($0.count, $0.oldestAdmittedMs) }
+        guard
+            case .refuse(let waitMs, let retry) = admission.decide(
+                waiting: waiting, oldestAdmittedMs: oldest, nowMs: now.rawValue)
+        else { return nil }
+        return Self.busy(expectedWaitMs: waitMs, limitMs: admission.waitMsMax, retryAfter: retry)
     }
 
     static func busy(expectedWaitMs: UInt64, limitMs: UInt64, retryAfter: Int) -> GovChainError {
