@@ -3,6 +3,7 @@ import GovChainAPI
 import GovChainCore
 import GovChainStorage
 import Hummingbird
+import NIOPosix
 
 /// The HTTP/JSON API of a node (docs/openapi.yaml). Thin: parse, call the node or the store,
 /// render JSON. Reads go straight to the store (LevelDB is safe for concurrent readers); writes go
@@ -44,20 +45,39 @@ struct APIRoutes: Sendable {
         router.add(middleware: JSONErrorMiddleware())
         router.post("/v1/transactions") { request, _ in try await submit(request) }
         router.post("/v1/transactions/batch") { request, _ in try await submitBatch(request) }
-        router.get("/v1/transactions/:hash") { _, context in try transaction(context.parameters.get("hash") ?? "") }
-        router.get("/v1/documents/:hash") { _, context in try document(context.parameters.get("hash") ?? "") }
-        router.get("/v1/documents/:hash/receipt") { _, context in try receipt(context.parameters.get("hash") ?? "") }
+        // Routes that read the store run on NIO's blocking-I/O thread pool: LevelDB calls are
+        // synchronous and must not hold Swift's cooperative threads (consensus runs there).
+        router.get("/v1/transactions/:hash") { _, context in
+            let hash = context.parameters.get("hash") ?? ""
+            return try await reading { try transaction(hash) }
+        }
+        router.get("/v1/documents/:hash") { _, context in
+            let hash = context.parameters.get("hash") ?? ""
+            return try await reading { try document(hash) }
+        }
+        router.get("/v1/documents/:hash/receipt") { _, context in
+            let hash = context.parameters.get("hash") ?? ""
+            return try await reading { try receipt(hash) }
+        }
         router.get("/v1/documents/:hash/proof") { request, context in
-            try proof(
-                .document, context.parameters.get("hash") ?? "", height: request.uri.queryParameters.get("height"))
+            let (hash, height) = (context.parameters.get("hash") ?? "", request.uri.queryParameters.get("height"))
+            return try await reading { try proof(.document, hash, height: height) }
         }
         router.get("/v1/clerks/:key/proof") { request, context in
-            try proof(.clerk, context.parameters.get("key") ?? "", height: request.uri.queryParameters.get("height"))
+            let (key, height) = (context.parameters.get("key") ?? "", request.uri.queryParameters.get("height"))
+            return try await reading { try proof(.clerk, key, height: height) }
         }
-        router.get("/v1/blocks/:height") { _, context in try block(context.parameters.get("height") ?? "") }
-        router.get("/v1/clerks/:key") { _, context in try clerk(context.parameters.get("key") ?? "") }
+        router.get("/v1/blocks/:height") { _, context in
+            let height = context.parameters.get("height") ?? ""
+            return try await reading { try block(height) }
+        }
+        router.get("/v1/clerks/:key") { _, context in
+            let key = context.parameters.get("key") ?? ""
+            return try await reading { try clerk(key) }
+        }
         router.get("/v1/authorities/:id/clerks") { _, context in
-            try clerks(ofAuthority: context.parameters.get("id") ?? "")
+            let id = context.parameters.get("id") ?? ""
+            return try await reading { try clerks(ofAuthority: id) }
         }
         router.get("/v1/status") { _, _ in await status() }
         router.get("/v1/genesis") { _, _ in
@@ -76,6 +96,11 @@ struct APIRoutes: Sendable {
                         transport: .init(
                             handshakes_rejected: 0, connections_refused: 0, malformed_frames: 0, idle_links_closed: 0)))
         }
+    }
+
+    /// Runs a store read off Swift's cooperative pool, on NIO's thread pool for blocking I/O.
+    func reading(_ body: @escaping @Sendable () throws -> Response) async throws -> Response {
+        try await NIOThreadPool.singleton.runIfActive(body)
     }
 
     // MARK: - Handlers
