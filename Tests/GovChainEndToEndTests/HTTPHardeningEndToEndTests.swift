@@ -13,22 +13,7 @@ import Testing
     static func idleConnections(_ count: Int, port: Int) async -> [Int32] {
         await withCheckedContinuation { continuation in
             Thread.detachNewThread {
-                var fds: [Int32] = []
-                for _ in 0..<count {
-                    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-                    guard fd >= 0 else { break }
-                    var address = sockaddr_in()
-                    address.sin_family = sa_family_t(AF_INET)
-                    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-                    address.sin_port = UInt16(port).bigEndian
-                    let connected = withUnsafePointer(to: &address) {
-                        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                            connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-                        }
-                    }
-                    if connected == 0 { fds.append(fd) } else { close(fd) }
-                }
-                continuation.resume(returning: fds)
+                continuation.resume(returning: (0..<count).compactMap { _ in Harness.connectedSocket(port: port) })
             }
         }
     }

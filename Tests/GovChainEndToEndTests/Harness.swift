@@ -112,6 +112,30 @@ enum Harness {
     private static let blockCount = 60  // 20000 ..< 32000
     private static let nextBlock = Mutex(Int(getpid()) % blockCount)
 
+    /// `call` (`bind` or `connect`) with the IPv4 socket address `host:port`.
+    static func withAddress(
+        host: String = "127.0.0.1", port: Int, _ call: (UnsafePointer<sockaddr>, socklen_t) -> Int32
+    ) -> Int32 {
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr(host)
+        address.sin_port = UInt16(port).bigEndian
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { call($0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+    }
+
+    /// A TCP socket connected to `host:port` (blocking), or nil when the connection fails.
+    static func connectedSocket(host: String = "127.0.0.1", port: Int) -> Int32? {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return nil }
+        guard withAddress(host: host, port: port, { connect(fd, $0, $1) }) == 0 else {
+            close(fd)
+            return nil
+        }
+        return fd
+    }
+
     static func temporaryDirectory(_ name: String) -> String {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent(
             "govchain-e2e-\(name)-\(UUID().uuidString.prefix(8))"

@@ -152,15 +152,7 @@ import Testing
         try #require(made.status == 0, "\(made.stderr)")
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = UInt16(port).bigEndian
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
+        let bound = Harness.withAddress(port: port) { bind(fd, $0, $1) }
         try #require(bound == 0 && listen(fd, 1) == 0, "could not take port \(port) for the test")
         let started = ContinuousClock.now
         let result = try await Harness.run("govchaind", ["start", "--home", dir + "/n/aachen"], timeout: 20)

@@ -60,8 +60,6 @@ struct BenchVerifyCommand: AsyncParsableCommand {
             verified += transactions.count
         }
         guard valid else { return nil }
-        let elapsed = clock.now - start
-        return Double(verified)
-            / (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+        return Double(verified) / BenchRun.seconds(clock.now - start)
     }
 }

@@ -50,8 +50,7 @@ struct NodeClient {
         try await get("/v1/authorities/\(authority)/clerks")
     }
 
-    /// Submits a signed transaction and waits for its commit.
-    /// Submits `transaction`. A node at capacity answers 503 with `Retry-After`; the transaction
+    /// Submits `transaction` (by default waiting for its commit). A node at capacity answers 503 with `Retry-After`; the transaction
     /// was not taken, so it is sent again after the time named (at least 1 s, doubling each time,
     /// at most 30 s), up to `attempts` tries in all, each wait reported to `onRetry` (the error,
     /// the seconds, the attempt that failed).
@@ -66,14 +65,7 @@ struct NodeClient {
             let reply = try await HTTPClient.request(.POST, baseURL + path, body: body, contentType: "application/json")
             guard reply.status == 503, attempt < attempts else { return try decode(reply) }
             let seconds = min(30, max(reply.retryAfterSeconds ?? 1, 1 << min(attempt - 1, 5)))
-            let error: GovChainError
-            do {
-                let _: ErrorBody = try decode(reply)
-                error = GovChainError(code: .nodeError, message: "The node answered HTTP 503.")
-            } catch let thrown {
-                error = thrown
-            }
-            onRetry(error, seconds, attempt)
+            onRetry(Self.refusal(reply), seconds, attempt)
             try? await Task.sleep(for: .seconds(seconds))
             attempt += 1
         }
@@ -83,10 +75,7 @@ struct NodeClient {
     /// answer throws the node's error.
     func getBytes(_ path: String) async throws(GovChainError) -> Data {
         let reply = try await HTTPClient.request(.GET, baseURL + path)
-        guard (200..<300).contains(reply.status) else {
-            let _: ErrorBody = try decode(reply)  // throws the node's error
-            throw GovChainError(code: .nodeError, message: "The node answered HTTP \(reply.status).")
-        }
+        guard (200..<300).contains(reply.status) else { throw Self.refusal(reply) }
         return Data(reply.body)
     }
 
@@ -94,13 +83,16 @@ struct NodeClient {
         try decode(try await HTTPClient.request(.GET, baseURL + path))
     }
 
-    private func decode<T: Decodable>(_ reply: HTTPClient.Reply) throws(GovChainError) -> T {
-        guard (200..<300).contains(reply.status) else {
-            if let error = try? JSONDecoder().decode(ErrorBody.self, from: Data(reply.body)) {
-                throw GovChainError(code: .fromServer(error.error.code), message: error.error.message)
-            }
-            throw GovChainError(code: .nodeError, message: "The node answered HTTP \(reply.status).")
+    /// The node's error for a 4xx/5xx answer: its code and message, or the bare status.
+    private static func refusal(_ reply: HTTPClient.Reply) -> GovChainError {
+        guard let error = try? JSONDecoder().decode(ErrorBody.self, from: Data(reply.body)) else {
+            return GovChainError(code: .nodeError, message: "The node answered HTTP \(reply.status).")
         }
+        return GovChainError(code: .fromServer(error.error.code), message: error.error.message)
+    }
+
+    private func decode<T: Decodable>(_ reply: HTTPClient.Reply) throws(GovChainError) -> T {
+        guard (200..<300).contains(reply.status) else { throw Self.refusal(reply) }
         do {
             return try JSONDecoder().decode(T.self, from: Data(reply.body))
         } catch {

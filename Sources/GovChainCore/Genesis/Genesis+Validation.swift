@@ -163,9 +163,8 @@ extension Genesis {
             }
         }
 
-        let time = genesisTime
         self.init(
-            chainId: chainId, genesisTime: time, consensus: parameters, validators: ValidatorSet(validators),
+            chainId: chainId, genesisTime: genesisTime, consensus: parameters, validators: ValidatorSet(validators),
             authorities: authorities, initialClerks: clerks)
     }
 

@@ -47,6 +47,20 @@ enum JSON {
 /// Turns every error a route throws into the JSON error shape, so a client never has to parse
 /// an empty or HTML body.
 struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    /// 405 with `Allow` when the router found no route but the path is served with other methods.
+    static func methodNotAllowed(_ request: Request) -> Response? {
+        let allowed = APIRoutes.allowedMethods(request.uri.path)
+        guard !allowed.isEmpty, !allowed.contains(request.method) else { return nil }
+        let allow = Set(allowed.map(\.rawValue)).sorted().joined(separator: ", ")
+        var response = JSON.response(
+            ErrorBody(
+                code: GovChainError.Code.methodNotAllowed.rawValue,
+                message: "\(request.uri.path) answers \(allow), not \(request.method.rawValue)."),
+            status: .methodNotAllowed)
+        response.headers[.allow] = allow
+        return response
+    }
+
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
@@ -62,22 +76,8 @@ struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
                     code: GovChainError.Code.requestTooLarge.rawValue,
                     message: "The request body is larger than this node accepts."),
                 status: .contentTooLarge)
-        } catch let error as HTTPError where error.status == .notFound {
-            let allowed = APIRoutes.allowedMethods(request.uri.path)
-            guard !allowed.isEmpty, !allowed.contains(request.method) else {
-                return JSON.response(
-                    ErrorBody(code: GovChainError.Code.notFound.rawValue, message: error.body ?? "Not found."),
-                    status: .notFound)
-            }
-            let allow = Set(allowed.map(\.rawValue)).sorted().joined(separator: ", ")
-            var response = JSON.response(
-                ErrorBody(
-                    code: GovChainError.Code.methodNotAllowed.rawValue,
-                    message: "\(request.uri.path) answers \(allow), not \(request.method.rawValue)."),
-                status: .methodNotAllowed)
-            response.headers[.allow] = allow
-            return response
         } catch let error as HTTPError {
+            if error.status == .notFound, let wrongMethod = Self.methodNotAllowed(request) { return wrongMethod }
             let code = error.status == .notFound ? GovChainError.Code.notFound.rawValue : "http_\(error.status.code)"
             return JSON.response(
                 ErrorBody(code: code, message: error.body ?? error.status.reasonPhrase), status: error.status)

@@ -45,40 +45,16 @@ struct APIRoutes: Sendable {
         router.add(middleware: JSONErrorMiddleware())
         router.post("/v1/transactions") { request, _ in try await submit(request) }
         router.post("/v1/transactions/batch") { request, _ in try await submitBatch(request) }
-        // Routes that read the store run on NIO's blocking-I/O thread pool: LevelDB calls are
-        // synchronous and must not hold Swift's cooperative threads (consensus runs there).
-        router.get("/v1/transactions/:hash") { _, context in
-            let hash = context.parameters.get("hash") ?? ""
-            return try await reading { try transaction(hash) }
+        read("/v1/transactions/:hash", "hash", on: router) { hash, _ in try transaction(hash) }
+        read("/v1/documents/:hash", "hash", on: router) { hash, _ in try document(hash) }
+        read("/v1/documents/:hash/receipt", "hash", on: router) { hash, _ in try receipt(hash) }
+        read("/v1/documents/:hash/proof", "hash", on: router) { hash, height in
+            try proof(.document, hash, height: height)
         }
-        router.get("/v1/documents/:hash") { _, context in
-            let hash = context.parameters.get("hash") ?? ""
-            return try await reading { try document(hash) }
-        }
-        router.get("/v1/documents/:hash/receipt") { _, context in
-            let hash = context.parameters.get("hash") ?? ""
-            return try await reading { try receipt(hash) }
-        }
-        router.get("/v1/documents/:hash/proof") { request, context in
-            let (hash, height) = (context.parameters.get("hash") ?? "", request.uri.queryParameters.get("height"))
-            return try await reading { try proof(.document, hash, height: height) }
-        }
-        router.get("/v1/clerks/:key/proof") { request, context in
-            let (key, height) = (context.parameters.get("key") ?? "", request.uri.queryParameters.get("height"))
-            return try await reading { try proof(.clerk, key, height: height) }
-        }
-        router.get("/v1/blocks/:height") { _, context in
-            let height = context.parameters.get("height") ?? ""
-            return try await reading { try block(height) }
-        }
-        router.get("/v1/clerks/:key") { _, context in
-            let key = context.parameters.get("key") ?? ""
-            return try await reading { try clerk(key) }
-        }
-        router.get("/v1/authorities/:id/clerks") { _, context in
-            let id = context.parameters.get("id") ?? ""
-            return try await reading { try clerks(ofAuthority: id) }
-        }
+        read("/v1/clerks/:key/proof", "key", on: router) { key, height in try proof(.clerk, key, height: height) }
+        read("/v1/blocks/:height", "height", on: router) { height, _ in try block(height) }
+        read("/v1/clerks/:key", "key", on: router) { key, _ in try clerk(key) }
+        read("/v1/authorities/:id/clerks", "id", on: router) { id, _ in try clerks(ofAuthority: id) }
         router.get("/v1/status") { _, _ in await status() }
         router.get("/v1/genesis") { _, _ in
             guard let genesisFile else {
@@ -98,9 +74,17 @@ struct APIRoutes: Sendable {
         }
     }
 
-    /// Runs a store read off Swift's cooperative pool, on NIO's thread pool for blocking I/O.
-    func reading(_ body: @escaping @Sendable () throws -> Response) async throws -> Response {
-        try await NIOThreadPool.singleton.runIfActive(body)
+    /// A GET route that reads the store: `answer` gets the path parameter `name` and the `height`
+    /// query, and runs on NIO's thread pool for blocking I/O (LevelDB calls are synchronous and
+    /// must not hold Swift's cooperative threads, where consensus runs).
+    private func read(
+        _ path: String, _ name: String, on router: Router<BasicRequestContext>,
+        _ answer: @escaping @Sendable (String, String?) throws -> Response
+    ) {
+        router.get(RouterPath(path)) { request, context in
+            let (value, height) = (context.parameters.get(name) ?? "", request.uri.queryParameters.get("height"))
+            return try await NIOThreadPool.singleton.runIfActive { try answer(value, height) }
+        }
     }
 
     // MARK: - Handlers

@@ -1,3 +1,5 @@
+import GovChainCore
+
 /// When a node stops taking client transactions: past capacity, refuse at once (503 `node_busy`
 /// with `Retry-After`) rather than queue work whose commit would take minutes (issue 12:
 /// overload must plateau). Pure: times come in as milliseconds, nothing is read from a clock.
@@ -65,5 +67,19 @@ struct AdmissionControl: Sendable, Equatable {
         let excessMs = worst - waitMsMax / 2
         let seconds = Int(min(60, max(1, (excessMs + 999) / 1000)))
         return .refuse(expectedWaitMs: worst, retryAfterSeconds: seconds)
+    }
+
+    /// `decide` as the error a client is answered with (503 `node_busy`), nil when admitted.
+    func refusal(waiting: Int, oldestAdmittedMs: UInt64?, nowMs: UInt64) -> GovChainError? {
+        guard
+            case .refuse(let waitMs, let retry) = decide(
+                waiting: waiting, oldestAdmittedMs: oldestAdmittedMs, nowMs: nowMs)
+        else { return nil }
+        func seconds(_ ms: UInt64) -> String { ms >= 10_000 ? "\(ms / 1000) s" : "\(Double(ms / 100) / 10) s" }
+        return GovChainError(
+            code: .nodeBusy,
+            message:
+                "The node is committing at capacity: a transaction submitted now would wait about \(seconds(waitMs)) for its block (this node refuses past \(seconds(waitMsMax))). Try again in \(retry) s.",
+            retryAfterSeconds: retry)
     }
 }

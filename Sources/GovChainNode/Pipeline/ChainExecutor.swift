@@ -210,12 +210,10 @@ package actor ChainExecutor {
     ) throws(GovChainError) {
         let started = ContinuousClock.now
         try store.append(block, commit: commit, executed: executed, commitVerified: commitVerified)
+        let appended = ContinuousClock.now - started
         let count = block.transactions.count
         if count >= Self.paceSampleTxsMin {
-            let total = timing.rules + timing.state + (ContinuousClock.now - started)
-            let sample =
-                Double(total.components.seconds) * 1000 / Double(count)
-                + Double(total.components.attoseconds) / 1e15 / Double(count)
+            let sample = (timing.rules + timing.state + appended) / .milliseconds(1) / Double(count)
             msPerTransaction.withLock { pace in pace = pace.map { $0 + 0.3 * (sample - $0) } ?? sample }
         }
         logger.info(
@@ -223,7 +221,7 @@ package actor ChainExecutor {
             metadata: [
                 "block.height": "\(block.header.height)", "block.txs": "\(block.transactions.count)",
                 "block.hash": "\(block.hash.hex.prefix(16))", "time.rules": "\(timing.rules)",
-                "time.state": "\(timing.state)", "time.append": "\(ContinuousClock.now - started)",
+                "time.state": "\(timing.state)", "time.append": "\(appended)",
                 "state.nodes": "\(executed.state.nodes.count)",
             ])
         onCommitted(block)

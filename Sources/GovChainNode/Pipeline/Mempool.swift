@@ -15,9 +15,9 @@ struct Mempool {
     let limits: Limits
     let rules: LedgerRules
     private(set) var waiting: [Transaction] = []
-    private(set) var ids: Set<Hash32> = []
     private(set) var bytes = 0
-    /// When each waiting transaction was admitted (milliseconds since 1970), by id.
+    /// When each waiting transaction was admitted (milliseconds since 1970), by id: also the set
+    /// of waiting ids.
     private var admittedAt: [Hash32: UInt64] = [:]
     /// Committed state plus the effects of every waiting transaction.
     private var pending: LedgerOverlay
@@ -30,6 +30,7 @@ struct Mempool {
 
     var count: Int { waiting.count }
     var isEmpty: Bool { waiting.isEmpty }
+    var ids: Dictionary<Hash32, UInt64>.Keys { admittedAt.keys }
     /// When the oldest waiting transaction was admitted.
     var oldestAdmittedMs: UInt64? { waiting.first.flatMap { admittedAt[$0.id] } }
 
@@ -60,7 +61,7 @@ struct Mempool {
     mutating func admit(checked transaction: Transaction, nextHeight: Height, now: Timestamp) throws(GovChainError) {
         let encoded = transaction.encoded
         let id = transaction.id
-        guard !ids.contains(id) else {
+        guard admittedAt[id] == nil else {
             throw GovChainError(
                 code: .transactionPending, message: "This exact transaction is already waiting to be committed.")
         }
@@ -73,7 +74,6 @@ struct Mempool {
             transaction, at: TransactionLocation(height: nextHeight, index: UInt32(waiting.count)), blockTime: now,
             to: &pending)
         waiting.append(transaction)
-        ids.insert(id)
         admittedAt[id] = now.rawValue
         bytes += encoded.count
     }
@@ -87,13 +87,12 @@ struct Mempool {
         committed: any LedgerStateReader, block: [Transaction], nextHeight: Height, now: Timestamp
     ) -> [(Transaction, GovChainError)] {
         let included = Set(block.map(\.id))
-        let (own, foreign) = (block.filter { ids.contains($0.id) }, block.filter { !ids.contains($0.id) })
+        let (own, foreign) = (block.filter { admittedAt[$0.id] != nil }, block.filter { admittedAt[$0.id] == nil })
         let remainingCount = waiting.count - own.count
         guard remainingCount > 0, pending.count <= 4 * remainingCount + 10_000 else {
             return recheck(committed: committed, removing: included, nextHeight: nextHeight, now: now)
         }
         waiting.removeAll { included.contains($0.id) }
-        ids.subtract(included)
         for id in included { admittedAt[id] = nil }
         bytes -= Self.encodedBytes(own)
         // Transactions this node never admitted may conflict with waiting ones: those waiting
@@ -115,7 +114,6 @@ struct Mempool {
                     || transaction.body.writtenClerk.map(clerks.contains) == true
                 if hit {
                     dropped.append((transaction, conflict))
-                    ids.remove(transaction.id)
                     admittedAt[transaction.id] = nil
                 }
                 return hit
@@ -125,7 +123,7 @@ struct Mempool {
                 clerks: clerks.union(dropped.compactMap(\.0.body.writtenClerk)))
         }
         bytes -= Self.encodedBytes(dropped.map(\.0))
-        assert(ids.count == waiting.count && admittedAt.count == waiting.count, "mempool index drifted")
+        assert(admittedAt.count == waiting.count, "mempool index drifted")
         assert(bytes == Self.encodedBytes(waiting), "mempool byte count drifted")
         return dropped
     }
@@ -140,7 +138,6 @@ struct Mempool {
         let remaining = waiting.filter { !included.contains($0.id) }
         let times = admittedAt
         waiting = []
-        ids = []
         admittedAt = [:]
         bytes = 0
         pending = LedgerOverlay(base: committed)
@@ -151,8 +148,7 @@ struct Mempool {
                     transaction, at: TransactionLocation(height: nextHeight, index: UInt32(waiting.count)),
                     blockTime: now, to: &pending)
                 waiting.append(transaction)
-                ids.insert(transaction.id)
-                admittedAt[transaction.id] = times[transaction.id]
+                admittedAt[transaction.id] = times[transaction.id] ?? now.rawValue
                 bytes += transaction.encoded.count
             } catch {
                 dropped.append((transaction, error))

@@ -61,7 +61,7 @@ package final class MempoolService: Sendable {
     /// Results are in input order.
     package func submitBatch(_ list: [[UInt8]], gossip: Bool) async -> [Result<Transaction, GovChainError>] {
         // A busy node refuses a client's batch before spending a signature check on it.
-        if gossip, let refusal = refusal(now: clock()) { return list.map { _ in .failure(refusal) } }
+        if gossip, let refusal = refusal(nowMs: clock().rawValue) { return list.map { _ in .failure(refusal) } }
         let prechecked = await Self.precheckInParallel(list, chainId: chainId, verified: verified)
         return admit(prechecked, gossip: gossip)
     }
@@ -101,11 +101,10 @@ package final class MempoolService: Sendable {
             let results = prechecked.map { result -> Result<Transaction, GovChainError> in
                 guard case .success(let transaction) = result else { return result }
                 do throws(GovChainError) {
-                    if let admission,
-                        case .refuse(let waitMs, let retry) = admission.decide(
-                            waiting: pool.count, oldestAdmittedMs: pool.oldestAdmittedMs, nowMs: now.rawValue)
+                    if let refusal = admission?.refusal(
+                        waiting: pool.count, oldestAdmittedMs: pool.oldestAdmittedMs, nowMs: now.rawValue)
                     {
-                        throw Self.busy(expectedWaitMs: waitMs, limitMs: admission.waitMsMax, retryAfter: retry)
+                        throw refusal
                     }
                     if let location = try store.transactionLocation(transaction.id) {
                         throw GovChainError(
@@ -129,23 +128,10 @@ package final class MempoolService: Sendable {
     }
 
     /// Why admission control refuses a client's transaction now, if it does.
-    private func refusal(now: Timestamp) -> GovChainError? {
+    private func refusal(nowMs: UInt64) -> GovChainError? {
         let admission = self.admission.withLock { $0 }
         let (waiting, oldest) = pool.withLock { ($0.count, $0.oldestAdmittedMs) }
-        guard
-            case .refuse(let waitMs, let retry) = admission.decide(
-                waiting: waiting, oldestAdmittedMs: oldest, nowMs: now.rawValue)
-        else { return nil }
-        return Self.busy(expectedWaitMs: waitMs, limitMs: admission.waitMsMax, retryAfter: retry)
-    }
-
-    static func busy(expectedWaitMs: UInt64, limitMs: UInt64, retryAfter: Int) -> GovChainError {
-        func seconds(_ ms: UInt64) -> String { ms >= 10_000 ? "\(ms / 1000) s" : "\(Double(ms / 100) / 10) s" }
-        return GovChainError(
-            code: .nodeBusy,
-            message:
-                "The node is committing at capacity: a transaction submitted now would wait about \(seconds(expectedWaitMs)) for its block (this node refuses past \(seconds(limitMs))). Try again in \(retryAfter) s.",
-            retryAfterSeconds: retryAfter)
+        return admission.refusal(waiting: waiting, oldestAdmittedMs: oldest, nowMs: nowMs)
     }
 
     private static func precheckInParallel(
