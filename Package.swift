@@ -22,6 +22,8 @@ let package = Package(
     targets: [
         // MARK: - System library
         .systemLibrary(name: "CLevelDB", path: "Sources/CLevelDB"),
+        .systemLibrary(name: "CQRencode", path: "Sources/CQRencode", pkgConfig: "libqrencode"),
+        .systemLibrary(name: "CCairo", path: "Sources/CCairo", pkgConfig: "cairo"),
 
         // MARK: - Pure modules (no sockets, no disk, no clocks)
         .target(
@@ -41,15 +43,21 @@ let package = Package(
         /// Reading and writing the files a node and the CLI share: genesis.json, node.json.
         .target(name: "GovChainFiles", dependencies: ["GovChainCore", "GovChainAPI"]),
         .target(name: "GovChainStorage", dependencies: ["GovChainCore", "CLevelDB"]),
+        /// The printed side of a check: QR codes (libqrencode; SVG, PNG through cairo) and the
+        /// German PDF verification report (cairo, fonts embedded).
+        .target(name: "GovChainPrint", dependencies: ["GovChainCore", "GovChainAPI", "CQRencode", "CCairo"]),
         .target(
             name: "GovChainNode",
             dependencies: [
                 "GovChainCore", "GovChainStorage", "GovChainAPI", "GovChainConsensus", "GovChainNetwork", "GovChainFiles",
+                "GovChainPrint",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
-            ]
+            ],
+            // The verify page (HTML, CSS, JavaScript), served at / and /web/…
+            resources: [.copy("Resources/web")]
         ),
         .target(
             name: "GovChainNetwork",
@@ -67,6 +75,7 @@ let package = Package(
             name: "GovChainCLI",
             dependencies: [
                 "GovChainCore", "GovChainAPI", "GovChainSimulation", "GovChainStorage", "GovChainFiles",
+                "GovChainPrint",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -98,6 +107,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "GovChainStorageTests", dependencies: ["GovChainStorage"]),
+        .testTarget(name: "GovChainPrintTests", dependencies: ["GovChainPrint", "GovChainFiles"]),
         .testTarget(
             name: "GovChainNodeTests",
             dependencies: [

@@ -30,6 +30,9 @@ package struct NodeConfig: Codable, Sendable, Equatable {
     package var peer_listen_address: String?
     /// Overrides of other validators' genesis peer addresses, by validator name.
     package var peer_addresses: [String: String]?
+    /// Where QR codes from `GET /v1/documents/{hash}/qr` lead, e.g. `https://verify.soest.de`
+    /// (the municipality's public verify host). Default: the address the request was sent to.
+    package var verify_base_url: String?
 
     package init(name: String, api_address: String) {
         self.name = name
@@ -49,6 +52,16 @@ package struct NodeConfig: Codable, Sendable, Equatable {
         guard Self.hostPort(config.api_address) != nil else {
             throw GovChainError(
                 code: .configInvalid, message: "\(path): api_address must be host:port, e.g. 127.0.0.1:8080.")
+        }
+        if let base = config.verify_base_url {
+            guard base.count <= 200, base.hasPrefix("https://") || base.hasPrefix("http://"),
+                URL(string: base)?.host != nil, !base.contains("#"), !base.contains("?")
+            else {
+                throw GovChainError(
+                    code: .configInvalid,
+                    message:
+                        "\(path): verify_base_url must be an http(s) URL without ? or #, e.g. https://verify.soest.de.")
+            }
         }
         self = config
     }

@@ -8,11 +8,11 @@ package struct GovChainCommand: AsyncParsableCommand {
         abstract:
             "GovChain: anchor and verify municipal documents on a ledger the NRW model municipalities run together.",
         discussion:
-            "Exit codes: 0 valid/success, 1 error, 2 unknown document, 3 revoked, superseded or expired, 4 invalid proof or receipt.",
+            "Exit codes: 0 valid/success, 1 error, 2 unknown document, 3 revoked, superseded, expired or not yet valid, 4 invalid proof or receipt, 5 stale proof.",
         subcommands: [
             KeysCommand.self, TestnetCommand.self, AnchorCommand.self, RevokeCommand.self, SupersedeCommand.self,
             VerifyCommand.self, ReceiptCommand.self, ClerkCommand.self, QueryCommand.self, BenchCommand.self,
-            BenchProofsCommand.self, BenchVerifyCommand.self,
+            BenchProofsCommand.self, BenchVerifyCommand.self, ReportCommand.self,
             SimulateCommand.self,
         ])
 

@@ -70,6 +70,7 @@ extension GovChainError {
             case invalidPrivateKey = "invalid_private_key"
             case invalidPublicKey = "invalid_public_key"
             case invalidRequest = "invalid_request"
+            case invalidSalt = "invalid_salt"
             case invalidSignature = "invalid_signature"
             case invalidUrl = "invalid_url"
             case keyFilePermissions = "key_file_permissions"
@@ -139,7 +140,7 @@ extension GovChainError {
         package var httpStatus: Int {
             guard let value = Value(rawValue: rawValue) else { return 502 }
             switch value {
-            case .invalidHash, .invalidHeight, .invalidPublicKey, .invalidRequest, .malformedEncoding,
+            case .invalidHash, .invalidHeight, .invalidPublicKey, .invalidRequest, .invalidSalt, .malformedEncoding,
                 .malformedTransaction:
                 return 400
             case .authorityUnknown, .blockUnknown, .clerkUnknown, .documentUnknown, .notFound, .transactionUnknown,
@@ -235,6 +236,7 @@ extension GovChainError {
         package static let internalError = Code(.internalError)
         package static let invalidArgument = Code(.invalidArgument)
         package static let invalidHash = Code(.invalidHash)
+        package static let invalidSalt = Code(.invalidSalt)
         package static let invalidHeight = Code(.invalidHeight)
         package static let invalidNetworkConfiguration = Code(.invalidNetworkConfiguration)
         package static let invalidPrivateKey = Code(.invalidPrivateKey)

@@ -55,6 +55,11 @@ package enum NodeLauncher {
             routes.consensus = { driver.snapshot.withLock { $0 } }
         }
         routes.genesisFile = Array(genesisBytes)
+        routes.web = WebAssets.load()
+        routes.verifyBaseURL = config.verify_base_url
+        if routes.web == nil {
+            logger.warning("verify page files not found beside the executable; / answers 404 (set GOVCHAIN_WEB_DIR)")
+        }
         routes.register(on: router)
         // NodeConfig.load validated the address.
         let (host, port) = NodeConfig.hostPort(config.api_address) ?? ("127.0.0.1", 8080)

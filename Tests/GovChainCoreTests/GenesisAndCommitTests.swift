@@ -22,6 +22,14 @@ import Testing
         #expect(
             genesis.validators.validators.map(\.name) == ["Aachen", "Gelsenkirchen", "Paderborn", "Soest", "Wuppertal"])
         #expect(genesis.authorities.count == 5)
+        #expect(
+            genesis.authorities.allSatisfy {
+                $0.saltedDocumentTypes == [Code("parking-permit")!, Code("residence-confirmation")!]
+            })
+        // Genesis/README.md publishes this hash, so a verifier written from the docs can check its own.
+        let readme = try String(contentsOf: root.appendingPathComponent("Genesis/README.md"), encoding: .utf8)
+        #expect(
+            readme.contains("`\(genesis.hash.hex)`"), "Genesis/README.md must state genesis_hash \(genesis.hash.hex)")
     }
 
     static let breakages: [(String, @Sendable (inout GenesisFile) -> Void)] = [
@@ -71,6 +79,29 @@ import Testing
         var file = Fixtures.genesisFile()
         file.authorities![0].name = "Stadt Aachen (neu)"
         #expect(try Genesis(validating: file).hash != Fixtures.genesis.hash)
+    }
+
+    /// Salted types enter the hash as a trailer, only when some authority has them: a genesis
+    /// without them (and every receipt citing it) keeps its hash; order and duplicates do not matter.
+    @Test func saltedTypesEnterTheHashOnlyWhenGiven() throws {
+        let types = Fixtures.genesisFile().authorities![0].document_types!
+        var empty = Fixtures.genesisFile()
+        empty.authorities![0].salted_document_types = []
+        #expect(try Genesis(validating: empty).hash == Fixtures.genesis.hash)
+        var one = Fixtures.genesisFile()
+        one.authorities![0].salted_document_types = [types[0]]
+        let salted = try Genesis(validating: one)
+        #expect(salted.hash != Fixtures.genesis.hash)
+        #expect(salted.authorities[0].saltedDocumentTypes == [Code(types[0])!])
+        var twice = Fixtures.genesisFile()
+        twice.authorities![0].salted_document_types = [types[0], types[0]]
+        #expect(try Genesis(validating: twice).hash == salted.hash)
+        var other = Fixtures.genesisFile()
+        other.authorities![1].salted_document_types = [types[0]]
+        #expect(try Genesis(validating: other).hash != salted.hash)
+        var foreign = Fixtures.genesisFile()
+        foreign.authorities![0].salted_document_types = ["not-issued-here"]
+        #expect(throws: GovChainError.self) { try Genesis(validating: foreign) }
     }
 }
 

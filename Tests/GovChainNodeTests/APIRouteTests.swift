@@ -18,10 +18,14 @@ struct APIRouteTests {
         let router = Router()
         var routes = APIRoutes(node: node, requestBytesMax: 64 << 10, commitWaitMsMax: 2_000)
         routes.genesisFile = Array("{}".utf8)
+        routes.web = WebAssets.load(environment: ["GOVCHAIN_WEB_DIR": Self.webDirectory])
         routes.register(on: router)
         let app = Application(router: router)
         try await app.test(.router) { client in try await body(client, node) }
     }
+
+    static let webDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Sources/GovChainNode/Resources/web").path
 
     func json<T: Decodable>(_ type: T.Type, _ response: TestResponse) throws -> T {
         try JSONDecoder().decode(T.self, from: Data(buffer: response.body))
@@ -77,7 +81,7 @@ struct APIRouteTests {
             #expect(nowhere.status == .notFound && nowhere.headers[.allow] == nil)
             for (pattern, method) in APIRoutes.routeTable {
                 let path = pattern.split(separator: "/").map {
-                    $0.hasPrefix(":") ? String(repeating: "ab", count: 32) : String($0)
+                    $0 == ":file" ? "app.js" : $0.hasPrefix(":") ? String(repeating: "ab", count: 32) : String($0)
                 }
                 let response = try await client.execute(
                     uri: "/" + path.joined(separator: "/"), method: method,
@@ -85,6 +89,57 @@ struct APIRouteTests {
                 let code = (try? json(ErrorBody.self, response))?.error.code
                 #expect(code != "not_found" && code != "method_not_allowed", "\(method) \(pattern): \(response.status)")
             }
+        }
+    }
+
+    @Test("the verify page and its files are served with a strict Content-Security-Policy; nothing else is")
+    func verifyPage() async throws {
+        try await withApp { client, _ in
+            for path in ["/", "/verify", "/v"] {
+                let page = try await client.execute(uri: path, method: .get)
+                #expect(page.status == .ok, "\(path)")
+                #expect(page.headers[.contentType] == "text/html; charset=utf-8")
+                #expect(page.headers[.contentSecurityPolicy] == APIRoutes.contentSecurityPolicy)
+                #expect(page.headers[.xContentTypeOptions] == "nosniff")
+                #expect(String(buffer: page.body).contains("/web/app.js"))
+            }
+            let script = try await client.execute(uri: "/web/govchain-verify.js", method: .get)
+            #expect(script.status == .ok && script.headers[.contentType] == "text/javascript; charset=utf-8")
+            for missing in ["/web/nothing.js", "/web/..%2Fconfig", "/web/.hidden"] {
+                #expect(try await client.execute(uri: missing, method: .get).status == .notFound, "\(missing)")
+            }
+        }
+    }
+
+    @Test("QR codes and the PDF report exist for anchored documents only, salted or not")
+    func qrAndReport() async throws {
+        try await withApp { client, node in
+            let anchor = TestChain.anchor("printed permit")
+            try await node.chain.produce(candidates: [anchor])
+            let hash = Hash32.sha256(Array("printed permit".utf8)).hex
+            let svg = try await client.execute(uri: "/v1/documents/\(hash)/qr", method: .get)
+            #expect(svg.status == .ok && svg.headers[.contentType] == "image/svg+xml")
+            #expect(String(buffer: svg.body).contains("<svg"))
+            let png = try await client.execute(uri: "/v1/documents/\(hash)/qr?format=png", method: .get)
+            #expect(png.status == .ok && Array(buffer: png.body).starts(with: [0x89, 0x50, 0x4E, 0x47]))
+            let gif = try await client.execute(uri: "/v1/documents/\(hash)/qr?format=gif", method: .get)
+            #expect(gif.status == .badRequest)
+            let unknown = try await client.execute(uri: "/v1/documents/\(String(repeating: "cd", count: 32))/qr", method: .get)
+            #expect(unknown.status == .notFound)
+            #expect(try json(ErrorBody.self, unknown).error.code == "document_unknown")
+            // With a salt the key is SHA-256(salt ‖ hash): this document was anchored unsalted.
+            let salted = try await client.execute(
+                uri: "/v1/documents/\(hash)/qr?salt=000102030405060708090a0b0c0d0e0f", method: .get)
+            #expect(salted.status == .notFound)
+            let badSalt = try await client.execute(uri: "/v1/documents/\(hash)/qr?salt=xyz", method: .get)
+            #expect(badSalt.status == .badRequest)
+            #expect(try json(ErrorBody.self, badSalt).error.code == "invalid_salt")
+            let report = try await client.execute(uri: "/v1/documents/\(hash)/report", method: .get)
+            #expect(report.status == .ok && report.headers[.contentType] == "application/pdf")
+            #expect(Array(buffer: report.body).starts(with: Array("%PDF-".utf8)))
+            // A never-anchored hash has a report too: its absence is proven.
+            let absent = try await client.execute(uri: "/v1/documents/\(String(repeating: "cd", count: 32))/report", method: .get)
+            #expect(absent.status == .ok)
         }
     }
 

@@ -2,6 +2,8 @@ import ArgumentParser
 import Foundation
 import GovChainAPI
 import GovChainCore
+import GovChainFiles
+import GovChainPrint
 
 /// Options every clerk command shares: the key that signs and the node that receives.
 struct ClerkOptions: ParsableArguments {
@@ -61,11 +63,37 @@ struct AnchorCommand: AsyncParsableCommand {
     @Option(help: "After the commit, write the offline-verifiable receipt to this file.")
     var receipt: String?
 
+    @Flag(
+        inversion: .prefixedNo,
+        help:
+            "Anchor SHA-256(salt ‖ document hash) with a fresh random 16-byte salt, so nobody can guess the document and look it up (default: on for the types the authority marks as templated in the genesis)."
+    )
+    var salt: Bool?
+
+    @Option(help: "Write a QR code with the verify link to this file (.svg or .png), for the printed document.")
+    var qr: String?
+
+    @Option(help: "The verify page a QR code leads to, e.g. https://verify.soest.de (default: the node's URL).")
+    var verifyUrl: String?
+
     @OptionGroup var clerk: ClerkOptions
+
+    /// What `anchor --json` prints: the node's answer, and what the clerk must keep.
+    struct JSONOutput: Codable {
+        var tx_hash: String
+        var status: String
+        var height: UInt64?
+        var index: UInt32?
+        var document: String
+        /// The ledger is keyed by this: the document hash, or SHA-256(salt ‖ document hash).
+        var ledger_key: String
+        var salt: String?
+        var verify_url: String
+    }
 
     func run() async throws {
         try await Output.run {
-            let hash = try Files.sha256(file)
+            let document = try Files.sha256(file)
             guard let documentType = Code(type) else {
                 throw GovChainError(
                     code: .invalidArgument, message: "--type \"\(type)\" may use only a-z, 0-9 and '-'.")
@@ -73,6 +101,14 @@ struct AnchorCommand: AsyncParsableCommand {
             let key = try Files.signingKey(clerk.key)
             let client = NodeClient(clerk.node.node)
             let authorityId = try await resolveAuthority(authority, key: key, client: client)
+            var salted = salt ?? false
+            if salt == nil {
+                let genesis = try Genesis(json: try await client.genesisFile(), source: "the node's genesis")
+                salted = genesis.authority(authorityId)?.saltedDocumentTypes.contains(documentType) ?? false
+            }
+            let documentSalt = salted ? DocumentSalt.random() : nil
+            let hash = DocumentSalt.ledgerKey(document: document, salt: documentSalt)
+            let link = VerifyLink.url(base: verifyUrl ?? clerk.node.node, document: document, salt: documentSalt)
             let now = currentTime()
             let from = try validFrom.map { text throws(GovChainError) in try time(text, now, "--valid-from") }
             let until = try validUntil.map { text throws(GovChainError) in try time(text, now, "--valid-until") }
@@ -85,12 +121,25 @@ struct AnchorCommand: AsyncParsableCommand {
                 let proof = try await client.receipt(hash)
                 try Files.create(receipt, String(decoding: proof.canonicalJSON, as: UTF8.self), mode: 0o644)
             }
+            if let qr { try Printing.writeQR(link, to: qr) }
             if clerk.output.json {
-                Output.json(result)
+                Output.json(
+                    JSONOutput(
+                        tx_hash: result.tx_hash, status: result.status, height: result.height, index: result.index,
+                        document: document.hex, ledger_key: hash.hex, salt: documentSalt?.hex, verify_url: link))
             } else {
                 print("Anchored \(file)")
                 if let receipt { print("  receipt       \(receipt)") }
-                print("  document      \(hash.hex)")
+                print("  document      \(document.hex)")
+                if let documentSalt {
+                    print("  salt          \(documentSalt.hex)")
+                    print(
+                        "                keep it with the document: checking it needs the salt (the QR code carries it)"
+                    )
+                    print("  ledger key    \(hash.hex) = SHA-256(salt ‖ document)")
+                }
+                print("  verify link   \(link)")
+                if let qr { print("  QR code       \(qr)") }
                 print("  type          \(documentType) for \(authorityId)")
                 printCommitted(result)
             }
@@ -110,11 +159,15 @@ struct RevokeCommand: AsyncParsableCommand {
     @Option(help: "When the revocation takes effect (YYYY-MM-DD, RFC 3339, or now).")
     var effective: String = "now"
 
+    @Option(help: "The salt printed when the document was anchored (32 hex characters), for a salted anchor.")
+    var salt: String?
+
     @OptionGroup var clerk: ClerkOptions
 
     func run() async throws {
         try await Output.run {
-            let hash = try Files.documentHash(fileOrHash: document)
+            let hash = DocumentSalt.ledgerKey(
+                document: try Files.documentHash(fileOrHash: document), salt: try Printing.salt(salt))
             guard let reasonCode = RevocationReason(code: reason) else {
                 throw GovChainError(
                     code: .invalidArgument,
@@ -150,12 +203,37 @@ struct SupersedeCommand: AsyncParsableCommand {
     @Option(help: "When the replacement takes effect (YYYY-MM-DD, RFC 3339, or now).")
     var effective: String = "now"
 
+    @Option(help: "The old document's salt, if it was anchored salted.")
+    var oldSalt: String?
+
+    @Flag(
+        inversion: .prefixedNo,
+        help: "Anchor the new document salted (default: as the old document's type is marked in the genesis).")
+    var salt: Bool?
+
+    @Option(help: "Write a QR code for the new document (.svg or .png).")
+    var qr: String?
+
+    @Option(help: "The verify page a QR code leads to (default: the node's URL).")
+    var verifyUrl: String?
+
     @OptionGroup var clerk: ClerkOptions
 
     func run() async throws {
         try await Output.run {
-            let oldHash = try Files.documentHash(fileOrHash: old)
-            let newHash = try Files.documentHash(fileOrHash: new)
+            let oldHash = DocumentSalt.ledgerKey(
+                document: try Files.documentHash(fileOrHash: old), salt: try Printing.salt(oldSalt))
+            let newDocument = try Files.documentHash(fileOrHash: new)
+            let client = NodeClient(clerk.node.node)
+            var salted = salt ?? false
+            if salt == nil, let record = try await client.document(oldHash), let type = Code(record.document_type),
+                let authority = Code(record.authority.id)
+            {
+                let genesis = try Genesis(json: try await client.genesisFile(), source: "the node's genesis")
+                salted = genesis.authority(authority)?.saltedDocumentTypes.contains(type) ?? false
+            }
+            let newSalt = salted ? DocumentSalt.random() : nil
+            let newHash = DocumentSalt.ledgerKey(document: newDocument, salt: newSalt)
             guard oldHash != newHash else {
                 throw GovChainError(code: .invalidArgument, message: "The old and the new document are the same.")
             }
@@ -163,12 +241,19 @@ struct SupersedeCommand: AsyncParsableCommand {
             let key = try Files.signingKey(clerk.key)
             let result = try await submitSigned(
                 .supersedeDocument(.init(old: oldHash, new: newHash, effective: effectiveTime)),
-                key: key, client: NodeClient(clerk.node.node))
+                key: key, client: client)
+            let link = VerifyLink.url(base: verifyUrl ?? clerk.node.node, document: newDocument, salt: newSalt)
+            if let qr { try Printing.writeQR(link, to: qr) }
             if clerk.output.json {
                 Output.json(result)
             } else {
                 print("Superseded \(oldHash.hex)")
-                print("  by            \(newHash.hex), effective \(effectiveTime.rfc3339)")
+                print("  by            \(newDocument.hex), effective \(effectiveTime.rfc3339)")
+                if let newSalt {
+                    print("  salt          \(newSalt.hex) (of the new document: keep it with the document)")
+                    print("  ledger key    \(newHash.hex) = SHA-256(salt ‖ document)")
+                }
+                print("  verify link   \(link)")
                 printCommitted(result)
             }
         }

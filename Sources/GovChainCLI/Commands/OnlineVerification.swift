@@ -19,6 +19,8 @@ enum OnlineVerification {
         var genesis: GenesisPin?
         var answers: [NodeAnswer]
         var best: (url: String, proven: ProvenState)?
+        /// The proof behind `best`, as the node sent it (for a report's appendix).
+        var bestProof: StateProof?
         var maxAgeSeconds: UInt64
         var now: Timestamp
         /// Set when nothing could be asked at all (no genesis, no node reachable).
@@ -71,6 +73,7 @@ enum OnlineVerification {
     ) async -> Outcome {
         var outcome = Outcome(document: documentHash, answers: [], maxAgeSeconds: maxAgeSeconds, now: now)
         var pin: GenesisPin?
+        var proofs: [String: StateProof] = [:]
         for url in nodes {
             let client = NodeClient(url)
             let answer: Result<ProvenState, GovChainError>
@@ -96,6 +99,7 @@ enum OnlineVerification {
                     throw GovChainError(code: .proofInvalid, message: "the proof is about another document")
                 }
                 answer = .success(try proof.verify(genesis: pin.genesis))
+                proofs[url] = proof
             } catch {
                 answer = .failure(error)
             }
@@ -106,6 +110,7 @@ enum OnlineVerification {
             guard case .success(let proven) = answer.result else { continue }
             if outcome.best == nil || proven.height > outcome.best!.proven.height {
                 outcome.best = (answer.url, proven)
+                outcome.bestProof = proofs[answer.url]
             }
         }
         return outcome
@@ -196,6 +201,7 @@ enum ProvenReport {
                 [
                     "UNKNOWN: proven never anchored as of block \(proven.height).",
                     "  document      \(document.hex)",
+                    "  salted?       a document anchored with a salt is found only with it: --salt HEX (on its QR code)",
                 ]
             )
         }

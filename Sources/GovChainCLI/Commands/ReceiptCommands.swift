@@ -148,11 +148,15 @@ struct ReceiptCommand: AsyncParsableCommand {
     )
     var status = false
 
+    @Option(help: "The salt printed when the document was anchored (32 hex characters), for a salted anchor.")
+    var salt: String?
+
     @OptionGroup var node: NodeOptions
 
     func run() async throws {
         try await Output.run {
-            let hash = try Files.documentHash(fileOrHash: document)
+            let hash = DocumentSalt.ledgerKey(
+                document: try Files.documentHash(fileOrHash: document), salt: try Printing.salt(salt))
             if status {
                 let proof = try await NodeClient(node.node).proof(.document, hash.hex)
                 guard proof.kind == .document, proof.subject == hash.hex else {

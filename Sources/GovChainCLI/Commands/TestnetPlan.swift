@@ -10,6 +10,8 @@ struct TestnetPlan {
         "birth-certificate", "business-registration", "building-permit",
         "residence-confirmation", "parking-permit",
     ]
+    /// Templated documents (a few variable fields that anyone could guess): anchored salted by default.
+    static let saltedDocumentTypes = ["residence-confirmation", "parking-permit"]
 
     /// One line of `DIR/nodes.json`.
     struct NodeEntry: Codable {
@@ -113,7 +115,7 @@ struct TestnetPlan {
             authorities.append(
                 .init(
                     id: Self.slug(name), name: name, public_key: authorityKey.publicKey.hex,
-                    document_types: Self.documentTypes))
+                    document_types: Self.documentTypes, salted_document_types: Self.saltedDocumentTypes))
             clerks.append(
                 .init(
                     authority: Self.slug(name), public_key: clerkKey.publicKey.hex, document_types: Self.documentTypes))

@@ -22,6 +22,12 @@ struct VerifyCommand: AsyncParsableCommand {
     @Option(help: "The document's SHA-256 as 64 hex characters, instead of a file.")
     var hash: String?
 
+    @Option(
+        help:
+            "The salt of a salted anchor (32 hex characters, on the document's QR code or from the clerk): the ledger holds SHA-256(salt ‖ document hash)."
+    )
+    var salt: String?
+
     @Option(help: "Verify offline from this receipt (needs --genesis); no network is used.")
     var receipt: String?
 
@@ -60,10 +66,15 @@ struct VerifyCommand: AsyncParsableCommand {
         return overflow ? nil : seconds
     }
 
-    /// The hash to check: of FILE, or --hash.
+    /// The ledger key to check: the SHA-256 of FILE or --hash, salted with --salt when given.
     func documentHash() throws(GovChainError) -> Hash32 {
-        if let file { return try Files.sha256(file) }
-        return try Hash32.parse(hash ?? "", what: "--hash ")
+        let document: Hash32
+        if let file {
+            document = try Files.sha256(file)
+        } else {
+            document = try Hash32.parse(hash ?? "", what: "--hash ")
+        }
+        return DocumentSalt.ledgerKey(document: document, salt: try Printing.salt(salt))
     }
 
     func run() async throws {

@@ -29,6 +29,11 @@ enum Files {
 
     /// Writes `contents` to a new file with `mode`; refuses to overwrite an existing one.
     static func create(_ path: String, _ contents: String, mode: mode_t) throws(GovChainError) {
+        try create(path, bytes: Array(contents.utf8), mode: mode)
+    }
+
+    /// Writes `bytes` to a new file with `mode`; refuses to overwrite an existing one.
+    static func create(_ path: String, bytes: [UInt8], mode: mode_t) throws(GovChainError) {
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL, mode)
         guard fd >= 0 else {
             if errno == EEXIST {
@@ -40,7 +45,6 @@ enum Files {
                 code: .fileWriteFailed, message: "Cannot create \(path): \(String(cString: strerror(errno))).")
         }
         defer { close(fd) }
-        let bytes = Array(contents.utf8)
         let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
         guard written == bytes.count, fsync(fd) == 0 else {
             throw GovChainError(

@@ -86,7 +86,18 @@ extension Genesis {
                 throw fail("\(field).public_key", "is the same key as another authority")
             }
             let types = try codes(entry.document_types, "\(field).document_types")
-            authorities.append(Authority(id: id, name: name, publicKey: publicKey, documentTypes: Set(types)))
+            var salted: [Code] = []
+            if let list = entry.salted_document_types, !list.isEmpty {
+                salted = try codes(list, "\(field).salted_document_types")
+            }
+            for type in salted where !types.contains(type) {
+                throw fail(
+                    "\(field).salted_document_types", "\"\(type)\" is not one of this authority's document_types")
+            }
+            authorities.append(
+                Authority(
+                    id: id, name: name, publicKey: publicKey, documentTypes: Set(types),
+                    saltedDocumentTypes: Set(salted)))
         }
 
         var clerks: [InitialClerk] = []
@@ -215,6 +226,16 @@ extension Genesis {
             w.code(c.authority)
             w.publicKey(c.publicKey)
             w.list(c.documentTypes) { $0.code($1) }
+        }
+        // Salted types came later: appended only when some authority has them, so every genesis
+        // without them (and every receipt citing it) keeps its hash. The encoding before is
+        // self-delimiting, so the trailer cannot make two different genesis files collide.
+        let salted = authorities.filter { !$0.saltedDocumentTypes.isEmpty }
+        if !salted.isEmpty {
+            w.list(salted) { w, a in
+                w.code(a.id)
+                w.list(a.saltedDocumentTypes.sorted()) { $0.code($1) }
+            }
         }
         return Hash32.sha256(w.bytes)
     }

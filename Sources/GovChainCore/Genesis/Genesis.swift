@@ -12,6 +12,9 @@ package struct Genesis: Sendable, Equatable {
         package var name: String
         package var publicKey: PublicKey
         package var documentTypes: Set<Code>
+        /// Types whose anchors commit to `SHA-256(salt ‖ document hash)` by default (a subset of
+        /// `documentTypes`; docs/PRIVACY.md).
+        package var saltedDocumentTypes: Set<Code> = []
     }
 
     package struct InitialClerk: Hashable, Sendable {

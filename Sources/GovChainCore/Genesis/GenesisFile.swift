@@ -22,11 +22,18 @@ package struct GenesisFile: Codable, Sendable, Equatable {
         package var name: String?
         package var public_key: String?
         package var document_types: [String]?
-        package init(id: String, name: String, public_key: String, document_types: [String]) {
+        /// Templated types (a parking permit, a residence confirmation): anchors of these default
+        /// to a salted hash, so nobody can guess a document and look it up (docs/PRIVACY.md).
+        package var salted_document_types: [String]?
+        package init(
+            id: String, name: String, public_key: String, document_types: [String],
+            salted_document_types: [String]? = nil
+        ) {
             self.id = id
             self.name = name
             self.public_key = public_key
             self.document_types = document_types
+            self.salted_document_types = salted_document_types
         }
     }
 

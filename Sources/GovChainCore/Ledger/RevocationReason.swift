@@ -41,3 +41,16 @@ package enum RevocationReason: UInt8, Sendable, CaseIterable, CustomStringConver
         }
     }
 }
+
+extension RevocationReason {
+    /// The legal term in German, as a verification report and the verify page print it.
+    package var germanTerm: String {
+        switch self {
+        case .withdrawal: "Widerruf (§ 49 VwVfG)"
+        case .annulment: "Rücknahme (§ 48 VwVfG)"
+        case .correction: "Berichtigung (§ 42 VwVfG)"
+        case .issuedInError: "irrtümlich ausgestellt"
+        case .settled: "Erledigung (§ 43 Abs. 2 VwVfG)"
+        }
+    }
+}

@@ -18,6 +18,10 @@ struct APIRoutes: Sendable {
     var consensus: (@Sendable () -> StatusResponse.ConsensusStatus)? = nil
     /// The genesis file as this node read it, served at `GET /v1/genesis` for verifiers to pin.
     var genesisFile: [UInt8]? = nil
+    /// The verify page's files (nil: the node was installed without them; `/` then answers 404).
+    var web: WebAssets? = nil
+    /// Where QR codes lead (node.json `verify_base_url`); nil: this node's own address.
+    var verifyBaseURL: String? = nil
 
     var store: BlockStore { node.store }
     var genesis: Genesis { node.genesis }
@@ -29,6 +33,8 @@ struct APIRoutes: Sendable {
         ("/v1/documents/:hash", .get), ("/v1/documents/:hash/receipt", .get), ("/v1/documents/:hash/proof", .get),
         ("/v1/clerks/:key/proof", .get), ("/v1/blocks/:height", .get), ("/v1/clerks/:key", .get),
         ("/v1/authorities/:id/clerks", .get), ("/v1/status", .get), ("/v1/genesis", .get), ("/v1/peers", .get),
+        ("/v1/documents/:hash/qr", .get), ("/v1/documents/:hash/report", .get),
+        ("/", .get), ("/verify", .get), ("/v", .get), ("/web/:file", .get),
     ]
 
     /// The methods `path` is served with (empty: no such path).
@@ -64,6 +70,7 @@ struct APIRoutes: Sendable {
                 status: .ok, headers: [.contentType: "application/json"],
                 body: .init(byteBuffer: ByteBuffer(bytes: genesisFile)))
         }
+        registerWeb(on: router)
         router.get("/v1/peers") { _, _ in
             JSON.response(
                 peers?()
@@ -304,6 +311,14 @@ extension APIRoutes {
     /// the record or its absence as of block H (default: the latest), with the state path, the
     /// header and the commit that signed it (`StateProof`; docs/RECEIPTS.md, version 2).
     func proof(_ kind: StateProof.Kind, _ text: String, height heightText: String?) throws -> Response {
+        let answer = try stateProof(kind, text, height: heightText)
+        return Response(
+            status: .ok, headers: [.contentType: "application/json"],
+            body: .init(byteBuffer: ByteBuffer(bytes: answer.canonicalJSON)))
+    }
+
+    /// The state proof of a document or clerk at `height` (default: the latest block).
+    func stateProof(_ kind: StateProof.Kind, _ text: String, height heightText: String?) throws -> StateProof {
         let subject: [UInt8]
         let key: Hash32
         switch kind {
@@ -331,11 +346,8 @@ extension APIRoutes {
                     : "There is no block \(height) yet; the latest is \(latest).")
         }
         let found = try store.stateProof(key, root: header.stateRoot, height: height)
-        let answer = StateProof(
+        return StateProof(
             kind: kind, chainId: genesis.chainId, genesisHash: genesis.hash, subject: subject, header: header,
             commit: commit, proof: found.proof, record: found.record)
-        return Response(
-            status: .ok, headers: [.contentType: "application/json"],
-            body: .init(byteBuffer: ByteBuffer(bytes: answer.canonicalJSON)))
     }
 }
