@@ -81,6 +81,19 @@ import Testing
                         body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
                 }
             }
+            // The verify page and its files, passed on unchanged: a browser loads the page from the
+            // liar, so everything the page fetches goes through the lies too.
+            for route in ["/", "/verify", "/v", "/web/:file"] {
+                router.get(RouterPath(route)) { request, _ -> Response in
+                    let reply = try await HTTPClient.request(.GET, self.upstream + request.uri.path)
+                    let type =
+                        request.uri.path.hasSuffix(".js")
+                        ? "text/javascript" : request.uri.path.hasSuffix(".css") ? "text/css" : "text/html"
+                    return Response(
+                        status: .init(code: reply.status), headers: [.contentType: type],
+                        body: .init(byteBuffer: ByteBuffer(bytes: reply.body)))
+                }
+            }
             return Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)))
         }
     }

@@ -124,7 +124,8 @@ struct APIRouteTests {
             #expect(png.status == .ok && Array(buffer: png.body).starts(with: [0x89, 0x50, 0x4E, 0x47]))
             let gif = try await client.execute(uri: "/v1/documents/\(hash)/qr?format=gif", method: .get)
             #expect(gif.status == .badRequest)
-            let unknown = try await client.execute(uri: "/v1/documents/\(String(repeating: "cd", count: 32))/qr", method: .get)
+            let unknown = try await client.execute(
+                uri: "/v1/documents/\(String(repeating: "cd", count: 32))/qr", method: .get)
             #expect(unknown.status == .notFound)
             #expect(try json(ErrorBody.self, unknown).error.code == "document_unknown")
             // With a salt the key is SHA-256(salt ‖ hash): this document was anchored unsalted.
@@ -138,7 +139,8 @@ struct APIRouteTests {
             #expect(report.status == .ok && report.headers[.contentType] == "application/pdf")
             #expect(Array(buffer: report.body).starts(with: Array("%PDF-".utf8)))
             // A never-anchored hash has a report too: its absence is proven.
-            let absent = try await client.execute(uri: "/v1/documents/\(String(repeating: "cd", count: 32))/report", method: .get)
+            let absent = try await client.execute(
+                uri: "/v1/documents/\(String(repeating: "cd", count: 32))/report", method: .get)
             #expect(absent.status == .ok)
         }
     }

@@ -125,7 +125,15 @@ import Testing
         #expect(text.contains("Ausstellende Behörde"))
         #expect(text.contains("Unabhängig nachprüfen"))
         #expect(text.contains("Schlüssel im Register"))
-        let fonts = try Self.run("pdffonts", [try Self.temporary("report.pdf", pdf)])
+        // Rendered by poppler: the first page is a real A4 image (150 dpi: 1240 × 1754 pixels).
+        let path = try Self.temporary("report.pdf", pdf)
+        _ = try Self.run("pdftoppm", ["-png", "-r", "150", "-f", "1", "-l", "1", path, path])
+        let page = try Data(contentsOf: URL(fileURLWithPath: path + "-1.png"))
+        #expect(page.count > 20_000)
+        let width = page[16..<20].reduce(0) { $0 << 8 | Int($1) }
+        let height = page[20..<24].reduce(0) { $0 << 8 | Int($1) }
+        #expect((1239...1241).contains(width) && (1753...1755).contains(height), "\(width) × \(height)")
+        let fonts = try Self.run("pdffonts", [path])
         #expect(fonts.contains("DejaVuSans"))
         let fontLines = fonts.split(separator: "\n").dropFirst(2)
         #expect(!fontLines.isEmpty)
