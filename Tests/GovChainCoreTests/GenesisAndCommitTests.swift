@@ -75,6 +75,47 @@ import Testing
         }
     }
 
+    /// A field the genesis does not define is refused wherever it is (fail closed), with its path.
+    @Test func unknownFieldsAreRefusedWithTheirPath() throws {
+        let valid = Fixtures.genesisFile().jsonData()
+        #expect(try Genesis(json: valid).hash == Fixtures.genesis.hash)
+        let object = try JSONSerialization.jsonObject(with: valid) as! [String: Any]
+        func withField(_ change: (inout [String: Any]) -> Void) throws -> Data {
+            var copy = object
+            change(&copy)
+            return try JSONSerialization.data(withJSONObject: copy)
+        }
+        let cases: [(String, (inout [String: Any]) -> Void)] = [
+            ("admin", { $0["admin"] = true }),
+            ("consensus.max_txs", { $0["consensus"] = ["max_txs": 5] }),
+            (
+                "validators[0].weight",
+                { o in
+                    var list = o["validators"] as! [[String: Any]]
+                    list[0]["weight"] = 3
+                    o["validators"] = list
+                }
+            ),
+            (
+                "authorities[0].salted_types",
+                { o in
+                    var list = o["authorities"] as! [[String: Any]]
+                    list[0]["salted_types"] = ["parking-permit"]
+                    o["authorities"] = list
+                }
+            ),
+        ]
+        for (path, change) in cases {
+            let data = try withField(change)
+            do throws(GovChainError) {
+                _ = try Genesis(json: data)
+                Issue.record("\(path) was accepted")
+            } catch {
+                #expect(error.code == .genesisInvalid && error.message.contains("\"\(path)\""), "\(error.message)")
+            }
+        }
+    }
+
     @Test func genesisHashCoversContent() throws {
         var file = Fixtures.genesisFile()
         file.authorities![0].name = "Stadt Aachen (neu)"

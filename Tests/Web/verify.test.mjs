@@ -472,12 +472,14 @@ describe('docs/vectors/expected.tsv (version 1 receipts)', () => {
     assert.equal(r.subject, await sha256Hex(new TextEncoder().encode('Bewohnerparkausweis Soest 2027')));
     assert.equal(r.record.validFromMs, Date.parse('2027-01-01T00:00:00Z'));
     assert.equal(r.record.validUntilMs, Date.parse('2028-01-01T00:00:00Z'));
-    // The validity window against the verifier's clock (RECEIPTS.md: "after validUntil", "before validFrom").
+    // The validity window against the verifier's clock (RECEIPTS.md: expired when now ≥ validUntil,
+    // not yet valid when now < validFrom; the node's DocumentResponse decides the same way).
     const at = async (iso) => (await verifyReceipt(text, genesis, { nowMs: Date.parse(iso) })).verdict;
     assert.equal(await at('2026-12-15T00:00:00Z'), 'not_yet_valid');
+    assert.equal(await at('2026-12-31T23:59:59.999Z'), 'not_yet_valid');
     assert.equal(await at('2027-01-01T00:00:00Z'), 'valid');
-    assert.equal(await at('2028-01-01T00:00:00Z'), 'valid');
-    assert.equal(await at('2028-01-01T00:00:00.001Z'), 'expired');
+    assert.equal(await at('2027-12-31T23:59:59.999Z'), 'valid');
+    assert.equal(await at('2028-01-01T00:00:00Z'), 'expired');
   });
 
   test('the document file given: its SHA-256 must be the receipt\'s document', async () => {

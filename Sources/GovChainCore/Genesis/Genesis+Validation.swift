@@ -242,6 +242,7 @@ extension Genesis {
 
     static func isHostPort(_ text: String) -> Bool {
         guard let colon = text.lastIndex(of: ":"), colon != text.startIndex,
+            text[text.index(after: colon)...].allSatisfy({ $0.isASCII && $0.isNumber }),
             let port = UInt16(text[text.index(after: colon)...]), port > 0
         else { return false }
         return text.utf8.count <= 253

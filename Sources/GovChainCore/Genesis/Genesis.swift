@@ -71,7 +71,51 @@ package struct Genesis: Sendable, Equatable {
                 code: .genesisInvalid, message: "\(source) is not a valid genesis JSON file.",
                 cause: Self.describe(error))
         }
+        try Self.refuseUnknownFields(data, source: source)
         try self.init(validating: file)
+    }
+
+    /// The fields a genesis file may have, by where they are. Anything else is refused: a trust
+    /// anchor must not carry a field some readers ignore and others might one day obey.
+    static let fields: [(path: String, keys: Set<String>)] = [
+        ("", ["chain_id", "genesis_time", "consensus", "validators", "authorities", "initial_clerks"]),
+        (
+            "consensus",
+            [
+                "max_block_txs", "max_block_bytes", "timeout_propose_ms", "timeout_prevote_ms", "timeout_precommit_ms",
+                "timeout_delta_ms", "empty_block_interval_ms", "max_clock_drift_ms", "tx_time_window_ms",
+            ]
+        ),
+        ("validators", ["name", "public_key", "peer_address", "power"]),
+        ("authorities", ["id", "name", "public_key", "document_types", "salted_document_types"]),
+        ("initial_clerks", ["authority", "public_key", "document_types"]),
+    ]
+
+    static func refuseUnknownFields(_ data: Data, source: String) throws(GovChainError) {
+        guard let top = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return }
+        for (path, keys) in fields {
+            let objects: [(String, [String: Any])]
+            if path.isEmpty {
+                objects = [("", top)]
+            } else if let object = top[path] as? [String: Any] {
+                objects = [(path + ".", object)]
+            } else if let list = top[path] as? [Any] {
+                objects = list.enumerated().compactMap { i, entry in
+                    (entry as? [String: Any]).map { ("\(path)[\(i)].", $0) }
+                }
+            } else {
+                objects = []
+            }
+            for (prefix, object) in objects {
+                if let unknown = object.keys.sorted().first(where: { !keys.contains($0) }) {
+                    throw GovChainError(
+                        code: .genesisInvalid,
+                        message:
+                            "\(source): unknown field \"\(prefix)\(unknown.prefix(64))\" (a genesis may hold only the fields in Genesis/README.md)."
+                    )
+                }
+            }
+        }
     }
 
     private static func describe(_ error: any Error) -> String {

@@ -676,15 +676,14 @@ function daysFromCivil(year, month, day) {
 
 function parsePeerAddress(value, field) {
   if (typeof value !== 'string') throw genesisError(field, 'must be a string host:port');
-  const characters = [...value].length;
+  // PROTOCOL.md "Genesis hash": a non-empty host, the last ':', a port 1–65535 (ASCII digits),
+  // at most 253 bytes of UTF-8 in all.
   const colon = value.lastIndexOf(':');
-  const host = value.slice(0, colon);
   const port = value.slice(colon + 1);
   const portOk = /^[0-9]{1,5}$/.test(port) && Number(port) >= 1 && Number(port) <= 65535;
-  if (colon <= 0 || !portOk || characters > 253 || /\s/.test(host)) {
-    throw genesisError(field, 'must be host:port, at most 253 characters');
+  if (colon <= 0 || !portOk || encoder.encode(value).length > 253) {
+    throw genesisError(field, 'must be host:port, at most 253 bytes');
   }
-  if (encoder.encode(value).length > 255) throw genesisError(field, 'must fit 255 bytes of UTF-8');
   return value;
 }
 
@@ -1263,7 +1262,7 @@ function presentClerkRecord(record) {
  * validFrom)". "After" is read literally: at exactly validUntil the document is still valid.
  */
 function isExpired(nowMs, validUntilMs) {
-  return nowMs > validUntilMs;
+  return nowMs >= validUntilMs; // RECEIPTS.md, version 1 step 6: expired when now ≥ validUntil
 }
 
 function isNotYetValid(nowMs, validFromMs) {
