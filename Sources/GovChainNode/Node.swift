@@ -25,6 +25,8 @@ package final class Node: Sendable {
     /// Consensus messages whose signature the inbound verifiers checked (key ‖ signature ‖ bytes),
     /// so a commit made of precommits this node already saw as votes costs no Ed25519 check again.
     let verifiedMessages: VerifiedSignatures
+    /// Counters and gauges served at `GET /metrics`.
+    package let metrics: NodeMetrics
 
     /// A signature check that trusts `verifiedMessages` and verifies everything else: what the
     /// consensus instance (our own messages, replays after a restart) and commits use.
@@ -46,7 +48,7 @@ package final class Node: Sendable {
     package init(
         name: String, genesis: Genesis, store: BlockStore, key: SigningKey, limits: (txCountMax: Int, bytesMax: Int),
         admissionWaitMsMax: UInt64 = MempoolService.admissionWaitMsMaxDefault, solo: Bool, logger: Logger,
-        clock: @escaping @Sendable () -> Timestamp = Node.systemClock
+        metrics: NodeMetrics = NodeMetrics(), clock: @escaping @Sendable () -> Timestamp = Node.systemClock
     ) throws(GovChainError) {
         guard let index = genesis.validators.index(of: key.publicKey), let validator = genesis.validators[index] else {
             throw GovChainError(
@@ -64,9 +66,10 @@ package final class Node: Sendable {
         self.genesis = genesis
         self.store = store
         let verifiedTransactions = VerifiedSignatures()
+        self.metrics = metrics
         let mempool = MempoolService(
             store: store, limits: .init(txCountMax: limits.txCountMax, bytesMax: limits.bytesMax),
-            verified: verifiedTransactions, admissionWaitMsMax: admissionWaitMsMax, clock: clock)
+            verified: verifiedTransactions, admissionWaitMsMax: admissionWaitMsMax, metrics: metrics, clock: clock)
         let waiters = CommitWaiters(store: store)
         let verifiedMessages = VerifiedSignatures(capacity: 100_000)
         self.verifiedMessages = verifiedMessages
@@ -75,7 +78,8 @@ package final class Node: Sendable {
         chain = ChainExecutor(
             store: store, key: key, validatorIndex: index, verifiedTransactions: verifiedTransactions,
             signatureCheck: Self.signatureCheck(trusting: verifiedMessages), clock: clock, logger: logger,
-            onCommitted: { block in
+            onCommitted: { block, round, append in
+                metrics.committed(block, round: UInt32(clamping: round.rawValue), append: append)
                 let dropped = mempool.removeCommitted(block)
                 for (transaction, error) in dropped {
                     logger.warning(

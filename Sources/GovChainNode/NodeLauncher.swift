@@ -12,7 +12,9 @@ import ServiceLifecycle
 /// Starts a node from its home directory: config, genesis, key, store, block producer, HTTP API,
 /// all in one `ServiceGroup` that stops gracefully on SIGINT/SIGTERM.
 package enum NodeLauncher {
-    package static func run(home: String, logger: Logger) async throws {
+    /// - Parameter metrics: what `GET /metrics` serves (`govchaind` bootstraps swift-metrics
+    ///   with its registry, so metrics of libraries land there too).
+    package static func run(home: String, logger: Logger, metrics: NodeMetrics = NodeMetrics()) async throws {
         let config = try NodeConfig.load(home: home)
         let descriptors = DescriptorBudget.raiseToHardLimit()
         func path(_ relative: String) -> String {
@@ -36,7 +38,7 @@ package enum NodeLauncher {
             name: config.name, genesis: genesis, store: store, key: key,
             limits: (config.mempool_tx_count_max ?? 50_000, config.mempool_bytes_max ?? 32 << 20),
             admissionWaitMsMax: config.admission_wait_ms_max ?? MempoolService.admissionWaitMsMaxDefault,
-            solo: genesis.validators.count == 1, logger: logger)
+            solo: genesis.validators.count == 1, logger: logger, metrics: metrics)
 
         let network: PeerNetwork? =
             genesis.validators.count == 1

@@ -2,6 +2,8 @@ import ArgumentParser
 import GovChainCore
 import GovChainNode
 import Logging
+import Metrics
+import Prometheus
 
 /// `govchaind`: the GovChain node daemon. All logic lives in GovChainNode.
 @main
@@ -25,8 +27,10 @@ struct GovChainDaemon: AsyncParsableCommand {
             LoggingSystem.bootstrap(StreamLogHandler.standardError)
             var logger = Logger(label: "govchaind")
             logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+            let metrics = NodeMetrics()
+            MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: metrics.registry))
             do {
-                try await NodeLauncher.run(home: home, logger: logger)
+                try await NodeLauncher.run(home: home, logger: logger, metrics: metrics)
             } catch let error as GovChainError {
                 logger.critical("cannot run the node: \(error.description)", metadata: ["error.code": "\(error.code)"])
                 throw ExitCode.failure

@@ -34,7 +34,7 @@ struct APIRoutes: Sendable {
         ("/v1/clerks/:key/proof", .get), ("/v1/blocks/:height", .get), ("/v1/clerks/:key", .get),
         ("/v1/authorities/:id/clerks", .get), ("/v1/status", .get), ("/v1/genesis", .get), ("/v1/peers", .get),
         ("/v1/documents/:hash/qr", .get), ("/v1/documents/:hash/report", .get),
-        ("/", .get), ("/verify", .get), ("/v", .get), ("/web/:file", .get),
+        ("/", .get), ("/verify", .get), ("/v", .get), ("/web/:file", .get), ("/metrics", .get),
     ]
 
     /// The methods `path` is served with (empty: no such path).
@@ -48,6 +48,7 @@ struct APIRoutes: Sendable {
     }
 
     func register(on router: Router<BasicRequestContext>) {
+        router.add(middleware: RequestMetricsMiddleware(metrics: node.metrics))
         router.add(middleware: JSONErrorMiddleware())
         router.post("/v1/transactions") { request, _ in try await submit(request) }
         router.post("/v1/transactions/batch") { request, _ in try await submitBatch(request) }
@@ -62,6 +63,7 @@ struct APIRoutes: Sendable {
         read("/v1/clerks/:key", "key", on: router) { key, _ in try clerk(key) }
         read("/v1/authorities/:id/clerks", "id", on: router) { id, _ in try clerks(ofAuthority: id) }
         router.get("/v1/status") { _, _ in await status() }
+        router.get("/metrics") { _, _ in metrics() }
         router.get("/v1/genesis") { _, _ in
             guard let genesisFile else {
                 throw APIError(code: .notFound, message: "This node does not serve its genesis file.")

@@ -140,7 +140,9 @@ extension DriverLoop {
                                 "log.suppressed": "\(suppressed)",
                             ])
                     }
-                    return .syncedApplied(block.header.height, ok: (try? result.get()) != nil)
+                    let ok = (try? result.get()) != nil
+                    node.metrics.synced(ok: ok)
+                    return .syncedApplied(block.header.height, ok: ok)
                 }
             case .refuse(let peer, let refusal, let disconnect):
                 if disconnect {

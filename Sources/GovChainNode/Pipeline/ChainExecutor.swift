@@ -26,7 +26,9 @@ package actor ChainExecutor {
     /// Transactions whose signature this node already checked (the mempool fills it).
     private let verifiedTransactions: VerifiedSignatures
     private let signatureCheck: @Sendable (PublicKey, Signature, [UInt8]) -> Bool
-    private let onCommitted: @Sendable (Block) -> Void
+    /// Told of every stored block, with the round its commit was decided in and how long the
+    /// synced write took (metrics).
+    private let onCommitted: @Sendable (Block, Round, Duration) -> Void
     /// How long the last `execute` spent on ledger rules and on the state tree (for the log).
     private var timing: (rules: Duration, state: Duration) = (.zero, .zero)
     /// Milliseconds per transaction to execute and store a block (rules, state tree, append),
@@ -38,7 +40,7 @@ package actor ChainExecutor {
         store: BlockStore, key: SigningKey, validatorIndex: ValidatorIndex, verifiedTransactions: VerifiedSignatures,
         signatureCheck: @escaping @Sendable (PublicKey, Signature, [UInt8]) -> Bool,
         clock: @escaping @Sendable () -> Timestamp, logger: Logger,
-        onCommitted: @escaping @Sendable (Block) -> Void
+        onCommitted: @escaping @Sendable (Block, Round, Duration) -> Void
     ) {
         genesis = store.genesis
         self.store = store
@@ -224,6 +226,6 @@ package actor ChainExecutor {
                 "time.state": "\(timing.state)", "time.append": "\(appended)",
                 "state.nodes": "\(executed.state.nodes.count)",
             ])
-        onCommitted(block)
+        onCommitted(block, commit.round, appended)
     }
 }

@@ -23,12 +23,14 @@ package final class MempoolService: Sendable {
     /// Transactions whose signature this node already checked; shared with the executor, so a
     /// block of admitted transactions costs no second Ed25519 check.
     let verified: VerifiedSignatures
+    let metrics: NodeMetrics?
 
     init(
         store: BlockStore, limits: Mempool.Limits, verified: VerifiedSignatures,
-        admissionWaitMsMax: UInt64 = MempoolService.admissionWaitMsMaxDefault,
+        admissionWaitMsMax: UInt64 = MempoolService.admissionWaitMsMaxDefault, metrics: NodeMetrics? = nil,
         clock: @escaping @Sendable () -> Timestamp
     ) {
+        self.metrics = metrics
         admission = Mutex(AdmissionControl(waitMsMax: admissionWaitMsMax))
         self.store = store
         chainId = store.genesis.chainId
@@ -42,6 +44,8 @@ package final class MempoolService: Sendable {
     package static let admissionWaitMsMaxDefault: UInt64 = 1_000
 
     package var count: Int { pool.withLock { $0.count } }
+    /// Encoded bytes of the waiting transactions.
+    package var bytes: Int { pool.withLock { $0.bytes } }
     package var isEmpty: Bool { pool.withLock { $0.isEmpty } }
 
     /// Called with every transaction admitted through `submit` with `gossip` (the network passes it on).
@@ -61,9 +65,16 @@ package final class MempoolService: Sendable {
     /// Results are in input order.
     package func submitBatch(_ list: [[UInt8]], gossip: Bool) async -> [Result<Transaction, GovChainError>] {
         // A busy node refuses a client's batch before spending a signature check on it.
-        if gossip, let refusal = refusal(nowMs: clock().rawValue) { return list.map { _ in .failure(refusal) } }
+        let source = gossip ? "client" : "gossip"
+        if gossip, let refusal = refusal(nowMs: clock().rawValue) {
+            let refused = list.map { _ in Result<Transaction, GovChainError>.failure(refusal) }
+            metrics?.admission(refused, source: source)
+            return refused
+        }
         let prechecked = await Self.precheckInParallel(list, chainId: chainId, verified: verified)
-        return admit(prechecked, gossip: gossip)
+        let results = admit(prechecked, gossip: gossip)
+        metrics?.admission(results, source: source)
+        return results
     }
 
     /// Up to `countMax` waiting transactions, oldest first: what a block builder may try.

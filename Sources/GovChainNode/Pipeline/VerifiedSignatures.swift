@@ -20,7 +20,20 @@ final class VerifiedSignatures: Sendable {
 
     private let state = Mutex(State())
 
-    func contains(_ id: Hash32) -> Bool { state.withLock { $0.ids.contains(id) } }
+    /// Lookups that found a verified signature (a check saved) and that did not, for `/metrics`.
+    private let hits = Atomic<UInt64>(0)
+    private let misses = Atomic<UInt64>(0)
+    var counts: (hits: UInt64, misses: UInt64) { (hits.load(ordering: .relaxed), misses.load(ordering: .relaxed)) }
+
+    func contains(_ id: Hash32) -> Bool {
+        let found = state.withLock { $0.ids.contains(id) }
+        if found {
+            hits.wrappingAdd(1, ordering: .relaxed)
+        } else {
+            misses.wrappingAdd(1, ordering: .relaxed)
+        }
+        return found
+    }
 
     func insert<S: Sequence>(_ ids: S) where S.Element == Hash32 {
         state.withLock { state in
