@@ -98,6 +98,11 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "govchain", dependencies: ["GovChainCLI"]),
+        /// libFuzzer targets for every decoder of outside bytes (Scripts/fuzz); built plainly it
+        /// replays inputs and writes the seed corpora in Tests/Fuzz/corpus.
+        .executableTarget(
+            name: "govchain-fuzz", dependencies: ["GovChainCore", "GovChainConsensus", "GovChainNetwork", "GovChainAPI"],
+            path: "Sources/GovChainFuzz"),
 
         // MARK: - Tests
         .testTarget(name: "GovChainCoreTests", dependencies: ["GovChainCore", "GovChainFiles"]),

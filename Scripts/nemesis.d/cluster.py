@@ -4,6 +4,7 @@ asyncio HTTP client for their APIs; resident memory from /proc."""
 import asyncio
 import json
 import os
+import shutil
 import signal
 import time
 
@@ -90,6 +91,7 @@ class Node:
         self.starts = 0
         self.exits = []  # (time, returncode, expected)
         self.watch_task = None
+        self.stuck_stacks = None
 
     @property
     def running(self):
@@ -110,7 +112,11 @@ class Node:
         if os.path.isdir(web):
             env.append(f"GOVCHAIN_WEB_DIR={web}")
         if skew:
-            env += [f"LD_PRELOAD={libfaketime}", f"FAKETIME={skew}", "FAKETIME_DONT_FAKE_MONOTONIC=1"]
+            # FAKETIME_SHARED set (to no segment) keeps libfaketime from creating one and calling
+            # setenv() at load time, which moves `environ` and costs a Swift program its arguments
+            # (govchaind then sees no subcommand and prints its help).
+            env += [f"LD_PRELOAD={libfaketime}", f"FAKETIME={skew}", "FAKETIME_DONT_FAKE_MONOTONIC=1",
+                    "FAKETIME_SHARED=/nemesis-no-sem /nemesis-no-shm"]
         self.skew = skew
         self.expect_exit = False
         self.paused = False
@@ -185,10 +191,27 @@ class Node:
             self.paused = False
         self.signal(signal.SIGTERM)
         if not await self.wait_exit(timeout):
+            self.stuck_stacks = await self.dump_stacks()
             self.events("stop_timeout", self, timeout)
             self.signal(signal.SIGKILL)
             await self.wait_exit(10)
         return self.proc.returncode
+
+    async def dump_stacks(self):
+        """Every thread's stack (gdb, if installed) to HOME/../<slug>-stacks-<n>.txt; returns the path."""
+        if not self.running or not shutil.which("gdb"):
+            return None
+        path = f"{os.path.splitext(self.log_path)[0]}-stacks-{self.starts}.txt"
+        with open(path, "wb") as out:
+            proc = await asyncio.create_subprocess_exec(
+                "gdb", "-p", str(self.proc.pid), "-batch", "-ex", "thread apply all bt",
+                stdin=asyncio.subprocess.DEVNULL, stdout=out, stderr=asyncio.subprocess.STDOUT)
+            try:
+                await asyncio.wait_for(proc.wait(), 90)
+            except asyncio.TimeoutError:
+                proc.kill()
+                await proc.wait()
+        return path
 
     def pause(self):
         self.signal(signal.SIGSTOP)

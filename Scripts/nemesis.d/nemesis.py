@@ -142,7 +142,9 @@ class Run:
             for line in tail:
                 print("     " + line)
         elif kind == "stop_timeout":
-            self.findings.append(f"{node.name} did not stop within {detail:g} s of SIGTERM (killed)")
+            where = f"; stacks in {node.stuck_stacks}" if node.stuck_stacks else ""
+            self.findings.append(f"{node.name} did not stop within {detail:g} s of SIGTERM (killed){where}"
+                                 + (f" [it ran under FAKETIME={node.skew}]" if node.skew else ""))
             log(f"!! {node.name} did not stop within {detail:g} s of SIGTERM; killing it")
 
     # --- setup ------------------------------------------------------------------------------
@@ -623,7 +625,7 @@ class Run:
         dest = self.work.rstrip("/") + "-logs"
         os.makedirs(dest, exist_ok=True)
         for name in os.listdir(self.net) if os.path.isdir(self.net) else []:
-            if name.endswith(".log"):
+            if name.endswith(".log") or "-stacks-" in name:
                 shutil.copy(os.path.join(self.net, name), dest)
         for name in ("schedule.txt", "results.json"):
             p = os.path.join(self.work, name)
