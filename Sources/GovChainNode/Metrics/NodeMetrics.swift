@@ -56,15 +56,14 @@ package final class NodeMetrics: Sendable {
             }
         }
         if admitted > 0 {
-            registry.makeCounter(
-                name: "govchain_transactions_admitted_total", labels: [("source", source)],
-                help: "Transactions admitted to the mempool"
+            counter(
+                "govchain_transactions_admitted_total", [("source", source)], "Transactions admitted to the mempool"
             ).increment(by: Int64(admitted))
         }
         for (reason, count) in refused {
-            registry.makeCounter(
-                name: "govchain_transactions_refused_total", labels: [("source", source), ("reason", reason)],
-                help: "Transactions refused at admission, by error code (docs/PROTOCOL.md, Error codes)"
+            counter(
+                "govchain_transactions_refused_total", [("source", source), ("reason", reason)],
+                "Transactions refused at admission, by error code (docs/PROTOCOL.md, Error codes)"
             ).increment(by: Int64(count))
         }
     }
@@ -79,24 +78,22 @@ package final class NodeMetrics: Sendable {
         }
         appendSeconds.record(append)
         roundsPerHeight.record(Int64(round) + 1)
-        registry.makeCounter(name: "govchain_blocks_committed_total", help: "Blocks stored by this node").increment()
-        registry.makeCounter(name: "govchain_transactions_committed_total", help: "Transactions in stored blocks")
+        counter("govchain_blocks_committed_total", [], "Blocks stored by this node").increment()
+        counter("govchain_transactions_committed_total", [], "Transactions in stored blocks")
             .increment(by: Int64(block.transactions.count))
     }
 
     /// A block from block sync was applied (`ok`) or refused.
     func synced(ok: Bool) {
-        registry.makeCounter(
-            name: "govchain_sync_blocks_total", labels: [("result", ok ? "applied" : "refused")],
-            help: "Blocks received by block sync"
-        ).increment()
+        counter("govchain_sync_blocks_total", [("result", ok ? "applied" : "refused")], "Blocks received by block sync")
+            .increment()
     }
 
     /// One answered API request, by route pattern and status.
     func request(route: String, status: Int) {
-        registry.makeCounter(
-            name: "govchain_api_requests_total", labels: [("route", route), ("status", String(status))],
-            help: "HTTP API requests by route and status"
+        counter(
+            "govchain_api_requests_total", [("route", route), ("status", String(status))],
+            "HTTP API requests by route and status"
         ).increment()
     }
 
@@ -127,10 +124,8 @@ package final class NodeMetrics: Sendable {
             gauge("govchain_consensus_height", "Height the consensus instance decides").set(Int64(consensus.height))
             gauge("govchain_consensus_round", "Round of the height being decided").set(Int64(consensus.round))
             for step in Self.steps {
-                registry.makeGauge(
-                    name: "govchain_consensus_step", labels: [("step", step)],
-                    help: "1 for the step the consensus instance is in"
-                ).set(Int64(consensus.step == step ? 1 : 0))
+                gauge("govchain_consensus_step", [("step", step)], "1 for the step the consensus instance is in").set(
+                    Int64(consensus.step == step ? 1 : 0))
             }
         }
         gauge("govchain_mempool_transactions", "Transactions waiting for a block").set(Int64(state.mempoolCount))
@@ -146,7 +141,7 @@ package final class NodeMetrics: Sendable {
             for peer in peers.peers {
                 let labels = [("peer", peer.validator)]
                 if peer.connected { connected += 1 }
-                registry.makeGauge(name: "govchain_peer_connected", labels: labels, help: "1 while the link is up")
+                gauge("govchain_peer_connected", labels, "1 while the link is up")
                     .set(Int64(peer.connected ? 1 : 0))
                 for (reason, count) in peer.refused {
                     total(
@@ -170,7 +165,24 @@ package final class NodeMetrics: Sendable {
         return buffer
     }
 
-    private func gauge(_ name: String, _ help: String) -> Gauge { registry.makeGauge(name: name, help: help) }
+    private func gauge(_ name: String, _ help: String) -> Gauge { gauge(name, [], help) }
+
+    private func gauge(_ name: String, _ labels: [(String, String)], _ help: String) -> Gauge {
+        labels.isEmpty
+            ? registry.makeGauge(descriptor: Self.descriptor(name, help))
+            : registry.makeGauge(descriptor: Self.descriptor(name, help), labels: labels)
+    }
+
+    private func counter(_ name: String, _ labels: [(String, String)], _ help: String) -> Counter {
+        labels.isEmpty
+            ? registry.makeCounter(descriptor: Self.descriptor(name, help))
+            : registry.makeCounter(descriptor: Self.descriptor(name, help), labels: labels)
+    }
+
+    /// The full metric name in `metricName` (no unit suffix added), with its help text.
+    static func descriptor(_ name: String, _ help: String) -> MetricNameDescriptor {
+        MetricNameDescriptor(metricName: name, unitName: "", helpText: help)
+    }
 
     /// Advances a counter to `value`, a running total kept elsewhere (never backwards).
     private func total(_ name: String, _ labels: [(String, String)], _ value: UInt64, _ help: String) {
@@ -180,10 +192,7 @@ package final class NodeMetrics: Sendable {
             seen[key] = max(last, value)
             return value > last ? value - last : 0
         }
-        let counter =
-            labels.isEmpty
-            ? registry.makeCounter(name: name, help: help)
-            : registry.makeCounter(name: name, labels: labels, help: help)
-        if delta > 0 { counter.increment(by: Int64(clamping: delta)) }
+        let total = counter(name, labels, help)
+        if delta > 0 { total.increment(by: Int64(clamping: delta)) }
     }
 }
