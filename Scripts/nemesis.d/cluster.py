@@ -115,7 +115,7 @@ class Node:
             # FAKETIME_SHARED set (to no segment) keeps libfaketime from creating one and calling
             # setenv() at load time, which moves `environ` and costs a Swift program its arguments
             # (govchaind then sees no subcommand and prints its help).
-            env += [f"LD_PRELOAD={libfaketime}", f"FAKETIME={skew}", "FAKETIME_DONT_FAKE_MONOTONIC=1",
+            env += [f"LD_PRELOAD={libfaketime}", f"FAKETIME={skew}",
                     "FAKETIME_SHARED=/nemesis-no-sem /nemesis-no-shm"]
         self.skew = skew
         self.expect_exit = False

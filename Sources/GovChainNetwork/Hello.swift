@@ -72,10 +72,8 @@ package struct HelloExpectation: Sendable {
         if hello.sender == selfIndex { return "sender index \(hello.sender) is our own" }
         if claimed.publicKey != peerKey { return "sender index \(hello.sender) does not match the peer's TLS key" }
         if let dialled, dialled != hello.sender { return "dialled validator \(dialled) but peer says \(hello.sender)" }
-        // Deterministic single link per pair: the lower index dials the higher one.
-        if dialled == nil, hello.sender > selfIndex {
-            return "validator \(hello.sender) must not dial \(selfIndex): the lower index dials"
-        }
+        // Either side may dial (a one-sided address configuration still links); when both
+        // links come up, `PeerNetwork.linkEstablished` keeps the one the lower index dialled.
         return nil
     }
 }

@@ -108,7 +108,7 @@ final class PeerConnectionHandler: ChannelInboundHandler {
             handshakeTimeout = nil
             established = peer
             logger[metadataKey: "peer.index"] = "\(peer)"
-            network.linkEstablished(peer: peer, channel: context.channel, logger: logger)
+            network.linkEstablished(peer: peer, channel: context.channel, outbound: dialled != nil, logger: logger)
         case .deliver(let peer, let payload):
             network.received(PeerMessage(from: peer, payload: payload), channel: context.channel)
         case .close(let reason):

@@ -5,17 +5,26 @@ import NIOCore
 // MARK: - Called by PeerConnectionHandler (on the link's event loop)
 
 extension PeerNetwork {
-    /// A link finished its handshake: it becomes the link to `peer`; an older one is closed.
-    func linkEstablished(peer: ValidatorIndex, channel: any Channel, logger: Logger) {
+    /// A link finished its handshake: it becomes the link to `peer`, and an older one is closed —
+    /// unless both sides dialled at once: two live links in opposite directions, where both
+    /// validators keep the one the lower index dialled (so they never each close the other's).
+    func linkEstablished(peer: ValidatorIndex, channel: any Channel, outbound: Bool, logger: Logger) {
         let index = Int(peer.rawValue)
+        let byLower = outbound == (configuration.selfIndex < peer)
         var paused = false
+        var duplicate = false
         let previous: (any Channel)?? = state.withLock { state in
             paused = state.readingPaused
             precondition(state.peers[index] != nil, "established link to unknown or own index \(peer)")
             state.pendingHandshakes.remove(ObjectIdentifier(channel))
             if let until = state.peers[index]!.bannedUntil, until > .now { return .none }
             let previous = state.peers[index]!.channel
+            if let previous, previous.isActive, state.peers[index]!.channelDialledByLower, !byLower {
+                duplicate = true
+                return .none
+            }
             state.peers[index]!.channel = channel
+            state.peers[index]!.channelDialledByLower = byLower
             state.peers[index]!.drainScheduled = true
             state.peers[index]!.linksEstablished += 1
             state.peers[index]!.counters.linksEstablished += 1
@@ -23,7 +32,9 @@ extension PeerNetwork {
             return .some(previous)
         }
         guard let previous else {
-            // Banned for misbehaving: the peer may come back when the ban ends.
+            // Banned for misbehaving (the peer may come back when the ban ends), or the second of
+            // two links built at once (the other one stays).
+            if duplicate { logger.debug("closing the second link to peer; the one the lower index dialled stays") }
             channel.close(promise: nil)
             return
         }

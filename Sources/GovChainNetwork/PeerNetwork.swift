@@ -11,10 +11,12 @@ import Synchronization
 /// Every link is TLS 1.3, mutually authenticated by genesis validator keys (see `PeerTLS`), then
 /// a hello each way (see `Hello`), then length-prefixed payload frames (see `FrameDecoder`).
 ///
-/// **One link per pair.** Validator `i` dials every validator `j > i` and accepts links only from
-/// validators `j < i`; an inbound hello from a higher index is refused. So the pair never races to
-/// build two links. If a second link from the same (lower) validator arrives anyway — it restarted
-/// or the old TCP connection is half-open — the newest link wins and the older one is closed.
+/// **One link per pair, dialled from either side.** Every validator dials every other one it has
+/// no link to, so a pair links when only one side can reach the other (one-sided addresses, a
+/// firewall). The higher index waits `higherIndexDialDelayMs` before its first dial, so normally
+/// the lower one's link comes first and the other side never dials. If both links come up, both
+/// validators keep the one the lower index dialled. A new link in the same direction as the
+/// current one — the peer restarted, or the old TCP connection is half-open — replaces it.
 ///
 /// **Bounded memory.** Each peer has a `BoundedFrameQueue` of `peerQueueFramesMax` outbound frames
 /// and `peerQueueBytesMax` bytes that fills while the peer is disconnected or slow and drops its
@@ -47,6 +49,8 @@ package final class PeerNetwork: Service, Sendable {
     struct PeerSlot: Sendable {
         var queue: BoundedFrameQueue<[UInt8]>
         var channel: (any Channel)?
+        /// `channel` was dialled by the lower index of the pair (this one's, when outbound).
+        var channelDialledByLower = false
         /// A `drain` for `channel` is scheduled or running; avoids one event-loop task per send.
         var drainScheduled = false
         /// Incremented on every established link; the dial loop resets its backoff when it moves.
@@ -203,10 +207,14 @@ package final class PeerNetwork: Service, Sendable {
 
     // MARK: - Listener and dialler
 
-    /// Validators we dial: every index above ours.
+    /// Validators we dial: every other one (while we have no link to it).
     private var dialTargets: [ValidatorIndex] {
-        let me = Int(configuration.selfIndex.rawValue)
-        return (me + 1..<configuration.validators.count).map { ValidatorIndex(UInt16($0)) }
+        (0..<configuration.validators.count).map { ValidatorIndex(UInt16($0)) }.filter { $0 != configuration.selfIndex }
+    }
+
+    /// True while an established link to `peer` is open.
+    func isLinked(_ peer: ValidatorIndex) -> Bool {
+        state.withLock { $0.peers[Int(peer.rawValue)]?.channel?.isActive ?? false }
     }
 
     private func bind() async throws -> any Channel {
@@ -228,11 +236,29 @@ package final class PeerNetwork: Service, Sendable {
         let seed = (configuration.reconnectJitterSeed ?? UInt64.random(in: .min ... .max)) &+ UInt64(peer.rawValue)
         var backoff = ReconnectBackoff(
             baseDelayMs: configuration.reconnectBaseDelayMs, delayMsMax: configuration.reconnectDelayMsMax, seed: seed)
+        // The lower index of a pair dials first; the higher one only when that does not link.
+        if peer < configuration.selfIndex {
+            do { try await Task.sleep(for: .milliseconds(configuration.higherIndexDialDelayMs)) } catch { return }
+        }
+        var linkedByPeer = false
         while !Task.isCancelled {
             if let wait = banRemaining(peer) {
                 do { try await Task.sleep(for: wait) } catch { return }
                 continue
             }
+            if isLinked(peer) {
+                // The peer dialled us: watch the link instead of building a second one.
+                linkedByPeer = true
+                do { try await Task.sleep(for: .milliseconds(250)) } catch { return }
+                continue
+            }
+            if linkedByPeer, peer < configuration.selfIndex {
+                // Its link closed: give the lower index the first redial again.
+                linkedByPeer = false
+                do { try await Task.sleep(for: .milliseconds(configuration.higherIndexDialDelayMs)) } catch { return }
+                continue
+            }
+            linkedByPeer = false
             let linksBefore = linksEstablished(peer)
             do {
                 let channel = try await ClientBootstrap(group: group)

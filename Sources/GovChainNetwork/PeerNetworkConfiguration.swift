@@ -30,6 +30,9 @@ package struct PeerNetworkConfiguration: Sendable {
     /// An established link that delivers nothing for this long is closed (the node sends a status
     /// every second, so a silent link is a dead one); 0 disables the check.
     package var readIdleTimeoutMs: UInt64 = 15_000
+    /// How long the higher index of a pair waits before dialling the lower one (which dials
+    /// first), so both sides rarely build a link at once.
+    package var higherIndexDialDelayMs: UInt64 = 1_500
     /// A peer that sent provably invalid data is disconnected and not linked again for this long,
     /// doubling per offence up to `misbehaviourBanMsMax`.
     package var misbehaviourBanBaseMs: UInt64 = 1_000

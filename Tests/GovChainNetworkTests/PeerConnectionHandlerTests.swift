@@ -70,7 +70,7 @@ struct PeerConnectionHandlerTests {
     }
 
     @Test func helloClaimingAnotherValidatorsIndexIsRefused() throws {
-        // TLS authenticated key 0, but the hello claims to be validator 2 (and 2 must not dial 1 anyway).
+        // TLS authenticated key 0, but the hello claims to be validator 2.
         let (network, channel) = try makeLink(peerKey: genesis.keys[0].publicKey)
         try channel.writeInbound(helloFrame(from: 2))
         #expect(!channel.isActive)

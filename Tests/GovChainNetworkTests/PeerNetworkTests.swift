@@ -132,6 +132,58 @@ struct PeerNetworkTests {
         await listener.stop()
     }
 
+    /// Validator 0 has a wrong address for 1 (nothing listens there); 1 has the right one for 0.
+    /// Either side may dial, so the pair still links — from 1, after its head start delay.
+    @Test func oneSidedAddressesStillLink() async throws {
+        let ports = try await freePorts(3)
+        let genesis = TestGenesis(count: 2, ports: Array(ports[0..<2]))
+        var lower = genesis.configuration(0, port: ports[0])
+        lower.peerAddresses[ValidatorIndex(1)] = "127.0.0.1:\(ports[2])"
+        var higher = genesis.configuration(1, port: ports[1])
+        higher.higherIndexDialDelayMs = 200
+        let nodes = [try RunningNode(lower, label: "v0"), try RunningNode(higher, label: "v1")]
+        do {
+            try await eventually("a link dialled by the higher index") {
+                nodes[0].network.connectedPeers() == [1] && nodes[1].network.connectedPeers() == [0]
+            }
+            nodes[0].network.send(Array("down".utf8), to: 1)
+            nodes[1].network.send(Array("up".utf8), to: 0)
+            try await eventually("both directions carry payloads") {
+                nodes[0].messages.count == 1 && nodes[1].messages.count == 1
+            }
+        } catch {
+            for node in nodes { await node.stop() }
+            throw error
+        }
+        for node in nodes { await node.stop() }
+    }
+
+    /// Everyone dials everyone at once (no head start): pairs build two links, and both sides keep
+    /// the same one (the lower index's), so the mesh settles and stays: no flapping.
+    @Test func simultaneousDialsSettleOnOneLinkPerPair() async throws {
+        let ports = try await freePorts(4)
+        let genesis = TestGenesis(count: 4, ports: ports)
+        let nodes = try (0..<4).map { index in
+            var configuration = genesis.configuration(index, port: ports[index])
+            configuration.higherIndexDialDelayMs = 0
+            return try RunningNode(configuration, label: "v\(index)")
+        }
+        do {
+            try await eventually("a full mesh") { nodes.allSatisfy { $0.network.connectedPeers().count == 3 } }
+            try await Task.sleep(for: .milliseconds(1_500))
+            let settled = nodes.map { $0.network.stats.linksEstablished }
+            try await Task.sleep(for: .milliseconds(1_500))
+            #expect(nodes.map { $0.network.stats.linksEstablished } == settled, "links still change: flapping")
+            #expect(nodes.allSatisfy { $0.network.connectedPeers().count == 3 })
+            for (index, node) in nodes.enumerated() { node.network.broadcast(Array("from \(index)".utf8)) }
+            try await eventually("every broadcast once") { nodes.allSatisfy { $0.messages.count == 3 } }
+        } catch {
+            for node in nodes { await node.stop() }
+            throw error
+        }
+        for node in nodes { await node.stop() }
+    }
+
     @Test func queueForAnUnreachablePeerIsBounded() async throws {
         let ports = try await freePorts(2)  // nobody listens on ports[1]
         let genesis = TestGenesis(count: 2, ports: ports)
