@@ -105,25 +105,32 @@ class Node:
     def data_dir(self):
         return os.path.join(self.home, "data")
 
-    async def start(self, skew=None, libfaketime=None):
+    async def start(self, skew_ms=None, skew_tool=None):
+        """Starts govchaind in the node's namespace; with `skew_ms`, its wall clock moved by that
+        many milliseconds through `skew_tool` = ("shim", path of skewclock.so) or
+        ("libfaketime", path of libfaketime.so.1)."""
         assert not self.running
         env = []
         web = os.path.join(self.bin_dir, "GovChain_GovChainNode.resources", "web")
         if os.path.isdir(web):
             env.append(f"GOVCHAIN_WEB_DIR={web}")
-        if skew:
-            # FAKETIME_SHARED set (to no segment) keeps libfaketime from creating one and calling
-            # setenv() at load time, which moves `environ` and costs a Swift program its arguments
-            # (govchaind then sees no subcommand and prints its help).
-            env += [f"LD_PRELOAD={libfaketime}", f"FAKETIME={skew}",
-                    "FAKETIME_SHARED=/nemesis-no-sem /nemesis-no-shm"]
-        self.skew = skew
+        if skew_ms:
+            kind, lib = skew_tool
+            if kind == "shim":
+                env += [f"LD_PRELOAD={lib}", f"NEMESIS_CLOCK_OFFSET_MS={int(skew_ms)}"]
+            else:
+                # FAKETIME_SHARED set (to no segment) keeps libfaketime from creating one and calling
+                # setenv() at load time, which moves `environ` and costs a Swift program its
+                # arguments (govchaind then sees no subcommand and prints its help).
+                env += [f"LD_PRELOAD={lib}", f"FAKETIME={skew_ms / 1000:+g}s", "FAKETIME_DONT_FAKE_MONOTONIC=1",
+                        "FAKETIME_SHARED=/nemesis-no-sem /nemesis-no-shm"]
+        self.skew = skew_ms
         self.expect_exit = False
         self.paused = False
         self.starts += 1
         log = open(self.log_path, "ab")
         log.write(f"\n===== nemesis: start #{self.starts} at {time.strftime('%H:%M:%S')}"
-                  f"{' under FAKETIME=' + skew if skew else ''} =====\n".encode())
+                  f"{f' with its wall clock {skew_ms / 1000:+g} s ({skew_tool[0]})' if skew_ms else ''} =====\n".encode())
         log.flush()
         try:
             self.proc = await asyncio.create_subprocess_exec(

@@ -97,7 +97,7 @@ class Run:
         self.nodes = []
         self.proxy = None
         self.mounts = []
-        self.libfaketime = None
+        self.skew_tool = None               # ("shim", skewclock.so) or ("libfaketime", libfaketime.so.1)
         self.tasks = []
         self.t0 = None                       # monotonic time the load started
         self.stopping = False
@@ -144,7 +144,7 @@ class Run:
         elif kind == "stop_timeout":
             where = f"; stacks in {node.stuck_stacks}" if node.stuck_stacks else ""
             self.findings.append(f"{node.name} did not stop within {detail:g} s of SIGTERM (killed){where}"
-                                 + (f" [it ran under FAKETIME={node.skew}]" if node.skew else ""))
+                                 + (f" [its wall clock was {node.skew / 1000:+g} s]" if node.skew else ""))
             log(f"!! {node.name} did not stop within {detail:g} s of SIGTERM; killing it")
 
     # --- setup ------------------------------------------------------------------------------
@@ -156,17 +156,11 @@ class Run:
         os.makedirs(os.path.join(self.work, "anchors"), exist_ok=True)
         with open(os.path.join(self.work, "schedule.txt"), "w") as f:
             self.print_schedule(lambda s: f.write(s + "\n"))
-        self.libfaketime = cluster.find_libfaketime()
-        if self.libfaketime is None and any(f.kind in schedule.SKEWS for f in self.faults):
-            log("libfaketime is missing: apt-get install -y faketime (for the clock-skew faults)")
-            try:
-                subprocess.run(["apt-get", "install", "-y", "-qq", "faketime"], stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL, timeout=180)
-            except (OSError, subprocess.TimeoutExpired):
-                pass
-            self.libfaketime = cluster.find_libfaketime()
-            if self.libfaketime is None:
-                self.findings.append("libfaketime not available: clock-skew faults were skipped")
+        if any(f.kind in schedule.SKEWS for f in self.faults):
+            self.skew_tool, why = self.prepare_skew_tool()
+            if self.skew_tool is None:
+                self.findings.append(f"clock-skew faults skipped: {why}")
+                log(f"clock-skew faults will be skipped: {why}")
         r = subprocess.run([os.path.join(self.bin, "govchain"), "testnet", "init", "--dir", self.net,
                             "--validators", ",".join(NAMES), "--base-port", str(API_PORT)],
                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=60)
@@ -228,6 +222,37 @@ class Run:
                                    f"peer links connected, heights {self.heights}")
             await asyncio.sleep(0.5)
         log(f"network up: all {N * (N - 1) // 2} peer links connected through the proxy, heights {self.heights}")
+
+    def prepare_skew_tool(self):
+        """The shim (skewclock.c, built now with the C compiler) or, with --skew-with libfaketime,
+        Debian's libfaketime (installed if missing). Returns ((kind, path), None) or (None, why)."""
+        if self.args.skew_with == "libfaketime":
+            lib = cluster.find_libfaketime()
+            if lib is None:
+                log("libfaketime is missing: apt-get install -y faketime")
+                try:
+                    subprocess.run(["apt-get", "install", "-y", "-qq", "faketime"], stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL, timeout=180)
+                except (OSError, subprocess.TimeoutExpired):
+                    pass
+                lib = cluster.find_libfaketime()
+            return (("libfaketime", lib), None) if lib else (None, "libfaketime not installed")
+        src = os.path.join(os.path.dirname(os.path.abspath(__file__)), "skewclock.c")
+        out = os.path.join(self.work, "skewclock.so")
+        why = "no C compiler (cc, gcc, clang) to build skewclock.so"
+        for cc in ("cc", "gcc", "clang"):
+            if shutil.which(cc) is None:
+                continue
+            try:
+                r = subprocess.run([cc, "-shared", "-fPIC", "-O2", "-o", out, src, "-ldl"],
+                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=120)
+            except (OSError, subprocess.TimeoutExpired) as e:
+                why = f"{cc} could not build skewclock.so: {e}"
+                continue
+            if r.returncode == 0:
+                return ("shim", out), None
+            why = f"{cc} could not build skewclock.so: {r.stdout.strip()[-300:]}"
+        return None, why
 
     def proxy_port(self, i, j):
         return PROXY_BASE_PORT + 10 * i + j
@@ -371,9 +396,9 @@ class Run:
                 self.fault_log.append({"fault": f.number, "kind": f.kind, "skipped": "no time left"})
                 log(f"fault #{f.number} {f.kind}: skipped, {late:.1f} s late and no time left")
                 continue
-            if f.kind in schedule.SKEWS and self.libfaketime is None:
-                self.fault_log.append({"fault": f.number, "kind": f.kind, "skipped": "no libfaketime"})
-                log(f"fault #{f.number} {f.kind}: skipped (no libfaketime)")
+            if f.kind in schedule.SKEWS and self.skew_tool is None:
+                self.fault_log.append({"fault": f.number, "kind": f.kind, "skipped": "no clock-skew tool"})
+                log(f"fault #{f.number} {f.kind}: skipped (no clock-skew tool)")
                 continue
             entry = {"fault": f.number, "kind": f.kind, "what": f.describe(), "late_s": round(late, 1),
                      "waited_for_catch_up": not waited}
@@ -411,7 +436,7 @@ class Run:
             self.wipe(node)
         elif k in schedule.SKEWS:
             await node.stop()
-            await node.start(skew=schedule.SKEWS[k], libfaketime=self.libfaketime)
+            await node.start(skew_ms=schedule.SKEWS[k], skew_tool=self.skew_tool)
         elif k == "disk-full":
             entry["filled_bytes"] = self.fill_disk(node)
             entry["node_running_after_fill"] = {}
@@ -650,6 +675,9 @@ def parse_args(argv):
     p.add_argument("--resume-max", type=float, default=5.0,
                    help="seconds within which commits must resume after a heal")
     p.add_argument("--rss-max-mib", type=float, default=500.0, help="resident memory limit per node")
+    p.add_argument("--skew-with", choices=["shim", "libfaketime"], default="shim",
+                   help="how clocks are skewed: skewclock.c (default, built with cc) or libfaketime "
+                        "(whose timer rewriting delays Swift's timers by the skew: docs/OPERATIONS.md)")
     p.add_argument("--kinds", default=None,
                    help="comma-separated fault kinds to draw from (default all; 'none': load only): "
                         + ",".join(schedule.KINDS))

@@ -26,7 +26,7 @@ KINDS = {
     "bandwidth": (10, 25),    # links capped to a few KiB/s
     "cut": (10, 20),          # connections closed (FIN) every few seconds
     "reset": (10, 20),        # connections reset (RST) after forwarding part of a chunk
-    "skew-small": (12, 25),   # restart under libfaketime +3 s (within max_clock_drift_ms 10 s)
+    "skew-small": (12, 25),   # restart with the wall clock +3 s (within max_clock_drift_ms 10 s)
     "skew-ahead": (12, 25),   # +30 s: its proposals are refused; the other four go on
     "skew-behind": (12, 25),  # -30 s: it refuses the others' blocks until its clock is right
     "disk-full": (10, 20),    # its data dir (a 48 MiB tmpfs) filled up, then the file removed
@@ -34,7 +34,7 @@ KINDS = {
 CRASH_LIKE = {"crash", "pause", "wipe", "skew-small", "skew-ahead", "skew-behind", "disk-full"}
 PARTITIONS = {"isolate", "split", "bridge"}
 LINK_FAULTS = {"delay", "stall", "bandwidth", "cut", "reset"}
-SKEWS = {"skew-small": "+3s", "skew-ahead": "+30s", "skew-behind": "-30s"}
+SKEWS = {"skew-small": 3000, "skew-ahead": 30000, "skew-behind": -30000}  # wall clock offset, ms
 
 WARMUP_S = 8.0           # load runs this long before the first fault
 GAP_S = (10.0, 18.0)     # quiet time after a heal before the next fault
@@ -65,7 +65,7 @@ class Fault:
         elif k == "wipe":
             what = f"stop {who}, rm -rf its data/, restart (block sync)"
         elif k in SKEWS:
-            what = f"restart {who} with its clock {SKEWS[k]} (libfaketime), then without"
+            what = f"restart {who} with its wall clock {SKEWS[k] / 1000:+g} s, then without"
         elif k == "disk-full":
             what = f"fill {who}'s disk (tmpfs), then free it"
         elif k == "isolate":

@@ -9,7 +9,7 @@ package struct PeerNetworkConfiguration: Sendable {
     package var genesisHash: Hash32
     package var validators: ValidatorSet
     package var selfIndex: ValidatorIndex
-    /// This validator's key; its package key must equal `validators[selfIndex].publicKey`.
+    /// This validator's key; its public key must equal `validators[selfIndex].publicKey`.
     package var key: SigningKey
     package var listenHost: String
     package var listenPort: Int

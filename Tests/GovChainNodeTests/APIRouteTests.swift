@@ -77,6 +77,9 @@ struct APIRouteTests {
             #expect(try json(ErrorBody.self, get).error.code == "method_not_allowed")
             let delete = try await client.execute(uri: "/v1/status", method: .delete)
             #expect(delete.status == .methodNotAllowed && delete.headers[.allow] == "GET")
+            // A literal segment wins over a parameter, as in the router: batch is POST only.
+            let batch = try await client.execute(uri: "/v1/transactions/batch", method: .get)
+            #expect(batch.status == .methodNotAllowed && batch.headers[.allow] == "POST")
             let nowhere = try await client.execute(uri: "/v1/nowhere", method: .get)
             #expect(nowhere.status == .notFound && nowhere.headers[.allow] == nil)
             for (pattern, method) in APIRoutes.routeTable {

@@ -30,7 +30,7 @@ struct ClerkCommand: AsyncParsableCommand {
     struct Register: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Authorise a clerk key for some document types.")
 
-        @Option(help: "The clerk's package key: a .pub PEM file or 64 hex characters.")
+        @Option(help: "The clerk's public key: a .pub PEM file or 64 hex characters.")
         var clerk: String
 
         @Option(help: "Comma-separated document types, e.g. birth-certificate,residence-confirmation.")
@@ -71,7 +71,7 @@ struct ClerkCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Withdraw a clerk's authorisation; its earlier anchors stay valid.")
 
-        @Option(help: "The clerk's package key: a .pub PEM file or 64 hex characters.")
+        @Option(help: "The clerk's public key: a .pub PEM file or 64 hex characters.")
         var clerk: String
 
         @OptionGroup var options: AuthorityOptions
@@ -117,7 +117,7 @@ struct ClerkCommand: AsyncParsableCommand {
 
     static func publicKey(_ text: String) throws(GovChainError) -> PublicKey {
         if let key = PublicKey(hex: text) { return key }
-        let pem = String(decoding: try Files.read(text, what: "package key file"), as: UTF8.self)
+        let pem = String(decoding: try Files.read(text, what: "public key file"), as: UTF8.self)
         return try PublicKey(pem: pem)
     }
 }

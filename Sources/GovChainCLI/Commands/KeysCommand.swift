@@ -4,14 +4,14 @@ import GovChainCore
 
 struct KeysCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "keys", abstract: "Create and inspect Ed25519 keys (PEM: PKCS#8 private, SPKI package).",
+        commandName: "keys", abstract: "Create and inspect Ed25519 keys (PEM: PKCS#8 private, SPKI public).",
         subcommands: [Generate.self, Show.self])
 
     struct Generate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Generate a key pair: FILE (private, mode 0600) and FILE.pub (package). Never overwrites.")
+            abstract: "Generate a key pair: FILE (private, mode 0600) and FILE.pub (public). Never overwrites.")
 
-        @Option(help: "Where to write the private key; the package key goes to the same path plus .pub.")
+        @Option(help: "Where to write the private key; the public key goes to the same path plus .pub.")
         var out: String
 
         @OptionGroup var output: OutputOptions
@@ -25,7 +25,7 @@ struct KeysCommand: AsyncParsableCommand {
                         "private_key_file": out, "public_key_file": out + ".pub", "public_key": key.publicKey.hex,
                     ])
                 } else {
-                    print("Wrote private key \(out) (mode 0600) and package key \(out).pub")
+                    print("Wrote private key \(out) (mode 0600) and public key \(out).pub")
                     print("Public key: \(key.publicKey.hex)")
                 }
             }
@@ -34,7 +34,7 @@ struct KeysCommand: AsyncParsableCommand {
 
     struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Print the package key (hex) of a private or package PEM key file.")
+            abstract: "Print the public key (hex) of a private or public PEM key file.")
 
         @Argument(help: "A PEM key file.")
         var file: String
@@ -53,7 +53,7 @@ struct KeysCommand: AsyncParsableCommand {
 }
 
 enum KeyWriter {
-    /// Writes the private key (0600) and its package key (0644); refuses to overwrite either.
+    /// Writes the private key (0600) and its public key (0644); refuses to overwrite either.
     static func write(_ key: SigningKey, to path: String) throws(GovChainError) {
         if FileManager.default.fileExists(atPath: path + ".pub") {
             throw GovChainError(

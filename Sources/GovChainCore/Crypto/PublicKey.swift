@@ -1,7 +1,7 @@
 import Crypto
 import CryptoExtras
 
-/// An Ed25519 package key (RFC 8032): 32 bytes. Identifies validators, authorities and clerks.
+/// An Ed25519 public key (RFC 8032): 32 bytes. Identifies validators, authorities and clerks.
 package struct PublicKey: Hashable, Sendable, Comparable, CustomStringConvertible {
     package static let byteCount = 32
     package let bytes: [UInt8]
@@ -58,7 +58,7 @@ package struct PublicKey: Hashable, Sendable, Comparable, CustomStringConvertibl
         self.init(bytes)
     }
 
-    /// Parses an SPKI package key in PEM (`-----BEGIN PUBLIC KEY-----`), as OpenSSL writes it.
+    /// Parses an SPKI public key in PEM (`-----BEGIN PUBLIC KEY-----`), as OpenSSL writes it.
     package init(pem: String) throws(GovChainError) {
         let raw: [UInt8]
         do {
@@ -66,7 +66,7 @@ package struct PublicKey: Hashable, Sendable, Comparable, CustomStringConvertibl
         } catch {
             throw GovChainError(
                 code: .invalidPublicKey,
-                message: "The file is not an Ed25519 package key in PEM (SubjectPublicKeyInfo) format.",
+                message: "The file is not an Ed25519 public key in PEM (SubjectPublicKeyInfo) format.",
                 underlying: error)
         }
         guard let key = PublicKey(raw) else {
@@ -78,7 +78,7 @@ package struct PublicKey: Hashable, Sendable, Comparable, CustomStringConvertibl
     }
 
     init(checked bytes: [UInt8]) {
-        precondition(bytes.count == Self.byteCount, "package key needs 32 bytes, got \(bytes.count)")
+        precondition(bytes.count == Self.byteCount, "public key needs 32 bytes, got \(bytes.count)")
         self.bytes = bytes
     }
 
@@ -107,7 +107,7 @@ extension ByteWriter {
 extension ByteReader {
     package mutating func publicKey(_ field: String) throws(CodecError) -> PublicKey {
         guard let key = PublicKey(try raw(PublicKey.byteCount, field)) else {
-            throw .invalidValue(field: field, reason: "not a valid Ed25519 package key")
+            throw .invalidValue(field: field, reason: "not a valid Ed25519 public key")
         }
         return key
     }

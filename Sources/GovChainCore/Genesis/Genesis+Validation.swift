@@ -9,7 +9,7 @@ extension Genesis {
         func key(_ text: String?, _ field: String) throws(GovChainError) -> PublicKey {
             guard let text else { throw fail(field, "is missing") }
             guard let key = PublicKey(hex: text) else {
-                throw fail(field, "must be 64 hex characters of an Ed25519 package key")
+                throw fail(field, "must be 64 hex characters of an Ed25519 public key")
             }
             return key
         }

@@ -38,13 +38,19 @@ struct APIRoutes: Sendable {
     ]
 
     /// The methods `path` is served with (empty: no such path).
+    /// The router prefers a literal segment to a parameter (`/v1/transactions/batch` is never
+    /// `/v1/transactions/:hash`), so only the most specific matching patterns count.
     static func allowedMethods(_ path: String) -> [HTTPRequest.Method] {
         let segments = path.split(separator: "/", omittingEmptySubsequences: true)
-        return routeTable.filter { route in
+        let matches = routeTable.compactMap { route -> (parameters: Int, method: HTTPRequest.Method)? in
             let pattern = route.pattern.split(separator: "/")
-            return pattern.count == segments.count
-                && zip(pattern, segments).allSatisfy { $0.hasPrefix(":") || $0 == $1 }
-        }.map(\.method)
+            guard pattern.count == segments.count,
+                zip(pattern, segments).allSatisfy({ $0.hasPrefix(":") || $0 == $1 })
+            else { return nil }
+            return (pattern.filter { $0.hasPrefix(":") }.count, route.method)
+        }
+        let fewest = matches.map(\.parameters).min()
+        return matches.filter { $0.parameters == fewest }.map(\.method)
     }
 
     func register(on router: Router<BasicRequestContext>) {
@@ -228,7 +234,9 @@ struct APIRoutes: Sendable {
     /// which is 0 before the first block).
     static func height(_ text: String, latest: Height) throws(APIError) -> Height {
         if text == "latest" { return latest }
-        guard let value = UInt64(text), value > 0 else {
+        guard !text.isEmpty, text.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }),
+            let value = UInt64(text), value > 0
+        else {
             throw APIError(
                 code: .invalidHeight,
                 message: "\"\(text.prefix(40))\" is not a block height (a whole number from 1) or \"latest\".")
@@ -247,7 +255,7 @@ extension APIRoutes {
         guard let key = PublicKey(hex: text) else {
             throw APIError(
                 code: .invalidPublicKey,
-                message: "\"\(text.prefix(80))\" is not an Ed25519 package key (64 hex characters).")
+                message: "\"\(text.prefix(80))\" is not an Ed25519 public key (64 hex characters).")
         }
         guard let record = try store.clerk(key) else {
             throw APIError(
