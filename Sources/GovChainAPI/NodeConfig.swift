@@ -30,6 +30,18 @@ package struct NodeConfig: Codable, Sendable, Equatable {
     package var peer_listen_address: String?
     /// Overrides of other validators' genesis peer addresses, by validator name.
     package var peer_addresses: [String: String]?
+    /// Transactions per second one client address may submit through the API (batches count
+    /// each transaction); past it, 429 `rate_limited` with `Retry-After`. 0: no limit. Default 200.
+    package var api_client_tx_per_second: Int?
+    /// How many a client may submit at once before the rate applies (at least its largest batch).
+    /// Default twice the rate, at least 1000 (the largest batch).
+    package var api_client_tx_burst: Int?
+    /// Client addresses never limited (a local load generator, the municipality's own gateway).
+    /// Default: loopback. A reverse proxy on the same host makes every client loopback: then
+    /// rate-limit at the proxy, or take loopback out of this list.
+    package var api_rate_limit_exempt: [String]?
+    package static let apiClientTxPerSecondDefault = 200
+    package static let apiRateLimitExemptDefault = ["127.0.0.1", "::1"]
     /// Where QR codes from `GET /v1/documents/{hash}/qr` lead, e.g. `https://verify.soest.de`
     /// (the municipality's public verify host). Default: the address the request was sent to.
     package var verify_base_url: String?
@@ -52,6 +64,13 @@ package struct NodeConfig: Codable, Sendable, Equatable {
         guard Self.hostPort(config.api_address) != nil else {
             throw GovChainError(
                 code: .configInvalid, message: "\(path): api_address must be host:port, e.g. 127.0.0.1:8080.")
+        }
+        if let rate = config.api_client_tx_per_second, rate < 0 || rate > 1_000_000 {
+            throw GovChainError(
+                code: .configInvalid, message: "\(path): api_client_tx_per_second must be 0 to 1000000.")
+        }
+        if let burst = config.api_client_tx_burst, burst < 1 || burst > 10_000_000 {
+            throw GovChainError(code: .configInvalid, message: "\(path): api_client_tx_burst must be 1 to 10000000.")
         }
         if let base = config.verify_base_url {
             guard base.count <= 200, base.hasPrefix("https://") || base.hasPrefix("http://"),

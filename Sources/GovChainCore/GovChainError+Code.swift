@@ -82,6 +82,7 @@ extension GovChainError {
             case networkAlreadyStarted = "network_already_started"
             case nodeBadAnswer = "node_bad_answer"
             case nodeBusy = "node_busy"
+            case rateLimited = "rate_limited"
             case nodeError = "node_error"
             case nodeTimeout = "node_timeout"
             case nodeUnreachable = "node_unreachable"
@@ -173,6 +174,7 @@ extension GovChainError {
                 return 422
             case .internalError, .storageError, .storeCorrupt: return 500
             case .mempoolFull, .nodeBusy: return 503
+            case .rateLimited: return 429
             case .commitTimeout: return 504
             }
         }
@@ -252,6 +254,7 @@ extension GovChainError {
         package static let mempoolFull = Code(.mempoolFull)
         package static let descriptorLimitLow = Code(.descriptorLimitLow)
         package static let nodeBusy = Code(.nodeBusy)
+        package static let rateLimited = Code(.rateLimited)
         package static let networkAlreadyStarted = Code(.networkAlreadyStarted)
         package static let nodeBadAnswer = Code(.nodeBadAnswer)
         package static let nodeError = Code(.nodeError)

@@ -48,7 +48,7 @@ package enum NodeLauncher {
         let driver = try network.map { network throws(GovChainError) in
             try ConsensusDriver(node: node, network: network, key: key, clock: ContinuousClock(), logger: logger)
         }
-        let router = Router()
+        let router = Router(context: NodeRequestContext.self)
         var routes = APIRoutes(
             node: node, requestBytesMax: config.request_bytes_max ?? 1 << 20,
             commitWaitMsMax: config.commit_wait_ms_max ?? 30_000)
@@ -59,6 +59,14 @@ package enum NodeLauncher {
         routes.genesisFile = Array(genesisBytes)
         routes.web = WebAssets.load()
         routes.verifyBaseURL = config.verify_base_url
+        let rate = config.api_client_tx_per_second ?? NodeConfig.apiClientTxPerSecondDefault
+        if rate > 0 {
+            routes.rateLimiter = ClientRateLimiter(
+                ClientRateLimit(
+                    ratePerSecond: Double(rate),
+                    burst: Double(config.api_client_tx_burst ?? max(2 * rate, APIRoutes.batchTransactionsMax))),
+                exempt: Set(config.api_rate_limit_exempt ?? NodeConfig.apiRateLimitExemptDefault))
+        }
         if routes.web == nil {
             logger.warning("verify page files not found beside the executable; / answers 404 (set GOVCHAIN_WEB_DIR)")
         }

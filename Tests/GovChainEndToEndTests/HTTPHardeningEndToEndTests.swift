@@ -1,5 +1,6 @@
 import Foundation
 import GovChainAPI
+import GovChainCore
 import Testing
 
 @testable import GovChainCLI
@@ -70,6 +71,42 @@ import Testing
         let status = try await NodeClient(net.url).status()
         #expect(status.latest_height >= UInt64(committed))
         #expect(net.node.process?.isRunning == true)
+    }
+
+    @Test("a client over its rate gets 429 rate_limited with Retry-After at once; an exempt one is not limited")
+    func perClientRateLimit() async throws {
+        let net = try await LocalNetwork(name: "ratelimit")
+        defer { net.node.stopNow(); net.remove() }
+        let configPath = net.node.home + "/config/node.json"
+        var config =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: configPath)))
+            as! [String: Any]
+        (config["api_client_tx_per_second"], config["api_client_tx_burst"], config["api_rate_limit_exempt"]) =
+            (2, 3, [String]())
+        try JSONSerialization.data(withJSONObject: config).write(to: URL(fileURLWithPath: configPath))
+        try await net.node.start()
+        let key = try SigningKey(pem: String(contentsOfFile: net.aachenClerk, encoding: .utf8))
+        var statuses: [Int] = []
+        var retryAfter: [Int] = []
+        for i in 0..<8 {
+            let transaction = Transaction(
+                body: .anchorDocument(
+                    .init(
+                        document: Hash32.sha256(Array("rate \(i)".utf8)), documentType: Code("birth-certificate")!,
+                        authority: Code("aachen")!)),
+                time: currentTime(), nonce: UInt64(i), chainId: ChainID("govchain-local-1")!, key: key)
+            let reply = try await HTTPClient.request(
+                .POST, net.url + "/v1/transactions", body: transaction.encoded, contentType: "application/octet-stream")
+            statuses.append(reply.status)
+            if let seconds = reply.retryAfterSeconds { retryAfter.append(seconds) }
+            if reply.status == 429 {
+                #expect(String(decoding: reply.body, as: UTF8.self).contains("rate_limited"))
+            }
+        }
+        #expect(statuses.prefix(3).allSatisfy { $0 == 202 }, "\(statuses)")
+        #expect(statuses.filter { $0 == 429 }.count >= 4, "\(statuses)")
+        #expect(!retryAfter.isEmpty && retryAfter.allSatisfy { (1...60).contains($0) })
+        #expect(try await NodeClient(net.url).status().chain_id == "govchain-local-1", "reads are not limited")
     }
 
     @Test("a descriptor limit that leaves too little for clients is refused at start, saying how to raise it")

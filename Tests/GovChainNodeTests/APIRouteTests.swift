@@ -15,7 +15,7 @@ struct APIRouteTests {
         let chain = try TestChain()
         defer { chain.remove() }
         let node = try chain.node()
-        let router = Router()
+        let router = Router(context: NodeRequestContext.self)
         var routes = APIRoutes(node: node, requestBytesMax: 64 << 10, commitWaitMsMax: 2_000)
         routes.genesisFile = Array("{}".utf8)
         routes.web = WebAssets.load(environment: ["GOVCHAIN_WEB_DIR": Self.webDirectory])

@@ -78,7 +78,7 @@ struct AdmissionControlTests {
         // Nothing commits (no producer runs): a hundred wait, then the oldest ages past 1 s.
         for i in 0..<100 { _ = try await node.mempool.submit(TestChain.anchor("busy \(i)").encoded) }
         now.withLock { $0 += 5_000 }
-        let router = Router()
+        let router = Router(context: NodeRequestContext.self)
         APIRoutes(node: node, requestBytesMax: 64 << 10, commitWaitMsMax: 2_000).register(on: router)
         try await Application(router: router).test(.router) { client in
             let refused = try await client.execute(

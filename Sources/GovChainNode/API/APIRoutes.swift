@@ -22,6 +22,8 @@ struct APIRoutes: Sendable {
     var web: WebAssets? = nil
     /// Where QR codes lead (node.json `verify_base_url`); nil: this node's own address.
     var verifyBaseURL: String? = nil
+    /// Per-client limit on the write routes (nil: none).
+    var rateLimiter: ClientRateLimiter? = nil
 
     var store: BlockStore { node.store }
     var genesis: Genesis { node.genesis }
@@ -53,11 +55,16 @@ struct APIRoutes: Sendable {
         return matches.filter { $0.parameters == fewest }.map(\.method)
     }
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<NodeRequestContext>) {
         router.add(middleware: RequestMetricsMiddleware(metrics: node.metrics))
         router.add(middleware: JSONErrorMiddleware())
-        router.post("/v1/transactions") { request, _ in try await submit(request) }
-        router.post("/v1/transactions/batch") { request, _ in try await submitBatch(request) }
+        router.post("/v1/transactions") { request, context in
+            try rateLimiter?.check(1, client: context.clientAddress, nowMs: Node.systemClock().rawValue)
+            return try await submit(request)
+        }
+        router.post("/v1/transactions/batch") { request, context in
+            try await submitBatch(request, client: context.clientAddress)
+        }
         read("/v1/transactions/:hash", "hash", on: router) { hash, _ in try transaction(hash) }
         read("/v1/documents/:hash", "hash", on: router) { hash, _ in try document(hash) }
         read("/v1/documents/:hash/receipt", "hash", on: router) { hash, _ in try receipt(hash) }
@@ -93,7 +100,7 @@ struct APIRoutes: Sendable {
     /// query, and runs on NIO's thread pool for blocking I/O (LevelDB calls are synchronous and
     /// must not hold Swift's cooperative threads, where consensus runs).
     private func read(
-        _ path: String, _ name: String, on router: Router<BasicRequestContext>,
+        _ path: String, _ name: String, on router: Router<NodeRequestContext>,
         _ answer: @escaping @Sendable (String, String?) throws -> Response
     ) {
         router.get(RouterPath(path)) { request, context in
@@ -121,7 +128,7 @@ struct APIRoutes: Sendable {
     /// `POST /v1/transactions/batch`: `application/octet-stream` body of `(u32 length ‖ transaction)*`,
     /// at most `batchTransactionsMax`; answers one result per transaction, in order. For load
     /// generators and bulk issuers; each transaction is admitted exactly as by the single endpoint.
-    func submitBatch(_ request: Request) async throws -> Response {
+    func submitBatch(_ request: Request, client: String? = nil) async throws -> Response {
         guard Self.mediaType(request.headers[.contentType]) == "application/octet-stream" else {
             throw APIError(
                 code: .unsupportedMediaType,
@@ -142,6 +149,7 @@ struct APIRoutes: Sendable {
             }
             list.append(bytes)
         }
+        try rateLimiter?.check(list.count, client: client, nowMs: Node.systemClock().rawValue)
         let results = await node.mempool.submitBatch(list, gossip: true)
         return JSON.response(
             zip(list, results).map { bytes, result in

@@ -52,7 +52,7 @@ extension APIRoutes {
 
     /// The verify page (`/`, `/verify`, and `/v`, where QR codes lead), its files, and the printed
     /// side of a check: QR codes and the German PDF report.
-    func registerWeb(on router: Router<BasicRequestContext>) {
+    func registerWeb(on router: Router<NodeRequestContext>) {
         for path in ["/", "/verify", "/v"] {
             router.get(RouterPath(path)) { _, _ in try page("index.html") }
         }
