@@ -38,6 +38,13 @@ import Testing
             for node in nodes { try await node.start() }
         }
 
+        /// Writes a document file into the network's directory.
+        func file(_ name: String, _ text: String) throws -> String {
+            let path = directory + "/" + name
+            try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+            return path
+        }
+
         func anchor(_ text: String, via node: Int, waitSeconds: Int64 = 20) async throws -> SubmitResponse {
             try await Harness.anchor(text, clerkKey: clerk, via: urls[node])
         }

@@ -34,12 +34,7 @@ import Testing
         let net = try await LocalNetwork(name: "fds")
         defer { net.node.stopNow(); net.remove() }
         // Idle connections closed after 2 s (default 30 s).
-        let configPath = net.node.home + "/config/node.json"
-        var config =
-            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: configPath)))
-            as! [String: Any]
-        config["api_idle_timeout_ms"] = 2_000
-        try JSONSerialization.data(withJSONObject: config).write(to: URL(fileURLWithPath: configPath))
+        try net.node.editConfig { $0["api_idle_timeout_ms"] = 2_000 }
         try await net.node.start(descriptorLimit: 700)
         let port = Int(net.url.split(separator: ":").last!)!
 
@@ -77,13 +72,10 @@ import Testing
     func perClientRateLimit() async throws {
         let net = try await LocalNetwork(name: "ratelimit")
         defer { net.node.stopNow(); net.remove() }
-        let configPath = net.node.home + "/config/node.json"
-        var config =
-            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: configPath)))
-            as! [String: Any]
-        (config["api_client_tx_per_second"], config["api_client_tx_burst"], config["api_rate_limit_exempt"]) =
-            (2, 3, [String]())
-        try JSONSerialization.data(withJSONObject: config).write(to: URL(fileURLWithPath: configPath))
+        try net.node.editConfig { config in
+            (config["api_client_tx_per_second"], config["api_client_tx_burst"], config["api_rate_limit_exempt"]) =
+                (2, 3, [String]())
+        }
         try await net.node.start()
         let key = try SigningKey(pem: String(contentsOfFile: net.aachenClerk, encoding: .utf8))
         var statuses: [Int] = []

@@ -136,6 +136,18 @@ enum Harness {
         return fd
     }
 
+    /// `govchain` with one config directory for all its runs (so a genesis pinned by the first
+    /// `verify` is the pin of the later ones); `remove()` deletes it.
+    struct PinnedCLI {
+        let configDir = Harness.temporaryDirectory("pins")
+
+        func callAsFunction(_ arguments: String...) async throws -> Result {
+            try await Harness.run("govchain", arguments, configDir: configDir)
+        }
+
+        func remove() { try? FileManager.default.removeItem(atPath: configDir) }
+    }
+
     static func temporaryDirectory(_ name: String) -> String {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent(
             "govchain-e2e-\(name)-\(UUID().uuidString.prefix(8))"
@@ -154,6 +166,15 @@ final class NodeProcess {
     init(home: String, url: String) {
         self.home = home
         self.url = url
+    }
+
+    /// Changes the node's `config/node.json` (before `start`).
+    func editConfig(_ change: (inout [String: Any]) -> Void) throws {
+        let path = home + "/config/node.json"
+        var config =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as! [String: Any]
+        change(&config)
+        try JSONSerialization.data(withJSONObject: config).write(to: URL(fileURLWithPath: path))
     }
 
     /// Starts the node and waits (at most 20 s) until its API answers. With `descriptorLimit`,

@@ -71,6 +71,32 @@ import Testing
             return body
         }
 
+        /// The proxy serving on `port` until `stop()`, once it answers. Stopped by a graceful
+        /// shutdown, never by cancelling: a cancelled Hummingbird server can drop an accepted,
+        /// unserved connection and trap in NIO ("Deinited NIOAsyncWriter").
+        struct Running {
+            let url: String
+            let group: ServiceGroup
+            let serving: Task<Void, any Error>
+
+            func stop() async {
+                await group.triggerGracefulShutdown()
+                _ = try? await serving.value
+            }
+        }
+
+        func start(port: Int) async throws -> Running {
+            let group = ServiceGroup(
+                services: [application(port: port)], gracefulShutdownSignals: [], cancellationSignals: [],
+                logger: Logger(label: "lying-proxy"))
+            let serving = Task { try await group.run() }
+            let url = "http://127.0.0.1:\(port)"
+            for _ in 0..<100 where (try? await NodeClient(url).status()) == nil {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            return Running(url: url, group: group, serving: serving)
+        }
+
         func application(port: Int) -> some ApplicationProtocol {
             let router = Router()
             for route in ["/v1/status", "/v1/genesis", "/v1/documents/:hash/proof", "/v1/documents/:hash"] {
@@ -116,16 +142,9 @@ import Testing
         let genesis = cluster.directory + "/net/genesis.json"
         try await cluster.startAll()
         let url = cluster.urls[0]
-        let configDir = Harness.temporaryDirectory("pins")
-        defer { try? FileManager.default.removeItem(atPath: configDir) }
-        func govchain(_ arguments: String...) async throws -> Harness.Result {
-            try await Harness.run("govchain", arguments, configDir: configDir)
-        }
-        func doc(_ name: String, _ text: String) throws -> String {
-            let path = cluster.directory + "/" + name
-            try Data(text.utf8).write(to: URL(fileURLWithPath: path))
-            return path
-        }
+        let govchain = Harness.PinnedCLI()
+        defer { govchain.remove() }
+        let doc = cluster.file
         let clerk = cluster.clerk
         let valid = try doc("valid.txt", "Gewerbeanmeldung Aachen 2026/17")
         let revoked = try doc("revoked.txt", "Meldebescheinigung Aachen 2026/3")
@@ -192,17 +211,9 @@ import Testing
         let other = try await NodeClient(url).proof(.document, validHash)
         proxy.material.withLock { $0 = (before, other) }
         let proxyPort = cluster.port + 60
-        // Stopped by a graceful shutdown, never by cancelling: a cancelled Hummingbird server can
-        // drop an accepted, unserved connection and trap in NIO ("Deinited NIOAsyncWriter").
-        let server = ServiceGroup(
-            services: [proxy.application(port: proxyPort)], gracefulShutdownSignals: [], cancellationSignals: [],
-            logger: Logger(label: "lying-proxy"))
-        let serving = Task { try await server.run() }
-        defer { Task { await server.triggerGracefulShutdown() } }
-        let proxyURL = "http://127.0.0.1:\(proxyPort)"
-        for _ in 0..<100 where (try? await NodeClient(proxyURL).status()) == nil {
-            try await Task.sleep(for: .milliseconds(50))
-        }
+        let running = try await proxy.start(port: proxyPort)
+        defer { Task { await running.stop() } }
+        let proxyURL = running.url
         #expect(
             try await govchain("verify", revoked, "--node", proxyURL).status == 3, "the honest proxy passes answers on")
         try await Task.sleep(for: .seconds(4))  // the pre-revocation block is now ≥ 4 s old
@@ -225,7 +236,6 @@ import Testing
             #expect(
                 both.status == 3 && both.stdout.hasPrefix("REVOKED"), "lie \(lie) with an honest node: \(both.stdout)")
         }
-        await server.triggerGracefulShutdown()
-        try await serving.value
+        await running.stop()
     }
 }

@@ -34,16 +34,9 @@ import Testing
         try await cluster.startAll()
         let url = cluster.urls[0]
         let genesis = cluster.directory + "/net/genesis.json"
-        let configDir = Harness.temporaryDirectory("page-pins")
-        defer { try? FileManager.default.removeItem(atPath: configDir) }
-        func govchain(_ arguments: String...) async throws -> Harness.Result {
-            try await Harness.run("govchain", arguments, configDir: configDir)
-        }
-        func doc(_ name: String, _ text: String) throws -> String {
-            let path = cluster.directory + "/" + name
-            try Data(text.utf8).write(to: URL(fileURLWithPath: path))
-            return path
-        }
+        let govchain = Harness.PinnedCLI()
+        defer { govchain.remove() }
+        let doc = cluster.file
         let clerk = cluster.clerk
         let valid = try doc("geburtsurkunde.txt", "Geburtsurkunde Aachen 2026/41")
         let revoked = try doc("baugenehmigung.txt", "Baugenehmigung Aachen 2026/9")
@@ -108,15 +101,9 @@ import Testing
         proxy.material.withLock { $0 = (nil, other) }
         proxy.lie.withLock { $0 = .otherDocumentsRecord }
         let proxyPort = cluster.port + 60
-        let server = ServiceGroup(
-            services: [proxy.application(port: proxyPort)], gracefulShutdownSignals: [], cancellationSignals: [],
-            logger: Logger(label: "lying-proxy"))
-        let serving = Task { try await server.run() }
-        defer { Task { await server.triggerGracefulShutdown() } }
-        let proxyURL = "http://127.0.0.1:\(proxyPort)"
-        for _ in 0..<100 where (try? await NodeClient(proxyURL).status()) == nil {
-            try await Task.sleep(for: .milliseconds(50))
-        }
+        let running = try await proxy.start(port: proxyPort)
+        defer { Task { await running.stop() } }
+        let proxyURL = running.url
         let shots =
             ProcessInfo.processInfo.environment["GOVCHAIN_SCREENSHOTS_DIR"] ?? Harness.temporaryDirectory("shots")
         let stopped = cluster.directory + "/network-stopped"
@@ -139,8 +126,7 @@ import Testing
         for _ in 0..<2400 where !FileManager.default.fileExists(atPath: stopped + ".ready") {
             try await Task.sleep(for: .milliseconds(50))
         }
-        await server.triggerGracefulShutdown()
-        _ = try? await serving.value
+        await running.stop()
         for node in cluster.nodes { _ = await node.stop() }
         FileManager.default.createFile(atPath: stopped, contents: Data())
         let run = try await browser.value
