@@ -119,28 +119,31 @@ function formatSize(bytes) {
   }
 }
 
-function formatDuration(ms) {
+/** The unit a duration is shown in: seconds below 2 min, minutes below 2 h, hours below 2 days, then days. */
+function scaled(ms) {
   const s = Math.max(0, Math.round(ms / 1000));
-  if (s < 120) return t('durSeconds', { n: s });
+  if (s < 120) return ['Seconds', s];
   const min = Math.round(s / 60);
-  if (min < 120) return t('durMinutes', { n: min });
+  if (min < 120) return ['Minutes', min];
   const h = Math.round(min / 60);
-  if (h < 48) return t('durHours', { n: h });
+  if (h < 48) return ['Hours', h];
   const d = Math.round(h / 24);
-  return d === 1 ? t('durDay') : t('durDays', { n: formatNumber(d) });
+  return d === 1 ? ['Day', 1] : ['Days', d];
+}
+
+function formatScaled(prefix, ms) {
+  const [unit, n] = scaled(ms);
+  return t(prefix + unit, { n: unit === 'Days' ? formatNumber(n) : n });
+}
+
+function formatDuration(ms) {
+  return formatScaled('dur', ms);
 }
 
 function formatAge(ms) {
   if (ms < -5000) return t('ageFuture', { d: formatDuration(-ms) });
-  const s = Math.max(0, Math.round(ms / 1000));
-  if (s < 2) return t('ageJustNow');
-  if (s < 120) return t('ageSeconds', { n: s });
-  const min = Math.round(s / 60);
-  if (min < 120) return t('ageMinutes', { n: min });
-  const h = Math.round(min / 60);
-  if (h < 48) return t('ageHours', { n: h });
-  const d = Math.round(h / 24);
-  return d === 1 ? t('ageDay') : t('ageDays', { n: formatNumber(d) });
+  if (Math.round(ms / 1000) < 2) return t('ageJustNow');
+  return formatScaled('age', ms);
 }
 
 function groupHex(hex) {
