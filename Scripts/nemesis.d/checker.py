@@ -81,6 +81,10 @@ async def check(run, target):
                             f"{run.args.catch_up_timeout:g} s after the settle time")
     known = [h for h in heights if h is not None]
     common = min(known) if known else 0
+    # Nodes that do not answer at all are reported above; reading every block and document from
+    # them would only add timeouts.
+    down = [n.name for n, h in zip(nodes, heights) if h is None]
+    nodes = [n for n, h in zip(nodes, heights) if h is not None]
 
     # 1. no fork, at every height up to the lowest node's
     forks, gaps_missing = [], []
@@ -126,14 +130,16 @@ async def check(run, target):
             continue
         anchored = (body or {}).get("anchored") or (body or {}).get("anchoring") or {}
         h = anchored.get("height") if isinstance(anchored, dict) else None
-        if a.get("height") is not None and h is not None and h != a["height"]:
-            wrong_height.append((a["k"], n.name, a["height"], h))
+        tx = anchored.get("tx_hash") if isinstance(anchored, dict) else None
+        if (a.get("height") is not None and h is not None and h != a["height"]) or (a.get("tx") and tx and tx != a["tx"]):
+            wrong_height.append((a["k"], n.name, a["height"], h, a.get("tx", "")[:12], (tx or "")[:12]))
     found = sum(1 for v in found_everywhere.values() if v)
     if missing:
         failures.append(f"{len(missing)} (anchor, node) pairs missing, acknowledged anchors not on every node: "
                         f"{missing[:5]}")
     if wrong_height:
-        failures.append(f"{len(wrong_height)} anchors at another height than acknowledged: {wrong_height[:5]}")
+        failures.append(f"{len(wrong_height)} anchors at another height or transaction than acknowledged "
+                        f"(anchor, node, height acked, height found, tx acked, tx found): {wrong_height[:5]}")
 
     # 3. commits resume after each heal
     resumes = resume_gaps(run)
@@ -147,20 +153,47 @@ async def check(run, target):
 
     # 4. unexpected exits
     disk_entries = [e for e in run.fault_log if e.get("kind") == "disk-full" and "start" in e]
-    for t, name, rc, tail in run.unexpected:
-        during_disk = any(e["start"] - 1 <= t <= e.get("heal", 1e9) + 1 and NAMES[run.disk_node] == name
-                          for e in disk_entries)
-        text = f"{name} exited by itself at t=+{t:.1f}s with code {rc}"
-        if during_disk:
-            run.findings.append(text + " while its disk was full (restarted after the space returned); "
-                                "last lines: " + " | ".join(tail[-4:]))
+    groups = {}
+    for t, name, rc, tail, disk in run.unexpected:
+        last = next((l for l in reversed(tail) if l.strip() and "=====" not in l), "(no log)")
+        last = last.split(" govchaind: ", 1)[-1][:400]
+        groups.setdefault((name, rc, disk, last), []).append(t)
+    for (name, rc, disk, last), times in groups.items():
+        when = ", ".join(f"+{t:.1f}s" for t in times[:6]) + (" …" if len(times) > 6 else "")
+        text = (f"{name} exited by itself {len(times)}× with code {rc} (t={when})" if len(times) > 1
+                else f"{name} exited by itself at t={when} with code {rc}")
+        if disk:
+            run.findings.append(text + " after a write failed on its full disk; it was restarted once space "
+                                "returned. Last line: " + last)
         else:
-            failures.append(text + "; last log lines: " + " | ".join(tail[-6:]))
+            failures.append(text + "; last line: " + last)
 
     # 6. memory
     for i, kib in enumerate(run.rss_max):
         if kib / 1024.0 > run.args.rss_max_mib:
             failures.append(f"{NAMES[i]} reached {kib / 1024.0:.0f} MiB resident (limit {run.args.rss_max_mib:g})")
+
+    # restart check
+    for r in run.restart_check:
+        if not r["up"]:
+            failures.append(f"{r['node']} did not answer again within 30 s of its restart in the restart check")
+
+    # what the nodes refused from each other (every validator here is honest)
+    refusals, transport = {}, {}
+    for (name, _start), body in run.peer_samples.items():
+        for p in body.get("peers", []):
+            for reason, count in (p.get("refused") or {}).items():
+                key = (name, p.get("validator"), reason)
+                refusals[key] = refusals.get(key, 0) + count
+        for k, v in (body.get("transport") or {}).items():
+            if isinstance(v, int):
+                transport[k] = transport.get(k, 0) + v
+    never_honest = {"invalid_signature", "malformed_message", "invalid_transaction", "unknown_signer",
+                    "equivocation", "conflicting_proposals"}
+    for (name, sender, reason), count in sorted(refusals.items()):
+        if reason in never_honest:
+            run.findings.append(f"{name} refused {count}× {reason} from {sender}, an honest validator "
+                                "(docs/OPERATIONS.md: honest peers never cause it)")
 
     # disk-full findings
     for e in disk_entries:
@@ -188,7 +221,7 @@ async def check(run, target):
     lines.append("  faults by kind: " + (", ".join(f"{k} {v}" for k, v in sorted(by_kind.items())) or "none"))
     lines.append(f"  anchors: {a['attempted']} attempted, {a['acked']} acknowledged, {a['failed']} failed "
                  f"({a['timeouts']} timed out, {a['busy']} told node_busy), {a['skipped']} skipped; "
-                 f"acknowledged found on all {N} nodes: {found}/{a['acked']}")
+                 f"acknowledged found on all {len(nodes)} answering nodes: {found}/{a['acked']}")
     if run.fail_reasons:
         top = sorted(run.fail_reasons.items(), key=lambda kv: -kv[1])[:4]
         lines.append("  anchor failures: " + "; ".join(f"{v}× {k}" for k, v in top))
@@ -196,11 +229,14 @@ async def check(run, target):
     if lat:
         lines.append(f"  anchor latency (acknowledged): p50 {lat[len(lat) // 2]:.2f} s, "
                      f"p99 {lat[min(len(lat) - 1, int(len(lat) * 0.99))]:.2f} s, max {lat[-1]:.2f} s")
-    lines.append(f"  blocks: heights {heights}; hashes compared at every height 1..{common} on all nodes: "
-                 + ("FORK" if forks else "no fork"))
+    lines.append(f"  blocks: heights {heights}; hashes compared at every height 1..{common} on every answering node: "
+                 + ("FORK" if forks else "no fork")
+                 + (f" (not on {', '.join(down)}: it does not answer)" if down else ""))
     lines.append(f"  longest time from a heal to the next commit: {longest_resume:.2f} s"
                  + (f" (#{longest_resume_at[0]} {longest_resume_at[1]})" if longest_resume_at else "")
                  + f" [limit {run.args.resume_max:g} s]")
+    lines.append("  next commit after each heal: " + ", ".join(
+        f"#{f} {k.split()[0]} {'%.1f s' % g if g is not None else 'none'}" for f, k, g in resumes))
     lines.append(f"  longest time without a new block, faults included: {gap:.1f} s (from t=+{gap_at} s)")
     if run.catchups:
         lines.append("  catch-up of fault targets after the heal: " + ", ".join(
@@ -212,6 +248,17 @@ async def check(run, target):
     if totals:
         lines.append(f"  proxy: {totals.get('connections', 0)} connections relayed, {totals.get('bytes', 0) // 1024} KiB, "
                      f"{totals.get('refused', 0)} refused, {totals.get('cuts', 0)} cuts, {totals.get('resets', 0)} resets")
+    if run.restart_check:
+        lines.append("  restart check (SIGTERM, start, API up): " + ", ".join(
+            f"{r['node']} {r['seconds']:.1f} s" + ("" if r["up"] else " NOT UP") for r in run.restart_check))
+    if refusals:
+        by_reason = {}
+        for (_n, _s, reason), count in refusals.items():
+            by_reason[reason] = by_reason.get(reason, 0) + count
+        lines.append("  peer refusals seen by the nodes: " + ", ".join(
+            f"{k} {v}" for k, v in sorted(by_reason.items(), key=lambda kv: -kv[1])))
+    if any(transport.values()):
+        lines.append("  peer transport counters: " + ", ".join(f"{k} {v}" for k, v in sorted(transport.items()) if v))
     lines.append(f"  unexpected exits: {len(run.unexpected) or 'none'}")
     for f in run.findings + notes:
         lines.append(f"  finding: {f}")
@@ -228,7 +275,10 @@ async def check(run, target):
         "anchors": dict(a, found_on_all=found), "heights": heights, "common_height": common,
         "resume_after_heal_s": resumes, "longest_resume_s": longest_resume, "longest_commit_gap_s": gap,
         "catch_ups": run.catchups, "rss_max_mib": {NAMES[i]: round(k / 1024.0, 1) for i, k in enumerate(run.rss_max)},
-        "unexpected_exits": [(t, n, rc) for t, n, rc, _ in run.unexpected], "proxy": totals,
+        "unexpected_exits": [(t, n, rc, d) for t, n, rc, _, d in run.unexpected],
+        "restart_check": run.restart_check,
+        "peer_refusals": {f"{n} <- {snd}: {r}": c for (n, snd, r), c in sorted(refusals.items())},
+        "peer_transport": transport, "proxy": totals,
     }
     with open(os.path.join(run.work, "results.json"), "w") as f:
         json.dump(results, f, indent=2, default=str)

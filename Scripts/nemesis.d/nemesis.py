@@ -66,6 +66,23 @@ def clean_leftovers(verbose=True):
                 removed.append(f"pid {pid}")
             except (ProcessLookupError, ValueError):
                 pass
+    work = state.get("work")
+    if work and len(work) > 8:
+        # Clients (govchain anchor) of that run, which live in the root namespace.
+        for pid in os.listdir("/proc"):
+            if not pid.isdigit() or int(pid) == os.getpid():
+                continue
+            try:
+                with open(f"/proc/{pid}/cmdline", "rb") as f:
+                    cmd = f.read().decode("utf-8", "replace")
+            except OSError:
+                continue
+            if work + "/" in cmd and "nemesis.py" not in cmd:
+                try:
+                    os.kill(int(pid), signal.SIGKILL)
+                    removed.append(f"pid {pid}")
+                except ProcessLookupError:
+                    pass
     if removed:
         time.sleep(0.5)
     for m in state.get("mounts", []):
@@ -73,6 +90,9 @@ def clean_leftovers(verbose=True):
             subprocess.run(["umount", "-l", m], stderr=subprocess.DEVNULL)
             removed.append(f"tmpfs {m}")
     removed += netns.teardown()
+    if work and not state.get("keep") and os.path.isdir(work):
+        shutil.rmtree(work, ignore_errors=True)
+        removed.append(work)
     try:
         os.unlink(STATE_FILE)
     except OSError:
@@ -120,6 +140,11 @@ class Run:
         self.unexpected = []                 # (time, node, rc, tail)
         self.catchups = []                   # (fault, node, seconds or None)
         self.cli_procs = set()
+        self.restart_check = []
+        self.auto_restarts = {}
+        self.restarting = set()
+        self.disk_full_now = set()           # nodes whose disk is full right now
+        self.peer_samples = {}               # (node, start #) -> last GET /v1/peers answer
 
     # ---------------------------------------------------------------------------------------
     def rel(self, t=None):
@@ -136,16 +161,42 @@ class Run:
 
     def on_event(self, kind, node, detail):
         if kind == "unexpected_exit":
-            tail = node.log_tail(12)
-            self.unexpected.append((self.rel(), node.name, detail, tail))
-            log(f"!! {node.name} exited by itself with code {detail}; last log lines:")
-            for line in tail:
-                print("     " + line)
+            tail = node.log_tail(400)
+            since = max((i for i, l in enumerate(tail) if "===== nemesis: start" in l), default=0)
+            tail = tail[since:]
+            disk = node.index in self.disk_full_now or any("No space left on device" in l for l in tail)
+            self.unexpected.append((self.rel(), node.name, detail, tail[-12:], disk))
+            log(f"!! {node.name} exited by itself with code {detail}"
+                + (" (its disk is or was full)" if disk else "") + "; last log lines:")
+            for line in tail[-12:]:
+                print("     " + line[:300])
+            if not self.stopping and node.index not in self.restarting:
+                asyncio.ensure_future(self.supervise_restart(node))
         elif kind == "stop_timeout":
             where = f"; stacks in {node.stuck_stacks}" if node.stuck_stacks else ""
             self.findings.append(f"{node.name} did not stop within {detail:g} s of SIGTERM (killed){where}"
                                  + (f" [its wall clock was {node.skew / 1000:+g} s]" if node.skew else ""))
             log(f"!! {node.name} did not stop within {detail:g} s of SIGTERM; killing it")
+
+    async def supervise_restart(self, node):
+        """As systemd's Restart=on-failure would: a node that exited by itself is started again
+        2 s later (once its disk has space), at most 3 times in a run."""
+        self.auto_restarts[node.index] = self.auto_restarts.get(node.index, 0) + 1
+        if self.auto_restarts[node.index] > 3:
+            if self.auto_restarts[node.index] == 4:
+                log(f"!! {node.name} exited by itself more than 3 times; not restarting it again")
+            return
+        self.restarting.add(node.index)
+        try:
+            await asyncio.sleep(2.0)
+            while node.index in self.disk_full_now and not self.stopping:
+                await asyncio.sleep(0.5)
+            if self.stopping or node.running or node.expect_exit:
+                return
+            log(f"   restarting {node.name} (exited by itself)")
+            await node.start(skew_ms=node.skew, skew_tool=self.skew_tool)
+        finally:
+            self.restarting.discard(node.index)
 
     # --- setup ------------------------------------------------------------------------------
     async def setup(self):
@@ -211,6 +262,7 @@ class Run:
             raise RuntimeError(f"nodes did not answer on their API within 60 s: {', '.join(down)}")
         self.tasks.append(asyncio.ensure_future(self.poll_all()))
         self.tasks.append(asyncio.ensure_future(self.sample_rss()))
+        self.tasks.append(asyncio.ensure_future(self.sample_peers()))
         # Every link up and a few blocks committed before the load starts.
         deadline = time.monotonic() + 90
         while True:
@@ -260,7 +312,7 @@ class Run:
     def write_state(self):
         try:
             with open(STATE_FILE, "w") as f:
-                json.dump({"pid": os.getpid(), "work": self.work,
+                json.dump({"pid": os.getpid(), "work": self.work, "keep": self.args.keep,
                            "mounts": self.mounts + [self.nodes[self.disk_node].data_dir]}, f)
         except OSError:
             pass
@@ -297,6 +349,21 @@ class Run:
             except (OSError, asyncio.TimeoutError, ValueError, asyncio.IncompleteReadError):
                 self.reachable[i] = False
             await asyncio.sleep(max(0.05, POLL_S - (time.monotonic() - started)))
+
+    async def sample_peers(self):
+        """GET /v1/peers of every node every 5 s; the last answer per (node, start) is kept, since a
+        node's counters start again at 0 when it restarts."""
+        while True:
+            for n in self.nodes:
+                if not n.running or n.paused:
+                    continue
+                try:
+                    status, body = await http_json(n.ip, API_PORT, "/v1/peers", 1.0)
+                    if status == 200 and isinstance(body, dict):
+                        self.peer_samples[(n.name, n.starts)] = body
+                except (OSError, asyncio.TimeoutError, ValueError, asyncio.IncompleteReadError):
+                    pass
+            await asyncio.sleep(5.0)
 
     async def sample_rss(self):
         while True:
@@ -337,11 +404,17 @@ class Run:
         key = os.path.join(node.home, "keys", "clerk.key")
         env = dict(os.environ, GOVCHAIN_CONFIG_DIR=os.path.join(self.work, "cli-config"))
         started = time.monotonic()
-        proc = await asyncio.create_subprocess_exec(
-            os.path.join(self.bin, "govchain"), "anchor", path, "--type", "birth-certificate", "--no-salt",
-            "--key", key, "--node", f"http://{node.ip}:{API_PORT}", "--json",
-            stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-            env=env, start_new_session=True)
+        try:
+            proc = await asyncio.create_subprocess_exec(
+                os.path.join(self.bin, "govchain"), "anchor", path, "--type", "birth-certificate", "--no-salt",
+                "--key", key, "--node", f"http://{node.ip}:{API_PORT}", "--json",
+                stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+                env=env, start_new_session=True)
+        except OSError as e:
+            self.anchors["failed"] += 1
+            reason = f"could not start govchain: {e}"
+            self.fail_reasons[reason] = self.fail_reasons.get(reason, 0) + 1
+            return
         self.cli_procs.add(proc)
         try:
             out, err = await asyncio.wait_for(proc.communicate(), self.args.anchor_timeout)
@@ -494,7 +567,15 @@ class Run:
     def fill_path(self, node):
         return os.path.join(node.data_dir, "nemesis-fill.bin")
 
+    def free_disk(self, node):
+        try:
+            os.unlink(self.fill_path(node))
+        except OSError:
+            pass
+        self.disk_full_now.discard(node.index)
+
     def fill_disk(self, node):
+        self.disk_full_now.add(node.index)
         path, total = self.fill_path(node), 0
         block = b"\0" * (1 << 20)
         with open(path, "wb", buffering=0) as f:
@@ -541,10 +622,7 @@ class Run:
             await node.stop()
             await node.start()
         elif k == "disk-full":
-            try:
-                os.unlink(self.fill_path(node))
-            except OSError:
-                pass
+            self.free_disk(node)
             entry["running_at_heal"] = node.running
             if not node.running:
                 await node.start()
@@ -573,9 +651,7 @@ class Run:
         """Everything back to normal, whatever was in force."""
         self.proxy.heal()
         for n in self.nodes:
-            p = self.fill_path(n)
-            if os.path.exists(p):
-                os.unlink(p)
+            self.free_disk(n)
             if n.paused:
                 n.resume()
             if n.running and n.skew:
@@ -598,6 +674,7 @@ class Run:
         self.tasks.append(load)
         log(f"load started: {self.args.rate:g} anchors/s round-robin through all {N} nodes")
         faults = asyncio.ensure_future(self.run_faults())
+        self.tasks.append(faults)
         try:
             await asyncio.wait_for(asyncio.shield(faults), timeout=self.phase_s + 30)
         except asyncio.TimeoutError:
@@ -611,10 +688,24 @@ class Run:
         if self.inflight:
             await asyncio.wait(list(self.inflight), timeout=self.args.anchor_timeout + 5)
         await asyncio.sleep(max(0.0, heal_t + self.args.settle - time.monotonic()))
+        # Restart check: every node stops gracefully and opens its ledger again, one at a time so
+        # the others keep quorum. A ledger that cannot be read back fails here.
+        log("restart check: each node in turn stopped with SIGTERM and started again")
+        for n in self.nodes:
+            t = time.monotonic()
+            code = await n.stop(15)
+            await n.start()
+            up = await n.wait_api(30)
+            self.restart_check.append({"node": n.name, "stop_code": code, "up": up,
+                                       "seconds": round(time.monotonic() - t, 1)})
+            if not up:
+                log(f"!! {n.name} did not come back after the restart check")
         # Every node at (at least) the height the best one has now.
         target = self.max_height()
         deadline = time.monotonic() + self.args.catch_up_timeout
         while time.monotonic() < deadline and not (all(self.reachable) and min(self.heights) >= target):
+            if any(not n.running and self.auto_restarts.get(n.index, 0) > 3 for n in self.nodes):
+                break  # a node that keeps exiting will not catch up; no use waiting for it
             await asyncio.sleep(0.5)
         import checker
         return await checker.check(self, target)
