@@ -12,7 +12,7 @@ struct SoloProducer: Service {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
                 for await _ in node.mempool.wakeups.cancelOnGracefulShutdown() {
-                    await Self.produceWhileWaiting(node)
+                    try await Self.produceWhileWaiting(node)
                 }
             }
             if interval > 0 {
@@ -20,7 +20,7 @@ struct SoloProducer: Service {
                     while !Task.isCancelled {
                         try await Task.sleep(for: .milliseconds(interval))
                         guard node.mempool.isEmpty else { continue }
-                        await Self.produce(node, what: "empty block")
+                        try await Self.produce(node, what: "empty block")
                     }
                 }
             }
@@ -31,18 +31,25 @@ struct SoloProducer: Service {
     }
 
     /// Commits blocks until the mempool is empty (or a block fails).
-    static func produceWhileWaiting(_ node: Node) async {
+    static func produceWhileWaiting(_ node: Node) async throws(GovChainError) {
         while !node.mempool.isEmpty {
-            guard await produce(node, what: "block") else { return }
+            guard try await produce(node, what: "block") else { return }
         }
     }
 
+    /// One block; false when it could not be made. A ledger that cannot be written stops the
+    /// node (thrown: the service group ends), as with several validators (`haltOnStorage`).
     @discardableResult
-    static func produce(_ node: Node, what: String) async -> Bool {
+    static func produce(_ node: Node, what: String) async throws(GovChainError) -> Bool {
         do {
             try await node.chain.produce(candidates: node.mempool.candidates(countMax: node.candidateCountMax))
             return true
         } catch {
+            if error.code == .storageError {
+                node.chain.logger.critical(
+                    "cannot write the ledger; stopping the node", metadata: ["error.message": "\(error.message)"])
+                throw error
+            }
             node.chain.logger.error(
                 "\(what) production failed",
                 metadata: ["error.code": "\(error.code)", "error.message": "\(error.message)"])

@@ -1,5 +1,6 @@
 import CLevelDB
 import GovChainCore
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -23,6 +24,11 @@ package final class LevelDB: @unchecked Sendable {
     /// none, the open is about to fail).
     private let lockDescriptor: Int32
     package let path: String
+    /// Set by the first failed write: a write that fails (a full disk) can leave a torn record
+    /// in LevelDB's log, and every later write through the same handle is then lost on reopen
+    /// ("checksum mismatch", found by Scripts/nemesis). So after one failure this handle writes
+    /// nothing more; reopening (restarting the node) recovers the log up to the last good record.
+    private let writeFailure = Mutex<String?>(nil)
 
     /// Block cache for hot index and record blocks.
     package static let cacheBytes = 64 << 20
@@ -132,6 +138,13 @@ package final class LevelDB: @unchecked Sendable {
     /// Applies every operation of `batch` atomically; with `sync` (the default) it is on disk
     /// (fsync) before this returns, so a crash leaves the database before or after the batch.
     package func write(_ batch: WriteBatch, sync: Bool = true) throws(GovChainError) {
+        if let earlier = writeFailure.withLock({ $0 }) {
+            throw GovChainError(
+                code: .storageError,
+                message:
+                    "The ledger database refuses writes after an earlier write failed (\(earlier)); fix the disk and restart the node."
+            )
+        }
         let handle = leveldb_writebatch_create()!
         defer { leveldb_writebatch_destroy(handle) }
         for operation in batch.operations {
@@ -154,7 +167,12 @@ package final class LevelDB: @unchecked Sendable {
         }
         let options = sync ? syncWrite : leveldb_writeoptions_create()!
         defer { if !sync { leveldb_writeoptions_destroy(options) } }
-        try withLevelDBError("write") { error in leveldb_write(db, options, handle, &error) }
+        do {
+            try withLevelDBError("write") { error in leveldb_write(db, options, handle, &error) }
+        } catch {
+            writeFailure.withLock { $0 = $0 ?? (error.cause ?? error.message) }
+            throw error
+        }
     }
 
     /// Key-value pairs whose key starts with `prefix`, in key order, from `start` (inclusive)

@@ -90,6 +90,20 @@ final class DriverLoop<C: Clock> where C.Duration == Duration {
     let jobs = JobSet()
     var halted: GovChainError?
 
+    /// The ledger could not be written: the node stops (the service group ends, the process
+    /// exits non-zero) instead of running on with a database that may have lost the write.
+    /// Restarted after the disk is fixed, LevelDB recovers up to the last good write and the
+    /// node catches up by block sync.
+    func haltOnStorage(_ error: GovChainError) {
+        guard halted == nil else { return }
+        logger.critical("cannot write the ledger; stopping the node", metadata: ["error": "\(error)"])
+        halted = GovChainError(
+            code: .storageError,
+            message:
+                "The ledger could not be written (\(error.message)); the node stops. Fix the disk and start it again.",
+            underlying: error)
+    }
+
     var node: Node { driver.node }
     var network: any PeerTransport { driver.network }
     var store: BlockStore { driver.node.store }
@@ -183,9 +197,12 @@ final class DriverLoop<C: Clock> where C.Duration == Duration {
                 logger.critical(
                     "cannot store a decided block",
                     metadata: ["block.height": "\(block.header.height)", "error": "\(error)"])
+                if error.code == .storageError { haltOnStorage(error) }
             }
         case .syncedApplied(let height, let ok):
             perform(policy.onSyncedApplied(height: height, ok: ok, nowMs: nowMs))
+        case .storageFailed(let error):
+            haltOnStorage(error)
         case .served(let peer):
             policy.onServed(peer: peer)
         }

@@ -16,6 +16,8 @@ enum DriverEvent: Sendable {
     /// A decided block was stored (or the store already had it); `waiting`: the mempool is not empty.
     case stored(Block, Commit, Result<Void, GovChainError>, waiting: Bool)
     case syncedApplied(Height, ok: Bool)
+    /// This node could not write its ledger (a full or failing disk): not the peer's fault.
+    case storageFailed(GovChainError)
     case served(ValidatorIndex)
 }
 

@@ -131,6 +131,8 @@ extension DriverLoop {
             case .applySynced(let block, let commit, let peer):
                 spawn { [logger, logLimiter] node in
                     let result = await Self.storeIfNeeded(block, commit, node: node)
+                    // A local write failure says nothing about the peer's block.
+                    if case .failure(let error) = result, error.code == .storageError { return .storageFailed(error) }
                     if case .failure(let error) = result, let suppressed = logLimiter.allow("synced-refused-\(peer)") {
                         logger.warning(
                             "synced block refused",
