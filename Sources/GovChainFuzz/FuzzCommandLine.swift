@@ -12,7 +12,10 @@ enum FuzzCommandLine {
             guard let target = FuzzTarget(rawValue: arguments[2]) else { usage() }
             for path in arguments.dropFirst(3) {
                 guard let data = FileManager.default.contents(atPath: path) else { usage("cannot read \(path)") }
-                target.run(Array(data))
+                if let failure = target.run(Array(data)) {
+                    FileHandle.standardError.write(Data("govchain-fuzz: \(path): \(failure)\n".utf8))
+                    exit(1)
+                }
             }
             print("replayed \(arguments.count - 3) input(s) on \(target.rawValue): no failure")
         case ("seeds", 3):
@@ -44,23 +47,31 @@ enum FuzzCommandLine {
         var seeds: [FuzzTarget: [[UInt8]]] = [:]
         func add(_ target: FuzzTarget, _ bytes: [UInt8]) { seeds[target, default: []].append(bytes) }
         func json(_ name: String) throws -> [String: Any] {
-            try JSONSerialization.jsonObject(with: Data(contentsOf: vectors.appendingPathComponent(name)))
-                as! [String: Any]
+            let object = try JSONSerialization.jsonObject(with: Data(contentsOf: vectors.appendingPathComponent(name)))
+            guard let object = object as? [String: Any] else { throw SeedError("\(name) is not a JSON object") }
+            return object
+        }
+        /// The bytes of hex field `key` of `object` (from `name`), or a clear error.
+        func hex(_ object: [String: Any], _ key: String, in name: String) throws -> [UInt8] {
+            guard let text = object[key] as? String, let bytes = Hex.decode(text) else {
+                throw SeedError("\(name): \"\(key)\" is missing or not hex")
+            }
+            return bytes
         }
         for name in ["receipt-birth-certificate.json", "receipt-parking-permit.json"] {
             let receipt = try json(name)
             add(.receipt, Array(try Data(contentsOf: vectors.appendingPathComponent(name))))
-            let anchor = receipt["anchor"] as! [String: Any]
-            add(.transaction, Hex.decode(anchor["transaction"] as! String)!)
-            add(.header, Hex.decode(anchor["block_header"] as! String)!)
-            add(.commit, Hex.decode(anchor["commit"] as! String)!)
+            guard let anchor = receipt["anchor"] as? [String: Any] else { throw SeedError("\(name) has no anchor") }
+            add(.transaction, try hex(anchor, "transaction", in: name))
+            add(.header, try hex(anchor, "block_header", in: name))
+            add(.commit, try hex(anchor, "commit", in: name))
         }
         for name in [
             "state-birth-certificate-revoked.json", "state-never-anchored.json", "state-new-parking-permit.json",
         ] {
             let proof = try json(name)
             add(.stateProof, Array(try Data(contentsOf: vectors.appendingPathComponent(name))))
-            if let record = proof["record"] as? String { add(.record, Hex.decode(record)!) }
+            if proof["record"] != nil { add(.record, try hex(proof, "record", in: name)) }
         }
         add(.genesis, Array(try Data(contentsOf: vectors.appendingPathComponent("genesis.json"))))
         add(.genesis, Array(try Data(contentsOf: repository.appendingPathComponent("Genesis/nrw-modellkommunen.json"))))
@@ -108,10 +119,16 @@ enum FuzzCommandLine {
             let dir = repository.appendingPathComponent("Tests/Fuzz/corpus/\(target.rawValue)")
             try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
             for (i, seed) in (seeds[target] ?? []).enumerated() {
-                target.run(seed)  // every seed is accepted input and holds the properties
+                if let failure = target.run(seed) { throw SeedError("seed \(i + 1) of \(target.rawValue): \(failure)") }
                 try Data(seed).write(to: dir.appendingPathComponent("seed-\(i + 1)"))
             }
             print("\(target.rawValue): \(seeds[target]?.count ?? 0) seed(s)")
         }
     }
+}
+
+/// Why the seed corpora could not be written (a damaged vector file).
+struct SeedError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
 }

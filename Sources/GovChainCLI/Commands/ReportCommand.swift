@@ -14,14 +14,7 @@ struct ReportCommand: AsyncParsableCommand {
             the exit codes are the same. No report is written for a proof that is invalid or stale.
             """)
 
-    @Argument(help: "The document file to check.")
-    var file: String?
-
-    @Option(help: "The document's SHA-256 as 64 hex characters, instead of a file.")
-    var hash: String?
-
-    @Option(help: "The salt of a salted anchor (32 hex characters, on the document's QR code).")
-    var salt: String?
+    @OptionGroup var toCheck: DocumentToCheck
 
     @Option(help: "Where to write the PDF (never overwritten), e.g. pruefbericht.pdf.")
     var out: String
@@ -39,32 +32,21 @@ struct ReportCommand: AsyncParsableCommand {
     var pinNewChain = false
 
     func validate() throws {
-        guard (file == nil) != (hash == nil) else {
-            throw ValidationError("Give either a document FILE or --hash HEX (exactly one).")
-        }
         guard VerifyCommand.seconds(maxAge) != nil else {
             throw ValidationError("--max-age \"\(maxAge)\" is not a duration such as 90s, 5m, 1h or 1d.")
         }
     }
 
     func run() async throws {
-        let document: Hash32
-        let documentSalt: DocumentSalt?
-        do throws(GovChainError) {
-            if let file {
-                document = try Files.sha256(file)
-            } else {
-                document = try Hash32.parse(hash ?? "", what: "--hash ")
-            }
-            documentSalt = try Printing.salt(salt)
-        } catch {
+        let (document, documentSalt, ledgerKey): (Hash32, DocumentSalt?, Hash32)
+        do throws(GovChainError) { (document, documentSalt, ledgerKey) = try toCheck.resolve() } catch {
             Output.error(error)
             throw Exit.other
         }
         let maxAgeSeconds = VerifyCommand.seconds(maxAge) ?? 300
         let now = currentTime()
         let outcome = await OnlineVerification.run(
-            documentHash: DocumentSalt.ledgerKey(document: document, salt: documentSalt),
+            documentHash: ledgerKey,
             nodes: node.split(separator: ",").map { String($0) }, genesisFile: genesis,
             maxAgeSeconds: maxAgeSeconds, now: now, allowNewChain: pinNewChain)
         let code = outcome.report(json: false)

@@ -16,17 +16,7 @@ struct VerifyCommand: AsyncParsableCommand {
             proof is older than --max-age), 1 other errors.
             """)
 
-    @Argument(help: "The document file to check.")
-    var file: String?
-
-    @Option(help: "The document's SHA-256 as 64 hex characters, instead of a file.")
-    var hash: String?
-
-    @Option(
-        help:
-            "The salt of a salted anchor (32 hex characters, on the document's QR code or from the clerk): the ledger holds SHA-256(salt ‖ document hash)."
-    )
-    var salt: String?
+    @OptionGroup var document: DocumentToCheck
 
     @Option(help: "Verify offline from this receipt (needs --genesis); no network is used.")
     var receipt: String?
@@ -46,9 +36,6 @@ struct VerifyCommand: AsyncParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
-        guard (file == nil) != (hash == nil) else {
-            throw ValidationError("Give either a document FILE or --hash HEX (exactly one).")
-        }
         guard receipt == nil || genesis != nil else {
             throw ValidationError("Offline verification needs both --receipt and --genesis.")
         }
@@ -66,20 +53,9 @@ struct VerifyCommand: AsyncParsableCommand {
         return overflow ? nil : seconds
     }
 
-    /// The ledger key to check: the SHA-256 of FILE or --hash, salted with --salt when given.
-    func documentHash() throws(GovChainError) -> Hash32 {
-        let document: Hash32
-        if let file {
-            document = try Files.sha256(file)
-        } else {
-            document = try Hash32.parse(hash ?? "", what: "--hash ")
-        }
-        return DocumentSalt.ledgerKey(document: document, salt: try Printing.salt(salt))
-    }
-
     func run() async throws {
         let documentHash: Hash32
-        do throws(GovChainError) { documentHash = try self.documentHash() } catch {
+        do throws(GovChainError) { documentHash = try document.resolve().ledgerKey } catch {
             Output.error(error)
             throw Exit.other
         }
