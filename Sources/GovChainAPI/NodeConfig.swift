@@ -22,6 +22,10 @@ package struct NodeConfig: Codable, Sendable, Equatable {
     package var api_connections_max: Int?
     /// An HTTP connection with no request and no response for this long is closed. Default 30000.
     package var api_idle_timeout_ms: UInt64?
+    /// A request body must arrive within this long of the handler asking for it (a body that
+    /// trickles in, each byte inside the idle timeout, is answered 408). Default 10000.
+    package var api_body_timeout_ms: UInt64?
+    package static let apiBodyTimeoutMsDefault: UInt64 = 10_000
     /// Longest a `?wait=commit` request waits before answering 504.
     package var commit_wait_ms_max: UInt64? = 30_000
     /// Heights of state kept provable behind the head (`?height=H` proofs); nil or 0: all.

@@ -116,6 +116,8 @@ extension GovChainError {
             case transactionUnknown = "transaction_unknown"
             case unsupportedMediaType = "unsupported_media_type"
             case methodNotAllowed = "method_not_allowed"
+            case nodeStopping = "node_stopping"
+            case requestTimeout = "request_timeout"
         }
 
         /// The snake_case code as it appears in JSON and in the docs.
@@ -173,7 +175,8 @@ extension GovChainError {
                 .descriptorLimitLow:
                 return 422
             case .internalError, .storageError, .storeCorrupt: return 500
-            case .mempoolFull, .nodeBusy: return 503
+            case .mempoolFull, .nodeBusy, .nodeStopping: return 503
+            case .requestTimeout: return 408
             case .rateLimited: return 429
             case .commitTimeout: return 504
             }
@@ -255,6 +258,8 @@ extension GovChainError {
         package static let descriptorLimitLow = Code(.descriptorLimitLow)
         package static let nodeBusy = Code(.nodeBusy)
         package static let rateLimited = Code(.rateLimited)
+        package static let nodeStopping = Code(.nodeStopping)
+        package static let requestTimeout = Code(.requestTimeout)
         package static let networkAlreadyStarted = Code(.networkAlreadyStarted)
         package static let nodeBadAnswer = Code(.nodeBadAnswer)
         package static let nodeError = Code(.nodeError)

@@ -51,7 +51,8 @@ package enum NodeLauncher {
         let router = Router(context: NodeRequestContext.self)
         var routes = APIRoutes(
             node: node, requestBytesMax: config.request_bytes_max ?? 1 << 20,
-            commitWaitMsMax: config.commit_wait_ms_max ?? 30_000)
+            commitWaitMsMax: config.commit_wait_ms_max ?? 30_000,
+            bodyTimeoutMs: min(config.api_body_timeout_ms ?? NodeConfig.apiBodyTimeoutMsDefault, 86_400_000))
         if let network, let driver {
             routes.peers = { Self.peersReport(network, genesis: genesis) }
             routes.consensus = { driver.snapshot.withLock { $0 } }
@@ -108,7 +109,7 @@ package enum NodeLauncher {
         } else {
             services.append(.init(service: SoloProducer(node: node)))
         }
-        services.append(.init(service: APIService(app: app, address: config.api_address)))
+        services.append(.init(service: APIService(app: app, address: config.api_address, waiters: node.waiters)))
         let group = ServiceGroup(
             configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
@@ -177,10 +178,16 @@ package enum NodeLauncher {
 struct APIService<App: ApplicationProtocol>: Service {
     let app: App
     let address: String
+    /// Answered at once when the node stops (the server's shutdown waits for open requests).
+    let waiters: CommitWaiters
 
     func run() async throws {
         do {
-            try await app.run()
+            try await withTaskCancellationOrGracefulShutdownHandler {
+                try await app.run()
+            } onCancelOrGracefulShutdown: {
+                waiters.stop()
+            }
         } catch let error as IOError {
             throw GovChainError(
                 code: .listenFailed,

@@ -126,9 +126,27 @@ import Testing
         let stuck = Transaction(body: body, time: currentTime(), nonce: 7, chainId: ChainID(status.chain_id)!, key: key)
         let accepted = try await NodeClient(cluster.urls[0]).submit(stuck, waitForCommit: false)
         #expect(accepted.status == "pending")
+        // A clerk waits for a commit on node 1 that cannot come; node 1 is stopped meanwhile. The
+        // clerk is told at once, and the waiting request does not hold the shutdown (it held it
+        // for commit_wait_ms_max, 30 s, before: nemesis finding 3).
+        let other = Transaction(
+            body: .anchorDocument(
+                .init(
+                    document: Hash32.sha256(Array("waiting".utf8)), documentType: Code("birth-certificate")!,
+                    authority: Code("aachen")!)),
+            time: currentTime(), nonce: 8, chainId: ChainID(status.chain_id)!, key: key)
+        let url = cluster.urls[1]
+        let waiting = Task { try await NodeClient(url).submit(other, waitForCommit: true) }
         try await Task.sleep(for: .seconds(4))
         #expect(try await NodeClient(cluster.urls[0]).status().latest_height == before)
         #expect(try await NodeClient(cluster.urls[1]).status().latest_height == before)
+        let stopping = ContinuousClock.now
+        await cluster.nodes[1].stop()
+        #expect(ContinuousClock.now - stopping < .seconds(5), "a waiting request held the shutdown")
+        await #expect(
+            performing: { try await waiting.value },
+            throws: { ($0 as? GovChainError)?.code == .nodeStopping })
+        try await cluster.nodes[1].start()
         // Bring them back: the waiting anchor commits, on every node.
         try await cluster.nodes[2].start()
         try await cluster.nodes[3].start()

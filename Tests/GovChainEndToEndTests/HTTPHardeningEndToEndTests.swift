@@ -68,6 +68,49 @@ import Testing
         #expect(net.node.process?.isRunning == true)
     }
 
+    /// Posts a chunked transaction body one byte per `everyMs`, on its own thread; returns the
+    /// first answer's status line (nil: the node never answered within `seconds`).
+    static func dripBody(port: Int, everyMs: UInt32, seconds: Double) async -> String? {
+        await withCheckedContinuation { continuation in
+            Thread.detachNewThread {
+                guard let fd = Harness.connectedSocket(port: port) else { return continuation.resume(returning: nil) }
+                defer { close(fd) }
+                let head =
+                    "POST /v1/transactions HTTP/1.1\r\nHost: node\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+                _ = head.withCString { send(fd, $0, strlen($0), Int32(MSG_NOSIGNAL)) }
+                let end = Date().addingTimeInterval(seconds)
+                var answer: [UInt8] = []
+                while Date() < end {
+                    _ = "1\r\n \r\n".withCString { send(fd, $0, strlen($0), Int32(MSG_NOSIGNAL)) }
+                    usleep(everyMs * 1000)
+                    var buffer = [UInt8](repeating: 0, count: 512)
+                    let n = recv(fd, &buffer, buffer.count, Int32(MSG_DONTWAIT))
+                    if n > 0 { answer += buffer[0..<n] }
+                    if n == 0 || answer.contains(10) { break }
+                }
+                let line = String(decoding: answer, as: UTF8.self).split(separator: "\r\n").first.map(String.init)
+                continuation.resume(returning: line)
+            }
+        }
+    }
+
+    @Test("a body that trickles in, each byte inside the idle timeout, is answered 408 after the body timeout")
+    func tricklingBodyIsCut() async throws {
+        let net = try await LocalNetwork(name: "drip")
+        defer { net.node.stopNow(); net.remove() }
+        try net.node.editConfig {
+            $0["api_idle_timeout_ms"] = 2_000
+            $0["api_body_timeout_ms"] = 1_500
+        }
+        try await net.node.start()
+        let port = Int(net.url.split(separator: ":").last!)!
+        let began = ContinuousClock.now
+        let answer = await Self.dripBody(port: port, everyMs: 300, seconds: 15)
+        #expect(answer == "HTTP/1.1 408 Request Timeout", "answer: \(answer ?? "none")")
+        #expect(ContinuousClock.now - began < .seconds(6), "the trickling body was held too long")
+        #expect(try await NodeClient(net.url).status().latest_height >= 0)
+    }
+
     @Test("a client over its rate gets 429 rate_limited with Retry-After at once; an exempt one is not limited")
     func perClientRateLimit() async throws {
         let net = try await LocalNetwork(name: "ratelimit")

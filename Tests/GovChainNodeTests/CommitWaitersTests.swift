@@ -29,4 +29,25 @@ struct CommitWaitersTests {
         await #expect(
             performing: { try await otherWaiting.value }, throws: { ($0 as? GovChainError)?.code == .commitTimeout })
     }
+
+    @Test("on shutdown every waiter is answered node_stopping at once, and so is one that comes later")
+    func stopAnswersEveryone() async throws {
+        let chain = try TestChain()
+        defer { chain.remove() }
+        let store = try BlockStore(directory: chain.directory + "/waiters", genesis: chain.genesis)
+        let waiters = CommitWaiters(store: store)
+        let began = ContinuousClock.now
+        let first = Task { try await waiters.wait(for: TestChain.anchor("a").id, timeoutMs: 20_000) }
+        let second = Task { try await waiters.wait(for: TestChain.anchor("b").id, timeoutMs: 20_000) }
+        try await Task.sleep(for: .milliseconds(100))
+        waiters.stop()
+        for task in [first, second] {
+            await #expect(
+                performing: { try await task.value }, throws: { ($0 as? GovChainError)?.code == .nodeStopping })
+        }
+        await #expect(
+            performing: { try await waiters.wait(for: TestChain.anchor("c").id, timeoutMs: 20_000) },
+            throws: { ($0 as? GovChainError)?.code == .nodeStopping })
+        #expect(ContinuousClock.now - began < .seconds(5), "waiters held the shutdown")
+    }
 }

@@ -12,6 +12,8 @@ struct APIError: HTTPResponseError {
     let message: String
     /// Sent as `Retry-After` (a 503 under load says when to come back).
     var retryAfterSeconds: Int?
+    /// Answered with `Connection: close` (a client that sent its body too slowly).
+    var closeConnection = false
 
     /// The status belongs to the code (`GovChainError.Code.httpStatus`), documented beside it.
     var status: HTTPResponse.Status { HTTPResponse.Status(code: code.httpStatus) }
@@ -29,6 +31,7 @@ struct APIError: HTTPResponseError {
     func response(from request: Request, context: some RequestContext) throws -> Response {
         var response = JSON.response(ErrorBody(code: code.rawValue, message: message), status: status)
         if let retryAfterSeconds { response.headers[.retryAfter] = String(retryAfterSeconds) }
+        if closeConnection { response.headers[.connection] = "close" }
         return response
     }
 }

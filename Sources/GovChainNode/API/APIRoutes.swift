@@ -3,6 +3,7 @@ import GovChainAPI
 import GovChainCore
 import GovChainStorage
 import Hummingbird
+import NIOCore
 import NIOPosix
 
 /// The HTTP/JSON API of a node (docs/openapi.yaml). Thin: parse, call the node or the store,
@@ -12,6 +13,9 @@ struct APIRoutes: Sendable {
     let node: Node
     let requestBytesMax: Int
     let commitWaitMsMax: UInt64
+    /// Longest a request body may take to arrive (node.json `api_body_timeout_ms`): a client that
+    /// drips a body a byte at a time, each byte inside the idle timeout, is answered 408.
+    var bodyTimeoutMs: UInt64 = NodeConfig.apiBodyTimeoutMsDefault
     /// The peer links' counters (nil for a single validator, which has no peers).
     var peers: (@Sendable () -> PeersResponse)? = nil
     /// The consensus loop's last state (nil for a single validator).
@@ -111,8 +115,29 @@ struct APIRoutes: Sendable {
 
     // MARK: - Handlers
 
+    /// The request body, at most `limit` bytes (else 413), all of it within `bodyTimeoutMs` of the
+    /// handler asking for it (else 408, and the connection closes). A body that stops altogether
+    /// is cut by the idle timeout; this bounds one that keeps trickling.
+    func collectBody(_ request: Request, upTo limit: Int) async throws -> ByteBuffer {
+        let deadline = ContinuousClock.now + .milliseconds(Int64(clamping: bodyTimeoutMs))
+        var body = ByteBuffer()
+        for try await chunk in request.body {
+            guard ContinuousClock.now <= deadline else {
+                var error = APIError(
+                    code: .requestTimeout,
+                    message: "The request body did not arrive within \(bodyTimeoutMs) ms; send it at once.")
+                error.closeConnection = true
+                throw error
+            }
+            guard body.readableBytes + chunk.readableBytes <= limit else { throw NIOTooManyBytesError(maxBytes: limit) }
+            var chunk = chunk
+            body.writeBuffer(&chunk)
+        }
+        return body
+    }
+
     func submit(_ request: Request) async throws -> Response {
-        let body = try await request.body.collect(upTo: requestBytesMax)
+        let body = try await collectBody(request, upTo: requestBytesMax)
         let bytes = try Self.transactionBytes(body: Array(buffer: body), contentType: request.headers[.contentType])
         let transaction = try await node.mempool.submit(bytes)
         let id = transaction.id
@@ -134,7 +159,7 @@ struct APIRoutes: Sendable {
                 code: .unsupportedMediaType,
                 message: "A batch is sent as application/octet-stream: (u32 length ‖ transaction)*.")
         }
-        let body = Array(buffer: try await request.body.collect(upTo: requestBytesMax * 16))
+        let body = Array(buffer: try await collectBody(request, upTo: requestBytesMax * 16))
         var reader = ByteReader(body)
         var list: [[UInt8]] = []
         while reader.remaining > 0 {

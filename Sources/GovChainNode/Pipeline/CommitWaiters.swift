@@ -11,6 +11,8 @@ package final class CommitWaiters: Sendable {
     private struct State {
         var waiting: [Hash32: [Waiter]] = [:]
         var nextToken: UInt64 = 0
+        /// Set once the node shuts down: every waiter was told, and new ones are told at once.
+        var stopped = false
     }
 
     private let state = Mutex(State())
@@ -23,10 +25,15 @@ package final class CommitWaiters: Sendable {
         if let location = try store.transactionLocation(id) { return location }
         let store = self.store
         return try await withCheckedThrowingContinuation { continuation in
-            let token = state.withLock { state in
+            let token: UInt64? = state.withLock { state in
+                guard !state.stopped else { return nil }
                 defer { state.nextToken += 1 }
                 state.waiting[id, default: []].append((state.nextToken, continuation))
                 return state.nextToken
+            }
+            guard let token else {
+                continuation.resume(throwing: Self.stoppingError)
+                return
             }
             // The block may have been stored between the first look and the registration.
             if let location = try? store.transactionLocation(id) {
@@ -70,6 +77,23 @@ package final class CommitWaiters: Sendable {
             }
         }
         for (continuation, error) in told { continuation.resume(throwing: error) }
+    }
+
+    private static let stoppingError = GovChainError(
+        code: .nodeStopping,
+        message:
+            "The node is shutting down; the transaction was accepted and may still be committed by the other validators: query its status later."
+    )
+
+    /// The node shuts down: everyone waiting is answered now (503 `node_stopping`) rather than
+    /// holding the HTTP server's shutdown for up to `commit_wait_ms_max`.
+    func stop() {
+        let all = state.withLock { state in
+            state.stopped = true
+            defer { state.waiting = [:] }
+            return state.waiting.values.flatMap { $0.map(\.continuation) }
+        }
+        for continuation in all { continuation.resume(throwing: Self.stoppingError) }
     }
 
     private func take(_ id: Hash32, _ token: UInt64) -> CheckedContinuation<TransactionLocation, any Error>? {
