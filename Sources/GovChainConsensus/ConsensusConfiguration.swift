@@ -3,8 +3,9 @@ import GovChainCore
 /// The fixed parameters of one chain's consensus, shared by all its instances.
 package struct ConsensusConfiguration: Sendable {
     package let chainId: ChainID
-    package let validators: ValidatorSet
-    package let schedule: ProposerSchedule
+    /// The set signing the instance's current height (governance changes it between heights).
+    package private(set) var validators: ValidatorSet
+    package private(set) var schedule: ProposerSchedule
     package var timeouts: TimeoutParameters
     package var verifier: SignatureVerifier
 
@@ -33,6 +34,11 @@ package struct ConsensusConfiguration: Sendable {
         self.schedule = ProposerSchedule(validators: validators)
         self.timeouts = timeouts
         self.verifier = verifier
+    }
+
+    mutating func setValidators(_ set: ValidatorSet) {
+        validators = set
+        schedule = ProposerSchedule(validators: set)
     }
 
     /// More than two thirds of the power: the paper's 2f + 1.

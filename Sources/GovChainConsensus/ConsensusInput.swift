@@ -19,5 +19,7 @@ package enum ConsensusInput: Sendable {
     case blockValidity(blockHash: Hash32, valid: Bool)
     /// The block at the instance's height (decided here, or fetched with its commit from a peer
     /// and verified by the shell) is durably stored: move to the next height (lines 52-54).
-    case committed(Block, Commit)
+    /// `nextValidators`: the set that signs the next height when governance changed it (nil:
+    /// the same set); the shell reads it from the state after the block.
+    case committed(Block, Commit, nextValidators: ValidatorSet? = nil)
 }

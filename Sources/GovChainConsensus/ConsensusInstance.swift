@@ -22,10 +22,12 @@ package struct ConsensusInstance: Sendable {
         package let commit: Commit
     }
 
-    package let configuration: ConsensusConfiguration
+    /// The set of the current height changes only between heights (`committed(nextValidators:)`).
+    package internal(set) var configuration: ConsensusConfiguration
     let signer: SigningKey?
-    /// This validator's index, nil for an observer that never signs.
-    package let index: ValidatorIndex?
+    /// This validator's index, nil for an observer that never signs (or one not in the set of
+    /// this height: it follows the chain without voting).
+    package internal(set) var index: ValidatorIndex?
 
     package internal(set) var height: Height
     package internal(set) var round: Round
@@ -92,7 +94,7 @@ package struct ConsensusInstance: Sendable {
         case .timeout(let timeout): onTimeout(timeout)
         case .proposalValue(let block): onProposalValue(block)
         case .blockValidity(let hash, let isValid): onBlockValidity(hash, isValid: isValid)
-        case .committed(let block, let commit): onCommitted(block, commit: commit)
+        case .committed(let block, let commit, let next): onCommitted(block, commit: commit, nextValidators: next)
         }
         if started { evaluateRules() }
         checkInvariants(durable: durable)
@@ -127,13 +129,21 @@ package struct ConsensusInstance: Sendable {
     }
 
     /// Lines 52-54: the next height starts once the shell has stored the block.
-    mutating func onCommitted(_ block: Block, commit: Commit) {
+    mutating func onCommitted(_ block: Block, commit: Commit, nextValidators: ValidatorSet? = nil) {
         guard block.header.height >= height else {
             stats.stale += 1
             return
         }
         let recorded = Set(block.evidence.map(\.slot))
         pendingEvidence.removeAll { recorded.contains($0.slot) }
+        if let nextValidators, nextValidators != configuration.validators {
+            configuration.setValidators(nextValidators)
+            index = signer.flatMap { nextValidators.index(of: $0.publicKey) }
+            // Buffered messages were checked against the old set; evidence names old indices.
+            futureMessages = []
+            futureBytes = [:]
+            pendingEvidence = []
+        }
         enterHeight(block.header.height.next)
     }
 

@@ -20,7 +20,8 @@ package struct ProposerSchedule: Hashable, Sendable {
 
     package init(validators: ValidatorSet) {
         let weights = Self.weights(powers: validators.validators.map(\.power))
-        cycle = Self.smoothRoundRobin(weights: weights)
+        // Slots name positions in the set; a proposer is named by its member index.
+        cycle = Self.smoothRoundRobin(weights: weights).map { validators.indices[Int($0.rawValue)] }
         precondition(!cycle.isEmpty, "proposer cycle of \(validators.count) validators is empty")
     }
 

@@ -117,6 +117,14 @@ extension GovChainError {
             case unsupportedMediaType = "unsupported_media_type"
             case methodNotAllowed = "method_not_allowed"
             case nodeStopping = "node_stopping"
+            case governanceNotValidator = "governance_not_validator"
+            case proposalUnknown = "proposal_unknown"
+            case proposalNotPending = "proposal_not_pending"
+            case proposalAlreadyVoted = "proposal_already_voted"
+            case proposalExpiryInvalid = "proposal_expiry_invalid"
+            case proposalsFull = "proposals_full"
+            case governanceActionInvalid = "governance_action_invalid"
+            case proposalNotProposer = "proposal_not_proposer"
             case requestTimeout = "request_timeout"
         }
 
@@ -147,10 +155,11 @@ extension GovChainError {
                 .malformedTransaction:
                 return 400
             case .authorityUnknown, .blockUnknown, .clerkUnknown, .documentUnknown, .notFound, .transactionUnknown,
-                .heightUnavailable:
+                .heightUnavailable, .proposalUnknown:
                 return 404
             case .clerkAlreadyRegistered, .clerkAlreadyRevoked, .documentAlreadyAnchored, .documentAlreadyRevoked,
-                .documentAlreadySuperseded, .transactionAlreadyApplied, .transactionPending:
+                .documentAlreadySuperseded, .transactionAlreadyApplied, .transactionPending, .proposalNotPending,
+                .proposalAlreadyVoted:
                 return 409
             case .methodNotAllowed: return 405
             case .requestTooLarge: return 413
@@ -172,7 +181,8 @@ extension GovChainError {
                 .storeCreateFailed, .storeNotGovchain, .storeRefused, .storeSchema, .storeWrongChain,
                 .storeWrongGenesis, .tlsSetupFailed, .transactionConflict, .transactionTimeOutsideWindow,
                 .blockWrongVersion, .blockStateRoot, .proofInvalid, .proofStale, .genesisPinMismatch,
-                .descriptorLimitLow:
+                .descriptorLimitLow, .governanceNotValidator, .proposalExpiryInvalid, .proposalsFull,
+                .governanceActionInvalid, .proposalNotProposer:
                 return 422
             case .internalError, .storageError, .storeCorrupt: return 500
             case .mempoolFull, .nodeBusy, .nodeStopping: return 503
@@ -259,6 +269,14 @@ extension GovChainError {
         package static let nodeBusy = Code(.nodeBusy)
         package static let rateLimited = Code(.rateLimited)
         package static let nodeStopping = Code(.nodeStopping)
+        package static let governanceNotValidator = Code(.governanceNotValidator)
+        package static let proposalUnknown = Code(.proposalUnknown)
+        package static let proposalNotPending = Code(.proposalNotPending)
+        package static let proposalAlreadyVoted = Code(.proposalAlreadyVoted)
+        package static let proposalExpiryInvalid = Code(.proposalExpiryInvalid)
+        package static let proposalsFull = Code(.proposalsFull)
+        package static let governanceActionInvalid = Code(.governanceActionInvalid)
+        package static let proposalNotProposer = Code(.proposalNotProposer)
         package static let requestTimeout = Code(.requestTimeout)
         package static let networkAlreadyStarted = Code(.networkAlreadyStarted)
         package static let nodeBadAnswer = Code(.nodeBadAnswer)

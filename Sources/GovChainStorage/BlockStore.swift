@@ -92,7 +92,7 @@ package final class BlockStore: LedgerStateReader, MerkleNodeReader, Sendable {
         // The store's own integrity gate: linkage, limits, time order. The clock bound was
         // judged by the validators before they signed the commit.
         do {
-            try rules.checkExtends(block, tip: head, localTime: nil)
+            try rules.checkExtends(block, tip: head, localTime: nil, signers: try signers())
         } catch {
             throw GovChainError(
                 code: .storeRefused, message: "Block \(header.height) cannot be appended: \(error.message)",
@@ -108,7 +108,8 @@ package final class BlockStore: LedgerStateReader, MerkleNodeReader, Sendable {
         // what makes it final, so the store checks it unless the caller just did.
         if !commitVerified {
             try commit.verify(
-                blockHash: block.hash, height: header.height, validators: genesis.validators, chainId: genesis.chainId)
+                blockHash: block.hash, height: header.height, validators: try signers().current,
+                chainId: genesis.chainId)
         }
         // Paired facts: the changes are this block's, one location per transaction.
         precondition(
@@ -197,6 +198,12 @@ package final class BlockStore: LedgerStateReader, MerkleNodeReader, Sendable {
             batch.put(StoreKey.clerk(key), record.encoded)
             batch.put(StoreKey.authorityClerk(record.authority, key), [])
         }
+        for (treeKey, record) in LedgerStateTree.governanceEntries(changes) {
+            batch.put(StoreKey.governance(treeKey), record)
+        }
+        if let schedule = changes.schedule {
+            for set in [schedule.next, schedule.afterNext] { batch.put(StoreKey.validatorSet(set.hash), set.encoded) }
+        }
     }
 
     // MARK: - Reads
@@ -231,6 +238,59 @@ package final class BlockStore: LedgerStateReader, MerkleNodeReader, Sendable {
     package func clerk(_ key: PublicKey) throws(GovChainError) -> ClerkRecord? {
         guard let bytes = try db.get(StoreKey.clerk(key)) else { return nil }
         do { return try ClerkRecord(decoding: bytes) } catch { throw Self.corrupt("clerk \(key)", error) }
+    }
+
+    package func validatorSchedule() throws(GovChainError) -> ValidatorSchedule? {
+        guard let bytes = try db.get(StoreKey.governance(LedgerStateTree.scheduleKey)) else { return nil }
+        do { return try ValidatorSchedule(decoding: bytes) } catch { throw Self.corrupt("validator schedule", error) }
+    }
+
+    package func proposal(_ id: UInt64) throws(GovChainError) -> ProposalRecord? {
+        guard let bytes = try db.get(StoreKey.governance(LedgerStateTree.key(proposal: id))) else { return nil }
+        do { return try ProposalRecord(decoding: bytes) } catch { throw Self.corrupt("proposal \(id)", error) }
+    }
+
+    package func authorityRecord(_ id: Code) throws(GovChainError) -> AuthorityRecord? {
+        guard let bytes = try db.get(StoreKey.governance(LedgerStateTree.key(authority: id))) else { return nil }
+        do { return try AuthorityRecord(decoding: bytes) } catch { throw Self.corrupt("authority \(id)", error) }
+    }
+
+    /// The sets the block after the head must name (`BlockSigners`).
+    package func signers() throws(GovChainError) -> BlockSigners {
+        try validatorSchedule()?.signers ?? BlockSigners(genesis: genesis.validators)
+    }
+
+    /// The set that signed (or, one past the head, signs) the block at `height` ≥ 1.
+    package func validatorSet(at height: Height) throws(GovChainError) -> ValidatorSet? {
+        if height == self.height.next { return try signers().current }
+        guard let bytes = try db.get(StoreKey.header(height)) else { return nil }
+        let header: BlockHeader
+        do { header = try BlockHeader(decoding: bytes) } catch { throw Self.corrupt("header \(height)", error) }
+        return try validatorSet(hash: header.validatorsHash)
+    }
+
+    /// A set by its hash: the genesis set, or one governance made.
+    package func validatorSet(hash: Hash32) throws(GovChainError) -> ValidatorSet? {
+        if hash == genesis.validators.hash { return genesis.validators }
+        guard let bytes = try db.get(StoreKey.validatorSet(hash)) else { return nil }
+        do {
+            var reader = ByteReader(bytes)
+            let set = try ValidatorSet(from: &reader, field: "validatorSet")
+            try reader.finish()
+            return set
+        } catch { throw Self.corrupt("validator set \(hash)", error) }
+    }
+
+    /// Governance proposals, newest first, at most `limit`.
+    package func proposals(limit: Int = 100) throws(GovChainError) -> [ProposalRecord] {
+        guard let schedule = try validatorSchedule() else { return [] }
+        var records: [ProposalRecord] = []
+        var id = schedule.nextProposal
+        while id > 1, records.count < limit {
+            id -= 1
+            if let record = try proposal(id) { records.append(record) }
+        }
+        return records
     }
 
     package func transactionLocation(_ id: Hash32) throws(GovChainError) -> TransactionLocation? {

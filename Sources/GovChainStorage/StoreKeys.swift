@@ -35,6 +35,10 @@ enum StoreKey {
         authorityClerks(authority) + key.bytes
     }
     static func authorityClerks(_ authority: Code) -> [UInt8] { Array("a/\(authority.value)/".utf8) }
+    /// A governance record (validator schedule, proposal, authority) by its state-tree key.
+    static func governance(_ treeKey: Hash32) -> [UInt8] { Array("g/".utf8) + treeKey.bytes }
+    /// A validator set governance made, by its hash (headers name sets by hash).
+    static func validatorSet(_ hash: Hash32) -> [UInt8] { Array("v/".utf8) + hash.bytes }
     /// Free-form metadata owned by other modules (e.g. consensus signing state).
     static func meta(_ name: String) -> [UInt8] { Array("m/x/\(name)".utf8) }
 

@@ -70,14 +70,23 @@ struct MemoryState: LedgerStateReader {
     var documents: [Hash32: DocumentRecord] = [:]
     var clerks: [PublicKey: ClerkRecord] = [:]
     var transactions: [Hash32: TransactionLocation] = [:]
+    var schedule: ValidatorSchedule?
+    var proposals: [UInt64: ProposalRecord] = [:]
+    var authorities: [Code: AuthorityRecord] = [:]
 
     func document(_ hash: Hash32) throws(GovChainError) -> DocumentRecord? { documents[hash] }
     func clerk(_ key: PublicKey) throws(GovChainError) -> ClerkRecord? { clerks[key] }
     func transactionLocation(_ id: Hash32) throws(GovChainError) -> TransactionLocation? { transactions[id] }
+    func validatorSchedule() throws(GovChainError) -> ValidatorSchedule? { schedule }
+    func proposal(_ id: UInt64) throws(GovChainError) -> ProposalRecord? { proposals[id] }
+    func authorityRecord(_ id: Code) throws(GovChainError) -> AuthorityRecord? { authorities[id] }
 
     mutating func merge(_ overlay: LedgerOverlay) {
         documents.merge(overlay.documents) { $1 }
         clerks.merge(overlay.clerks) { $1 }
         transactions.merge(overlay.transactions) { $1 }
+        if let next = overlay.schedule { schedule = next }
+        proposals.merge(overlay.proposals) { $1 }
+        authorities.merge(overlay.authorities) { $1 }
     }
 }

@@ -6,6 +6,9 @@ struct MemoryLedger: LedgerStateReader {
     var documents: [Hash32: DocumentRecord] = [:]
     var clerks: [PublicKey: ClerkRecord] = [:]
     var transactions: [Hash32: TransactionLocation] = [:]
+    var schedule: ValidatorSchedule?
+    var proposals: [UInt64: ProposalRecord] = [:]
+    var authorities: [Code: AuthorityRecord] = [:]
     var nodes = MemoryMerkleNodes()
     var records: [Hash32: [UInt8]] = [:]
     var root: Hash32
@@ -24,6 +27,9 @@ struct MemoryLedger: LedgerStateReader {
         documents.merge(executed.changes.documents) { $1 }
         clerks.merge(executed.changes.clerks) { $1 }
         transactions.merge(executed.changes.transactions) { $1 }
+        if let next = executed.changes.schedule { schedule = next }
+        proposals.merge(executed.changes.proposals) { $1 }
+        authorities.merge(executed.changes.authorities) { $1 }
         nodes.nodes.merge(executed.state.nodes) { $1 }
         records.merge(executed.state.records) { $1 }
         root = executed.state.root
@@ -32,4 +38,7 @@ struct MemoryLedger: LedgerStateReader {
     func document(_ hash: Hash32) throws(GovChainError) -> DocumentRecord? { documents[hash] }
     func clerk(_ key: PublicKey) throws(GovChainError) -> ClerkRecord? { clerks[key] }
     func transactionLocation(_ id: Hash32) throws(GovChainError) -> TransactionLocation? { transactions[id] }
+    func validatorSchedule() throws(GovChainError) -> ValidatorSchedule? { schedule }
+    func proposal(_ id: UInt64) throws(GovChainError) -> ProposalRecord? { proposals[id] }
+    func authorityRecord(_ id: Code) throws(GovChainError) -> AuthorityRecord? { authorities[id] }
 }

@@ -39,14 +39,16 @@ package struct Block: Hashable, Sendable {
     package static func make(
         chainId: ChainID, height: Height, time: Timestamp, previousHash: Hash32,
         lastCommit: Commit?, transactions: [Transaction], validators: ValidatorSet,
-        proposer: ValidatorIndex, evidence: [DuplicateVoteEvidence] = [], stateRoot: Hash32 = .zero
+        proposer: ValidatorIndex, evidence: [DuplicateVoteEvidence] = [], stateRoot: Hash32 = .zero,
+        nextValidatorsHash: Hash32? = nil
     ) -> Block {
         let header = BlockHeader(
             chainId: chainId, height: height, time: time, previousHash: previousHash,
             lastCommitHash: lastCommit?.hash ?? .zero,
             txRoot: MerkleTree.root(leaves: transactions.map(\.encoded)),
             txCount: UInt32(transactions.count), validatorsHash: validators.hash,
-            nextValidatorsHash: validators.hash, evidenceHash: evidenceHash(evidence), stateRoot: stateRoot,
+            nextValidatorsHash: nextValidatorsHash ?? validators.hash, evidenceHash: evidenceHash(evidence),
+            stateRoot: stateRoot,
             proposer: proposer)
         return Block(header: header, transactions: transactions, lastCommit: lastCommit, evidence: evidence)
     }

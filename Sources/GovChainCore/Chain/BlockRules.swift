@@ -18,11 +18,31 @@ package struct ChainTip: Hashable, Sendable {
     }
 }
 
+/// The validator sets a block at some height must name: the set that signs it (and proposes it)
+/// and the hash of the set that signs its successor. From the state after the parent
+/// (`ValidatorSchedule.signers`); the genesis set for a chain that never changed it.
+package struct BlockSigners: Hashable, Sendable {
+    package var current: ValidatorSet
+    package var nextHash: Hash32
+
+    package init(current: ValidatorSet, nextHash: Hash32) {
+        self.current = current
+        self.nextHash = nextHash
+    }
+
+    package init(genesis: ValidatorSet) { self.init(current: genesis, nextHash: genesis.hash) }
+}
+
+extension ValidatorSchedule {
+    /// What the block after the one this schedule follows must name.
+    package var signers: BlockSigners { BlockSigners(current: next, nextHash: afterNext.hash) }
+}
+
 /// "Does this block extend that chain?" — the one answer the node (proposal validation, block
 /// sync), the store (its append gate) and the simulator share (docs/CONSENSUS.md, "Block time").
 ///
-/// A block extends `tip` (nil: the genesis) when it names this chain and the genesis validator
-/// set (as this block's and the next block's signers), has header version 2, the next height, links to the tip's hash, is within the block limits, and its time
+/// A block extends `tip` (nil: the genesis) when it names this chain and the validator sets in
+/// force (`BlockSigners`: the genesis set unless governance changed it), has header version 2, the next height, links to the tip's hash, is within the block limits, and its time
 /// lies in `(tip.time, localTime + clockDriftMsMax]` (the lower end is the genesis time for the
 /// first block). The upper end is checked only where a local clock is given: a validator judging
 /// a proposal or a synced block passes its clock; the store, which only re-checks what was
@@ -58,8 +78,9 @@ package struct BlockRules: Sendable, Equatable {
 
     /// Throws why `block` cannot follow `tip`; see the type's documentation for the rules.
     /// `encodedBytes` is the block's encoded size when the caller already knows it.
+    /// - Parameter signers: the sets in force at the block's height; nil: the genesis set.
     package func checkExtends(
-        _ block: Block, tip: ChainTip?, localTime: Timestamp?, encodedBytes: Int? = nil
+        _ block: Block, tip: ChainTip?, localTime: Timestamp?, encodedBytes: Int? = nil, signers: BlockSigners? = nil
     ) throws(GovChainError) {
         let header = block.header
         guard header.chainId == chainId else {
@@ -86,12 +107,15 @@ package struct BlockRules: Sendable, Equatable {
                     "Block \(header.height) has header version \(header.version); new blocks carry version \(BlockHeader.currentVersion)."
             )
         }
-        guard header.validatorsHash == validatorsHash, header.nextValidatorsHash == validatorsHash else {
+        let (currentHash, nextHash) = signers.map { ($0.current.hash, $0.nextHash) } ?? (validatorsHash, validatorsHash)
+        guard header.validatorsHash == currentHash, header.nextValidatorsHash == nextHash else {
             throw GovChainError(
                 code: .blockWrongValidators,
-                message: "Block \(header.height) names a validator set other than the genesis one.")
+                message: "Block \(header.height) names a validator set other than the one in force at its height.")
         }
-        guard Int(header.proposer.rawValue) < validatorCount else {
+        let proposerKnown =
+            signers.map { $0.current[header.proposer] != nil } ?? (Int(header.proposer.rawValue) < validatorCount)
+        guard proposerKnown else {
             throw GovChainError(
                 code: .blockProposerUnknown,
                 message: "Block \(header.height) names proposer #\(header.proposer), which is not a validator.")

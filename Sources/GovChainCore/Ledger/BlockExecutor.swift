@@ -39,6 +39,7 @@ package struct BlockExecutor: Sendable {
                     message: "Block \(block.header.height), transaction \(index) is refused: \(error.message)")
             }
         }
+        try rules.endBlock(height: block.header.height, state: &state)
         return state
     }
 

@@ -1,7 +1,8 @@
 /// Who may do what on the ledger (design §4, §5). Pure: reads state through a
 /// `LedgerStateReader`, writes changes into a `LedgerOverlay`, never touches disk or clock.
 ///
-/// - Only a genesis authority registers or revokes its own clerks.
+/// - Only an authority (of the genesis, or added by governance) registers or revokes its own
+///   clerks, signing with its key in force.
 /// - Only an active clerk of an authority, for document types it is registered for, anchors,
 ///   revokes or supersedes that authority's documents.
 /// - A hash is anchored once; an identical transaction is never applied twice.
@@ -11,6 +12,9 @@
 ///   validity lies at most `documentHorizonMs` ahead of the block, and a revocation or
 ///   supersession takes effect no earlier than the document began and at most
 ///   `effectiveAheadMaxMs` after the block.
+///
+/// - Governance (`LedgerRules+Governance.swift`): validators propose and approve changes of the
+///   validator set and of the authorities.
 ///
 /// The signature is not checked here: that is a stateless check done once at admission
 /// (`Transaction.hasValidSignature`), so rules can run again cheaply.
@@ -52,7 +56,7 @@ package struct LedgerRules: Sendable {
         }
         switch transaction.body {
         case .registerClerk(let body):
-            let authority = try authority(body.authority, signedBy: transaction.signer)
+            let authority = try authority(body.authority, signedBy: transaction.signer, in: state)
             for type in body.documentTypes where !authority.documentTypes.contains(type) {
                 throw GovChainError(
                     code: .documentTypeNotIssued,
@@ -74,7 +78,7 @@ package struct LedgerRules: Sendable {
                     authority: body.authority, key: body.clerk, documentTypes: body.documentTypes,
                     registeredHeight: location.height, registrationTx: id))
         case .revokeClerk(let body):
-            let authority = try authority(body.authority, signedBy: transaction.signer)
+            let authority = try authority(body.authority, signedBy: transaction.signer, in: state)
             guard var clerk = try state.clerk(body.clerk), clerk.authority == body.authority else {
                 throw GovChainError(
                     code: .clerkUnknown, message: "\(authority.name) has no clerk with key \(body.clerk.hex).")
@@ -123,6 +127,8 @@ package struct LedgerRules: Sendable {
                     clerk: transaction.signer, reference: old.reference, validFrom: nil, validUntil: nil,
                     anchoredHeight: location.height, anchoredTime: blockTime, anchorTx: id,
                     supersedes: body.old, status: .valid))
+        case .proposeGovernance, .voteGovernance, .withdrawGovernance:
+            try applyGovernance(transaction, at: location, to: &state)
         }
         state.put(id, at: location)
     }
@@ -168,10 +174,13 @@ package struct LedgerRules: Sendable {
         return overflow ? .max : sum
     }
 
-    private func authority(_ id: Code, signedBy signer: PublicKey) throws(GovChainError) -> Genesis.Authority {
-        guard let authority = genesis.authority(id) else {
+    private func authority(
+        _ id: Code, signedBy signer: PublicKey, in state: LedgerOverlay
+    ) throws(GovChainError) -> Genesis.Authority {
+        guard let authority = try authority(id, in: state) else {
             throw GovChainError(
-                code: .authorityUnknown, message: "No authority \"\(id)\" is listed in the genesis of this chain.")
+                code: .authorityUnknown,
+                message: "No authority \"\(id)\" is listed on this chain (genesis or governance).")
         }
         guard authority.publicKey == signer else {
             throw GovChainError(

@@ -109,4 +109,7 @@ package enum TransactionKind: UInt8, Sendable, CaseIterable {
     case anchorDocument = 3
     case revokeDocument = 4
     case supersedeDocument = 5
+    case proposeGovernance = 6
+    case voteGovernance = 7
+    case withdrawGovernance = 8
 }

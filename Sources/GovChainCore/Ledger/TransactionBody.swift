@@ -10,11 +10,18 @@ package enum TransactionBody: Hashable, Sendable {
     case revokeDocument(RevokeDocument)
     /// A clerk replaces a document of its authority with a new one. Signed by the clerk.
     case supersedeDocument(SupersedeDocument)
+    /// A validator proposes a governance change (docs/GOVERNANCE.md). Signed by a validator key of
+    /// the set that signs the block it lands in; counts as that validator's approval.
+    case proposeGovernance(ProposeGovernance)
+    /// A validator approves or rejects a pending proposal. Signed by a validator key.
+    case voteGovernance(VoteGovernance)
+    /// The proposing validator withdraws its pending proposal.
+    case withdrawGovernance(WithdrawGovernance)
 
     /// The document records this transaction writes.
     package var writtenDocuments: [Hash32] {
         switch self {
-        case .registerClerk, .revokeClerk: []
+        case .registerClerk, .revokeClerk, .proposeGovernance, .voteGovernance, .withdrawGovernance: []
         case .anchorDocument(let body): [body.document]
         case .revokeDocument(let body): [body.document]
         case .supersedeDocument(let body): [body.old, body.new]
@@ -26,7 +33,9 @@ package enum TransactionBody: Hashable, Sendable {
         switch self {
         case .registerClerk(let body): body.clerk
         case .revokeClerk(let body): body.clerk
-        case .anchorDocument, .revokeDocument, .supersedeDocument: nil
+        case .anchorDocument, .revokeDocument, .supersedeDocument, .proposeGovernance, .voteGovernance,
+            .withdrawGovernance:
+            nil
         }
     }
 
@@ -37,7 +46,43 @@ package enum TransactionBody: Hashable, Sendable {
         case .anchorDocument: .anchorDocument
         case .revokeDocument: .revokeDocument
         case .supersedeDocument: .supersedeDocument
+        case .proposeGovernance: .proposeGovernance
+        case .voteGovernance: .voteGovernance
+        case .withdrawGovernance: .withdrawGovernance
         }
+    }
+
+    /// True for transactions that read or write governance state (proposals, the validator
+    /// schedule, authority records): the mempool lets one of them wait at a time per block.
+    package var isGovernance: Bool {
+        switch self {
+        case .proposeGovernance, .voteGovernance, .withdrawGovernance: true
+        default: false
+        }
+    }
+
+    package struct ProposeGovernance: Hashable, Sendable {
+        package var action: GovernanceAction
+        /// The last height at which it can be approved (within `expiryHeightsMax` of the block).
+        package var expiresAt: Height
+        package init(action: GovernanceAction, expiresAt: Height) {
+            self.action = action
+            self.expiresAt = expiresAt
+        }
+    }
+
+    package struct VoteGovernance: Hashable, Sendable {
+        package var proposal: UInt64
+        package var approve: Bool
+        package init(proposal: UInt64, approve: Bool) {
+            self.proposal = proposal
+            self.approve = approve
+        }
+    }
+
+    package struct WithdrawGovernance: Hashable, Sendable {
+        package var proposal: UInt64
+        package init(proposal: UInt64) { self.proposal = proposal }
     }
 
     package struct RegisterClerk: Hashable, Sendable {
@@ -136,6 +181,14 @@ extension TransactionBody {
             writer.hash(body.old)
             writer.hash(body.new)
             writer.timestamp(body.effective)
+        case .proposeGovernance(let body):
+            body.action.encode(into: &writer)
+            writer.height(body.expiresAt)
+        case .voteGovernance(let body):
+            writer.u64(body.proposal)
+            writer.u8(body.approve ? 1 : 0)
+        case .withdrawGovernance(let body):
+            writer.u64(body.proposal)
         }
     }
 
@@ -193,6 +246,17 @@ extension TransactionBody {
                 throw .invalidValue(field: "supersede.new", reason: "must differ from the old hash")
             }
             return .supersedeDocument(body)
+        case .proposeGovernance:
+            let action = try GovernanceAction.decode(from: &reader)
+            return .proposeGovernance(
+                ProposeGovernance(action: action, expiresAt: try reader.height("propose.expiresAt")))
+        case .voteGovernance:
+            let proposal = try reader.u64("vote.proposal")
+            let approve = try reader.u8("vote.approve")
+            guard approve <= 1 else { throw .invalidValue(field: "vote.approve", reason: "must be 0 or 1") }
+            return .voteGovernance(VoteGovernance(proposal: proposal, approve: approve == 1))
+        case .withdrawGovernance:
+            return .withdrawGovernance(WithdrawGovernance(proposal: try reader.u64("withdraw.proposal")))
         }
     }
 }

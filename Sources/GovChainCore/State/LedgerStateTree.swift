@@ -3,12 +3,24 @@
 ///
 /// Entries, each a `SparseMerkleTree` key and the SHA-256 of a record's canonical encoding:
 /// - a document record under `SHA-256(0x01 ‖ document hash)`,
-/// - a clerk record under `SHA-256(0x02 ‖ clerk public key)`.
+/// - a clerk record under `SHA-256(0x02 ‖ clerk public key)`,
+/// - the governance record (`ValidatorSchedule`) under `SHA-256(0x03)`,
+/// - a governance proposal under `SHA-256(0x04 ‖ id u64)`,
+/// - an authority record (added or changed by governance) under `SHA-256(0x05 ‖ authority id)`.
+/// The last three exist only once governance was used, so a chain without it keeps its roots.
 ///
 /// Records are never deleted (a revocation changes a record), so the tree only grows.
 package enum LedgerStateTree {
     package static func key(document: Hash32) -> Hash32 { Hash32.sha256(parts: [0x01], document.bytes) }
     package static func key(clerk: PublicKey) -> Hash32 { Hash32.sha256(parts: [0x02], clerk.bytes) }
+    package static let scheduleKey = Hash32.sha256([0x03])
+    package static func key(proposal id: UInt64) -> Hash32 {
+        var writer = ByteWriter(capacity: 9)
+        writer.u8(0x04)
+        writer.u64(id)
+        return Hash32.sha256(writer.bytes)
+    }
+    package static func key(authority id: Code) -> Hash32 { Hash32.sha256(parts: [0x05], Array(id.value.utf8)) }
     package static func valueHash(_ record: [UInt8]) -> Hash32 { Hash32.sha256(record) }
 
     /// The tree after one block (or the genesis): its root, the nodes it added, and the records
@@ -34,7 +46,7 @@ package enum LedgerStateTree {
     /// The tree under `root` (nodes read through `reader`) with every record `changes` wrote.
     package static func update(
         root: Hash32, reader: any MerkleNodeReader, documents: some Collection<DocumentRecord>,
-        clerks: some Collection<ClerkRecord>
+        clerks: some Collection<ClerkRecord>, governance: [(key: Hash32, record: [UInt8])] = []
     ) throws(GovChainError) -> Update {
         var records: [Hash32: [UInt8]] = [:]
         var entries: [(key: Hash32, valueHash: Hash32)] = []
@@ -51,6 +63,11 @@ package enum LedgerStateTree {
             records[valueHash] = bytes
             entries.append((key(clerk: record.key), valueHash))
         }
+        for (key, bytes) in governance {
+            let valueHash = valueHash(bytes)
+            records[valueHash] = bytes
+            entries.append((key, valueHash))
+        }
         var tree = SparseMerkleTree(root: root, reader: reader)
         try tree.set(entries)
         return Update(root: tree.root, nodes: tree.written, records: records, replaced: tree.replaced)
@@ -60,7 +77,18 @@ package enum LedgerStateTree {
     package static func update(
         root: Hash32, reader: any MerkleNodeReader, changes: LedgerOverlay
     ) throws(GovChainError) -> Update {
-        try update(root: root, reader: reader, documents: changes.documents.values, clerks: changes.clerks.values)
+        try update(
+            root: root, reader: reader, documents: changes.documents.values, clerks: changes.clerks.values,
+            governance: governanceEntries(changes))
+    }
+
+    /// The governance records `changes` wrote, as tree entries (key, encoded record).
+    package static func governanceEntries(_ changes: LedgerOverlay) -> [(key: Hash32, record: [UInt8])] {
+        var entries: [(key: Hash32, record: [UInt8])] = []
+        if let schedule = changes.schedule { entries.append((scheduleKey, schedule.encoded)) }
+        for record in changes.proposals.values { entries.append((key(proposal: record.id), record.encoded)) }
+        for record in changes.authorities.values { entries.append((key(authority: record.id), record.encoded)) }
+        return entries
     }
 
     /// The genesis state (its initial clerks) as a tree: the state before block 1.

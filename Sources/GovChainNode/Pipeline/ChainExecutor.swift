@@ -113,11 +113,13 @@ package actor ChainExecutor {
             included.append(transaction)
             blockBytes += size
         }
+        try executor.rules.endBlock(height: height, state: &changes)
         let state = try LedgerStateTree.update(root: store.stateRoot, reader: store, changes: changes)
+        let signers = try store.signers()
         let block = Block.make(
             chainId: genesis.chainId, height: height, time: time, previousHash: head?.hash ?? .zero,
-            lastCommit: lastCommit, transactions: included, validators: genesis.validators,
-            proposer: proposer, evidence: evidence, stateRoot: state.root)
+            lastCommit: lastCommit, transactions: included, validators: signers.current,
+            proposer: proposer, evidence: evidence, stateRoot: state.root, nextValidatorsHash: signers.nextHash)
         let executed = ExecutedBlock(changes: changes, state: state)
         lastExecution = (block.hash, head?.hash, executed)
         return (block, executed)
@@ -138,11 +140,12 @@ package actor ChainExecutor {
         if let cached = lastExecution, cached.block == block.hash, cached.parent == head?.hash {
             return cached.executed
         }
-        try rules.checkExtends(block, tip: head, localTime: finalised ? nil : clock())
+        let signers = try store.signers()
+        try rules.checkExtends(block, tip: head, localTime: finalised ? nil : clock(), signers: signers)
         if let lastCommit = block.lastCommit, let head {
             try lastCommit.verify(
-                blockHash: head.hash, height: head.height, validators: genesis.validators, chainId: genesis.chainId,
-                isValid: signatureCheck)
+                blockHash: head.hash, height: head.height, validators: try validators(at: head.height),
+                chainId: genesis.chainId, isValid: signatureCheck)
         }
         for evidence in block.evidence {
             guard try !store.hasEvidence(evidence) else {
@@ -150,7 +153,7 @@ package actor ChainExecutor {
                     code: .blockEvidenceInvalid,
                     message: "Block \(block.header.height) records an equivocation already on the chain.")
             }
-            try evidence.verify(validators: genesis.validators, chainId: genesis.chainId)
+            try evidence.verify(validators: try validators(at: evidence.height), chainId: genesis.chainId)
         }
         // Transactions this node admitted or saw before were verified then; others are now.
         let verified = verifiedTransactions
@@ -164,6 +167,15 @@ package actor ChainExecutor {
         verified.insert(block.transactions.lazy.map(\.id))
         lastExecution = (block.hash, head?.hash, executed)
         return executed
+    }
+
+    /// The set that signs the block at `height` (at most one past the head).
+    package nonisolated func validators(at height: Height) throws(GovChainError) -> ValidatorSet {
+        guard let set = try store.validatorSet(at: height) else {
+            throw GovChainError(
+                code: .blockUnknown, message: "No validator set is known for height \(height) (beyond the head).")
+        }
+        return set
     }
 
     /// Whether a proposed block extends the head and every transaction in it applies.
@@ -181,7 +193,7 @@ package actor ChainExecutor {
     /// is refused before any of them is looked at.
     package func commit(_ block: Block, commit: Commit) throws(GovChainError) {
         try commit.verify(
-            blockHash: block.hash, height: block.header.height, validators: genesis.validators,
+            blockHash: block.hash, height: block.header.height, validators: try validators(at: block.header.height),
             chainId: genesis.chainId, isValid: signatureCheck)
         try persist(block, commit: commit, executed: try execute(block, finalised: true), commitVerified: true)
     }

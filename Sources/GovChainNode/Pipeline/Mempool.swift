@@ -89,7 +89,10 @@ struct Mempool {
         let included = Set(block.map(\.id))
         let (own, foreign) = (block.filter { admittedAt[$0.id] != nil }, block.filter { admittedAt[$0.id] == nil })
         let remainingCount = waiting.count - own.count
-        guard remainingCount > 0, pending.count <= 4 * remainingCount + 10_000 else {
+        // Governance state is one shared record (sets, proposals) that also moves on every
+        // block: when a block or a waiting transaction touched it, everything is checked again.
+        let governance = pending.changesGovernance || block.contains { $0.body.isGovernance }
+        guard remainingCount > 0, pending.count <= 4 * remainingCount + 10_000, !governance else {
             return recheck(committed: committed, removing: included, nextHeight: nextHeight, now: now)
         }
         waiting.removeAll { included.contains($0.id) }
