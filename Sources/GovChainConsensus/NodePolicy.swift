@@ -122,7 +122,14 @@ package struct NodePolicy: Sendable {
         var delivered = 0
     }
 
-    package let configuration: Configuration
+    package private(set) var configuration: Configuration
+
+    /// Governance changed the set of the next height: peers of the new set count, ours may move.
+    package mutating func setValidators(_ validators: ValidatorSet, selfIndex: ValidatorIndex?) {
+        configuration.validators = validators
+        configuration.selfIndex = selfIndex
+        wakeSigners = []
+    }
     package internal(set) var storedHeight: Height
     var pacing: Pacing
     var transactionsWaiting = false

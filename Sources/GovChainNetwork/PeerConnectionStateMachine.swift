@@ -71,11 +71,13 @@ package struct PeerConnectionStateMachine: Sendable {
             }
             guard case .hello(let hello) = frame else { return close(.handshakeRejected("payload before hello")) }
             guard let peerKey else { return close(.handshakeRejected("no authenticated TLS key")) }
-            if let reason = expectation.rejection(of: hello, peerKey: peerKey, dialled: dialled) {
-                return close(.handshakeRejected(reason))
+            switch expectation.accept(hello, peerKey: peerKey, dialled: dialled) {
+            case .failure(let refusal):
+                return close(.handshakeRejected(refusal.reason))
+            case .success(let peer):
+                state = .established(peer: peer)
+                return .establish(peer: peer)
             }
-            state = .established(peer: hello.sender)
-            return .establish(peer: hello.sender)
         case .established(let peer):
             switch Result(catching: { () throws(CodecError) in try PeerFrame.decode(body) }) {
             case .success(.payload(let payload)): return .deliver(peer: peer, payload: payload)

@@ -10,12 +10,15 @@ extension PeerNetwork {
     /// validators keep the one the lower index dialled (so they never each close the other's).
     func linkEstablished(peer: ValidatorIndex, channel: any Channel, outbound: Bool, logger: Logger) {
         let index = Int(peer.rawValue)
-        let byLower = outbound == (configuration.selfIndex < peer)
         var paused = false
         var duplicate = false
         let previous: (any Channel)?? = state.withLock { state in
             paused = state.readingPaused
-            precondition(state.peers[index] != nil, "established link to unknown or own index \(peer)")
+            // The hello named a member by its key; the members may have changed since.
+            guard index < state.peers.count, state.peers[index] != nil, state.members.keys[peer] != nil,
+                state.members.selfIndex != peer
+            else { return .none }
+            let byLower = outbound == (state.members.selfIndex.map { $0 < peer } ?? false)
             state.pendingHandshakes.remove(ObjectIdentifier(channel))
             if let until = state.peers[index]!.bannedUntil, until > .now { return .none }
             let previous = state.peers[index]!.channel

@@ -34,8 +34,6 @@ import Synchronization
 /// only call the short internal methods below. `send` and `broadcast` never block.
 package final class PeerNetwork: Service, Sendable {
     let configuration: PeerNetworkConfiguration
-    let helloExpectation: HelloExpectation
-    let ownHello: Hello
     let logger: Logger
     private let tls: PeerTLS
     private let group: any EventLoopGroup
@@ -45,7 +43,8 @@ package final class PeerNetwork: Service, Sendable {
     package let inbound: PeerInbox
     let logLimiter = LogLimiter(intervalMs: 60_000)
 
-    /// Per-validator link and queue. Index = `ValidatorIndex.rawValue`; nil for ourselves.
+    /// Per-validator link and queue. Index = `ValidatorIndex.rawValue` (member index); nil for
+    /// ourselves and for indices that were never members.
     struct PeerSlot: Sendable {
         var queue: BoundedFrameQueue<[UInt8]>
         var channel: (any Channel)?
@@ -63,6 +62,8 @@ package final class PeerNetwork: Service, Sendable {
 
     struct State: Sendable {
         var peers: [PeerSlot?]
+        /// Whom we link with now (`updateMembers`).
+        var members: PeerMembers
         var stats = PeerNetworkStats()
         /// Every channel we opened or accepted that has not closed yet, to close on shutdown.
         var openChannels: [ObjectIdentifier: any Channel] = [:]
@@ -88,20 +89,87 @@ package final class PeerNetwork: Service, Sendable {
         self.logger = logger
         group = eventLoopGroup
         tls = try PeerTLS(key: configuration.key, validityDays: configuration.certificateValidityDays)
-        helloExpectation = HelloExpectation(
-            chainId: configuration.chainId, genesisHash: configuration.genesisHash,
-            validators: configuration.validators, selfIndex: configuration.selfIndex)
-        ownHello = Hello(
-            chainId: configuration.chainId, genesisHash: configuration.genesisHash, sender: configuration.selfIndex)
-        let peers: [PeerSlot?] = (0..<configuration.validators.count).map { index in
-            index == Int(configuration.selfIndex.rawValue)
-                ? nil
-                : PeerSlot(
-                    queue: BoundedFrameQueue(
-                        capacity: configuration.peerQueueFramesMax, bytesMax: configuration.peerQueueBytesMax))
-        }
-        state = Mutex(State(peers: peers))
+        let members =
+            configuration.members
+            ?? PeerMembers(
+                validators: configuration.validators, addresses: configuration.peerAddresses,
+                selfIndex: configuration.selfIndex)
+        var initial = State(peers: [], members: members)
+        Self.makeSlots(for: members, in: &initial, configuration: configuration)
+        state = Mutex(initial)
         inbound = PeerInbox(bytesPerPeerMax: configuration.inboundBytesPerPeerMax)
+        (newDialTargets, newDialTargetsContinuation) = AsyncStream.makeStream(of: ValidatorIndex.self)
+    }
+
+    /// Dial loops for members that joined after `run()` began.
+    private let newDialTargets: AsyncStream<ValidatorIndex>
+    private let newDialTargetsContinuation: AsyncStream<ValidatorIndex>.Continuation
+
+    private static func makeSlots(
+        for members: PeerMembers, in state: inout State, configuration: PeerNetworkConfiguration
+    ) {
+        let highest = Int(members.keys.keys.max()?.rawValue ?? 0)
+        while state.peers.count <= highest { state.peers.append(nil) }
+        for index in members.keys.keys where index != members.selfIndex && state.peers[Int(index.rawValue)] == nil {
+            state.peers[Int(index.rawValue)] = PeerSlot(
+                queue: BoundedFrameQueue(
+                    capacity: configuration.peerQueueFramesMax, bytesMax: configuration.peerQueueBytesMax))
+        }
+    }
+
+    /// What a received hello must match, with the members as of now.
+    var helloExpectation: HelloExpectation {
+        HelloExpectation(
+            chainId: configuration.chainId, genesisHash: configuration.genesisHash,
+            members: state.withLock { $0.members })
+    }
+
+    /// The hello we send: our member index, or `unknownSender` while we are not a member.
+    var ownHello: Hello {
+        Hello(
+            chainId: configuration.chainId, genesisHash: configuration.genesisHash,
+            sender: state.withLock { $0.members.selfIndex } ?? HelloExpectation.unknownSender)
+    }
+
+    /// The members as of now.
+    package var members: PeerMembers { state.withLock { $0.members } }
+
+    /// Governance changed whom we link with (the validator sets of the next two heights): links to
+    /// members that left, or whose key changed, are closed and not dialled again; new members are
+    /// dialled and accepted. Our own index may appear (we were just admitted) or go.
+    package func updateMembers(_ members: PeerMembers) {
+        let (closing, dial): ([any Channel], [ValidatorIndex]) = state.withLock { state in
+            let old = state.members
+            guard old != members else { return ([], []) }
+            Self.makeSlots(for: members, in: &state, configuration: configuration)
+            var closing: [any Channel] = []
+            for (index, key) in old.keys where members.keys[index] != key || index == members.selfIndex {
+                let slot = Int(index.rawValue)
+                if let channel = state.peers[slot]?.channel { closing.append(channel) }
+                state.peers[slot]?.channel = nil
+                state.peers[slot]?.drainScheduled = false
+            }
+            let dial = members.keys.keys.filter { index in
+                index != members.selfIndex && (old.keys[index] == nil || index == old.selfIndex)
+            }
+            state.members = members
+            return (closing, state.started ? dial.sorted() : [])
+        }
+        for channel in closing { channel.close(promise: nil) }
+        for index in dial { newDialTargetsContinuation.yield(index) }
+        if !closing.isEmpty || !dial.isEmpty {
+            logger.notice(
+                "validator links follow the new set",
+                metadata: [
+                    "peer.closed": "\(closing.count)", "peer.dialled": "\(dial.map(\.rawValue))",
+                    "validator.index": "\(members.selfIndex.map { "\($0)" } ?? "none")",
+                ])
+        }
+    }
+
+    /// True while `peer` is a member other than ourselves.
+    func isMember(_ peer: ValidatorIndex) -> Bool {
+        state.withLock { $0.members.keys[peer] != nil && $0.members.selfIndex != peer }
     }
 
     // MARK: - Public API
@@ -118,7 +186,9 @@ package final class PeerNetwork: Service, Sendable {
         }
         let index = Int(peer.rawValue)
         let channelToDrain: (any Channel)? = state.withLock { state in
-            guard index < state.peers.count, state.peers[index] != nil else { return nil }
+            guard index < state.peers.count, state.peers[index] != nil, state.members.keys[peer] != nil,
+                state.members.selfIndex != peer
+            else { return nil }
             if state.peers[index]!.queue.append(payload) { state.stats.framesDropped += 1 }
             guard let channel = state.peers[index]!.channel, !state.peers[index]!.drainScheduled else { return nil }
             state.peers[index]!.drainScheduled = true
@@ -129,11 +199,10 @@ package final class PeerNetwork: Service, Sendable {
         }
     }
 
-    /// `send` to every validator except ourselves.
+    /// `send` to every member except ourselves.
     package func broadcast(_ payload: [UInt8]) {
-        for index in 0..<configuration.validators.count where index != Int(configuration.selfIndex.rawValue) {
-            send(payload, to: ValidatorIndex(UInt16(index)))
-        }
+        let members = state.withLock { $0.members }
+        for index in members.keys.keys.sorted() where index != members.selfIndex { send(payload, to: index) }
     }
 
     /// Validators with an established (authenticated, hello-checked) link right now.
@@ -191,14 +260,19 @@ package final class PeerNetwork: Service, Sendable {
             "peer network listening",
             metadata: [
                 "peer.listen": "\(server.localAddress.map { "\($0)" } ?? "?")",
-                "validator.index": "\(configuration.selfIndex)",
+                "validator.index": "\(configuration.selfIndex.map { "\($0)" } ?? "none")",
             ])
+        let continuation = newDialTargetsContinuation
         await cancelWhenGracefulShutdown {
             await withTaskGroup(of: Void.self) { group in
-                group.addTask { await Self.waitUntilClosedOrCancelled(server) }
+                group.addTask {
+                    await Self.waitUntilClosedOrCancelled(server)
+                    continuation.finish()
+                }
                 for index in self.dialTargets { group.addTask { await self.dialLoop(peer: index) } }
-                // Dial loops end only on cancellation; if the listener ends first, stop everything.
-                _ = await group.next()
+                // Members that join later get their dial loop here; the stream ends when the
+                // listener does or the network is cancelled, and then everything stops.
+                for await index in self.newDialTargets { group.addTask { await self.dialLoop(peer: index) } }
                 group.cancelAll()
             }
         }
@@ -207,9 +281,16 @@ package final class PeerNetwork: Service, Sendable {
 
     // MARK: - Listener and dialler
 
-    /// Validators we dial: every other one (while we have no link to it).
+    /// Validators we dial: every other member (while we have no link to it).
     private var dialTargets: [ValidatorIndex] {
-        (0..<configuration.validators.count).map { ValidatorIndex(UInt16($0)) }.filter { $0 != configuration.selfIndex }
+        let members = state.withLock { $0.members }
+        return members.keys.keys.sorted().filter { $0 != members.selfIndex }
+    }
+
+    /// True when we dial `peer` second (the lower index of a pair dials first; a node that is
+    /// not a member itself counts as the highest).
+    private func dialsSecond(_ peer: ValidatorIndex) -> Bool {
+        state.withLock { $0.members.selfIndex.map { peer < $0 } ?? false }
     }
 
     /// True while an established link to `peer` is open.
@@ -230,18 +311,21 @@ package final class PeerNetwork: Service, Sendable {
 
     /// Dials `peer` until cancelled: connect, live until the link closes, back off, again.
     private func dialLoop(peer: ValidatorIndex) async {
-        guard let address = configuration.peerAddresses[peer].flatMap(PeerAddress.init) else {
-            preconditionFailure("validate() guarantees an address for validator \(peer)")
+        // Configured and governance addresses were checked (validate(), the ledger rules); a
+        // member without a usable one is only dialled by the others.
+        guard let address = state.withLock({ $0.members.addresses[peer] }).flatMap(PeerAddress.init) else {
+            logger.warning("no usable peer address; waiting to be dialled", metadata: ["peer.index": "\(peer)"])
+            return
         }
         let seed = (configuration.reconnectJitterSeed ?? UInt64.random(in: .min ... .max)) &+ UInt64(peer.rawValue)
         var backoff = ReconnectBackoff(
             baseDelayMs: configuration.reconnectBaseDelayMs, delayMsMax: configuration.reconnectDelayMsMax, seed: seed)
         // The lower index of a pair dials first; the higher one only when that does not link.
-        if peer < configuration.selfIndex {
+        if dialsSecond(peer) {
             do { try await Task.sleep(for: .milliseconds(configuration.higherIndexDialDelayMs)) } catch { return }
         }
         var linkedByPeer = false
-        while !Task.isCancelled {
+        while !Task.isCancelled, isMember(peer) {
             if let wait = banRemaining(peer) {
                 do { try await Task.sleep(for: wait) } catch { return }
                 continue
@@ -252,7 +336,7 @@ package final class PeerNetwork: Service, Sendable {
                 do { try await Task.sleep(for: .milliseconds(250)) } catch { return }
                 continue
             }
-            if linkedByPeer, peer < configuration.selfIndex {
+            if linkedByPeer, dialsSecond(peer) {
                 // Its link closed: give the lower index the first redial again.
                 linkedByPeer = false
                 do { try await Task.sleep(for: .milliseconds(configuration.higherIndexDialDelayMs)) } catch { return }
@@ -343,11 +427,9 @@ package final class PeerNetwork: Service, Sendable {
     private func makeVerificationCallback(
         authentication: PeerAuthentication, dialled: ValidatorIndex?, channel: any Channel, logger: Logger
     ) -> NIOSSLCustomVerificationCallback {
-        let validators = configuration.validators
-        let selfIndex = configuration.selfIndex
         return { certificates, promise in
             switch PeerTLS.acceptedPeer(
-                certificates: certificates, validators: validators, selfIndex: selfIndex, expected: dialled)
+                certificates: certificates, members: self.state.withLock { $0.members }, expected: dialled)
             {
             case .success(let key):
                 authentication.publicKey = key
@@ -389,7 +471,7 @@ package final class PeerNetwork: Service, Sendable {
         for channel in channels { channel.close(promise: nil) }
         try? await server.closeFuture.get()
         for channel in channels { try? await channel.closeFuture.get() }
-        logger.info("peer network stopped", metadata: ["validator.index": "\(configuration.selfIndex)"])
+        logger.info("peer network stopped")
     }
 
     private func linksEstablished(_ peer: ValidatorIndex) -> UInt64 {

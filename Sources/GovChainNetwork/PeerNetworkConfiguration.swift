@@ -7,12 +7,18 @@ import GovChainCore
 package struct PeerNetworkConfiguration: Sendable {
     package var chainId: ChainID
     package var genesisHash: Hash32
+    /// The members to link with at start (the sets of the next two heights; `updateMembers` later).
     package var validators: ValidatorSet
-    package var selfIndex: ValidatorIndex
+    /// Our member index; nil when this node's key is in no set yet (it links and syncs, and
+    /// signs once governance admitted it).
+    package var selfIndex: ValidatorIndex?
     /// This validator's key; its public key must equal `validators[selfIndex].publicKey`.
     package var key: SigningKey
     package var listenHost: String
     package var listenPort: Int
+    /// Whom to link with at start when it is more than `validators` (the members of the sets of
+    /// the next two heights, while governance changes the set); nil: `validators`.
+    package var members: PeerMembers?
     /// `host:port` to dial per validator; defaults to the genesis `peerAddress`.
     package var peerAddresses: [ValidatorIndex: String]
     /// Largest frame body (kind byte + payload) accepted or sent, in bytes.
@@ -52,7 +58,7 @@ package struct PeerNetworkConfiguration: Sendable {
         chainId: ChainID,
         genesisHash: Hash32,
         validators: ValidatorSet,
-        selfIndex: ValidatorIndex,
+        selfIndex: ValidatorIndex?,
         key: SigningKey,
         listenHost: String,
         listenPort: Int,
@@ -72,9 +78,7 @@ package struct PeerNetworkConfiguration: Sendable {
         self.peerAddresses =
             peerAddresses
             ?? Dictionary(
-                uniqueKeysWithValues: validators.validators.enumerated().map {
-                    (ValidatorIndex(UInt16($0.offset)), $0.element.peerAddress)
-                })
+                uniqueKeysWithValues: validators.members.map { ($0.index, $0.validator.peerAddress) })
         self.frameBytesMax = frameBytesMax
         self.peerQueueFramesMax = peerQueueFramesMax
         self.reconnectBaseDelayMs = reconnectBaseDelayMs
@@ -86,9 +90,15 @@ package struct PeerNetworkConfiguration: Sendable {
         func fail(_ message: String) -> GovChainError {
             GovChainError(code: .invalidNetworkConfiguration, message: message)
         }
-        guard let me = validators[selfIndex] else { throw fail("selfIndex \(selfIndex) is not in the validator set.") }
-        guard me.publicKey == key.publicKey else {
-            throw fail("The node key \(key.publicKey) is not the key of validator \(selfIndex) (\(me.publicKey)).")
+        if let selfIndex {
+            guard let me = validators[selfIndex] else {
+                throw fail("selfIndex \(selfIndex) is not in the validator set.")
+            }
+            guard me.publicKey == key.publicKey else {
+                throw fail("The node key \(key.publicKey) is not the key of validator \(selfIndex) (\(me.publicKey)).")
+            }
+        } else if validators.index(of: key.publicKey) != nil {
+            throw fail("The node key is in the validator set; name its index as selfIndex.")
         }
         guard frameBytesMax >= 64, frameBytesMax <= Int(UInt32.max) else {
             throw fail("frameBytesMax must be 64 ... 2^32-1.")
@@ -106,8 +116,7 @@ package struct PeerNetworkConfiguration: Sendable {
         }
         guard (0...65_535).contains(listenPort) else { throw fail("listenPort \(listenPort) is not a TCP port.") }
         // We dial every higher index (see PeerNetwork), so each needs a usable address.
-        for raw in Int(selfIndex.rawValue) + 1..<validators.count {
-            let index = ValidatorIndex(UInt16(raw))
+        for index in validators.indices where selfIndex.map({ index > $0 }) ?? true {
             guard let address = peerAddresses[index] else { throw fail("No peer address for validator \(index).") }
             guard PeerAddress(address) != nil else {
                 throw fail("Peer address \"\(address)\" of validator \(index) is not host:port.")

@@ -95,15 +95,14 @@ struct PeerTLS: Sendable {
     ///
     /// - Returns: the peer's key, or the reason to refuse it.
     static func acceptedPeer(
-        certificates: [NIOSSLCertificate], validators: ValidatorSet, selfIndex: ValidatorIndex,
-        expected: ValidatorIndex?
+        certificates: [NIOSSLCertificate], members: PeerMembers, expected: ValidatorIndex?
     ) -> Result<PublicKey, PeerRefusal> {
         guard let leaf = certificates.first else { return .failure(PeerRefusal("no certificate presented")) }
         guard let key = ed25519Key(of: leaf) else { return .failure(PeerRefusal("certificate key is not Ed25519")) }
-        guard let index = validators.index(of: key) else {
-            return .failure(PeerRefusal("key \(key.hex) is not a genesis validator key"))
+        guard let index = members.index(of: key) else {
+            return .failure(PeerRefusal("key \(key.hex) is not a key of the validator sets in force"))
         }
-        if index == selfIndex { return .failure(PeerRefusal("peer presents our own key")) }
+        if index == members.selfIndex { return .failure(PeerRefusal("peer presents our own key")) }
         if let expected, expected != index {
             return .failure(PeerRefusal("expected validator \(expected), peer holds the key of validator \(index)"))
         }

@@ -2,6 +2,7 @@ import Foundation
 import GovChainCore
 import GovChainStorage
 import Logging
+import Synchronization
 
 /// One GovChain node, wired as a one-way path:
 ///
@@ -27,6 +28,19 @@ package final class Node: Sendable {
     let verifiedMessages: VerifiedSignatures
     /// Counters and gauges served at `GET /metrics`.
     package let metrics: NodeMetrics
+    /// The validator sets of the next two heights (governance may change them).
+    package let validators: ActiveValidators
+    /// Told when a stored block changed the validator sets (the peer network follows them).
+    private let onValidatorsChanged = Listener()
+
+    private final class Listener: Sendable {
+        let body = Mutex<(@Sendable (ActiveValidators.Snapshot) -> Void)?>(nil)
+    }
+
+    /// Sets what is told when a stored block changed the validator sets.
+    package func setOnValidatorsChanged(_ body: @escaping @Sendable (ActiveValidators.Snapshot) -> Void) {
+        onValidatorsChanged.body.withLock { $0 = body }
+    }
 
     /// A signature check that trusts `verifiedMessages` and verifies everything else: what the
     /// consensus instance (our own messages, replays after a restart) and commits use.
@@ -50,18 +64,34 @@ package final class Node: Sendable {
         admissionWaitMsMax: UInt64 = MempoolService.admissionWaitMsMaxDefault, solo: Bool, logger: Logger,
         metrics: NodeMetrics = NodeMetrics(), clock: @escaping @Sendable () -> Timestamp = Node.systemClock
     ) throws(GovChainError) {
-        guard let index = genesis.validators.index(of: key.publicKey), let validator = genesis.validators[index] else {
+        let validators = try ActiveValidators(store: store)
+        let current = validators.snapshot
+        let index = current.current.index(of: key.publicKey) ?? current.next.index(of: key.publicKey)
+        // A node whose key is in neither set follows the chain and signs once governance admits
+        // it (docs/GOVERNANCE.md, "Joining"); a single validator must be the one of the genesis.
+        guard solo || index != nil || genesis.validators.count > 1 else {
             throw GovChainError(
                 code: .notAValidator,
                 message: "The validator key of node \(name) is not listed among the genesis validators.")
         }
-        guard !solo || validator.power >= genesis.validators.quorumPower else {
+        guard
+            !solo
+                || index.flatMap({ genesis.validators[$0] }).map({ $0.power >= genesis.validators.quorumPower }) == true
+        else {
+            let validator = index.flatMap { genesis.validators[$0] }
+            guard validator != nil else {
+                throw GovChainError(
+                    code: .notAValidator,
+                    message: "The validator key of node \(name) is not listed among the genesis validators.")
+            }
             throw GovChainError(
                 code: .cannotCommitAlone,
                 message:
-                    "\(validator.name) holds \(validator.power) of \(genesis.validators.totalPower) voting power; this node commits blocks alone only when it holds more than two thirds. Multi-validator networks need the peer network (docs/ARCHITECTURE.md)."
+                    "\(validator!.name) holds \(validator!.power) of \(genesis.validators.totalPower) voting power; this node commits blocks alone only when it holds more than two thirds. Multi-validator networks need the peer network (docs/ARCHITECTURE.md)."
             )
         }
+        self.validators = validators
+        let onChanged = onValidatorsChanged
         self.name = name
         self.genesis = genesis
         self.store = store
@@ -76,7 +106,8 @@ package final class Node: Sendable {
         self.mempool = mempool
         self.waiters = waiters
         chain = ChainExecutor(
-            store: store, key: key, validatorIndex: index, verifiedTransactions: verifiedTransactions,
+            store: store, key: key, validatorIndex: index ?? ValidatorIndex(0),
+            verifiedTransactions: verifiedTransactions,
             signatureCheck: Self.signatureCheck(trusting: verifiedMessages), clock: clock, logger: logger,
             onCommitted: { block, round, append in
                 metrics.committed(block, round: UInt32(clamping: round.rawValue), append: append)
@@ -88,6 +119,16 @@ package final class Node: Sendable {
                 }
                 waiters.resume(block)
                 waiters.fail(dropped)
+                if let (snapshot, changed) = try? validators.refresh(), changed {
+                    logger.notice(
+                        "validator sets change",
+                        metadata: [
+                            "block.height": "\(block.header.height)",
+                            "validators.current": "\(snapshot.current.validators.map(\.name))",
+                            "validators.next": "\(snapshot.next.validators.map(\.name))",
+                        ])
+                    onChanged.body.withLock { $0 }?(snapshot)
+                }
             })
     }
 

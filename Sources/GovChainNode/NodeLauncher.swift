@@ -44,7 +44,21 @@ package enum NodeLauncher {
             genesis.validators.count == 1
             ? nil
             : try PeerNetwork(
-                configuration: try networkConfiguration(config, genesis: genesis, key: key), logger: logger)
+                configuration: try networkConfiguration(
+                    config, genesis: genesis, sets: node.validators.snapshot, key: key),
+                logger: logger)
+        if let network {
+            let overrides = config.peer_addresses ?? [:]
+            node.setOnValidatorsChanged { snapshot in
+                network.updateMembers(
+                    ActiveValidators.peerMembers(snapshot, key: key.publicKey, addressOverrides: overrides))
+            }
+            if network.members.selfIndex == nil {
+                logger.warning(
+                    "this node's key is not in the validator set yet: it follows the chain and signs once governance admits it",
+                    metadata: ["validator.key": "\(key.publicKey.hex)"])
+            }
+        }
         let driver = try network.map { network throws(GovChainError) in
             try ConsensusDriver(node: node, network: network, key: key, clock: ContinuousClock(), logger: logger)
         }
@@ -116,23 +130,31 @@ package enum NodeLauncher {
         logger.notice("node stopped", metadata: ["node.name": "\(config.name)", "chain.height": "\(store.height)"])
     }
 
+    /// The peer network of a validator: it links with the members of the sets signing the next
+    /// two heights (`ActiveValidators`), and follows them as governance changes them.
     static func networkConfiguration(
-        _ config: NodeConfig, genesis: Genesis, key: SigningKey
+        _ config: NodeConfig, genesis: Genesis, sets: ActiveValidators.Snapshot, key: SigningKey
     ) throws(GovChainError) -> PeerNetworkConfiguration {
-        guard let index = genesis.validators.index(of: key.publicKey), let me = genesis.validators[index] else {
-            throw GovChainError(code: .notAValidator, message: "The validator key is not in the genesis.")
+        let members = ActiveValidators.peerMembers(
+            sets, key: key.publicKey, addressOverrides: config.peer_addresses ?? [:])
+        let me = members.selfIndex.flatMap { index in sets.members.first { $0.index == index }?.validator }
+        guard let listen = config.peer_listen_address ?? me?.peerAddress else {
+            throw GovChainError(
+                code: .configInvalid,
+                message:
+                    "This node's key is not in the validator set yet, so node.json must give peer_listen_address (host:port, the address governance admits it with)."
+            )
         }
-        let listen = config.peer_listen_address ?? me.peerAddress
         guard let (host, port) = NodeConfig.hostPort(listen) else {
             throw GovChainError(code: .configInvalid, message: "peer_listen_address \"\(listen)\" must be host:port.")
         }
-        var addresses: [ValidatorIndex: String] = [:]
-        for (i, validator) in genesis.validators.validators.enumerated() {
-            addresses[ValidatorIndex(UInt16(i))] = config.peer_addresses?[validator.name] ?? validator.peerAddress
-        }
-        return PeerNetworkConfiguration(
-            chainId: genesis.chainId, genesisHash: genesis.hash, validators: genesis.validators,
-            selfIndex: index, key: key, listenHost: host, listenPort: port, peerAddresses: addresses)
+        let signing = members.selfIndex.map { sets.current[$0] != nil ? sets.current : sets.next } ?? sets.current
+        var configuration = PeerNetworkConfiguration(
+            chainId: genesis.chainId, genesisHash: genesis.hash, validators: signing,
+            selfIndex: members.selfIndex, key: key, listenHost: host, listenPort: port, peerAddresses: members.addresses
+        )
+        configuration.members = members
+        return configuration
     }
 
     static func peersReport(_ network: PeerNetwork, genesis: Genesis) -> PeersResponse {

@@ -65,6 +65,19 @@ struct HelloTests {
         #expect(expectation.rejection(of: hello(sender: 2), peerKey: genesis.keys[2].publicKey, dialled: nil) == nil)
     }
 
+    @Test("a node not yet in the set says so; it is known by its TLS key, and only a member key is")
+    func unknownSenderIsKnownByItsKey() {
+        let unknown = hello(sender: HelloExpectation.unknownSender)
+        #expect(expectation.accept(unknown, peerKey: genesis.keys[2].publicKey, dialled: nil) == .success(2))
+        let stranger = TestGenesis(count: 6).keys[5].publicKey
+        #expect(expectation.rejection(of: unknown, peerKey: stranger, dialled: nil)?.contains("not a key") == true)
+        // A member that joined later is accepted once the members include it.
+        var grown = expectation
+        grown.members.keys[ValidatorIndex(9)] = stranger
+        #expect(grown.accept(unknown, peerKey: stranger, dialled: nil) == .success(9))
+        #expect(grown.accept(hello(sender: 9), peerKey: stranger, dialled: 9) == .success(9))
+    }
+
     @Test func stateMachineDeliversOnlyAfterAValidHello() {
         var machine = PeerConnectionStateMachine(expectation: expectation, dialled: nil)
         let key0 = genesis.keys[0].publicKey

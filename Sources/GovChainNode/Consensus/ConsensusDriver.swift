@@ -42,9 +42,6 @@ final class ConsensusDriver<C: Clock>: Sendable where C.Duration == Duration {
         self.key = key
         self.clock = clock
         self.logger = logger
-        guard node.genesis.validators.index(of: key.publicKey) != nil else {
-            throw GovChainError(code: .notAValidator, message: "The validator key is not in the genesis.")
-        }
         if let bytes = try node.store.metadata(Self.signingStateKey) {
             do {
                 persisted = try SigningState(decoding: bytes, chainId: node.genesis.chainId)
@@ -63,9 +60,8 @@ final class ConsensusDriver<C: Clock>: Sendable where C.Duration == Duration {
     func verifier() -> InboundVerifier {
         InboundVerifier(
             network: network, node: node, inbox: inbox, verified: verified,
-            validators: node.genesis.validators, chainId: node.genesis.chainId,
-            position: { [self] in snapshot.withLock { (Height($0.height), Round($0.round)) } },
-            schedule: ProposerSchedule(validators: node.genesis.validators))
+            active: node.validators, chainId: node.genesis.chainId,
+            position: { [self] in snapshot.withLock { (Height($0.height), Round($0.round)) } })
     }
 
     /// Runs the loop until `inbox.finish()`; throws only when the signing state cannot be made
@@ -114,15 +110,17 @@ final class DriverLoop<C: Clock> where C.Duration == Duration {
         start = clock.now
         self.logger = logger
         let genesis = driver.node.genesis
+        // The set signing the first height without a block (governance may have changed it).
+        let validators = driver.node.validators.snapshot.current
         var configuration = ConsensusConfiguration(
-            chainId: genesis.chainId, validators: genesis.validators,
+            chainId: genesis.chainId, validators: validators,
             timeouts: TimeoutParameters(genesis.consensus))
         configuration.verifier = SignatureVerifier(driver.node.cachedSignatureCheck)
         instance = ConsensusInstance(
             configuration: configuration, signer: key, height: driver.node.store.height.next, resumingFrom: persisted)
         policy = NodePolicy(
             configuration: .init(
-                validators: genesis.validators, selfIndex: genesis.validators.index(of: key.publicKey),
+                validators: validators, selfIndex: validators.index(of: key.publicKey),
                 emptyBlockIntervalMs: genesis.consensus.emptyBlockIntervalMs),
             storedHeight: driver.node.store.height, nowMs: 0)
     }

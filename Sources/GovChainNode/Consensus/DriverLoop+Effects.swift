@@ -127,7 +127,19 @@ extension DriverLoop {
             case .startConsensus:
                 feed(.start)
             case .feedCommitted(let block, let commit):
-                feed(.committed(block, commit))
+                // The set of the next height, when governance changed it (docs/GOVERNANCE.md).
+                let next = try? node.store.validatorSet(at: block.header.height.next)
+                if let next, next != instance.configuration.validators {
+                    policy.setValidators(next, selfIndex: next.index(of: node.chain.publicKey))
+                    logger.notice(
+                        "consensus follows the new validator set",
+                        metadata: [
+                            "consensus.height": "\(block.header.height.next)",
+                            "validators": "\(next.validators.map(\.name))",
+                            "validator.index": "\(next.index(of: node.chain.publicKey).map { "\($0)" } ?? "none")",
+                        ])
+                }
+                feed(.committed(block, commit, nextValidators: next))
             case .applySynced(let block, let commit, let peer):
                 spawn { [logger, logLimiter] node in
                     let result = await Self.storeIfNeeded(block, commit, node: node)

@@ -18,12 +18,12 @@ struct InboundVerifier: Sendable {
     let node: Node
     let inbox: DriverInbox
     let verified: VerifiedSignatures
-    let validators: ValidatorSet
+    /// The sets signing the next two heights: a message is checked against the set of its height.
+    let active: ActiveValidators
     let chainId: ChainID
     /// The consensus loop's height and round as last published: stateless checks at the edge
     /// drop what the instance would drop anyway, before it costs a decode or a signature check.
     let position: @Sendable () -> (height: Height, round: Round)
-    let schedule: ProposerSchedule
 
     /// Workers to run: one per core.
     static var workers: Int { max(1, min(4, ProcessInfo.processInfo.activeProcessorCount)) }
@@ -44,8 +44,10 @@ struct InboundVerifier: Sendable {
 
     func handle(_ message: PeerMessage) async {
         let (height, round) = position()
+        let sets = active.snapshot
         if let peek = NodeMessage.peekProposal(message.payload) {
             guard isWithinWindow(peek.height, peek.round, height: height, round: round),
+                let schedule = sets.set(for: peek.height)?.schedule,
                 schedule.proposer(height: peek.height, round: peek.round) == peek.proposer
             else { return }
         }
@@ -58,9 +60,14 @@ struct InboundVerifier: Sendable {
         }
         switch decoded {
         case .consensus(let consensus):
-            guard isWithinWindow(consensus.height, consensus.round, height: height, round: round) else { return }
+            guard isWithinWindow(consensus.height, consensus.round, height: height, round: round),
+                let validators = sets.set(for: consensus.height)?.set
+            else { return }
             guard let signer = validators[consensus.signer] else {
-                network.disconnect(message.from, reason: "unknown_signer")
+                // A member of the other set (the sets are changing) is no liar; anyone else is.
+                if sets.current[consensus.signer] == nil && sets.next[consensus.signer] == nil {
+                    network.disconnect(message.from, reason: "unknown_signer")
+                }
                 return
             }
             let bytes = consensus.signBytes(chainId: chainId)

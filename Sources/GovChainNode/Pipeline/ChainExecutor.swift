@@ -14,6 +14,8 @@ package actor ChainExecutor {
     package nonisolated let genesis: Genesis
     package nonisolated let store: BlockStore
     private let key: SigningKey
+    /// This validator's public key.
+    package nonisolated var publicKey: PublicKey { key.publicKey }
     private let validatorIndex: ValidatorIndex
     private let executor: BlockExecutor
     private let rules: BlockRules
