@@ -109,6 +109,9 @@ package struct BlockResponse: Codable, Sendable, Equatable {
     package var transactions: [TransactionSummary]
     package var commit_round: UInt32
     package var commit: [CommitSignature]
+    /// The set that signed this block, and the one that signs the next (docs/GOVERNANCE.md).
+    package var validators_hash: String?
+    package var next_validators_hash: String?
 }
 
 package struct StatusResponse: Codable, Sendable, Equatable {

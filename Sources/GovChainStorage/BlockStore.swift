@@ -260,9 +260,11 @@ package final class BlockStore: LedgerStateReader, MerkleNodeReader, Sendable {
         try validatorSchedule()?.signers ?? BlockSigners(genesis: genesis.validators)
     }
 
-    /// The set that signed (or, one past the head, signs) the block at `height` ≥ 1.
+    /// The set that signed (or, up to two past the head, signs) the block at `height` ≥ 1.
     package func validatorSet(at height: Height) throws(GovChainError) -> ValidatorSet? {
-        if height == self.height.next { return try signers().current }
+        let next = self.height.next
+        if height == next { return try signers().current }
+        if height == next.next { return try validatorSchedule()?.afterNext ?? genesis.validators }
         guard let bytes = try db.get(StoreKey.header(height)) else { return nil }
         let header: BlockHeader
         do { header = try BlockHeader(decoding: bytes) } catch { throw Self.corrupt("header \(height)", error) }

@@ -5,7 +5,7 @@ import GovChainCore
 struct TestnetCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "testnet", abstract: "Create a local network: genesis, keys and one home per node.",
-        subcommands: [Init.self, TestnetGrow.self])
+        subcommands: [Init.self, TestnetGrow.self, TestnetJoin.self])
 
     struct Init: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

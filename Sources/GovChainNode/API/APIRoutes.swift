@@ -41,6 +41,7 @@ struct APIRoutes: Sendable {
         ("/v1/authorities/:id/clerks", .get), ("/v1/status", .get), ("/v1/genesis", .get), ("/v1/peers", .get),
         ("/v1/documents/:hash/qr", .get), ("/v1/documents/:hash/report", .get),
         ("/", .get), ("/verify", .get), ("/v", .get), ("/web/:file", .get), ("/metrics", .get),
+        ("/v1/validators", .get), ("/v1/governance/proposals", .get), ("/v1/governance/proposals/:id", .get),
     ]
 
     /// The methods `path` is served with (empty: no such path).
@@ -80,6 +81,14 @@ struct APIRoutes: Sendable {
         read("/v1/clerks/:key", "key", on: router) { key, _ in try clerk(key) }
         read("/v1/authorities/:id/clerks", "id", on: router) { id, _ in try clerks(ofAuthority: id) }
         router.get("/v1/status") { _, _ in await status() }
+        router.get("/v1/validators") { request, _ in
+            let height = request.uri.queryParameters.get("height")
+            return try await NIOThreadPool.singleton.runIfActive { try validators(height: height) }
+        }
+        router.get("/v1/governance/proposals") { _, _ in
+            try await NIOThreadPool.singleton.runIfActive { try proposals() }
+        }
+        read("/v1/governance/proposals/:id", "id", on: router) { id, _ in try proposal(id) }
         router.get("/metrics") { _, _ in metrics() }
         router.get("/v1/genesis") { _, _ in
             guard let genesisFile else {
@@ -250,7 +259,9 @@ struct APIRoutes: Sendable {
             throw APIError(
                 code: .blockUnknown, message: "There is no block \(height) yet; the latest is \(store.height).")
         }
-        return JSON.response(BlockResponse(block: block, commit: commit, genesis: genesis))
+        return JSON.response(
+            BlockResponse(
+                block: block, commit: commit, genesis: genesis, validators: try store.validatorSet(at: height)))
     }
 
     func status() async -> Response {
@@ -259,7 +270,7 @@ struct APIRoutes: Sendable {
             StatusResponse(
                 chain_id: genesis.chainId.value, genesis_hash: genesis.hash.hex, node: node.name,
                 latest_height: head?.height.rawValue ?? 0, latest_hash: head?.hash.hex, latest_time: head?.time.rfc3339,
-                mempool_size: node.mempool.count, validators: genesis.validators.validators.map(\.name),
+                mempool_size: node.mempool.count, validators: node.validators.snapshot.current.validators.map(\.name),
                 consensus: consensus?()))
     }
 
