@@ -130,6 +130,12 @@ package final class BlockStore: LedgerStateReader, MerkleNodeReader, Sendable {
         batch.put(StoreKey.block(header.height), block.encoded)
         batch.put(StoreKey.commit(header.height), commit.encoded)
         batch.put(StoreKey.header(header.height), header.encoded)
+        let parentSet = try head.flatMap { head throws(GovChainError) in
+            try self.header(at: head.height)?.validatorsHash
+        }
+        if header.validatorsHash != (parentSet ?? genesis.validators.hash) {
+            batch.put(StoreKey.setChange(header.height), [])
+        }
         batch.put(StoreKey.blockHash(hash), StoreKey.bigEndian(header.height.rawValue))
         Self.addChanges(changes, to: &batch)
         Self.addState(executed.state, to: &batch)
@@ -281,6 +287,29 @@ package final class BlockStore: LedgerStateReader, MerkleNodeReader, Sendable {
             try reader.finish()
             return set
         } catch { throw Self.corrupt("validator set \(hash)", error) }
+    }
+
+    /// The validator set changes up to `height` (what a verifier that trusts only the genesis
+    /// needs to trust the set of `height`; `ValidatorSetChain`), nil when there were none.
+    package func validatorSetChanges(upTo height: Height) throws(GovChainError) -> [ValidatorSetChange]? {
+        var changes: [ValidatorSetChange] = []
+        for entry in try db.scan(prefix: StoreKey.setChanges, limit: ValidatorSetChange.countMax) {
+            var reader = ByteReader(Array(entry.key.dropFirst(StoreKey.setChanges.count)))
+            guard let raw = try? reader.u64("height"), raw >= 2 else { continue }
+            let at = Height(raw)
+            guard at <= height else { break }
+            let before = Height(raw - 1)
+            guard let set = try validatorSet(at: at), let header = try self.header(at: before),
+                let commit = try commit(at: before)
+            else {
+                throw GovChainError(code: .storeCorrupt, message: "The validator set change at \(at) is incomplete.")
+            }
+            changes.append(
+                ValidatorSetChange(
+                    height: raw, validators: Hex.encode(set.encoded), block_header: Hex.encode(header.encoded),
+                    commit: Hex.encode(commit.encoded)))
+        }
+        return changes.isEmpty ? nil : changes
     }
 
     /// Governance proposals, newest first, at most `limit`.

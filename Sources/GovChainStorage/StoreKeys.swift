@@ -39,6 +39,9 @@ enum StoreKey {
     static func governance(_ treeKey: Hash32) -> [UInt8] { Array("g/".utf8) + treeKey.bytes }
     /// A validator set governance made, by its hash (headers name sets by hash).
     static func validatorSet(_ hash: Hash32) -> [UInt8] { Array("v/".utf8) + hash.bytes }
+    /// A height whose block is signed by another set than its parent: `w/<u64 height>` → empty.
+    static func setChange(_ height: Height) -> [UInt8] { setChanges + bigEndian(height.rawValue) }
+    static let setChanges = Array("w/".utf8)
     /// Free-form metadata owned by other modules (e.g. consensus signing state).
     static func meta(_ name: String) -> [UInt8] { Array("m/x/\(name)".utf8) }
 

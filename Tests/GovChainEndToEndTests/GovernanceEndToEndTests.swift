@@ -72,6 +72,8 @@ import Testing
             }
         }
         defer { load.cancel() }
+        let genesis = try Genesis.load(contentsOf: net + "/genesis.json")
+        _ = try await Harness.anchor("before Köln", clerkKey: clerk, via: url[0])
 
         // Köln: a home with its own key; its node starts before it is admitted and follows.
         let joined = try await Self.cli(
@@ -115,6 +117,7 @@ import Testing
             for h in effective...(head - 1) where try await Self.signers(url[0], h).contains(5) { return true }
             return false
         }
+        _ = try await Harness.anchor("after Köln", clerkKey: clerk, via: url[1])
         try await Self.eventually("Köln's node is at the head") {
             let head = try await NodeClient(url[0]).status().latest_height
             return try await NodeClient(koeln.api_url).status().latest_height + 2 >= head
@@ -178,6 +181,32 @@ import Testing
         }
         let set: ValidatorsResponse = try await NodeClient(url[0]).get("/v1/validators")
         #expect(set.validators.first { $0.index == 4 }?.public_key == newKey.publicKey.hex)
+        _ = try await Harness.anchor("after the rotation", clerkKey: clerk, via: url[2])
+
+        // Receipts from before and after each change verify offline with the original genesis
+        // alone; the ones after carry the set changes, each signed by the set before it.
+        for (text, changes) in [("before Köln", 0), ("after Köln", 1), ("after the rotation", 3)] {
+            let receipt = try await NodeClient(url[0]).receipt(Hash32.sha256(Array(text.utf8)))
+            #expect((receipt.validator_sets?.count ?? 0) == changes, "\(text)")
+            let proven = try ReceiptVerifier(genesis: genesis).verify(receipt)
+            #expect(proven.signers.count >= 4, "\(text): \(proven.signers)")
+            // A receipt that hides the changes does not verify.
+            if changes > 0 {
+                var hidden = receipt
+                hidden.validator_sets = nil
+                #expect(throws: GovChainError.self) { try ReceiptVerifier(genesis: genesis).verify(hidden) }
+            }
+        }
+        // Online: the proof of a document anchored before Köln, at today's head, checked by the
+        // CLI against the original genesis file.
+        let online = try await Harness.run(
+            "govchain",
+            [
+                "verify", "--hash", Hash32.sha256(Array("before Köln".utf8)).hex, "--node", url[0], "--genesis",
+                net + "/genesis.json",
+            ], timeout: 60)
+        #expect(online.status == 0, "\(online.stdout)\(online.stderr)")
+        #expect(online.stdout.contains("VALID"), "\(online.stdout)")
 
         // Stop the load; every acknowledged anchor is on every running node; no fork.
         load.cancel()

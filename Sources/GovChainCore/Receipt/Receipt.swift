@@ -52,10 +52,13 @@ package struct Receipt: Codable, Sendable, Equatable {
     package var document: String
     package var anchor: Inclusion
     package var clerk_authorisation: ClerkAuthorisation
+    /// The validator set changes up to the receipt's blocks, when governance changed the set
+    /// after the genesis (absent otherwise, so receipts of a chain without changes are as before).
+    package var validator_sets: [ValidatorSetChange]?
 
     package init(
         chain_id: String, genesis_hash: String, document: String, anchor: Inclusion,
-        clerk_authorisation: ClerkAuthorisation
+        clerk_authorisation: ClerkAuthorisation, validator_sets: [ValidatorSetChange]? = nil
     ) {
         version = Self.currentVersion
         self.chain_id = chain_id
@@ -63,6 +66,7 @@ package struct Receipt: Codable, Sendable, Equatable {
         self.document = document
         self.anchor = anchor
         self.clerk_authorisation = clerk_authorisation
+        self.validator_sets = validator_sets
     }
 
     /// The canonical file bytes.
@@ -101,8 +105,16 @@ package struct Receipt: Codable, Sendable, Equatable {
     static func unknownField(in data: Data) -> String? {
         let inclusion: Set<String> = ["transaction", "tx_index", "proof", "block_header", "commit"]
         guard let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else { return nil }
-        let top: Set<String> = ["version", "chain_id", "genesis_hash", "document", "anchor", "clerk_authorisation"]
+        let top: Set<String> = [
+            "version", "chain_id", "genesis_hash", "document", "anchor", "clerk_authorisation", "validator_sets",
+        ]
         if let key = object.keys.sorted().first(where: { !top.contains($0) }) { return key }
+        let change: Set<String> = ["height", "validators", "block_header", "commit"]
+        for (i, entry) in ((object["validator_sets"] as? [Any]) ?? []).enumerated() {
+            if let entry = entry as? [String: Any], let key = entry.keys.sorted().first(where: { !change.contains($0) }) {
+                return "validator_sets[\(i)].\(key)"
+            }
+        }
         if let anchor = object["anchor"] as? [String: Any],
             let key = anchor.keys.sorted().first(where: { !inclusion.contains($0) })
         {

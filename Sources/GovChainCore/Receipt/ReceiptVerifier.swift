@@ -37,7 +37,8 @@ package struct ReceiptVerifier: Sendable {
             throw Receipt.invalid(
                 "the file's SHA-256 (\(documentHash.hex)) is not the document this receipt is for (\(document.hex))")
         }
-        let (transaction, header, commit) = try included(receipt.anchor, what: "anchor")
+        let changes = receipt.validator_sets ?? []
+        let (transaction, header, commit) = try included(receipt.anchor, what: "anchor", changes: changes)
         // Only plain anchors carry a receipt in version 1: a supersede transaction anchors its new
         // document with the old one's type and authority, which a receipt cannot see.
         guard case .anchorDocument(let anchored) = transaction.body else {
@@ -48,11 +49,13 @@ package struct ReceiptVerifier: Sendable {
         }
         let clerkRegisteredAt = try checkClerk(
             receipt.clerk_authorisation, clerk: transaction.signer, authority: anchored.authority,
-            documentType: anchored.documentType, anchorHeight: header.height, anchorIndex: receipt.anchor.tx_index)
+            documentType: anchored.documentType, anchorHeight: header.height, anchorIndex: receipt.anchor.tx_index,
+            changes: changes)
         guard let authority = genesis.authority(anchored.authority) else {
             throw Receipt.invalid("authority \(anchored.authority) is not listed in the genesis")
         }
-        let signers = commit.signatures.compactMap { genesis.validators[$0.validator] }
+        let set = try ValidatorSetChain.set(at: header.height, changes: changes, genesis: genesis)
+        let signers = commit.signatures.compactMap { set[$0.validator] }
         return Proven(
             document: document, documentType: anchored.documentType, authority: authority, clerk: transaction.signer,
             height: header.height, blockTime: header.time, validFrom: anchored.validFrom,
@@ -66,7 +69,7 @@ package struct ReceiptVerifier: Sendable {
     /// Decodes and checks one proven transaction: header of this chain and validator set, commit
     /// with > 2/3 power, transaction signature, inclusion proof up to txRoot.
     func included(
-        _ inclusion: Receipt.Inclusion, what: String
+        _ inclusion: Receipt.Inclusion, what: String, changes: [ValidatorSetChange] = []
     ) throws(GovChainError) -> (Transaction, BlockHeader, Commit) {
         let header: BlockHeader
         let headerBytes = try bytes(inclusion.block_header, "the \(what) block header")
@@ -77,8 +80,12 @@ package struct ReceiptVerifier: Sendable {
             throw Receipt.invalid(
                 "the \(what) block header is for chain \(header.chainId), genesis is for chain \(genesis.chainId)")
         }
-        guard header.validatorsHash == genesis.validators.hash else {
-            throw Receipt.invalid("the \(what) block names a validator set other than the genesis one")
+        // The genesis set, or the set the receipt's chain of set changes proves for this height.
+        let validators = try ValidatorSetChain.set(at: header.height, changes: changes, genesis: genesis)
+        guard header.validatorsHash == validators.hash else {
+            throw Receipt.invalid(
+                "the \(what) block names a validator set other than the one proven for height \(header.height) (the genesis set, or the set changes the receipt carries)"
+            )
         }
         let commit: Commit
         let commitBytes = try bytes(inclusion.commit, "the \(what) commit")
@@ -87,7 +94,7 @@ package struct ReceiptVerifier: Sendable {
         }
         do {
             try commit.verify(
-                blockHash: header.hash, height: header.height, validators: genesis.validators, chainId: genesis.chainId)
+                blockHash: header.hash, height: header.height, validators: validators, chainId: genesis.chainId)
         } catch {
             throw Receipt.invalid("\(what) block \(header.height): \(error.message)")
         }
@@ -117,7 +124,7 @@ package struct ReceiptVerifier: Sendable {
     /// that the authority signed and that was committed before the anchor.
     func checkClerk(
         _ authorisation: Receipt.ClerkAuthorisation, clerk: PublicKey, authority: Code, documentType: Code,
-        anchorHeight: Height, anchorIndex: UInt32
+        anchorHeight: Height, anchorIndex: UInt32, changes: [ValidatorSetChange] = []
     ) throws(GovChainError) -> Height? {
         switch authorisation.kind {
         case "genesis":
@@ -137,7 +144,7 @@ package struct ReceiptVerifier: Sendable {
             guard let registration = authorisation.registration else {
                 throw Receipt.invalid("the clerk registration is missing")
             }
-            let (transaction, header, _) = try included(registration, what: "clerk registration")
+            let (transaction, header, _) = try included(registration, what: "clerk registration", changes: changes)
             guard case .registerClerk(let body) = transaction.body, body.clerk == clerk else {
                 throw Receipt.invalid("the clerk registration does not register the key that signed the anchor")
             }

@@ -310,9 +310,10 @@ extension APIRoutes {
 
     /// `GET /v1/authorities/{id}/clerks`: every clerk an authority registered.
     func clerks(ofAuthority text: String) throws -> Response {
-        guard let id = Code(text), genesis.authority(id) != nil else {
+        guard let id = Code(text), try LedgerRules(genesis: genesis).authority(id, in: store) != nil else {
             throw APIError(
-                code: .authorityUnknown, message: "No authority \"\(text.prefix(40))\" is listed in the genesis.")
+                code: .authorityUnknown,
+                message: "No authority \"\(text.prefix(40))\" is listed in the genesis or admitted by governance.")
         }
         return JSON.response(try store.clerks(of: id).map { ClerkResponse(record: $0, genesis: genesis) })
     }
@@ -341,9 +342,12 @@ extension APIRoutes {
         } else {
             authorisation = .init(kind: "genesis", registration: nil)
         }
+        // A verifier that holds only the genesis follows the set changes up to the anchor's block
+        // (the registration, if any, came before it).
         let receipt = Receipt(
             chain_id: genesis.chainId.value, genesis_hash: genesis.hash.hex, document: hash.hex,
-            anchor: anchor, clerk_authorisation: authorisation)
+            anchor: anchor, clerk_authorisation: authorisation,
+            validator_sets: try store.validatorSetChanges(upTo: record.anchoredHeight))
         return Response(
             status: .ok, headers: [.contentType: "application/json"],
             body: .init(byteBuffer: ByteBuffer(bytes: receipt.canonicalJSON)))
@@ -400,8 +404,10 @@ extension APIRoutes {
                     : "There is no block \(height) yet; the latest is \(latest).")
         }
         let found = try store.stateProof(key, root: header.stateRoot, height: height)
-        return StateProof(
+        var proof = StateProof(
             kind: kind, chainId: genesis.chainId, genesisHash: genesis.hash, subject: subject, header: header,
             commit: commit, proof: found.proof, record: found.record)
+        proof.validator_sets = try store.validatorSetChanges(upTo: height)
+        return proof
     }
 }
