@@ -299,3 +299,90 @@ struct GovernanceTests {
         #expect(try! ValidatorSet(from: &reader, field: "set") == shifted)
     }
 }
+
+/// `ValidatorSetChain`: a verifier that trusts only the genesis follows set changes, each under a
+/// commit of the set before it; anything hidden, forged or out of order is refused.
+@Suite("Validator set chain")
+struct ValidatorSetChainTests {
+    let genesis = GovernanceTests.genesis
+    let keys = GovernanceTests.validatorKeys
+
+    /// A header at `height` signed by `set` (commit by `signers`, keys by member index) naming `next`.
+    func change(
+        at height: UInt64, from set: ValidatorSet, to next: ValidatorSet, signers: [(ValidatorIndex, SigningKey)]
+    ) -> ValidatorSetChange {
+        let header = BlockHeader(
+            chainId: Fixtures.chainId, height: Height(height - 1), time: Fixtures.at(height), previousHash: .zero,
+            lastCommitHash: .zero, txRoot: .zero, txCount: 0, validatorsHash: set.hash, nextValidatorsHash: next.hash,
+            evidenceHash: .zero, stateRoot: .zero, proposer: ValidatorIndex(0))
+        let votes = signers.map { index, key in
+            Vote.sign(
+                type: .precommit, height: header.height, round: 0, block: header.hash, validator: index,
+                chainId: Fixtures.chainId, key: key)
+        }
+        return ValidatorSetChange(
+            height: height, validators: Hex.encode(next.encoded), block_header: Hex.encode(header.encoded),
+            commit: Hex.encode(Commit(precommits: votes).encoded))
+    }
+
+    var withKoeln: ValidatorSet {
+        ValidatorSet(
+            members: genesis.validators.members + [
+                (
+                    ValidatorIndex(4),
+                    Validator(
+                        name: "Köln", publicKey: GovernanceTests.koeln.publicKey, peerAddress: "h:1", power: 1)
+                )
+            ])
+    }
+
+    var withoutV3: ValidatorSet {
+        ValidatorSet(members: withKoeln.members.filter { $0.index != ValidatorIndex(3) })
+    }
+
+    func signers(_ indices: [Int], extra: [(ValidatorIndex, SigningKey)] = []) -> [(ValidatorIndex, SigningKey)] {
+        indices.map { (ValidatorIndex(UInt16($0)), keys[$0]) } + extra
+    }
+
+    @Test("two changes, each signed by the set before it, lead to the set of a later height")
+    func followsChanges() throws {
+        let first = change(at: 10, from: genesis.validators, to: withKoeln, signers: signers([0, 1, 2]))
+        let second = change(
+            at: 20, from: withKoeln, to: withoutV3,
+            signers: signers([0, 1, 2], extra: [(ValidatorIndex(4), GovernanceTests.koeln)]))
+        #expect(try ValidatorSetChain.set(at: 5, changes: [first, second], genesis: genesis) == genesis.validators)
+        #expect(try ValidatorSetChain.set(at: 10, changes: [first, second], genesis: genesis) == withKoeln)
+        #expect(try ValidatorSetChain.set(at: 19, changes: [first, second], genesis: genesis) == withKoeln)
+        #expect(try ValidatorSetChain.set(at: 99, changes: [first, second], genesis: genesis) == withoutV3)
+    }
+
+    @Test("a hidden change, a weak or forged commit, a wrong next set or disorder is refused")
+    func refusesLies() {
+        let first = change(at: 10, from: genesis.validators, to: withKoeln, signers: signers([0, 1, 2]))
+        let second = change(
+            at: 20, from: withKoeln, to: withoutV3,
+            signers: signers([0, 1, 2], extra: [(ValidatorIndex(4), GovernanceTests.koeln)]))
+        func refused(_ changes: [ValidatorSetChange]) -> Bool {
+            (try? ValidatorSetChain.set(at: 99, changes: changes, genesis: genesis)) == nil
+        }
+        #expect(refused([second]), "the first change was hidden")
+        #expect(refused([second, first]), "out of order")
+        #expect(refused([change(at: 10, from: genesis.validators, to: withKoeln, signers: signers([0, 1]))]))
+        // Köln's own key cannot vouch for its admission: it is not in the set before.
+        #expect(
+            refused([
+                change(
+                    at: 10, from: genesis.validators, to: withKoeln,
+                    signers: signers([0, 1], extra: [(ValidatorIndex(3), GovernanceTests.koeln)]))
+            ]))
+        var wrongSet = first
+        wrongSet.validators = Hex.encode(withoutV3.encoded)
+        #expect(refused([wrongSet]), "the header names another set")
+        var garbage = first
+        garbage.commit = "00"
+        #expect(refused([garbage]))
+        var wrongHeight = first
+        wrongHeight.height = 11
+        #expect(refused([wrongHeight]))
+    }
+}
