@@ -114,6 +114,32 @@ enum FuzzCommandLine {
             stream += withUnsafeBytes(of: UInt32(body.count).bigEndian, Array.init) + body
         }
         add(.peerFrame, stream)
+        // Governance transactions (kinds 6–8), one per action, signed with the fixed key.
+        let other = try SigningKey(seed: [UInt8](repeating: 8, count: 32)).publicKey
+        let actions: [GovernanceAction] = [
+            .addValidator(Validator(name: "Köln", publicKey: other, peerAddress: "10.0.0.6:26656", power: 2)),
+            .removeValidator(other), .setPower(other, power: 3), .rotateValidatorKey(old: other, new: key.publicKey),
+            .addAuthority(
+                AuthorityRecord(
+                    id: Code("koeln")!, name: "Stadt Köln", publicKey: other,
+                    documentTypes: [Code("birth-certificate")!, Code("parking-permit")!],
+                    saltedDocumentTypes: [Code("parking-permit")!])),
+            .rotateAuthorityKey(Code("koeln")!, new: key.publicKey),
+            .setAuthorityTypes(Code("koeln")!, documentTypes: [Code("birth-certificate")!], salted: []),
+        ]
+        let bodies: [TransactionBody] =
+            actions.map { .proposeGovernance(.init(action: $0, expiresAt: Height(100))) } + [
+                .voteGovernance(.init(proposal: 1, approve: true)), .voteGovernance(.init(proposal: 2, approve: false)),
+                .withdrawGovernance(.init(proposal: 3)),
+            ]
+        for (i, body) in bodies.enumerated() {
+            add(
+                .transaction,
+                Transaction(
+                    body: body, time: Timestamp(rawValue: 1_767_225_600_000), nonce: UInt64(i), chainId: chainId,
+                    key: key
+                ).encoded)
+        }
 
         for target in FuzzTarget.allCases {
             let dir = repository.appendingPathComponent("Tests/Fuzz/corpus/\(target.rawValue)")
