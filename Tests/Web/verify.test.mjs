@@ -19,7 +19,7 @@ import {
 const ROOT = new URL('../../', import.meta.url);
 const read = (path) => readFileSync(new URL(path, ROOT), 'utf8');
 const VECTORS = 'docs/vectors/';
-const CHECKS = ['format', 'genesis', 'header', 'commit', 'state_path', 'record', 'inclusion', 'transaction'];
+const CHECKS = ['format', 'genesis', 'header', 'commit', 'state_path', 'record', 'inclusion', 'transaction', 'validator_sets'];
 
 /** A clock inside every validity window of the vectors (the parking permit: 2027-01-01 to 2028-01-01). */
 const NOW = Date.parse('2027-06-01T00:00:00Z');
@@ -1233,5 +1233,257 @@ describe('hand-made state proofs: clerks and trees (no vector has a clerk proof)
     for (let n = 0; n < cut.length; n++) {
       assertRefused(await tryRecord('document', doc, cut.slice(0, n)), n === 0 ? 'format' : 'record', null, `record cut to ${n} bytes`);
     }
+  });
+});
+
+// -------------------------------------------------------------------------------------------
+// A hand-made chain whose validator set changes (PROTOCOL.md, "Validator set"; RECEIPTS.md,
+// "Validator set changes"): genesis set A = members 0–3 (power 1 each); at height 3 set B =
+// members 0–4 takes over (member 4 admitted; header 2 names B as next, signed by 3 of A); at
+// height 5 set C = members 0, 2, 3, 4 (member 1 removed, a sparse set) takes over.
+describe('validator set changes (validator_sets)', () => {
+  let chainPromise;
+  function chain() {
+    chainPromise ??= (async () => {
+      const keys = await Promise.all(Array.from({ length: 5 }, keyPair));
+      const [soest, initialClerk, clerk] = await Promise.all(Array.from({ length: 3 }, keyPair));
+      const names = ['Soest', 'Aachen', 'Bonn', 'Dortmund', 'Essen'];
+      const member = (index) => ({ index, name: names[index], key: keys[index].publicKey, address: `localhost:${26600 + index}`, power: 1 });
+      const genesis = await parseGenesis(JSON.stringify({
+        chain_id: CHAIN, genesis_time: '2026-12-01T00:00:00Z',
+        validators: [0, 1, 2, 3].map((i) => ({ name: names[i], public_key: bytesToHex(keys[i].publicKey), peer_address: `localhost:${26600 + i}`, power: 1 })),
+        authorities: [{ id: 'soest', name: 'Stadt Soest', public_key: bytesToHex(soest.publicKey), document_types: ['parking-permit'] }],
+        initial_clerks: [{ authority: 'soest', public_key: bytesToHex(initialClerk.publicKey), document_types: ['parking-permit'] }],
+      }));
+      const A = [0, 1, 2, 3].map(member);
+      const B = [0, 1, 2, 3, 4].map(member);
+      const C = [0, 2, 3, 4].map(member);
+      return { keys, soest, initialClerk, clerk, genesis, member, A, B, C };
+    })();
+    return chainPromise;
+  }
+
+  /** ValidatorSet encoding: list(u16 index ‖ short(name) ‖ key ‖ short(peerAddress) ‖ u64 power). */
+  const encodeSet = (members) => cat(u16(members.length),
+    ...members.map((m) => cat(u16(m.index), text8(m.name), m.key, text8(m.address), u64(m.power))));
+  /** Its hash: SHA-256(list(key ‖ u64 power)), ‖ (u16 index)* unless the indices are 0 … n − 1. */
+  const setHash = (members, { dense = members.every((m, i) => m.index === i) } = {}) => sha(cat(u16(members.length),
+    ...members.map((m) => cat(m.key, u64(m.power))), ...(dense ? [] : members.map((m) => u16(m.index)))));
+
+  async function header({ height, vh, nvh = vh, txs = [], stateRoot = ZERO, version = 2 }) {
+    return cat([version], text8(CHAIN), u64(height), u64(BLOCK_TIME + height), ZERO, ZERO, await treeHash(txs),
+      u32(txs.length), vh, ...(version === 2 ? [nvh] : []), ZERO, ...(version === 2 ? [stateRoot] : []), u16(0));
+  }
+
+  /** A commit of `header` at `height` by the members with these indices (keys of the chain). */
+  async function commitOf(headerBytes, height, indices) {
+    const { keys } = await chain();
+    const blockHash = await sha(headerBytes);
+    const vote = cat(text8('govchain/vote/v1'), text8(CHAIN), [2], u64(height), u32(0), [1], blockHash);
+    const sorted = [...indices].sort((a, b) => a - b);
+    const signatures = await Promise.all(sorted.map(async (i) => cat(u16(i), await sign(keys[i], vote))));
+    return cat(u64(height), u32(0), blockHash, u16(sorted.length), ...signatures);
+  }
+
+  /** The entry of `set` taking over at `height`: header height − 1 by `from`, signed by `signers`. */
+  async function change(height, from, set, signers, { nvh, fromHash, validators = encodeSet(set) } = {}) {
+    const previous = await header({ height: height - 1, vh: fromHash ?? await setHash(from), nvh: nvh ?? await setHash(set) });
+    return {
+      block_header: bytesToHex(previous), commit: bytesToHex(await commitOf(previous, height - 1, signers)),
+      height, validators: bytesToHex(validators),
+    };
+  }
+
+  /** A block at `height` signed by the set `members` (signers: their indices), with inclusions. */
+  async function signedBlock(height, members, signers, txs, { vh, stateRoot } = {}) {
+    const h = await header({ height, vh: vh ?? await setHash(members), txs, stateRoot });
+    const commit = await commitOf(h, height, signers);
+    const inclusion = async (index) => ({
+      block_header: bytesToHex(h), commit: bytesToHex(commit), proof: (await auditPath(index, txs)).map(bytesToHex),
+      transaction: bytesToHex(txs[index]), tx_index: index,
+    });
+    return { header: h, commit, inclusion };
+  }
+
+  async function receipt(document, anchor, validatorSets, registration) {
+    const { genesis } = await chain();
+    return receiptFile({
+      anchor, chain_id: CHAIN, document: bytesToHex(document), genesis_hash: genesis.genesisHash, version: 1,
+      clerk_authorisation: registration ? { kind: 'registration', registration } : { kind: 'genesis' },
+      ...(validatorSets === undefined ? {} : { validator_sets: validatorSets }),
+    });
+  }
+
+  const checkReceipt = async (text) => verifyReceipt(text, (await chain()).genesis, { nowMs: NOW });
+
+  /** An anchor at height 4 (signed by B, with member 4) and the change to B at height 3. */
+  async function afterOneChange() {
+    const c = await chain();
+    const doc = await sha(enc.encode('anchored after a set change'));
+    const anchor = await anchorDocument(c.initialClerk, doc, 'parking-permit', 'soest');
+    const b4 = await signedBlock(4, c.B, [0, 2, 3, 4], [anchor]);
+    const toB = await change(3, c.A, c.B, [0, 1, 2]);
+    return { c, doc, anchor, b4, toB, inclusion: await b4.inclusion(0) };
+  }
+
+  test('a receipt signed by a set that governance admitted a validator to verifies', async () => {
+    const { doc, toB, inclusion } = await afterOneChange();
+    const result = await checkReceipt(await receipt(doc, inclusion, [toB]));
+    assertValidResult(result, 'after the change');
+    assert.equal(result.verdict, 'valid');
+    assert.equal(result.height, 4);
+    assert.deepEqual(result.signers, ['Soest', 'Bonn', 'Dortmund', 'Essen']);
+    assert.equal(result.signedPower, 4);
+    assert.equal(result.totalPower, 5);
+  });
+
+  test('refused without validator_sets, with 2 of 4 signatures, naming another next set, or with an unknown field', async () => {
+    const { c, doc, toB, inclusion } = await afterOneChange();
+    assertRefused(await checkReceipt(await receipt(doc, inclusion)), 'header', /validators hash is not the genesis/, 'no validator_sets');
+    assertRefused(await checkReceipt(await receipt(doc, inclusion, [])), 'header', /validators hash is not the genesis/, 'empty validator_sets');
+    assertRefused(await checkReceipt(await receipt(doc, inclusion, [await change(3, c.A, c.B, [0, 3])])),
+      'validator_sets', /validator_sets\[0\] \(height 3\): block 2: the commit carries 2 of 4 voting power, not more than two thirds/, '2 of 4');
+    // Header 2 names another set (B with more power for Essen) as next, properly signed by 3 of A.
+    const other = await setHash(c.B.map((m) => (m.index === 4 ? { ...m, power: 2 } : m)));
+    assertRefused(await checkReceipt(await receipt(doc, inclusion, [await change(3, c.A, c.B, [0, 1, 2], { nvh: other })])),
+      'validator_sets', /does not name the set that takes over/, 'another next set');
+    // Header 2 claims to be signed by B itself (not the set proven before it).
+    assertRefused(await checkReceipt(await receipt(doc, inclusion, [await change(3, c.A, c.B, [0, 1, 2], { fromHash: await setHash(c.B) })])),
+      'validator_sets', /not signed by the set proven before it/, 'header not by the genesis set');
+    // A commit of the change signed by member 4, whom the genesis does not list.
+    assertRefused(await checkReceipt(await receipt(doc, inclusion, [await change(3, c.A, c.B, [0, 1, 4])])),
+      'validator_sets', /index 4, which the genesis does not list/, 'signed by the newcomer');
+    // Unknown fields: in an entry (the Swift path validator_sets[i].key) and next to it.
+    const file = await receipt(doc, inclusion, [{ ...toB, extra: 1 }]);
+    assertRefused(await checkReceipt(file), 'format', /unknown field "validator_sets\[0\]\.extra"/, 'unknown entry field');
+    const { height: _, ...withoutHeight } = toB;
+    assertRefused(await checkReceipt(await receipt(doc, inclusion, [withoutHeight])), 'format', /lacks the field "height"/, 'missing height');
+    assertRefused(await checkReceipt(await receipt(doc, inclusion, toB)), 'format', /not an array/, 'not an array');
+    assertRefused(await checkReceipt(await receipt(doc, inclusion, [{ ...toB, height: 2 }])),
+      'validator_sets', /another chain or height/, 'entry height off by one');
+    assertRefused(await checkReceipt(await receipt(doc, inclusion, [{ ...toB, height: 1 }])),
+      'validator_sets', /heights must increase, each above 1/, 'height 1');
+    // Not canonical (spaces) is refused as before.
+    assertRefused(await checkReceipt((await receipt(doc, inclusion, [toB])).replace('"height":3', '"height": 3')), 'format', /canonical/, 'layout');
+  });
+
+  test('the set encoding is checked: trailing bytes, power 0, a key twice, indices out of order, none, bad UTF-8', async () => {
+    const { c, doc, toB, inclusion } = await afterOneChange();
+    const m = c.member;
+    const withSet = async (validators) => checkReceipt(await receipt(doc, inclusion, [{ ...toB, validators: bytesToHex(validators) }]));
+    assertRefused(await withSet(cat(encodeSet(c.B), [0])), 'validator_sets', /follow its end/, 'trailing byte');
+    assertRefused(await withSet(encodeSet([])), 'validator_sets', /0 entries/, 'empty set');
+    assertRefused(await withSet(encodeSet([m(0), { ...m(1), power: 0 }])), 'validator_sets', /power/, 'power 0');
+    assertRefused(await withSet(encodeSet([m(0), { ...m(1), power: 2n ** 60n }])), 'validator_sets', /2\^60/, 'total above 2^60');
+    assertRefused(await withSet(encodeSet([m(0), { ...m(1), key: m(0).key }])), 'validator_sets', /listed twice/, 'key twice');
+    assertRefused(await withSet(encodeSet([m(1), m(0)])), 'validator_sets', /strictly increasing/, 'indices descending');
+    assertRefused(await withSet(encodeSet([m(1), { ...m(0), index: 1 }])), 'validator_sets', /strictly increasing/, 'index twice');
+    assertRefused(await withSet(encodeSet([{ ...m(0), name: 'x'.repeat(65) }])), 'validator_sets', /more than 64/, 'long name');
+    const badUtf8 = cat(u16(1), u16(0), [1, 0xff], m(0).key, text8('localhost:1'), u64(1));
+    assertRefused(await withSet(badUtf8), 'validator_sets', /not UTF-8/, 'name not UTF-8');
+    assertRefused(await withSet(encodeSet([{ ...m(0), key: hexToBytes(`01${'00'.repeat(31)}`) }])), 'validator_sets', /small order/, 'small-order key');
+    // Names and peer addresses are not covered by the hash: another name verifies, and is shown.
+    const renamed = await withSet(encodeSet(c.B.map((v) => (v.index === 4 ? { ...v, name: 'Münster' } : v))));
+    assertValidResult(renamed, 'renamed');
+    assert.deepEqual(renamed.signers, ['Soest', 'Bonn', 'Dortmund', 'Münster']);
+  });
+
+  test('a sparse set hashes its indices; commits name members by index; changes in order, above the target ignored', async () => {
+    const c = await chain();
+    const doc = await sha(enc.encode('anchored after two set changes'));
+    const anchor = await anchorDocument(c.initialClerk, doc, 'parking-permit', 'soest');
+    const toB = await change(3, c.A, c.B, [0, 1, 2]);
+    const toC = await change(5, c.B, c.C, [0, 1, 2, 4]);
+    // Block 6 is signed by members 0, 2 and 4 of C (3 of 4 power; member 4 sits at position 3).
+    const b6 = await signedBlock(6, c.C, [0, 2, 4], [anchor]);
+    const inclusion = await b6.inclusion(0);
+    const result = await checkReceipt(await receipt(doc, inclusion, [toB, toC]));
+    assertValidResult(result, 'after two changes');
+    assert.deepEqual(result.signers, ['Soest', 'Bonn', 'Essen']);
+    assert.equal(result.totalPower, 4);
+    // Out of order: refused (C first is checked against the genesis set; B after C is below it).
+    assertRefused(await checkReceipt(await receipt(doc, inclusion, [toC, toB])), 'validator_sets', /validator_sets\[0\] \(height 5\)/, 'out of order');
+    assertRefused(await checkReceipt(await receipt(doc, inclusion, [toB, toC, toB])), 'validator_sets',
+      /validator_sets\[2\] \(height 3\): heights must increase/, 'an earlier change after a later one');
+    assertRefused(await checkReceipt(await receipt(doc, inclusion, [toB, toB, toC])), 'validator_sets', /validator_sets\[1\].*heights must increase/, 'twice');
+    // Skipping the change to B: header 4 is not signed by the genesis set.
+    assertRefused(await checkReceipt(await receipt(doc, inclusion, [toC])), 'validator_sets', /not signed by the set proven before it/, 'B skipped');
+    // Member 1 left: a commit naming it is refused, though its key signed.
+    const by1 = await signedBlock(6, c.C, [0, 1, 2, 4], [anchor]);
+    assertRefused(await checkReceipt(await receipt(doc, await by1.inclusion(0), [toB, toC])), 'commit',
+      /index 1, which the validator set taking over at height 5 does not list/, 'removed member signs');
+    // The dense rule for C (no indices) is another hash: a header naming it does not name C.
+    const denseRule = await setHash(c.C, { dense: true });
+    assert.notEqual(bytesToHex(denseRule), bytesToHex(await setHash(c.C)));
+    const toCDense = await change(5, c.B, c.C, [0, 1, 2, 4], { nvh: denseRule });
+    assertRefused(await checkReceipt(await receipt(doc, inclusion, [toB, toCDense])), 'validator_sets', /does not name the set/, 'dense rule for a sparse set');
+    // A set of members 0 and 2 hashes differently from members 0 and 1 with the same keys and powers,
+    // and the latter is the genesis rule (list(key ‖ power) only).
+    const k = c.keys;
+    const sparse = [{ ...c.member(0) }, { ...c.member(2), key: k[1].publicKey }];
+    const dense = [{ ...c.member(0) }, { ...c.member(1) }];
+    assert.notEqual(bytesToHex(await setHash(sparse)), bytesToHex(await setHash(dense)));
+    assert.equal(bytesToHex(await setHash(dense)), bytesToHex(await sha(cat(u16(2), k[0].publicKey, u64(1), k[1].publicKey, u64(1)))));
+    // A block before the changes is signed by the genesis set, the entries above it skipped; even
+    // entries out of order above it do not matter (ValidatorSetChain.set ignores them).
+    const b2 = await signedBlock(2, c.A, [1, 2, 3], [anchor]);
+    const early = await checkReceipt(await receipt(doc, await b2.inclusion(0), [toB, toC]));
+    assertValidResult(early, 'before the changes');
+    assert.deepEqual(early.signers, ['Aachen', 'Bonn', 'Dortmund']);
+    assert.equal((await checkReceipt(await receipt(doc, await b2.inclusion(0), [toC, toB]))).verdict, 'valid');
+    // A block at 4 (set B) with C's change listed too: C is above 4, B signs.
+    const b4 = await signedBlock(4, c.B, [0, 1, 2, 4], [anchor]);
+    assert.equal((await checkReceipt(await receipt(doc, await b4.inclusion(0), [toB, toC]))).verdict, 'valid');
+    // Block 4 claimed to be signed by C (its header names C): refused, B signs height 4.
+    const b4c = await signedBlock(4, c.C, [0, 2, 4], [anchor]);
+    assertRefused(await checkReceipt(await receipt(doc, await b4c.inclusion(0), [toB, toC])), 'header',
+      /not that of the validator set that validator_sets prove for height 4/, 'C at height 4');
+  });
+
+  test('the registration and the anchor are each checked with the set of their own height', async () => {
+    const c = await chain();
+    const doc = await sha(enc.encode('anchored by a registered clerk'));
+    const registration = await registerClerk(c.soest, 'soest', c.clerk, ['parking-permit']);
+    const anchor = await anchorDocument(c.clerk, doc, 'parking-permit', 'soest');
+    const r1 = await signedBlock(1, c.A, [0, 1, 2], [registration]);
+    const a6 = await signedBlock(6, c.C, [2, 3, 4], [anchor]);
+    const toB = await change(3, c.A, c.B, [0, 1, 2]);
+    const toC = await change(5, c.B, c.C, [1, 2, 3, 4]);
+    const result = await checkReceipt(await receipt(doc, await a6.inclusion(0), [toB, toC], await r1.inclusion(0)));
+    assertValidResult(result, 'registration under A, anchor under C');
+    assert.deepEqual(result.signers, ['Bonn', 'Dortmund', 'Essen']);
+    assert.equal(result.clerkAuthorisation.height, 1);
+    // A registration at 4 signed as if by A: refused (B signs height 4).
+    const r4 = await signedBlock(4, c.A, [0, 1, 2], [registration]);
+    assertRefused(await checkReceipt(await receipt(doc, await a6.inclusion(0), [toB, toC], await r4.inclusion(0))),
+      'header', /^registration block 4: .*validator_sets prove for height 4/, 'registration under the wrong set');
+  });
+
+  test('state proofs carry validator_sets the same way', async () => {
+    const c = await chain();
+    const subject = await sha(enc.encode('never anchored'));
+    const signed = await signedBlock(4, c.B, [1, 2, 3, 4], [], { stateRoot: ZERO });
+    const toB = await change(3, c.A, c.B, [0, 1, 2]);
+    const proof = (validatorSets) => ({
+      version: 2, kind: 'document', chain_id: CHAIN, genesis_hash: c.genesis.genesisHash, height: 4,
+      subject: bytesToHex(subject), block_header: bytesToHex(signed.header), commit: bytesToHex(signed.commit),
+      state_proof: { siblings: [] },
+      ...(validatorSets === undefined ? {} : { validator_sets: validatorSets }),
+    });
+    const check = (p) => verifyStateProof(p, c.genesis, { maxAgeMs: null });
+    const result = await check(proof([toB]));
+    assertValidResult(result, 'state proof after the change');
+    assert.equal(result.verdict, 'unknown');
+    assert.deepEqual(result.signers, ['Aachen', 'Bonn', 'Dortmund', 'Essen']);
+    assert.equal(result.totalPower, 5);
+    assertRefused(await check(proof()), 'header', /validators hash is not the genesis/, 'no validator_sets');
+    assertRefused(await check(proof([await change(3, c.A, c.B, [1, 2])])), 'validator_sets', /two thirds/, '2 of 4');
+    assertRefused(await check(proof([{ ...toB, note: 'x' }])), 'format', /unknown field "validator_sets\[0\]\.note"/, 'unknown entry field');
+    assertRefused(await check(proof([{ ...toB, commit: toB.commit.toUpperCase() }])), 'format', /lower-case hex/, 'upper-case hex');
+    assertRefused(await check(proof(Array.from({ length: 10001 }, () => toB))), 'format', /more than 10000 entries/, '10001 changes');
+    // As a version-2 receipt file.
+    const file = receiptFile(proof([toB]));
+    assert.equal((await verifyReceipt(file, c.genesis, { nowMs: NOW })).verdict, 'unknown');
+    assertRefused(await verifyReceipt(receiptFile(proof([toB, toB])), c.genesis, { nowMs: NOW }), 'validator_sets', /heights must increase/, 'v2 file, twice');
   });
 });

@@ -46,6 +46,13 @@ struct GovernanceCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await Output.run {
+                guard !name.isEmpty, name.utf8.count <= Validator.nameBytesMax else {
+                    throw GovChainError(code: .invalidArgument, message: "--name must be 1 to 64 bytes of UTF-8.")
+                }
+                guard Genesis.isHostPort(peerAddress) else {
+                    throw GovChainError(
+                        code: .invalidArgument, message: "--peer-address must be host:port, e.g. 10.0.0.6:26656.")
+                }
                 let validator = Validator(
                     name: name, publicKey: try ClerkCommand.publicKey(publicKey), peerAddress: peerAddress,
                     power: power)
@@ -112,6 +119,9 @@ struct GovernanceCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await Output.run {
+                guard !name.isEmpty, name.utf8.count <= 200 else {
+                    throw GovChainError(code: .invalidArgument, message: "--name must be 1 to 200 bytes of UTF-8.")
+                }
                 let record = AuthorityRecord(
                     id: try code(id, "--id"), name: name, publicKey: try ClerkCommand.publicKey(publicKey),
                     documentTypes: try codes(types, "--types"),
@@ -227,8 +237,9 @@ struct GovernanceCommand: AsyncParsableCommand {
             )
         }
         let status = try await client.status()
-        // The block it lands in is at least the next one; a few heights of slack for the wait.
-        let expires = Height(status.latest_height + options.expiresIn)
+        // The block it lands in is the next one at the earliest; it can be approved for
+        // --expires-in heights after that.
+        let expires = Height(status.latest_height + 1 + options.expiresIn)
         let result = try await submitSigned(
             .proposeGovernance(.init(action: action, expiresAt: expires)),
             key: try Files.signingKey(options.signer.key),

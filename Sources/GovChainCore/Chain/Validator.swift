@@ -103,7 +103,7 @@ package struct ValidatorSet: Hashable, Sendable {
 
 extension ValidatorSet {
     /// `count u16 ‖ (index u16 ‖ name ‖ publicKey 32 ‖ peerAddress ‖ power u64)*`, names and
-    /// addresses as u16-length UTF-8.
+    /// addresses as u8-length UTF-8.
     package func encode(into writer: inout ByteWriter) {
         writer.list(members) { w, member in
             w.validatorIndex(member.index)
@@ -149,7 +149,7 @@ extension ValidatorSet {
 }
 
 extension ByteReader {
-    /// A u16-length UTF-8 string of at most `limit` bytes.
+    /// A u8-length UTF-8 string of at most `limit` bytes.
     package mutating func utf8(_ field: String, limit: Int) throws(CodecError) -> String {
         let bytes = try shortBytes(field, limit: limit)
         guard let text = String(validating: bytes, as: UTF8.self) else {

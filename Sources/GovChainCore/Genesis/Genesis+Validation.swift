@@ -240,7 +240,7 @@ extension Genesis {
         return Hash32.sha256(w.bytes)
     }
 
-    static func isHostPort(_ text: String) -> Bool {
+    package static func isHostPort(_ text: String) -> Bool {
         guard let colon = text.lastIndex(of: ":"), colon != text.startIndex,
             text[text.index(after: colon)...].allSatisfy({ $0.isASCII && $0.isNumber }),
             let port = UInt16(text[text.index(after: colon)...]), port > 0

@@ -115,7 +115,8 @@ package enum GovernanceAction: Hashable, Sendable {
 /// An authority (a municipality that issues documents) as the ledger holds it once governance
 /// added or changed it; authorities only in the genesis have no record (the genesis entry is it).
 package struct AuthorityRecord: Hashable, Sendable {
-    package static let documentTypesMax = 64
+    /// As many as a u16-counted list holds (the genesis sets no smaller limit).
+    package static let documentTypesMax = 65_535
     package var id: Code
     package var name: String
     package var publicKey: PublicKey
@@ -161,7 +162,7 @@ package struct AuthorityRecord: Hashable, Sendable {
 
     init(from reader: inout ByteReader) throws(CodecError) {
         id = try reader.code("authority.id")
-        name = try reader.utf8("authority.name", limit: 128)
+        name = try reader.utf8("authority.name", limit: 200)  // the genesis limit
         publicKey = try reader.publicKey("authority.publicKey")
         documentTypes = try Self.codes(&reader, "authority.documentTypes", nonEmpty: true)
         saltedDocumentTypes = try Self.codes(&reader, "authority.saltedDocumentTypes", nonEmpty: false)

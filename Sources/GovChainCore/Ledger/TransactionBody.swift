@@ -53,7 +53,8 @@ package enum TransactionBody: Hashable, Sendable {
     }
 
     /// True for transactions that read or write governance state (proposals, the validator
-    /// schedule, authority records): the mempool lets one of them wait at a time per block.
+    /// schedule, authority records): after a block with one, the mempool checks every waiting
+    /// transaction again.
     package var isGovernance: Bool {
         switch self {
         case .proposeGovernance, .voteGovernance, .withdrawGovernance: true
@@ -63,7 +64,7 @@ package enum TransactionBody: Hashable, Sendable {
 
     package struct ProposeGovernance: Hashable, Sendable {
         package var action: GovernanceAction
-        /// The last height at which it can be approved (within `expiryHeightsMax` of the block).
+        /// The last height at which it can be approved (at most `LedgerRules.proposalLifetimeMax` after the block).
         package var expiresAt: Height
         package init(action: GovernanceAction, expiresAt: Height) {
             self.action = action

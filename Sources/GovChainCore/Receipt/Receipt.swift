@@ -111,7 +111,8 @@ package struct Receipt: Codable, Sendable, Equatable {
         if let key = object.keys.sorted().first(where: { !top.contains($0) }) { return key }
         let change: Set<String> = ["height", "validators", "block_header", "commit"]
         for (i, entry) in ((object["validator_sets"] as? [Any]) ?? []).enumerated() {
-            if let entry = entry as? [String: Any], let key = entry.keys.sorted().first(where: { !change.contains($0) }) {
+            if let entry = entry as? [String: Any], let key = entry.keys.sorted().first(where: { !change.contains($0) })
+            {
                 return "validator_sets[\(i)].\(key)"
             }
         }

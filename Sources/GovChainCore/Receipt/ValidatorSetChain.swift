@@ -56,7 +56,8 @@ package enum ValidatorSetChain {
             guard let headerBytes = Hex.decode(change.block_header),
                 let header = try? BlockHeader(decoding: headerBytes)
             else { throw invalid("the header before height \(change.height) cannot be decoded") }
-            guard header.chainId == genesis.chainId, header.height.rawValue == change.height - 1 else {
+            guard header.version >= 2, header.chainId == genesis.chainId, header.height.rawValue == change.height - 1
+            else {
                 throw invalid("the header before height \(change.height) is for another chain or height")
             }
             guard header.validatorsHash == trusted.hash else {

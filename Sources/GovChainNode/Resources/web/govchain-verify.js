@@ -882,6 +882,7 @@ function deriveGenesisContext(genesis) {
       totalPower: validators.reduce((sum, v) => sum + v.power, 0n),
       authorities: genesis.authorities,
       initialClerks: genesis.initialClerks ?? [],
+      provenAt: null, // the genesis set; a set proven by validator_sets: the height it took over at
     };
   } catch (error) {
     throw fail('genesis', `The genesis is not a parsed genesis (use parseGenesis): ${error.message}.`);
@@ -946,17 +947,144 @@ function decodeHeader(bytes) {
   return header;
 }
 
-/** RECEIPTS.md, "Checking an Inclusion" step 1 and "Verification algorithm (version 2)" step 3. */
-function checkHeader(header, g) {
+/**
+ * RECEIPTS.md, "Checking an Inclusion" step 1 and "Verification algorithm (version 2)" step 3:
+ * the header is of this chain and names the set that signs its height (the genesis set, or the
+ * one `changes`, the input's validator_sets, prove). Returns that set's context for verifyCommit.
+ */
+async function checkHeader(header, g, changes) {
   if (header.chainId !== g.chainId) {
     throw fail('header', `the block header is for chain ${header.chainId}, not ${g.chainId}`);
   }
-  if (!equalBytes(header.validatorsHash, g.validatorsHash)) {
-    throw fail('header', "the block header's validators hash is not the genesis validator set's");
+  const set = await validatorSetAt(g, changes, header.height);
+  if (!equalBytes(header.validatorsHash, set.validatorsHash)) {
+    throw fail('header', set.provenAt === null
+      ? "the block header's validators hash is not the genesis validator set's"
+      : `the block header's validators hash is not that of the validator set that validator_sets prove for height ${header.height} (the set taking over at height ${set.provenAt})`);
   }
   if (header.height < 1n) throw fail('header', 'the block header has height 0; blocks start at 1');
   toNumber(header.height, 'header', 'the block height');
   toNumber(header.time, 'header', 'the block time');
+  return set;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Validator sets and their changes (PROTOCOL.md, "Validator set"; RECEIPTS.md, "Validator set
+// changes", the algorithm the node's ValidatorSetChain.set implements)
+// ---------------------------------------------------------------------------------------------
+
+const MAX_SET_CHANGES = 10000;
+const MAX_SET_VALIDATORS = 100;
+const MAX_SET_TOTAL_POWER = 1n << 60n;
+
+/** short(UTF-8) of at most `limit` bytes (validator names and peer addresses). */
+function readUtf8(r, field, limit) {
+  const bytes = r.short(field);
+  if (bytes.length > limit) throw r.fail(`${field} has ${bytes.length} bytes, more than ${limit}`);
+  try {
+    return utf8Decoder.decode(bytes);
+  } catch {
+    throw r.fail(`${field} is not UTF-8`);
+  }
+}
+
+/**
+ * A ValidatorSet encoding: list(u16 index ‖ short(name) ‖ key ‖ short(peerAddress) ‖ u64 power),
+ * 1 to 100 members in strictly increasing member index, distinct keys, every power ≥ 1, total
+ * ≤ 2^60, nothing after it. Returns its members and hash.
+ */
+async function decodeValidatorSet(bytes, what) {
+  const r = new ByteReader(bytes, 'validator_sets', what);
+  const members = r.list('validators', (i) => ({
+    index: r.u16(`validator ${i} index`),
+    name: readUtf8(r, `validator ${i} name`, 64),
+    key: r.key(`validator ${i} public key`),
+    peerAddress: readUtf8(r, `validator ${i} peer address`, 253),
+    power: r.u64(`validator ${i} power`),
+  }), { min: 1, max: MAX_SET_VALIDATORS });
+  r.end();
+  const keys = new Set();
+  let total = 0n;
+  members.forEach((m, i) => {
+    if (i > 0 && !(members[i - 1].index < m.index)) throw r.fail('member indices are not strictly increasing');
+    const hex = bytesToHex(m.key);
+    if (keys.has(hex)) throw r.fail(`the key ${hex.slice(0, 16)}… is listed twice`);
+    keys.add(hex);
+    if (m.power < 1n || m.power > MAX_SET_TOTAL_POWER - total) {
+      throw r.fail('every power must be 1 or more, in all at most 2^60');
+    }
+    total += m.power;
+  });
+  return { members, totalPower: total, hash: await validatorSetHash(members) };
+}
+
+/**
+ * PROTOCOL.md, "Validator set": SHA-256(list(key ‖ u64 power)) for a dense set (members 0 to
+ * n − 1, the genesis hash rule of validatorsHash), with (u16 index)* appended for any other.
+ */
+async function validatorSetHash(members) {
+  const w = new ByteWriter().list(members, (v, m) => v.raw(m.key).u64(m.power));
+  const dense = members[members.length - 1].index === members.length - 1;
+  if (!dense) for (const m of members) w.u16(m.index);
+  return sha256(w.bytes());
+}
+
+/**
+ * The context of a proven set: the genesis context with `validators` by member index (a sparse
+ * array), the set's hash and total power, and the height it took over at.
+ */
+function setContext(g, set, height) {
+  const validators = [];
+  for (const m of set.members) validators[m.index] = { name: m.name, key: m.key, power: m.power };
+  return { ...g, validators, validatorsHash: set.hash, totalPower: set.totalPower, provenAt: height };
+}
+
+/**
+ * ValidatorSetChain.set: the set that signs `height`, from the genesis set through `changes` (the
+ * parsed validator_sets, or null). Changes above `height` are skipped; each other one must be
+ * above the last (the first at least 2), and is accepted only when the header of its height − 1
+ * names the set trusted so far and the new set as next, under a commit of more than two thirds of
+ * the set trusted so far.
+ */
+async function validatorSetAt(g, changes, height) {
+  if (changes === null || changes.length === 0) return g;
+  if (changes.length > MAX_SET_CHANGES) throw fail('validator_sets', `there are more than ${MAX_SET_CHANGES} validator set changes`);
+  let trusted = g;
+  let last = 1n;
+  for (const [i, change] of changes.entries()) {
+    if (change.height > height) continue;
+    const prefix = `the validator set changes do not hold: validator_sets[${i}] (height ${change.height})`;
+    trusted = await asSetChange(prefix, async () => {
+      if (!(change.height > last)) throw fail('validator_sets', 'heights must increase, each above 1');
+      last = change.height;
+      const set = await decodeValidatorSet(change.validators, 'the new validator set');
+      const header = decodeHeader(change.blockHeader);
+      if (header.chainId !== g.chainId || header.height !== change.height - 1n) {
+        throw fail('validator_sets', `the header before height ${change.height} is for another chain or height`);
+      }
+      if (!equalBytes(header.validatorsHash, trusted.validatorsHash)) {
+        throw fail('validator_sets', `the header at ${header.height} is not signed by the set proven before it`);
+      }
+      // A version-1 header has no nextValidatorsHash: it reads as its validatorsHash.
+      if (!equalBytes(header.nextValidatorsHash ?? header.validatorsHash, set.hash)) {
+        throw fail('validator_sets', `the header at ${header.height} does not name the set that takes over`);
+      }
+      const blockHash = await sha256(change.blockHeader);
+      await withPrefix(() => `block ${header.height}`, () => verifyCommit(change.commit, header, blockHash, trusted));
+      return setContext(g, set, change.height);
+    });
+  }
+  return trusted;
+}
+
+/** Runs one change's checks: every failure becomes a validator_sets failure after `prefix`. */
+async function asSetChange(prefix, run) {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof VerifyError) throw fail('validator_sets', `${prefix}: ${error.reason}`);
+    throw error;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -970,7 +1098,11 @@ function decodeCommit(bytes, g) {
   commit.signatures = r.list('signatures', (i) => {
     const index = r.u16(`signature ${i} validator index`);
     if (index <= previous) throw r.fail('validator indices are not strictly increasing');
-    if (index >= g.validators.length) throw r.fail(`it names validator index ${index}, which the genesis does not list`);
+    if (g.validators[index] === undefined) {
+      throw r.fail(g.provenAt === null
+        ? `it names validator index ${index}, which the genesis does not list`
+        : `it names validator index ${index}, which the validator set taking over at height ${g.provenAt} does not list`);
+    }
     previous = index;
     return { index, signature: r.sig(`signature ${i}`) };
   });
@@ -1386,7 +1518,7 @@ function versionOf(value) {
 const STATE_PROOF_REQUIRED = ['block_header', 'chain_id', 'commit', 'genesis_hash', 'height', 'kind', 'state_proof', 'subject', 'version'];
 
 function readStateProofFields(value) {
-  const f = new FieldReader(value, 'the proof', STATE_PROOF_REQUIRED, ['record']);
+  const f = new FieldReader(value, 'the proof', STATE_PROOF_REQUIRED, ['record', 'validator_sets']);
   if (versionOf(value.version) !== 2n) throw fail('format', 'The proof is not version 2.');
   const kind = f.string('kind');
   if (kind !== 'document' && kind !== 'clerk') throw f.fail('kind', 'is neither "document" nor "clerk"');
@@ -1399,6 +1531,7 @@ function readStateProofFields(value) {
     record: f.has('record') ? f.hex('record') : null,
     blockHeader: f.hex('block_header'),
     commit: f.hex('commit'),
+    validatorSets: readValidatorSetChanges(f),
   };
   const sp = new FieldReader(value.state_proof, 'the state proof', ['siblings'], ['leaf']);
   proof.stateProof = {
@@ -1417,8 +1550,9 @@ const RECEIPT_V1_REQUIRED = ['anchor', 'chain_id', 'clerk_authorisation', 'docum
 const INCLUSION_REQUIRED = ['block_header', 'commit', 'proof', 'transaction', 'tx_index'];
 
 function readReceiptV1Fields(value) {
-  const f = new FieldReader(value, 'the receipt', RECEIPT_V1_REQUIRED);
+  const f = new FieldReader(value, 'the receipt', RECEIPT_V1_REQUIRED, ['validator_sets']);
   const receipt = {
+    validatorSets: readValidatorSetChanges(f),
     anchor: readInclusionFields(value.anchor, 'the anchor'),
     chainId: f.string('chain_id'),
     document: f.hex('document', 32),
@@ -1436,6 +1570,28 @@ function readReceiptV1Fields(value) {
     throw fail('format', 'The clerk authorisation is neither {"kind":"genesis"} nor a registration.');
   }
   return receipt;
+}
+
+// RECEIPTS.md, "Validator set changes": SetChange = {block_header, commit, height, validators}
+const SET_CHANGE_FIELDS = ['block_header', 'commit', 'height', 'validators'];
+
+/** The optional validator_sets of a receipt or proof (`f` reads its top level); null when absent. */
+function readValidatorSetChanges(f) {
+  if (!f.has('validator_sets')) return null;
+  return f.array('validator_sets', MAX_SET_CHANGES).map((entry, i) => {
+    const path = `validator_sets[${i}]`;
+    if (isObject(entry)) {
+      const unknown = Object.keys(entry).filter((key) => !SET_CHANGE_FIELDS.includes(key)).sort(compareUtf8);
+      if (unknown.length > 0) throw fail('format', `${capitalise(f.what)} has an unknown field ${JSON.stringify(`${path}.${unknown[0]}`)}.`);
+    }
+    const c = new FieldReader(entry, `the entry ${path}`, SET_CHANGE_FIELDS);
+    return {
+      height: c.integer('height', 0n, U64_MAX),
+      validators: c.hex('validators'),
+      blockHeader: c.hex('block_header'),
+      commit: c.hex('commit'),
+    };
+  });
 }
 
 function readInclusionFields(value, what) {
@@ -1473,11 +1629,11 @@ async function checkStateProof(p, g, opts) {
   // Step 3: the header.
   const header = decodeHeader(p.blockHeader);
   if (header.version !== 2) throw fail('header', `the block header is version ${header.version}; a state proof needs version 2`);
-  checkHeader(header, g);
+  const set = await checkHeader(header, g, p.validatorSets);
   if (header.height !== p.height) throw fail('header', `the block header is for height ${header.height}, not ${p.height}`);
-  // Step 4: the commit.
+  // Step 4: the commit, by the set that signs this height.
   const blockHash = await sha256(p.blockHeader);
-  const signed = await withPrefix(() => 'the commit does not sign this header', () => verifyCommit(p.commit, header, blockHash, g));
+  const signed = await withPrefix(() => 'the commit does not sign this header', () => verifyCommit(p.commit, header, blockHash, set));
   // Step 5: the state path.
   const prefix = p.kind === 'document' ? 0x01 : 0x02;
   const key = await sha256(concatBytes(Uint8Array.of(prefix), p.subject));
@@ -1593,7 +1749,7 @@ async function checkReceiptV1(receipt, g, opts) {
     throw fail('format', 'the document is not the one this receipt is for (its SHA-256 differs)');
   }
   // Step 4: the anchor.
-  const anchor = await checkInclusion(receipt.anchor, g, 'anchor');
+  const anchor = await checkInclusion(receipt.anchor, g, 'anchor', receipt.validatorSets);
   const tx = anchor.tx;
   if (tx.kind !== 3) throw fail('transaction', "the receipt's transaction is not an anchor-document transaction (kind 3)");
   if (!equalBytes(tx.document, receipt.document)) {
@@ -1627,15 +1783,18 @@ async function checkReceiptV1(receipt, g, opts) {
   };
 }
 
-/** "Checking an Inclusion": header, commit, transaction signature, audit path. */
-async function checkInclusion(inclusion, g, label) {
+/**
+ * "Checking an Inclusion": header, commit (by the set signing the header's height, proven by
+ * `changes`), transaction signature, audit path.
+ */
+async function checkInclusion(inclusion, g, label, changes) {
   let height = null;
   return withPrefix(() => (height === null ? label : `${label} block ${height}`), async () => {
     const header = decodeHeader(inclusion.blockHeader);
     height = header.height;
-    checkHeader(header, g);
+    const set = await checkHeader(header, g, changes);
     const blockHash = await sha256(inclusion.blockHeader);
-    const signed = await verifyCommit(inclusion.commit, header, blockHash, g);
+    const signed = await verifyCommit(inclusion.commit, header, blockHash, set);
     const tx = decodeTransaction(inclusion.transaction);
     if (!(await verifyTransactionSignature(tx, g.chainId))) {
       throw fail('transaction', "the transaction's signature does not verify for its signer on this chain");
@@ -1662,7 +1821,7 @@ function checkGenesisClerk(tx, g) {
 }
 
 async function checkRegistration(receipt, anchor, authority, g) {
-  const registration = await checkInclusion(receipt.registration, g, 'registration');
+  const registration = await checkInclusion(receipt.registration, g, 'registration', receipt.validatorSets);
   const reg = registration.tx;
   const clerk = shortHex(anchor.tx.signer);
   if (reg.kind !== 1) throw fail('transaction', 'the registration transaction is not a register-clerk transaction (kind 1)');
