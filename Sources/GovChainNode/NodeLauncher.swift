@@ -68,7 +68,7 @@ package enum NodeLauncher {
             commitWaitMsMax: config.commit_wait_ms_max ?? 30_000,
             bodyTimeoutMs: min(config.api_body_timeout_ms ?? NodeConfig.apiBodyTimeoutMsDefault, 86_400_000))
         if let network, let driver {
-            routes.peers = { Self.peersReport(network, genesis: genesis) }
+            routes.peers = { Self.peersReport(network, genesis: genesis, sets: node.validators.snapshot) }
             routes.consensus = { driver.snapshot.withLock { $0 } }
         }
         routes.genesisFile = Array(genesisBytes)
@@ -157,14 +157,19 @@ package enum NodeLauncher {
         return configuration
     }
 
-    static func peersReport(_ network: PeerNetwork, genesis: Genesis) -> PeersResponse {
+    static func peersReport(
+        _ network: PeerNetwork, genesis: Genesis, sets: ActiveValidators.Snapshot
+    ) -> PeersResponse {
+        // Names of members now, else of the genesis (a member that left keeps its counters).
+        var names: [ValidatorIndex: String] = [:]
+        for member in genesis.validators.members + sets.members { names[member.index] = member.validator.name }
         let counters = network.peerCounters()
         let connected = network.connectedPeers()
         let stats = network.stats
         let peers = counters.keys.sorted().map { index in
             let c = counters[index]!
             return PeersResponse.Peer(
-                validator: genesis.validators[index]?.name ?? "?", index: index.rawValue,
+                validator: names[index] ?? "#\(index)", index: index.rawValue,
                 connected: connected.contains(index),
                 frames_in: c.framesIn, inbound_dropped: c.inboundDropped, refused: c.refused,
                 disconnects: c.disconnects, links_established: c.linksEstablished, banned_for_ms: c.bannedForMs)

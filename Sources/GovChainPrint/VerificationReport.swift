@@ -216,7 +216,12 @@ package struct VerificationReport: Sendable, Equatable {
     /// The validators whose signatures the commit carries (already verified), and their power.
     static func signers(_ proof: StateProof, genesis: Genesis) -> (names: [String], power: UInt64) {
         guard let bytes = Hex.decode(proof.commit), let commit = try? Commit(decoding: bytes) else { return ([], 0) }
-        let validators = commit.signatures.compactMap { genesis.validators[$0.validator] }
+        // The set of the proof's height (the proof was verified, so its set changes hold).
+        let set =
+            (try? ValidatorSetChain.set(
+                at: Height(proof.height), changes: proof.validator_sets ?? [], genesis: genesis, code: .proofInvalid))
+            ?? genesis.validators
+        let validators = commit.signatures.compactMap { set[$0.validator] }
         return (validators.map(\.name), validators.reduce(0) { $0 + $1.power })
     }
 

@@ -104,7 +104,7 @@ package struct Commit: Hashable, Sendable {
                 throw GovChainError(
                     code: .commitUnknownValidator,
                     message:
-                        "The commit has a signature from validator #\(signed.validator), which the genesis does not list."
+                        "The commit has a signature from validator #\(signed.validator), which the validator set of height \(height) does not list."
                 )
             }
             guard isValid(validator.publicKey, signed.signature, message) else {

@@ -75,7 +75,8 @@ extension DriverLoop {
                     logger.warning(
                         "equivocation seen",
                         metadata: [
-                            "validator": "\(node.genesis.validators[evidence.validator]?.name ?? "?")",
+                            "validator":
+                                "\(instance.configuration.validators[evidence.validator]?.name ?? "#\(evidence.validator)")",
                             "consensus.height": "\(evidence.height)", "log.suppressed": "\(suppressed)",
                         ])
                 }
@@ -85,7 +86,7 @@ extension DriverLoop {
                     logger.warning(
                         "proposer signed two proposals for one round",
                         metadata: [
-                            "validator": "\(node.genesis.validators[proposer]?.name ?? "?")",
+                            "validator": "\(instance.configuration.validators[proposer]?.name ?? "#\(proposer)")",
                             "consensus.height": "\(height)",
                             "log.suppressed": "\(suppressed)",
                         ])
