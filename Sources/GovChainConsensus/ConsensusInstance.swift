@@ -136,7 +136,7 @@ package struct ConsensusInstance: Sendable {
         }
         let recorded = Set(block.evidence.map(\.slot))
         pendingEvidence.removeAll { recorded.contains($0.slot) }
-        if let nextValidators, nextValidators != configuration.validators {
+        if let nextValidators, nextValidators.hash != configuration.validators.hash {
             configuration.setValidators(nextValidators)
             index = signer.flatMap { nextValidators.index(of: $0.publicKey) }
             // Buffered messages were checked against the old set; evidence names old indices.

@@ -22,7 +22,22 @@ package final class BlockStore: LedgerStateReader, MerkleNodeReader, Sendable {
     /// The genesis's block rules, computed once.
     package let rules: BlockRules
     let db: LevelDB
-    private let cachedHead: Mutex<Head?>
+    /// The head with what the next block needs of governance, changed together by `append`.
+    private let tip: Mutex<Tip>
+
+    /// The head, the governance record after it (nil: never written; the genesis sets are in
+    /// force) and the hash of the set that signed the head. Only `append` writes the record, so
+    /// holding it here spares every block, proposal check and status read a LevelDB read.
+    private struct Tip: Sendable {
+        var head: Head?
+        var schedule: ValidatorSchedule?
+        var headValidators: Hash32
+    }
+
+    /// Validator sets read by hash: content-addressed and immutable, so never stale. Governance
+    /// makes few; bounded all the same.
+    private let setCache = Mutex<[Hash32: ValidatorSet]>([:])
+    private static let setCacheCountMax = 64
     /// Recently read or written state tree nodes. Nodes are content-addressed and immutable, so
     /// a cached node is never stale; the upper levels, touched by every block, stay here.
     private let nodeCache = Mutex<[Hash32: SparseMerkleTree.Node]>([:])
@@ -66,12 +81,17 @@ package final class BlockStore: LedgerStateReader, MerkleNodeReader, Sendable {
             let through = try Self.decodeHeight(bytes, "state pruning height")
             prunedThrough.withLock { $0 = through }
         }
-        cachedHead = Mutex(nil)
+        tip = Mutex(Tip(head: nil, schedule: nil, headValidators: genesis.validators.hash))
         let head = try loadHead()
-        cachedHead.withLock { $0 = head }
+        let schedule = try readValidatorSchedule()
+        let headValidators = try head.flatMap { head throws(GovChainError) in try header(at: head.height) }?
+            .validatorsHash
+        tip.withLock {
+            $0 = Tip(head: head, schedule: schedule, headValidators: headValidators ?? genesis.validators.hash)
+        }
     }
 
-    package var head: Head? { cachedHead.withLock { $0 } }
+    package var head: Head? { tip.withLock { $0.head } }
 
     /// The height of the latest block, 0 before the first.
     package var height: Height { head?.height ?? 0 }
@@ -89,10 +109,11 @@ package final class BlockStore: LedgerStateReader, MerkleNodeReader, Sendable {
         let changes = executed.changes
         let head = self.head
         let header = block.header
+        let signers = try signers()
         // The store's own integrity gate: linkage, limits, time order. The clock bound was
         // judged by the validators before they signed the commit.
         do {
-            try rules.checkExtends(block, tip: head, localTime: nil, signers: try signers())
+            try rules.checkExtends(block, tip: head, localTime: nil, signers: signers)
         } catch {
             throw GovChainError(
                 code: .storeRefused, message: "Block \(header.height) cannot be appended: \(error.message)",
@@ -108,7 +129,7 @@ package final class BlockStore: LedgerStateReader, MerkleNodeReader, Sendable {
         // what makes it final, so the store checks it unless the caller just did.
         if !commitVerified {
             try commit.verify(
-                blockHash: block.hash, height: header.height, validators: try signers().current,
+                blockHash: block.hash, height: header.height, validators: signers.current,
                 chainId: genesis.chainId)
         }
         // Paired facts: the changes are this block's, one location per transaction.
@@ -130,10 +151,7 @@ package final class BlockStore: LedgerStateReader, MerkleNodeReader, Sendable {
         batch.put(StoreKey.block(header.height), block.encoded)
         batch.put(StoreKey.commit(header.height), commit.encoded)
         batch.put(StoreKey.header(header.height), header.encoded)
-        let parentSet = try head.flatMap { head throws(GovChainError) in
-            try self.header(at: head.height)?.validatorsHash
-        }
-        if header.validatorsHash != (parentSet ?? genesis.validators.hash) {
+        if header.validatorsHash != tip.withLock({ $0.headValidators }) {
             batch.put(StoreKey.setChange(header.height), [])
         }
         batch.put(StoreKey.blockHash(hash), StoreKey.bigEndian(header.height.rawValue))
@@ -149,7 +167,11 @@ package final class BlockStore: LedgerStateReader, MerkleNodeReader, Sendable {
         }
         batch.put(StoreKey.head, StoreKey.bigEndian(header.height.rawValue))
         try db.write(batch, sync: true)
-        cachedHead.withLock { $0 = Head(header) }
+        tip.withLock { tip in
+            tip = Tip(
+                head: Head(header), schedule: changes.schedule ?? tip.schedule, headValidators: header.validatorsHash)
+        }
+        if let schedule = changes.schedule { cache([schedule.next, schedule.afterNext]) }
         if let through { prunedThrough.withLock { $0 = through } }
         if !pruned.isEmpty { nodeCache.withLock { cache in for hash in pruned { cache[hash] = nil } } }
         let written = executed.state.nodes
@@ -246,7 +268,10 @@ package final class BlockStore: LedgerStateReader, MerkleNodeReader, Sendable {
         do { return try ClerkRecord(decoding: bytes) } catch { throw Self.corrupt("clerk \(key)", error) }
     }
 
-    package func validatorSchedule() throws(GovChainError) -> ValidatorSchedule? {
+    /// The governance record after the head (held in memory; see `Tip`).
+    package func validatorSchedule() throws(GovChainError) -> ValidatorSchedule? { tip.withLock { $0.schedule } }
+
+    private func readValidatorSchedule() throws(GovChainError) -> ValidatorSchedule? {
         guard let bytes = try db.get(StoreKey.governance(LedgerStateTree.scheduleKey)) else { return nil }
         do { return try ValidatorSchedule(decoding: bytes) } catch { throw Self.corrupt("validator schedule", error) }
     }
@@ -268,30 +293,38 @@ package final class BlockStore: LedgerStateReader, MerkleNodeReader, Sendable {
 
     /// The set that signed (or, up to two past the head, signs) the block at `height` ≥ 1.
     package func validatorSet(at height: Height) throws(GovChainError) -> ValidatorSet? {
-        let next = self.height.next
-        if height == next { return try signers().current }
-        if height == next.next { return try validatorSchedule()?.afterNext ?? genesis.validators }
-        guard let bytes = try db.get(StoreKey.header(height)) else { return nil }
-        let header: BlockHeader
-        do { header = try BlockHeader(decoding: bytes) } catch { throw Self.corrupt("header \(height)", error) }
+        let (head, schedule, headValidators) = tip.withLock { ($0.head, $0.schedule, $0.headValidators) }
+        let next = head?.height.next ?? 1
+        if height == next { return schedule?.next ?? genesis.validators }
+        if height == next.next { return schedule?.afterNext ?? genesis.validators }
+        if height == head?.height { return try validatorSet(hash: headValidators) }
+        guard let header = try header(at: height) else { return nil }
         return try validatorSet(hash: header.validatorsHash)
     }
 
     /// A set by its hash: the genesis set, or one governance made.
     package func validatorSet(hash: Hash32) throws(GovChainError) -> ValidatorSet? {
         if hash == genesis.validators.hash { return genesis.validators }
+        if let set = setCache.withLock({ $0[hash] }) { return set }
         guard let bytes = try db.get(StoreKey.validatorSet(hash)) else { return nil }
-        do {
-            var reader = ByteReader(bytes)
-            let set = try ValidatorSet(from: &reader, field: "validatorSet")
-            try reader.finish()
-            return set
-        } catch { throw Self.corrupt("validator set \(hash)", error) }
+        let set: ValidatorSet
+        do { set = try ValidatorSet(decoding: bytes) } catch { throw Self.corrupt("validator set \(hash)", error) }
+        cache([set])
+        return set
+    }
+
+    private func cache(_ sets: [ValidatorSet]) {
+        setCache.withLock { cache in
+            if cache.count + sets.count > Self.setCacheCountMax { cache = [:] }
+            for set in sets { cache[set.hash] = set }
+        }
     }
 
     /// The validator set changes up to `height` (what a verifier that trusts only the genesis
     /// needs to trust the set of `height`; `ValidatorSetChain`), nil when there were none.
     package func validatorSetChanges(upTo height: Height) throws(GovChainError) -> [ValidatorSetChange]? {
+        // Without a governance record the set never changed: no scan on every receipt and proof.
+        guard try validatorSchedule() != nil else { return nil }
         var changes: [ValidatorSetChange] = []
         for entry in try db.scan(prefix: StoreKey.setChanges, limit: ValidatorSetChange.countMax) {
             var reader = ByteReader(Array(entry.key.dropFirst(StoreKey.setChanges.count)))

@@ -33,6 +33,11 @@ package struct ValidatorSet: Hashable, Sendable {
     /// `indices[i]` is the member index of `validators[i]`.
     package let indices: [ValidatorIndex]
     package let totalPower: UInt64
+    /// Headers carry it (computed once: a set never changes). A genesis-shaped set: SHA-256 over
+    /// `count u16 ‖ (publicKey 32 ‖ power u64)*` in index order (the first release's hash,
+    /// unchanged). Any other set appends `‖ (index u16)*`, so the indices a commit's signatures
+    /// name are bound too.
+    package let hash: Hash32
 
     /// A genesis set: members 0 to n−1 in this order.
     package init(_ validators: [Validator]) {
@@ -46,6 +51,7 @@ package struct ValidatorSet: Hashable, Sendable {
         validators = members.map(\.validator)
         indices = members.map(\.index)
         totalPower = validators.reduce(0) { $0 + $1.power }
+        hash = Self.hash(validators, indices: indices)
     }
 
     package var count: Int { validators.count }
@@ -56,7 +62,11 @@ package struct ValidatorSet: Hashable, Sendable {
     }
 
     /// True for a genesis-shaped set (members 0 to n−1).
-    package var isDense: Bool { indices.last.map { Int($0.rawValue) == indices.count - 1 } ?? true }
+    package var isDense: Bool { Self.isDense(indices) }
+
+    private static func isDense(_ indices: [ValidatorIndex]) -> Bool {
+        indices.last.map { Int($0.rawValue) == indices.count - 1 } ?? true
+    }
 
     package subscript(index: ValidatorIndex) -> Validator? {
         position(of: index).map { validators[$0] }
@@ -83,16 +93,13 @@ package struct ValidatorSet: Hashable, Sendable {
     /// The smallest power that is more than two thirds of the total: a quorum.
     package var quorumPower: UInt64 { totalPower * 2 / 3 + 1 }
 
-    /// Headers carry it. A genesis-shaped set: SHA-256 over `count u16 ‖ (publicKey 32 ‖ power u64)*`
-    /// in index order (the first release's hash, unchanged). Any other set appends
-    /// `‖ (index u16)*`, so the indices a commit's signatures name are bound too.
-    package var hash: Hash32 {
+    private static func hash(_ validators: [Validator], indices: [ValidatorIndex]) -> Hash32 {
         var writer = ByteWriter()
         writer.list(validators) { w, v in
             w.publicKey(v.publicKey)
             w.u64(v.power)
         }
-        if !isDense {
+        if !isDense(indices) {
             for index in indices { writer.validatorIndex(index) }
         }
         return Hash32.sha256(writer.bytes)
@@ -120,6 +127,33 @@ extension ValidatorSet {
         return writer.bytes
     }
 
+    /// Why `members` cannot be a set (nil: they can): empty, more than `countMax`, indices not
+    /// strictly increasing, a key twice, a power of 0, or more than `totalPowerMax` in all. What
+    /// the codec and the governance rules check; `init(members:)` trusts it was checked.
+    package static func refusal(_ members: [(index: ValidatorIndex, validator: Validator)]) -> String? {
+        guard !members.isEmpty else { return "a validator set is never empty" }
+        guard members.count <= countMax else { return "a validator set holds at most \(countMax) validators" }
+        guard zip(members, members.dropFirst()).allSatisfy({ $0.index < $1.index }) else {
+            return "member indices must be strictly increasing"
+        }
+        guard Set(members.map(\.validator.publicKey)).count == members.count else { return "a key is listed twice" }
+        var total: UInt64 = 0
+        for member in members {
+            guard member.validator.power >= 1, member.validator.power <= totalPowerMax - total else {
+                return "every power is 1 or more, in all at most 2^60"
+            }
+            total += member.validator.power
+        }
+        return nil
+    }
+
+    /// A whole encoding, nothing after it.
+    package init(decoding bytes: [UInt8], field: String = "validators") throws(CodecError) {
+        var reader = ByteReader(bytes)
+        try self.init(from: &reader, field: field)
+        try reader.finish()
+    }
+
     package init(from reader: inout ByteReader, field: String) throws(CodecError) {
         let members = try reader.list(field, limit: Self.countMax) {
             (r: inout ByteReader) throws(CodecError) -> (index: ValidatorIndex, validator: Validator) in
@@ -130,20 +164,7 @@ extension ValidatorSet {
             let power = try r.u64(field + ".power")
             return (index, Validator(name: name, publicKey: key, peerAddress: address, power: power))
         }
-        guard !members.isEmpty else { throw .invalidValue(field: field, reason: "a validator set is never empty") }
-        guard zip(members, members.dropFirst()).allSatisfy({ $0.index < $1.index }) else {
-            throw .invalidValue(field: field, reason: "member indices must be strictly increasing")
-        }
-        guard Set(members.map(\.validator.publicKey)).count == members.count else {
-            throw .invalidValue(field: field, reason: "a key is listed twice")
-        }
-        var total: UInt64 = 0
-        for member in members {
-            guard member.validator.power >= 1, member.validator.power <= Self.totalPowerMax - total else {
-                throw .invalidValue(field: field + ".power", reason: "every power is 1 or more, in all at most 2^60")
-            }
-            total += member.validator.power
-        }
+        if let reason = Self.refusal(members) { throw .invalidValue(field: field, reason: reason) }
         self.init(members: members)
     }
 }

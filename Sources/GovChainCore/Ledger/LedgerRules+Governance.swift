@@ -204,16 +204,7 @@ extension LedgerRules {
             _ members: [(index: ValidatorIndex, validator: Validator)], retired: [PublicKey]
         ) throws(GovChainError) -> Effect {
             guard !members.isEmpty else { throw invalid("The last validator cannot be removed.") }
-            guard members.count <= ValidatorSet.countMax else {
-                throw invalid("A validator set holds at most \(ValidatorSet.countMax) validators.")
-            }
-            var total: UInt64 = 0
-            for member in members {
-                guard member.validator.power >= 1, member.validator.power <= ValidatorSet.totalPowerMax - total else {
-                    throw invalid("Every power is at least 1, and all together at most 2^60.")
-                }
-                total += member.validator.power
-            }
+            if let reason = ValidatorSet.refusal(members) { throw invalid("The set would not hold: \(reason).") }
             return .validators(ValidatorSet(members: members), retired: retired)
         }
         switch action {

@@ -45,14 +45,9 @@ package enum ValidatorSetChain {
         for change in changes where change.height <= height.rawValue {
             guard change.height > last else { throw invalid("heights must increase, each above 1") }
             last = change.height
-            guard let setBytes = Hex.decode(change.validators),
-                let set = try? { () throws(CodecError) -> ValidatorSet in
-                    var reader = ByteReader(setBytes)
-                    let set = try ValidatorSet(from: &reader, field: "validators")
-                    try reader.finish()
-                    return set
-                }()
-            else { throw invalid("the set taking over at height \(change.height) cannot be decoded") }
+            guard let setBytes = Hex.decode(change.validators), let set = try? ValidatorSet(decoding: setBytes) else {
+                throw invalid("the set taking over at height \(change.height) cannot be decoded")
+            }
             guard let headerBytes = Hex.decode(change.block_header),
                 let header = try? BlockHeader(decoding: headerBytes)
             else { throw invalid("the header before height \(change.height) cannot be decoded") }

@@ -18,11 +18,25 @@ package final class ActiveValidators: Sendable {
         package var currentSchedule: ProposerSchedule
         package var nextSchedule: ProposerSchedule
 
+        init(height: Height, current: ValidatorSet, next: ValidatorSet) {
+            self.height = height
+            self.current = current
+            self.next = next
+            currentSchedule = ProposerSchedule(validators: current)
+            nextSchedule = ProposerSchedule(validators: next)
+        }
+
         /// The set and proposer rotation of `height`, if it is one of the two known.
         package func set(for height: Height) -> (set: ValidatorSet, schedule: ProposerSchedule)? {
             if height == self.height { return (current, currentSchedule) }
             if height == self.height.next { return (next, nextSchedule) }
             return nil
+        }
+
+        /// Every validator this node can name: the genesis ones, then the members of either set
+        /// (later entries win: a member that left keeps its genesis name).
+        package func known(genesis: Genesis) -> [(index: ValidatorIndex, validator: Validator)] {
+            genesis.validators.members + members
         }
 
         /// Every member of either set, by index (the one in `current` when a key was rotated).
@@ -39,30 +53,33 @@ package final class ActiveValidators: Sendable {
 
     init(store: BlockStore) throws(GovChainError) {
         self.store = store
-        state = Mutex(try Self.read(store))
+        let (height, current, next) = try Self.sets(store)
+        state = Mutex(Snapshot(height: height, current: current, next: next))
     }
 
     package var snapshot: Snapshot { state.withLock { $0 } }
 
-    /// Reads the sets again (after a block was stored); returns the new snapshot and whether the
-    /// members changed.
+    /// Takes the sets after a newly stored block (the store holds them in memory); returns the
+    /// new snapshot and whether the members changed. Proposer rotations are rebuilt only then.
     @discardableResult
     func refresh() throws(GovChainError) -> (snapshot: Snapshot, changed: Bool) {
-        let fresh = try Self.read(store)
+        let (height, current, next) = try Self.sets(store)
         return state.withLock { state in
-            let changed = state.current != fresh.current || state.next != fresh.next
-            state = fresh
-            return (fresh, changed)
+            let changed = state.current.hash != current.hash || state.next.hash != next.hash
+            if changed {
+                state = Snapshot(height: height, current: current, next: next)
+            } else {
+                state.height = height
+            }
+            return (state, changed)
         }
     }
 
-    private static func read(_ store: BlockStore) throws(GovChainError) -> Snapshot {
-        let schedule = try store.validatorSchedule()
-        let current = schedule?.next ?? store.genesis.validators
-        let next = schedule?.afterNext ?? store.genesis.validators
-        return Snapshot(
-            height: store.height.next, current: current, next: next,
-            currentSchedule: ProposerSchedule(validators: current), nextSchedule: ProposerSchedule(validators: next))
+    /// The first height without a block and the sets signing it and the one after.
+    private static func sets(_ store: BlockStore) throws(GovChainError) -> (Height, ValidatorSet, ValidatorSet) {
+        let height = store.height.next
+        let current = try store.validatorSet(at: height) ?? store.genesis.validators
+        return (height, current, try store.validatorSet(at: height.next) ?? current)
     }
 
     /// The peer network's view: members of both sets with the addresses node.json gives (by

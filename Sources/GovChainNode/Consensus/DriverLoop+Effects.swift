@@ -130,7 +130,7 @@ extension DriverLoop {
             case .feedCommitted(let block, let commit):
                 // The set of the next height, when governance changed it (docs/GOVERNANCE.md).
                 let next = try? node.store.validatorSet(at: block.header.height.next)
-                if let next, next != instance.configuration.validators {
+                if let next, next.hash != instance.configuration.validators.hash {
                     policy.setValidators(next, selfIndex: next.index(of: node.chain.publicKey))
                     logger.notice(
                         "consensus follows the new validator set",
