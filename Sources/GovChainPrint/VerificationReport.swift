@@ -116,13 +116,13 @@ package struct VerificationReport: Sendable, Equatable {
         var proofSection = Section(title: "Nachweis")
         proofSection.rows.append(
             Row(label: "Nachgewiesener Stand", value: "Block \(height) vom \(Self.german(input.proven.time))"))
-        let signers = Self.signers(input.proof, genesis: genesis)
+        let proven = input.proven
         proofSection.rows.append(
             Row(
                 label: "Unterzeichnet von",
-                value: signers.names.isEmpty
+                value: proven.signers.isEmpty
                     ? "–"
-                    : "\(signers.names.joined(separator: ", ")) (\(signers.power) von \(genesis.validators.totalPower) Stimmen)"
+                    : "\(proven.signers.joined(separator: ", ")) (\(proven.signedPower) von \(proven.totalPower) Stimmen)"
             ))
         proofSection.rows.append(Row(label: "Netz (chain id)", value: genesis.chainId.value))
         proofSection.rows.append(Row(label: "Genesis-Hash", value: genesis.hash.hex, code: true))
@@ -211,18 +211,6 @@ package struct VerificationReport: Sendable, Equatable {
                     "Das Dokument mit diesem Fingerabdruck wurde von \(authority) ausgestellt und verankert und ist zum nachgewiesenen Stand (Block \(height)) weder aufgehoben noch ersetzt. Der Bericht belegt Herkunft und Bestand des Dokuments, nicht die inhaltliche Richtigkeit."
             }
         }
-    }
-
-    /// The validators whose signatures the commit carries (already verified), and their power.
-    static func signers(_ proof: StateProof, genesis: Genesis) -> (names: [String], power: UInt64) {
-        guard let bytes = Hex.decode(proof.commit), let commit = try? Commit(decoding: bytes) else { return ([], 0) }
-        // The set of the proof's height (the proof was verified, so its set changes hold).
-        let set =
-            (try? ValidatorSetChain.set(
-                at: Height(proof.height), changes: proof.validator_sets ?? [], genesis: genesis, code: .proofInvalid))
-            ?? genesis.validators
-        let validators = commit.signatures.compactMap { set[$0.validator] }
-        return (validators.map(\.name), validators.reduce(0) { $0 + $1.power })
     }
 
     /// "01.12.2026, 17:30:05 MEZ (2026-12-01T16:30:05Z)": German local time and the exact UTC time.

@@ -88,7 +88,7 @@ enum OfflineVerification {
         if let from = proven.validFrom { lines.append("  valid from    \(from.rfc3339)") }
         if let until = proven.validUntil { lines.append("  valid until   \(until.rfc3339)") }
         lines.append(
-            "  signed by     \(proven.signers.joined(separator: ", ")) (\(proven.signedPower) of \(genesis.validators.totalPower) voting power)"
+            "  signed by     \(proven.signers.joined(separator: ", ")) (\(proven.signedPower) of \(proven.totalPower) voting power)"
         )
         let authorisation =
             proven.clerkRegisteredAt.map { "registered by the authority in block \($0)" } ?? "authorised in the genesis"

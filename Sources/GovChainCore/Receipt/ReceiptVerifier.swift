@@ -15,6 +15,8 @@ package struct ReceiptVerifier: Sendable {
         /// Names of the validators whose precommits finalised the block.
         package var signers: [String]
         package var signedPower: UInt64
+        /// The power of the set that signed the block.
+        package var totalPower: UInt64
         /// Nil for a clerk listed in the genesis; else the height of its registration.
         package var clerkRegisteredAt: Height?
     }
@@ -38,7 +40,7 @@ package struct ReceiptVerifier: Sendable {
                 "the file's SHA-256 (\(documentHash.hex)) is not the document this receipt is for (\(document.hex))")
         }
         let changes = receipt.validator_sets ?? []
-        let (transaction, header, commit) = try included(receipt.anchor, what: "anchor", changes: changes)
+        let (transaction, header, commit, validators) = try included(receipt.anchor, what: "anchor", changes: changes)
         // Only plain anchors carry a receipt in version 1: a supersede transaction anchors its new
         // document with the old one's type and authority, which a receipt cannot see.
         guard case .anchorDocument(let anchored) = transaction.body else {
@@ -54,23 +56,24 @@ package struct ReceiptVerifier: Sendable {
         guard let authority = genesis.authority(anchored.authority) else {
             throw Receipt.invalid("authority \(anchored.authority) is not listed in the genesis")
         }
-        let set = try ValidatorSetChain.set(at: header.height, changes: changes, genesis: genesis)
-        let signers = commit.signatures.compactMap { set[$0.validator] }
+        let signers = commit.signatures.compactMap { validators[$0.validator] }
         return Proven(
             document: document, documentType: anchored.documentType, authority: authority, clerk: transaction.signer,
             height: header.height, blockTime: header.time, validFrom: anchored.validFrom,
             validUntil: anchored.validUntil,
             signers: signers.map(\.name), signedPower: signers.reduce(0) { $0 + $1.power },
+            totalPower: validators.totalPower,
             clerkRegisteredAt: clerkRegisteredAt)
     }
 
     // MARK: - Steps
 
     /// Decodes and checks one proven transaction: header of this chain and validator set, commit
-    /// with > 2/3 power, transaction signature, inclusion proof up to txRoot.
+    /// with > 2/3 power, transaction signature, inclusion proof up to txRoot. Returns the set
+    /// that signed the block too.
     func included(
         _ inclusion: Receipt.Inclusion, what: String, changes: [ValidatorSetChange] = []
-    ) throws(GovChainError) -> (Transaction, BlockHeader, Commit) {
+    ) throws(GovChainError) -> (Transaction, BlockHeader, Commit, ValidatorSet) {
         let header: BlockHeader
         let headerBytes = try bytes(inclusion.block_header, "the \(what) block header")
         do { header = try BlockHeader(decoding: headerBytes) } catch {
@@ -117,7 +120,7 @@ package struct ReceiptVerifier: Sendable {
         else {
             throw Receipt.invalid("the \(what) inclusion proof does not reach the block's txRoot")
         }
-        return (transaction, header, commit)
+        return (transaction, header, commit, validators)
     }
 
     /// The clerk was authorised for this authority and type by the genesis or by a registration
@@ -144,7 +147,7 @@ package struct ReceiptVerifier: Sendable {
             guard let registration = authorisation.registration else {
                 throw Receipt.invalid("the clerk registration is missing")
             }
-            let (transaction, header, _) = try included(registration, what: "clerk registration", changes: changes)
+            let (transaction, header, _, _) = try included(registration, what: "clerk registration", changes: changes)
             guard case .registerClerk(let body) = transaction.body, body.clerk == clerk else {
                 throw Receipt.invalid("the clerk registration does not register the key that signed the anchor")
             }

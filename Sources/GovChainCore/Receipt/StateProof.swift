@@ -207,6 +207,11 @@ package struct ProvenState: Sendable, Equatable {
     package var height: Height
     package var time: Timestamp
     package var blockHash: Hash32
+    /// Names of the validators whose signatures the commit carries, their power, and the power
+    /// of the set signing that height.
+    package var signers: [String] = []
+    package var signedPower: UInt64 = 0
+    package var totalPower: UInt64 = 0
 }
 
 extension StateProof {
@@ -270,7 +275,11 @@ extension StateProof {
             }
             terminal = .leaf(key: leafKey, valueHash: valueHash)
         }
-        let proven = ProvenState(record: .absent, height: header.height, time: header.time, blockHash: header.hash)
+        let signed = commit.signatures.compactMap { validators[$0.validator] }
+        let proven = ProvenState(
+            record: .absent, height: header.height, time: header.time, blockHash: header.hash,
+            signers: signed.map(\.name), signedPower: signed.reduce(0) { $0 + $1.power },
+            totalPower: validators.totalPower)
         switch SparseMerkleProof(siblings: siblings, terminal: terminal).verify(key: key, root: header.stateRoot) {
         case nil:
             throw invalid("the state path does not lead to the header's state root")
