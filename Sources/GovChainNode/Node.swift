@@ -68,26 +68,18 @@ package final class Node: Sendable {
         let current = validators.snapshot
         let index = current.current.index(of: key.publicKey) ?? current.next.index(of: key.publicKey)
         // A node whose key is in neither set follows the chain and signs once governance admits
-        // it (docs/GOVERNANCE.md, "Joining"); a single validator must be the one of the genesis.
-        guard solo || index != nil || genesis.validators.count > 1 else {
+        // it (docs/GOVERNANCE.md, "Joining"); a node that commits alone must be in the set.
+        guard index != nil || (!solo && genesis.validators.count > 1) else {
             throw GovChainError(
                 code: .notAValidator,
                 message: "The validator key of node \(name) is not listed among the genesis validators.")
         }
-        guard
-            !solo
-                || index.flatMap({ genesis.validators[$0] }).map({ $0.power >= genesis.validators.quorumPower }) == true
-        else {
-            let validator = index.flatMap { genesis.validators[$0] }
-            guard validator != nil else {
-                throw GovChainError(
-                    code: .notAValidator,
-                    message: "The validator key of node \(name) is not listed among the genesis validators.")
-            }
+        let signing = current.current
+        if solo, let validator = index.flatMap({ signing[$0] }), validator.power < signing.quorumPower {
             throw GovChainError(
                 code: .cannotCommitAlone,
                 message:
-                    "\(validator!.name) holds \(validator!.power) of \(genesis.validators.totalPower) voting power; this node commits blocks alone only when it holds more than two thirds. Multi-validator networks need the peer network (docs/ARCHITECTURE.md)."
+                    "\(validator.name) holds \(validator.power) of \(signing.totalPower) voting power; this node commits blocks alone only when it holds more than two thirds. Multi-validator networks need the peer network (docs/ARCHITECTURE.md)."
             )
         }
         self.validators = validators

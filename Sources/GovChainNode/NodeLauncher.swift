@@ -161,8 +161,8 @@ package enum NodeLauncher {
         _ network: PeerNetwork, genesis: Genesis, sets: ActiveValidators.Snapshot
     ) -> PeersResponse {
         // Names of members now, else of the genesis (a member that left keeps its counters).
-        var names: [ValidatorIndex: String] = [:]
-        for member in genesis.validators.members + sets.members { names[member.index] = member.validator.name }
+        let names = Dictionary(
+            sets.known(genesis: genesis).map { ($0.index, $0.validator.name) }, uniquingKeysWith: { $1 })
         let counters = network.peerCounters()
         let connected = network.connectedPeers()
         let stats = network.stats

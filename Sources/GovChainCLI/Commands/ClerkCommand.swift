@@ -41,14 +41,7 @@ struct ClerkCommand: AsyncParsableCommand {
         func run() async throws {
             try await Output.run {
                 let clerkKey = try ClerkCommand.publicKey(clerk)
-                var codes: [Code] = []
-                for text in types.split(separator: ",").map(String.init) {
-                    guard let code = Code(text.trimmingCharacters(in: .whitespaces)) else {
-                        throw GovChainError(
-                            code: .invalidArgument, message: "Document type \"\(text)\" may use only a-z, 0-9 and '-'.")
-                    }
-                    codes.append(code)
-                }
+                let codes = try CodeArguments.codes(types, "--types")
                 guard (1...TransactionBody.RegisterClerk.documentTypesMax).contains(Set(codes).count) else {
                     throw GovChainError(
                         code: .invalidArgument,

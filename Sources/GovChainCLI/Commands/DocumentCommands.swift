@@ -94,10 +94,7 @@ struct AnchorCommand: AsyncParsableCommand {
     func run() async throws {
         try await Output.run {
             let document = try Files.sha256(file)
-            guard let documentType = Code(type) else {
-                throw GovChainError(
-                    code: .invalidArgument, message: "--type \"\(type)\" may use only a-z, 0-9 and '-'.")
-            }
+            let documentType = try CodeArguments.code(type, "--type")
             let key = try Files.signingKey(clerk.key)
             let client = NodeClient(clerk.node.node)
             let authorityId = try await resolveAuthority(authority, key: key, client: client)

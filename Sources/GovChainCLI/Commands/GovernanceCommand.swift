@@ -123,9 +123,10 @@ struct GovernanceCommand: AsyncParsableCommand {
                     throw GovChainError(code: .invalidArgument, message: "--name must be 1 to 200 bytes of UTF-8.")
                 }
                 let record = AuthorityRecord(
-                    id: try code(id, "--id"), name: name, publicKey: try ClerkCommand.publicKey(publicKey),
-                    documentTypes: try codes(types, "--types"),
-                    saltedDocumentTypes: try codes(saltedTypes, "--salted-types"))
+                    id: try CodeArguments.code(id, "--id"), name: name,
+                    publicKey: try ClerkCommand.publicKey(publicKey),
+                    documentTypes: try CodeArguments.codes(types, "--types"),
+                    saltedDocumentTypes: try CodeArguments.codes(saltedTypes, "--salted-types"))
                 try await propose(.addAuthority(record), options)
             }
         }
@@ -141,7 +142,8 @@ struct GovernanceCommand: AsyncParsableCommand {
         func run() async throws {
             try await Output.run {
                 try await propose(
-                    .rotateAuthorityKey(try code(authority, "--authority"), new: try ClerkCommand.publicKey(newKey)),
+                    .rotateAuthorityKey(
+                        try CodeArguments.code(authority, "--authority"), new: try ClerkCommand.publicKey(newKey)),
                     options)
             }
         }
@@ -160,8 +162,9 @@ struct GovernanceCommand: AsyncParsableCommand {
             try await Output.run {
                 try await propose(
                     .setAuthorityTypes(
-                        try code(authority, "--authority"), documentTypes: try codes(types, "--types"),
-                        salted: try codes(saltedTypes, "--salted-types")), options)
+                        try CodeArguments.code(authority, "--authority"),
+                        documentTypes: try CodeArguments.codes(types, "--types"),
+                        salted: try CodeArguments.codes(saltedTypes, "--salted-types")), options)
             }
         }
     }
@@ -293,21 +296,6 @@ struct GovernanceCommand: AsyncParsableCommand {
             message:
                 "No validator \"\(text)\" in the current set (\(set.validators.map(\.name).joined(separator: ", "))); give a name, a key in hex or a .pub file."
         )
-    }
-
-    static func code(_ text: String, _ option: String) throws(GovChainError) -> Code {
-        guard let code = Code(text) else {
-            throw GovChainError(code: .invalidArgument, message: "\(option) \"\(text)\" may use only a-z, 0-9 and '-'.")
-        }
-        return code
-    }
-
-    static func codes(_ text: String, _ option: String) throws(GovChainError) -> [Code] {
-        var codes: [Code] = []
-        for part in text.split(separator: ",") {
-            codes.append(try code(part.trimmingCharacters(in: .whitespaces), option))
-        }
-        return codes
     }
 }
 

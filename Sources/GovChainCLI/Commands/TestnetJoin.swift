@@ -52,12 +52,8 @@ struct TestnetJoin: AsyncParsableCommand {
             guard !FileManager.default.fileExists(atPath: home) else {
                 throw GovChainError(code: .fileExists, message: "\(home) exists already.")
             }
-            do {
-                try FileManager.default.createDirectory(atPath: home + "/config", withIntermediateDirectories: true)
-                try genesisBytes.write(to: URL(fileURLWithPath: home + "/config/genesis.json"))
-            } catch {
-                throw GovChainError(code: .fileWriteFailed, message: "Cannot write \(home).", cause: "\(error)")
-            }
+            try TestnetPlan.makeDirectory(home + "/config")
+            try TestnetPlan.writeFile(home + "/config/genesis.json", genesisBytes)
             let key = SigningKey()
             try Files.create(home + "/config/validator.key", key.pem + "\n", mode: 0o600)
             let peer = "127.0.0.1:\(peerPort)"

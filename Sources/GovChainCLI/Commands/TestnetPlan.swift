@@ -153,7 +153,7 @@ struct TestnetPlan {
         try NodeConfig(name: name, api_address: "127.0.0.1:\(apiPort)").write(home: home)
     }
 
-    private static func makeDirectory(_ path: String) throws(GovChainError) {
+    static func makeDirectory(_ path: String) throws(GovChainError) {
         do {
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         } catch {
@@ -163,7 +163,7 @@ struct TestnetPlan {
         }
     }
 
-    private static func writeFile(_ path: String, _ data: Data) throws(GovChainError) {
+    static func writeFile(_ path: String, _ data: Data) throws(GovChainError) {
         do {
             try data.write(to: URL(fileURLWithPath: path))
         } catch {

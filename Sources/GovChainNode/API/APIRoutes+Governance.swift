@@ -38,10 +38,9 @@ extension APIRoutes {
     /// A validator's name by key (current or next set, else the genesis), or the key in hex.
     private func memberNames() -> (PublicKey) -> String {
         let sets = node.validators.snapshot
-        var names: [PublicKey: String] = [:]
-        for set in [genesis.validators, sets.next, sets.current] {
-            for v in set.validators { names[v.publicKey] = v.name }
-        }
+        // Keys of both sets (a rotated validator's old and new key) and of the genesis.
+        let validators = genesis.validators.validators + sets.next.validators + sets.current.validators
+        let names = Dictionary(validators.map { ($0.publicKey, $0.name) }, uniquingKeysWith: { $1 })
         return { names[$0] ?? $0.hex }
     }
 }
