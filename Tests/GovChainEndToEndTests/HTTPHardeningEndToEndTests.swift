@@ -41,9 +41,15 @@ import Testing
         let idle = await Self.idleConnections(400, port: port)
         defer { idle.forEach { close($0) } }
         #expect(idle.count >= 300, "only \(idle.count) connections were accepted by the kernel")
-        try await Task.sleep(for: .milliseconds(500))
-        // Beyond the budget (700 − 500 for LevelDB − 64 reserved = 136), closed at once.
-        let refusedAtOnce = Self.closedByPeer(idle)
+        // Beyond the budget (700 − 500 for LevelDB − 64 reserved = 136), closed at once: well
+        // before the 2 s idle timeout (polled up to 1 s, so a busy machine's slower closing
+        // does not count against the node).
+        var refusedAtOnce = 0
+        for _ in 0..<10 {
+            try await Task.sleep(for: .milliseconds(100))
+            refusedAtOnce = Self.closedByPeer(idle)
+            if refusedAtOnce >= idle.count - 136 { break }
+        }
         #expect(refusedAtOnce >= idle.count - 136, "\(refusedAtOnce) of \(idle.count) closed at once")
 
         // Meanwhile clerks anchor; a request that finds no free slot is retried.
