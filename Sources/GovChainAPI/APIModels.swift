@@ -55,6 +55,8 @@ package struct DocumentResponse: Codable, Sendable, Equatable {
         package var time: String
         package var tx_hash: String
         package var clerk: String
+        /// The second clerk who co-signed (four eyes), if any.
+        package var cosigner: String?
     }
     package struct Revocation: Codable, Sendable, Equatable {
         package var reason: String
@@ -63,6 +65,7 @@ package struct DocumentResponse: Codable, Sendable, Equatable {
         package var height: UInt64
         package var tx_hash: String
         package var clerk: String
+        package var cosigner: String?
     }
     package struct Supersession: Codable, Sendable, Equatable {
         package var by: String
@@ -70,6 +73,7 @@ package struct DocumentResponse: Codable, Sendable, Equatable {
         package var height: UInt64
         package var tx_hash: String
         package var clerk: String
+        package var cosigner: String?
     }
 
     package var document: String

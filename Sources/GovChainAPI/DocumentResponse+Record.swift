@@ -13,7 +13,8 @@ extension DocumentResponse {
         valid_until = record.validUntil?.rfc3339
         anchored = Anchoring(
             height: record.anchoredHeight.rawValue, time: record.anchoredTime.rfc3339,
-            tx_hash: record.anchorTx.hex, clerk: record.clerk.hex)
+            tx_hash: record.anchorTx.hex, clerk: record.clerk.hex,
+            cosigner: record.cosigner?.hex)
         supersedes = record.supersedes?.hex
         revocation = nil
         superseded_by = nil
@@ -30,12 +31,13 @@ extension DocumentResponse {
             status = "revoked"
             revocation = Revocation(
                 reason: reason.code, reason_text: reason.description, effective: effective.rfc3339,
-                height: height.rawValue, tx_hash: tx.hex, clerk: by.hex)
+                height: height.rawValue, tx_hash: tx.hex, clerk: by.hex,
+                cosigner: record.statusCosigner?.hex)
         case .superseded(let newHash, let effective, let height, let tx, let clerk):
             status = "superseded"
             superseded_by = Supersession(
                 by: newHash.hex, effective: effective.rfc3339, height: height.rawValue, tx_hash: tx.hex,
-                clerk: clerk.hex)
+                clerk: clerk.hex, cosigner: record.statusCosigner?.hex)
         }
     }
 }

@@ -13,6 +13,7 @@ package struct GovChainCommand: AsyncParsableCommand {
             KeysCommand.self, TestnetCommand.self, AnchorCommand.self, RevokeCommand.self, SupersedeCommand.self,
             VerifyCommand.self, ReceiptCommand.self, ClerkCommand.self, QueryCommand.self, BenchCommand.self,
             BenchProofsCommand.self, BenchVerifyCommand.self, ReportCommand.self, GovernanceCommand.self,
+            CosignCommand.self,
             ValidatorsCommand.self,
             SimulateCommand.self,
         ])

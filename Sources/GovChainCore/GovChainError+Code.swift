@@ -42,6 +42,9 @@ extension GovChainError {
             case configMissing = "config_missing"
             case configNameMismatch = "config_name_mismatch"
             case configWriteFailed = "config_write_failed"
+            case cosignatureRequired = "cosignature_required"
+            case cosignerInvalid = "cosigner_invalid"
+            case pendingTransactionInvalid = "pending_transaction_invalid"
             case documentAlreadyAnchored = "document_already_anchored"
             case documentAlreadyRevoked = "document_already_revoked"
             case documentAlreadySuperseded = "document_already_superseded"
@@ -182,7 +185,8 @@ extension GovChainError {
                 .storeWrongGenesis, .tlsSetupFailed, .transactionConflict, .transactionTimeOutsideWindow,
                 .blockWrongVersion, .blockStateRoot, .proofInvalid, .proofStale, .genesisPinMismatch,
                 .descriptorLimitLow, .governanceNotValidator, .proposalExpiryInvalid, .proposalsFull,
-                .governanceActionInvalid, .proposalNotProposer:
+                .governanceActionInvalid, .proposalNotProposer, .cosignatureRequired, .cosignerInvalid,
+                .pendingTransactionInvalid:
                 return 422
             case .internalError, .storageError, .storeCorrupt: return 500
             case .mempoolFull, .nodeBusy, .nodeStopping: return 503
@@ -217,6 +221,9 @@ extension GovChainError {
         package static let clerkKeyIsAuthority = Code(.clerkKeyIsAuthority)
         package static let clerkNotRegistered = Code(.clerkNotRegistered)
         package static let clerkRevoked = Code(.clerkRevoked)
+        package static let cosignatureRequired = Code(.cosignatureRequired)
+        package static let cosignerInvalid = Code(.cosignerInvalid)
+        package static let pendingTransactionInvalid = Code(.pendingTransactionInvalid)
         package static let clerkUnknown = Code(.clerkUnknown)
         package static let clerkWrongAuthority = Code(.clerkWrongAuthority)
         package static let commitBadSignature = Code(.commitBadSignature)

@@ -68,6 +68,7 @@ enum FuzzCommandLine {
         }
         for name in [
             "state-birth-certificate-revoked.json", "state-never-anchored.json", "state-new-parking-permit.json",
+            "state-cosigned-birth-certificate.json",
         ] {
             let proof = try json(name)
             add(.stateProof, Array(try Data(contentsOf: vectors.appendingPathComponent(name))))
@@ -131,6 +132,7 @@ enum FuzzCommandLine {
             actions.map { .proposeGovernance(.init(action: $0, expiresAt: Height(100))) } + [
                 .voteGovernance(.init(proposal: 1, approve: true)), .voteGovernance(.init(proposal: 2, approve: false)),
                 .withdrawGovernance(.init(proposal: 3)),
+                .setFourEyes(.init(authority: Code("aachen")!, documentTypes: [Code("birth-certificate")!])),
             ]
         for (i, body) in bodies.enumerated() {
             add(
@@ -140,6 +142,17 @@ enum FuzzCommandLine {
                     key: key
                 ).encoded)
         }
+
+        // A co-signed (four-eyes) anchor, version 2, and its pending part alone.
+        let pending = Transaction.Pending(
+            body: .anchorDocument(
+                .init(
+                    document: Hash32.sha256([9]), documentType: Code("birth-certificate")!, authority: Code("aachen")!)),
+            time: Timestamp(rawValue: 1_767_225_600_000), nonce: 99, chainId: chainId, key: key)
+        add(
+            .transaction,
+            pending.cosigned(chainId: chainId, key: try SigningKey(seed: [UInt8](repeating: 8, count: 32))).encoded)
+        add(.transaction, pending.encoded)
 
         for target in FuzzTarget.allCases {
             let dir = repository.appendingPathComponent("Tests/Fuzz/corpus/\(target.rawValue)")

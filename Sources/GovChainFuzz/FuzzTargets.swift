@@ -25,7 +25,9 @@ enum FuzzTarget: String, CaseIterable {
     /// Nil when the input is refused cleanly or round-trips; else which property broke.
     func run(_ bytes: [UInt8]) -> String? {
         switch self {
-        case .transaction: binary(bytes, Transaction.init(decoding:), \.encoded)
+        case .transaction:
+            binary(bytes, Transaction.init(decoding:), \.encoded)
+                ?? binary(bytes, Transaction.Pending.init(decoding:), \.encoded)
         case .block: binary(bytes, Block.init(decoding:), \.encoded)
         case .header: binary(bytes, BlockHeader.init(decoding:), \.encoded)
         case .commit: binary(bytes, Commit.init(decoding:), \.encoded)

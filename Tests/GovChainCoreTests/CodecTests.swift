@@ -69,8 +69,8 @@ import Testing
 
     @Test func rejectsUnknownVersionAndKind() {
         var bytes = Fixtures.anchor("x").encoded
-        bytes[0] = 2
-        #expect(throws: CodecError.unknownVersion(field: "transaction.version", version: 2)) {
+        bytes[0] = 3
+        #expect(throws: CodecError.unknownVersion(field: "transaction.version", version: 3)) {
             try Transaction(decoding: bytes)
         }
         bytes[0] = 1

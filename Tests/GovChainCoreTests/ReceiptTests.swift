@@ -13,6 +13,9 @@ enum ReceiptChain {
     static let authorityKeys = (0..<5).map { try! SigningKey(seed: [UInt8](repeating: UInt8(0x20 + $0), count: 32)) }
     static let genesisClerk = try! SigningKey(seed: [UInt8](repeating: 0x30, count: 32))
     static let registeredClerk = try! SigningKey(seed: [UInt8](repeating: 0x31, count: 32))
+    /// A second Aachen clerk, registered in block 4, who co-signs (four eyes).
+    static let supervisor = try! SigningKey(seed: [UInt8](repeating: 0x32, count: 32))
+    static let cosignedBirthCertificate = Hash32.sha256(Array("Geburtsurkunde Nr. 2/2026, Standesamt Aachen".utf8))
     static let types = ["birth-certificate", "building-permit", "parking-permit"]
 
     static let genesisFile = GenesisFile(
@@ -68,12 +71,27 @@ enum ReceiptChain {
         let supersede = tx(
             .supersedeDocument(.init(old: parkingPermit, new: newParkingPermit, effective: blockTime(3))),
             registeredClerk, 5)
+        // Block 4: Aachen registers a second clerk, and a birth certificate is anchored by the
+        // genesis clerk and co-signed by the second one (a version-2 transaction and record).
+        let registerSupervisor = tx(
+            .registerClerk(
+                .init(
+                    authority: Code("aachen")!, clerk: supervisor.publicKey,
+                    documentTypes: [Code("birth-certificate")!])), authorityKeys[0], 6)
+        let cosigned = Transaction.Pending(
+            body: .anchorDocument(
+                .init(
+                    document: cosignedBirthCertificate, documentType: Code("birth-certificate")!,
+                    authority: Code("aachen")!)),
+            time: Timestamp(rawValue: 1_796_083_200_007), nonce: 7, chainId: chainId, key: genesisClerk
+        ).cosigned(chainId: chainId, key: supervisor)
         var result: [(Block, Commit)] = []
         var previous: (Block, Commit)?
         var ledger = MemoryLedger(genesis: genesis)
         let executor = BlockExecutor(rules: LedgerRules(genesis: genesis))
         for (height, transactions) in [
             (Height(1), [register]), (Height(2), [birth, permit]), (Height(3), [revoke, supersede]),
+            (Height(4), [registerSupervisor, cosigned]),
         ] {
             let (block, executed) = try! executor.seal(
                 Block.make(
@@ -103,7 +121,7 @@ enum ReceiptChain {
     static let newParkingPermit = Hash32.sha256(Array("Bewohnerparkausweis Soest 2028".utf8))
     static let neverAnchored = Hash32.sha256(Array("Nie verankert".utf8))
 
-    /// The state proof for `document` as of block `height` (blocks 2 and 3).
+    /// The state proof for `document` as of block `height` (blocks 2 to 4).
     static func stateProof(_ document: Hash32, at height: Height) -> StateProof {
         _ = blocks
         let ledger = states.withLock { $0[height]! }

@@ -22,6 +22,10 @@ import Testing
             ),
             ("state-new-parking-permit", ReceiptChain.stateProof(ReceiptChain.newParkingPermit, at: 3), "valid"),
             ("state-never-anchored", ReceiptChain.stateProof(ReceiptChain.neverAnchored, at: 3), "unknown"),
+            (
+                "state-cosigned-birth-certificate",
+                ReceiptChain.stateProof(ReceiptChain.cosignedBirthCertificate, at: 4), "valid"
+            ),
         ]
     }
 
@@ -185,6 +189,16 @@ import Testing
         let header = try BlockHeader(decoding: Hex.decode(receipt.anchor.block_header)!)
         #expect(header.version == 1)
         #expect(try ReceiptVerifier(genesis: genesis).verify(receipt).document == ReceiptChain.birthCertificate)
+    }
+
+    @Test("a co-signed (four-eyes) record proves both clerks")
+    func cosignedRecordNamesBothClerks() throws {
+        let proof = ReceiptChain.stateProof(ReceiptChain.cosignedBirthCertificate, at: 4)
+        let hex = try #require(proof.record)
+        let record = try DocumentRecord(decoding: try #require(Hex.decode(hex)))
+        #expect(record.clerk == ReceiptChain.genesisClerk.publicKey)
+        #expect(record.cosigner == ReceiptChain.supervisor.publicKey)
+        #expect(try proof.verify(genesis: genesis).height == 4)
     }
 
     /// docs/vectors/state-*.json and tampered-state-*.json are what this code produces.

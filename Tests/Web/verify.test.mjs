@@ -557,6 +557,15 @@ describe('docs/vectors/expected-state.tsv (version 2 state proofs)', () => {
     assert.equal(revoked.authorityName, 'Stadt Aachen');
     assert.deepEqual(revoked.signers.length >= 4, true);
 
+    // Four eyes: a version-2 record names the co-signer; a version-1 record has none.
+    const cosigned = await check('state-cosigned-birth-certificate.json');
+    assert.equal(cosigned.verdict, 'valid');
+    assert.equal(cosigned.height, 4);
+    assert.equal(cosigned.record.clerk, at2.record.clerk);
+    assert.match(String(cosigned.record.cosigner), /^[0-9a-f]{64}$/);
+    assert.notEqual(cosigned.record.cosigner, cosigned.record.clerk);
+    assert.equal(at2.record.cosigner, null);
+
     const superseded = await check('state-parking-permit-superseded.json');
     assert.equal(superseded.subject, oldPermit);
     assert.equal(superseded.record.status.kind, 'superseded');
@@ -1228,7 +1237,18 @@ describe('hand-made state proofs: clerks and trees (no vector has a clerk proof)
     const revoked = await tryRecord('document', doc, documentRecord(doc, { status: cat([1, 5], u64(1500), u64(3), ZERO, c.clerk.publicKey) }));
     assert.deepEqual(revoked.record.status, {
       kind: 'revoked', reason: 'settled', reasonCode: 5, effectiveMs: 1500, height: 3, tx: bytesToHex(ZERO), clerk: bytesToHex(c.clerk.publicKey),
+      cosigner: null,
     });
+    // Version 2 (four eyes): the co-signers follow the status; at least one, none on a valid status.
+    const v2 = (bytes, trailer) => { const b = cat(bytes, trailer); b[0] = 2; return b; };
+    const key = c.clerk.publicKey;
+    assertRefused(await tryRecord('document', doc, v2(documentRecord(doc), [0, 0])), 'record', /co-signer/, 'version 2 without a co-signer');
+    assertRefused(await tryRecord('document', doc, v2(documentRecord(doc), cat([0, 1], key))), 'record', /status co-signer/, 'valid with a status co-signer');
+    const cosigned = await tryRecord('document', doc, v2(documentRecord(doc), cat([1], key, [0])));
+    assert.equal(cosigned.record.cosigner, bytesToHex(key));
+    const revokedPair = await tryRecord('document', doc, v2(documentRecord(doc, { status: cat([1, 5], u64(1500), u64(3), ZERO, key) }), cat([0, 1], key)));
+    assert.equal(revokedPair.record.status.cosigner, bytesToHex(key));
+    assert.equal(revokedPair.record.cosigner, null);
     const cut = documentRecord(doc);
     for (let n = 0; n < cut.length; n++) {
       assertRefused(await tryRecord('document', doc, cut.slice(0, n)), n === 0 ? 'format' : 'record', null, `record cut to ${n} bytes`);

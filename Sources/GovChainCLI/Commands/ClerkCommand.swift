@@ -6,7 +6,7 @@ import GovChainCore
 struct ClerkCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "clerk", abstract: "Manage an authority's clerks (signed with the authority key).",
-        subcommands: [Register.self, Revoke.self, List.self])
+        subcommands: [Register.self, Revoke.self, List.self, FourEyes.self])
 
     struct AuthorityOptions: ParsableArguments {
         @Option(help: "The authority id, e.g. aachen.")
@@ -79,6 +79,38 @@ struct ClerkCommand: AsyncParsableCommand {
                 print(
                     "Revoked clerk \(clerkKey.hex) of \(options.authority) in block \(result.height.map(String.init) ?? "pending")"
                 )
+            }
+        }
+    }
+
+    struct FourEyes: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "four-eyes",
+            abstract: "Require a second clerk's signature on anchor, revoke and supersede of some document types.",
+            discussion: """
+                Replaces the authority's list: `--types building-permit,business-registration` puts those \
+                types under four eyes, `--types none` lifts the rule. Clerks then prepare with `--out FILE` \
+                and a second clerk co-signs with `govchain cosign FILE`.
+                """)
+
+        @Option(help: "Comma-separated document types, or none.")
+        var types: String
+
+        @OptionGroup var options: AuthorityOptions
+
+        func run() async throws {
+            try await Output.run {
+                let codes = types == "none" ? [] : try CodeArguments.codes(types, "--types")
+                let result = try await submitSigned(
+                    .setFourEyes(.init(authority: try options.code(), documentTypes: codes)),
+                    key: try Files.signingKey(options.authorityKey), client: NodeClient(options.node.node))
+                if options.output.json { return Output.json(result) }
+                print(
+                    codes.isEmpty
+                        ? "\(options.authority): no document type needs a second signature any more"
+                        : "\(options.authority): \(codes.map(\.value).joined(separator: ", ")) now need a second clerk's signature (four eyes)"
+                )
+                printCommitted(result)
             }
         }
     }

@@ -10,31 +10,74 @@ struct ClerkOptions: ParsableArguments {
     @Option(help: "The clerk's private key (PEM).")
     var key: String
 
+    @Option(
+        help:
+            "Four eyes: sign only and write the transaction to this file; a second clerk of the same authority co-signs and submits it with `govchain cosign FILE`."
+    )
+    var out: String?
+
     @OptionGroup var node: NodeOptions
     @OptionGroup var output: OutputOptions
+}
+
+/// The chain the node runs.
+func nodeChain(of client: NodeClient) async throws(GovChainError) -> ChainID {
+    guard let chainId = ChainID(try await client.status().chain_id) else {
+        throw GovChainError(code: .nodeBadAnswer, message: "The node reports an invalid chain id.")
+    }
+    return chainId
 }
 
 /// Signs `body` with the clerk key for the node's chain, submits it, and waits for the commit.
 func submitSigned(
     _ body: TransactionBody, key: SigningKey, client: NodeClient
 ) async throws(GovChainError) -> SubmitResponse {
-    let status = try await client.status()
-    guard let chainId = ChainID(status.chain_id) else {
-        throw GovChainError(code: .nodeBadAnswer, message: "The node reports an invalid chain id.")
-    }
     let transaction = Transaction(
-        body: body, time: currentTime(), nonce: UInt64.random(in: 0...UInt64.max), chainId: chainId, key: key)
-    // A node at capacity says when to come back; a clerk's command waits and says so.
-    return try await client.submit(transaction, attempts: 6) { error, seconds, attempt in
+        body: body, time: currentTime(), nonce: UInt64.random(in: 0...UInt64.max),
+        chainId: try await nodeChain(of: client), key: key)
+    return try await submitWithRetries(transaction, client: client)
+}
+
+/// Submits and waits for the commit; a node at capacity says when to come back, and a clerk's
+/// command waits and says so.
+func submitWithRetries(_ transaction: Transaction, client: NodeClient) async throws(GovChainError) -> SubmitResponse {
+    try await client.submit(transaction, attempts: 6) { error, seconds, attempt in
         FileHandle.standardError.write(
             Data("\(error.message)\nRetrying in \(seconds) s (attempt \(attempt + 1) of 6)…\n".utf8))
     }
+}
+
+/// A document command's signing step: submits and waits for the commit, or with `--out` writes
+/// the transaction for a second clerk to co-sign (four eyes) and returns nil.
+func signOrPrepare(
+    _ body: TransactionBody, key: SigningKey, client: NodeClient, options: ClerkOptions
+) async throws(GovChainError) -> SubmitResponse? {
+    guard let out = options.out else { return try await submitSigned(body, key: key, client: client) }
+    let chainId = try await nodeChain(of: client)
+    let pending = Transaction.Pending(
+        body: body, time: currentTime(), nonce: UInt64.random(in: 0...UInt64.max), chainId: chainId, key: key)
+    try PendingTransactionFile.write(pending, chainId: chainId, to: out)
+    return nil
 }
 
 /// The two lines every ledger-changing command ends with.
 func printCommitted(_ result: SubmitResponse) {
     print("  block         \(result.height.map(String.init) ?? "pending")")
     print("  transaction   \(result.tx_hash)")
+}
+
+/// `--json` output of a revoke or supersede: the node's answer, or where the prepared file went.
+func jsonResult(_ result: SubmitResponse?, _ options: ClerkOptions) {
+    if let result { return Output.json(result) }
+    Output.json(["status": "prepared", "file": options.out ?? ""])
+}
+
+/// What a document command prints instead when it only prepared a transaction (`--out`).
+func printPrepared(_ options: ClerkOptions) {
+    print("  prepared      \(options.out ?? "") (signed by you, not yet submitted)")
+    print("  next          a second clerk of the same authority checks and submits it:")
+    print("                govchain cosign \(options.out ?? "") --key SECOND-CLERK.key --node \(options.node.node)")
+    print("                (within the chain's transaction window, see `govchain cosign --help`)")
 }
 
 struct AnchorCommand: AsyncParsableCommand {
@@ -80,7 +123,8 @@ struct AnchorCommand: AsyncParsableCommand {
 
     /// What `anchor --json` prints: the node's answer, and what the clerk must keep.
     struct JSONOutput: Codable {
-        var tx_hash: String
+        /// Nil when only prepared (`--out`).
+        var tx_hash: String?
         var status: String
         var height: UInt64?
         var index: UInt32?
@@ -95,6 +139,13 @@ struct AnchorCommand: AsyncParsableCommand {
         try await Output.run {
             let document = try Files.sha256(file)
             let documentType = try CodeArguments.code(type, "--type")
+            if receipt != nil, clerk.out != nil {
+                throw GovChainError(
+                    code: .invalidArgument,
+                    message:
+                        "--receipt needs the commit: with --out, the second clerk asks for it (govchain cosign --receipt)."
+                )
+            }
             let key = try Files.signingKey(clerk.key)
             let client = NodeClient(clerk.node.node)
             let authorityId = try await resolveAuthority(authority, key: key, client: client)
@@ -113,7 +164,7 @@ struct AnchorCommand: AsyncParsableCommand {
                 .init(
                     document: hash, documentType: documentType, authority: authorityId,
                     reference: reference.map { Hash32.sha256(Array($0.utf8)) }, validFrom: from, validUntil: until))
-            let result = try await submitSigned(body, key: key, client: client)
+            let result = try await signOrPrepare(body, key: key, client: client, options: clerk)
             if let receipt {
                 let proof = try await client.receipt(hash)
                 try Files.create(receipt, String(decoding: proof.canonicalJSON, as: UTF8.self), mode: 0o644)
@@ -122,10 +173,11 @@ struct AnchorCommand: AsyncParsableCommand {
             if clerk.output.json {
                 Output.json(
                     JSONOutput(
-                        tx_hash: result.tx_hash, status: result.status, height: result.height, index: result.index,
+                        tx_hash: result?.tx_hash, status: result?.status ?? "prepared", height: result?.height,
+                        index: result?.index,
                         document: document.hex, ledger_key: hash.hex, salt: documentSalt?.hex, verify_url: link))
             } else {
-                print("Anchored \(file)")
+                print(result == nil ? "Signed the anchor of \(file) for a second signature" : "Anchored \(file)")
                 if let receipt { print("  receipt       \(receipt)") }
                 print("  document      \(document.hex)")
                 if let documentSalt {
@@ -138,7 +190,7 @@ struct AnchorCommand: AsyncParsableCommand {
                 print("  verify link   \(link)")
                 if let qr { print("  QR code       \(qr)") }
                 print("  type          \(documentType) for \(authorityId)")
-                printCommitted(result)
+                if let result { printCommitted(result) } else { printPrepared(clerk) }
             }
         }
     }
@@ -173,14 +225,17 @@ struct RevokeCommand: AsyncParsableCommand {
             }
             let effectiveTime = try time(effective, currentTime(), "--effective")
             let key = try Files.signingKey(clerk.key)
-            let result = try await submitSigned(
+            let result = try await signOrPrepare(
                 .revokeDocument(.init(document: hash, reason: reasonCode, effective: effectiveTime)),
-                key: key, client: NodeClient(clerk.node.node))
+                key: key, client: NodeClient(clerk.node.node), options: clerk)
             if clerk.output.json {
-                Output.json(result)
-            } else {
+                jsonResult(result, clerk)
+            } else if let result {
                 print("Revoked \(hash.hex): \(reasonCode), effective \(effectiveTime.rfc3339)")
                 printCommitted(result)
+            } else {
+                print("Signed the revocation of \(hash.hex) (\(reasonCode)) for a second signature")
+                printPrepared(clerk)
             }
         }
     }
@@ -236,22 +291,25 @@ struct SupersedeCommand: AsyncParsableCommand {
             }
             let effectiveTime = try time(effective, currentTime(), "--effective")
             let key = try Files.signingKey(clerk.key)
-            let result = try await submitSigned(
+            let result = try await signOrPrepare(
                 .supersedeDocument(.init(old: oldHash, new: newHash, effective: effectiveTime)),
-                key: key, client: client)
+                key: key, client: client, options: clerk)
             let link = VerifyLink.url(base: verifyUrl ?? clerk.node.node, document: newDocument, salt: newSalt)
             if let qr { try Printing.writeQR(link, to: qr) }
             if clerk.output.json {
-                Output.json(result)
+                jsonResult(result, clerk)
             } else {
-                print("Superseded \(oldHash.hex)")
+                print(
+                    result == nil
+                        ? "Signed the supersession of \(oldHash.hex) for a second signature"
+                        : "Superseded \(oldHash.hex)")
                 print("  by            \(newDocument.hex), effective \(effectiveTime.rfc3339)")
                 if let newSalt {
                     print("  salt          \(newSalt.hex) (of the new document: keep it with the document)")
                     print("  ledger key    \(newHash.hex) = SHA-256(salt ‖ document)")
                 }
                 print("  verify link   \(link)")
-                printCommitted(result)
+                if let result { printCommitted(result) } else { printPrepared(clerk) }
             }
         }
     }

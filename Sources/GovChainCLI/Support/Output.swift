@@ -62,20 +62,28 @@ enum Output {
         lines.append("\(headline): \(doc.document_type) issued by \(doc.authority.name) (\(doc.authority.id))")
         lines.append("  document      \(doc.document)")
         lines.append("  anchored      \(doc.anchored.time) in block \(doc.anchored.height)")
+        lines.append("                by clerk \(doc.anchored.clerk.prefix(16))…\(cosigned(doc.anchored.cosigner))")
         if let from = doc.valid_from { lines.append("  valid from    \(from)") }
         if let until = doc.valid_until { lines.append("  valid until   \(until)") }
         if let old = doc.supersedes { lines.append("  replaces      \(old)") }
         if let revocation = doc.revocation {
             lines.append("  revoked       \(revocation.reason_text), effective \(revocation.effective)")
             lines.append(
-                "                recorded in block \(revocation.height) by clerk \(revocation.clerk.prefix(16))…")
+                "                recorded in block \(revocation.height) by clerk \(revocation.clerk.prefix(16))…\(cosigned(revocation.cosigner))"
+            )
         }
         if let superseded = doc.superseded_by {
             lines.append("  replaced by   \(superseded.by)")
             lines.append("                effective \(superseded.effective), recorded in block \(superseded.height)")
+            lines.append("                by clerk \(superseded.clerk.prefix(16))…\(cosigned(superseded.cosigner))")
         }
         lines.append("  transaction   \(doc.anchored.tx_hash)")
         return lines
+    }
+
+    /// ", co-signed by clerk …" for a four-eyes transaction, else nothing.
+    private static func cosigned(_ cosigner: String?) -> String {
+        cosigner.map { ", co-signed by clerk \($0.prefix(16))…" } ?? ""
     }
 
     static func exitCode(forStatus status: String) -> ExitCode {

@@ -7,6 +7,8 @@ package enum DomainTag: String, Sendable, CaseIterable {
     case transaction = "govchain/tx/v1"
     case vote = "govchain/vote/v1"
     case proposal = "govchain/proposal/v1"
+    /// A second clerk's signature over a co-signed (four-eyes) transaction.
+    case cosignature = "govchain/cosign/v1"
 
     /// The prefix of every signed message of this kind on chain `chainId`.
     package func prefix(chainId: ChainID) -> ByteWriter {

@@ -124,13 +124,21 @@ package struct AuthorityRecord: Hashable, Sendable {
     package var documentTypes: [Code]
     /// Sorted, a subset of `documentTypes`.
     package var saltedDocumentTypes: [Code]
+    /// Sorted: the types whose anchor, revoke and supersede need a second clerk's signature. Set
+    /// by the authority itself (`TransactionBody.setFourEyes`), never by a governance action, so it
+    /// is not part of the action encoding (`encode(into:)`), only of the state record (`encoded`).
+    package var fourEyesDocumentTypes: [Code] = []
 
-    package init(id: Code, name: String, publicKey: PublicKey, documentTypes: [Code], saltedDocumentTypes: [Code]) {
+    package init(
+        id: Code, name: String, publicKey: PublicKey, documentTypes: [Code], saltedDocumentTypes: [Code],
+        fourEyesDocumentTypes: [Code] = []
+    ) {
         self.id = id
         self.name = name
         self.publicKey = publicKey
         self.documentTypes = Array(Set(documentTypes)).sorted()
         self.saltedDocumentTypes = Array(Set(saltedDocumentTypes)).sorted()
+        self.fourEyesDocumentTypes = Array(Set(fourEyesDocumentTypes)).sorted()
     }
 
     package init(_ authority: Genesis.Authority) {
@@ -154,9 +162,12 @@ package struct AuthorityRecord: Hashable, Sendable {
         writer.list(saltedDocumentTypes) { $0.code($1) }
     }
 
+    /// The state record: the action encoding, and the four-eyes types when there are any (so a
+    /// chain that never used four-eyes keeps every state root).
     package var encoded: [UInt8] {
         var writer = ByteWriter()
         encode(into: &writer)
+        if !fourEyesDocumentTypes.isEmpty { writer.list(fourEyesDocumentTypes) { $0.code($1) } }
         return writer.bytes
     }
 
@@ -175,6 +186,9 @@ package struct AuthorityRecord: Hashable, Sendable {
     package init(decoding bytes: [UInt8]) throws(CodecError) {
         var reader = ByteReader(bytes)
         try self.init(from: &reader)
+        if reader.remaining > 0 {
+            fourEyesDocumentTypes = try Self.codes(&reader, "authority.fourEyesDocumentTypes", nonEmpty: true)
+        }
         try reader.finish()
     }
 

@@ -23,8 +23,15 @@ extension LedgerRules {
 
     /// Authority `id` as in force: its governance record, else its genesis entry.
     package func authority(_ id: Code, in state: any LedgerStateReader) throws(GovChainError) -> Genesis.Authority? {
-        if let record = try state.authorityRecord(id) { return record.authority }
-        return genesis.authority(id)
+        try authorityRecord(id, in: state)?.authority
+    }
+
+    /// Authority `id`'s record as in force (its four-eyes types among it): the state record, else
+    /// one made from its genesis entry.
+    package func authorityRecord(_ id: Code, in state: any LedgerStateReader) throws(GovChainError) -> AuthorityRecord?
+    {
+        if let record = try state.authorityRecord(id) { return record }
+        return genesis.authority(id).map(AuthorityRecord.init)
     }
 
     func applyGovernance(
@@ -236,28 +243,26 @@ extension LedgerRules {
             guard try authority(record.id, in: state) == nil else {
                 throw invalid("An authority \(record.id) exists already.")
             }
-            return .authority(try checkedAuthority(record, replacing: nil))
+            return .authority(try checkedAuthority(record))
         case .rotateAuthorityKey(let id, let new):
-            guard let current = try authority(id, in: state) else {
+            guard var record = try authorityRecord(id, in: state) else {
                 throw invalid("There is no authority \(id).")
             }
-            var record = AuthorityRecord(current)
             record.publicKey = new
-            return .authority(try checkedAuthority(record, replacing: current))
+            return .authority(try checkedAuthority(record))
         case .setAuthorityTypes(let id, let types, let salted):
-            guard let current = try authority(id, in: state) else {
+            guard var record = try authorityRecord(id, in: state) else {
                 throw invalid("There is no authority \(id).")
             }
-            var record = AuthorityRecord(current)
             record.documentTypes = types
             record.saltedDocumentTypes = salted
-            return .authority(try checkedAuthority(record, replacing: current))
+            // A four-eyes rule outlives a change of types for the types that remain.
+            record.fourEyesDocumentTypes = record.fourEyesDocumentTypes.filter(types.contains)
+            return .authority(try checkedAuthority(record))
         }
     }
 
-    private func checkedAuthority(
-        _ record: AuthorityRecord, replacing current: Genesis.Authority?
-    ) throws(GovChainError) -> AuthorityRecord {
+    private func checkedAuthority(_ record: AuthorityRecord) throws(GovChainError) -> AuthorityRecord {
         let key = record.publicKey
         if let other = genesis.authority(key: key), other.id != record.id {
             throw GovChainError(

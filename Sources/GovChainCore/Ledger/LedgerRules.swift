@@ -5,6 +5,9 @@
 ///   clerks, signing with its key in force.
 /// - Only an active clerk of an authority, for document types it is registered for, anchors,
 ///   revokes or supersedes that authority's documents.
+/// - Four eyes: an authority can require, per document type (`setFourEyes`, signed by its key),
+///   that anchor, revoke and supersede carry a second signature by another active clerk of it;
+///   a co-signer, when present, is checked like the signer and recorded.
 /// - A hash is anchored once; an identical transaction is never applied twice.
 /// - Revoking or superseding an unknown, foreign, or no longer valid document is refused.
 /// - Times are plausible (docs/PROTOCOL.md, "Time rules"): a transaction applies only in a block
@@ -101,32 +104,54 @@ package struct LedgerRules: Sendable {
             }
             _ = try activeClerk(
                 transaction.signer, authority: body.authority, documentType: body.documentType, in: state)
+            let cosigner = try cosigner(
+                of: transaction, authority: body.authority, documentType: body.documentType, in: state)
             try requireUnanchored(body.document, in: state)
             state.put(
                 DocumentRecord(
                     document: body.document, documentType: body.documentType, authority: body.authority,
                     clerk: transaction.signer, reference: body.reference, validFrom: body.validFrom,
                     validUntil: body.validUntil, anchoredHeight: location.height, anchoredTime: blockTime,
-                    anchorTx: id, supersedes: nil, status: .valid))
+                    anchorTx: id, supersedes: nil, status: .valid, cosigner: cosigner))
         case .revokeDocument(let body):
             var record = try validDocument(body.document, changedBy: transaction.signer, in: state)
+            record.statusCosigner = try cosigner(
+                of: transaction, authority: record.authority, documentType: record.documentType, in: state)
             try checkEffective(body.effective, of: record, blockTime: blockTime)
             record.status = .revoked(
                 reason: body.reason, effective: body.effective, height: location.height, tx: id, by: transaction.signer)
             state.put(record)
         case .supersedeDocument(let body):
             var old = try validDocument(body.old, changedBy: transaction.signer, in: state)
+            let cosigner = try cosigner(
+                of: transaction, authority: old.authority, documentType: old.documentType, in: state)
             try checkEffective(body.effective, of: old, blockTime: blockTime)
             try requireUnanchored(body.new, in: state)
             old.status = .superseded(
                 by: body.new, effective: body.effective, height: location.height, tx: id, clerk: transaction.signer)
+            old.statusCosigner = cosigner
             state.put(old)
             state.put(
                 DocumentRecord(
                     document: body.new, documentType: old.documentType, authority: old.authority,
                     clerk: transaction.signer, reference: old.reference, validFrom: nil, validUntil: nil,
                     anchoredHeight: location.height, anchoredTime: blockTime, anchorTx: id,
-                    supersedes: body.old, status: .valid))
+                    supersedes: body.old, status: .valid, cosigner: cosigner))
+        case .setFourEyes(let body):
+            let authority = try authority(body.authority, signedBy: transaction.signer, in: state)
+            for type in body.documentTypes where !authority.documentTypes.contains(type) {
+                throw GovChainError(
+                    code: .documentTypeNotIssued,
+                    message:
+                        "\(authority.name) does not issue documents of type \"\(type)\", so it cannot require four eyes for them."
+                )
+            }
+            guard var record = try authorityRecord(body.authority, in: state) else {
+                throw GovChainError(
+                    code: .authorityUnknown, message: "No authority \"\(body.authority)\" is listed on this chain.")
+            }
+            record.fourEyesDocumentTypes = body.documentTypes
+            state.put(record)
         case .proposeGovernance, .voteGovernance, .withdrawGovernance:
             try applyGovernance(transaction, at: location, to: &state)
         }
@@ -219,6 +244,30 @@ package struct LedgerRules: Sendable {
             )
         }
         return clerk
+    }
+
+    /// The co-signer of a document transaction, checked: another active clerk of the document's
+    /// authority, registered for its type. Refuses a single-signed transaction for a type the
+    /// authority put under four eyes (`TransactionBody.setFourEyes`).
+    private func cosigner(
+        of transaction: Transaction, authority id: Code, documentType: Code, in state: LedgerOverlay
+    ) throws(GovChainError) -> PublicKey? {
+        guard let cosignature = transaction.cosignature else {
+            if let record = try state.authorityRecord(id), record.fourEyesDocumentTypes.contains(documentType) {
+                throw GovChainError(
+                    code: .cosignatureRequired,
+                    message:
+                        "\(record.name) requires a second clerk's signature (four eyes) on \(documentType) documents: prepare the transaction with --out FILE and have another clerk of \(id) co-sign it with `govchain cosign FILE`."
+                )
+            }
+            return nil
+        }
+        do {
+            _ = try activeClerk(cosignature.cosigner, authority: id, documentType: documentType, in: state)
+        } catch {
+            throw GovChainError(code: .cosignerInvalid, message: "The co-signing key is not accepted: \(error.message)")
+        }
+        return cosignature.cosigner
     }
 
     private func requireUnanchored(_ hash: Hash32, in state: LedgerOverlay) throws(GovChainError) {

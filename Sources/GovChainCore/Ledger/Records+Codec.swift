@@ -59,10 +59,13 @@ extension ClerkRecord {
 
 extension DocumentRecord {
     static let version: UInt8 = 1
+    /// A record with a co-signer (four-eyes): version 1's fields, then the two co-signers.
+    static let cosignedVersion: UInt8 = 2
 
     package var encoded: [UInt8] {
         var w = ByteWriter(capacity: 320)
-        w.u8(Self.version)
+        let cosigned = cosigner != nil || statusCosigner != nil
+        w.u8(cosigned ? Self.cosignedVersion : Self.version)
         w.hash(document)
         w.code(documentType)
         w.code(authority)
@@ -92,13 +95,19 @@ extension DocumentRecord {
             w.hash(tx)
             w.publicKey(clerk)
         }
+        if cosigned {
+            w.optional(cosigner) { $0.publicKey($1) }
+            w.optional(statusCosigner) { $0.publicKey($1) }
+        }
         return w.bytes
     }
 
     package init(decoding bytes: [UInt8]) throws(CodecError) {
         var r = ByteReader(bytes)
         let version = try r.u8("document.version")
-        guard version == Self.version else { throw .unknownVersion(field: "document.version", version: version) }
+        guard version == Self.version || version == Self.cosignedVersion else {
+            throw .unknownVersion(field: "document.version", version: version)
+        }
         document = try r.hash("document.hash")
         documentType = try r.code("document.type")
         authority = try r.code("document.authority")
@@ -138,6 +147,21 @@ extension DocumentRecord {
                 clerk: try r.publicKey("document.statusClerk"))
         default:
             throw .unknownTag(field: "document.status", tag: tag)
+        }
+        if version == Self.cosignedVersion {
+            cosigner = try r.optional("document.cosigner") { (r: inout ByteReader) throws(CodecError) in
+                try r.publicKey("document.cosigner")
+            }
+            statusCosigner = try r.optional("document.statusCosigner") { (r: inout ByteReader) throws(CodecError) in
+                try r.publicKey("document.statusCosigner")
+            }
+            guard cosigner != nil || statusCosigner != nil else {
+                throw .invalidValue(field: "document.version", reason: "version 2 is for records with a co-signer")
+            }
+            if case .valid = status, statusCosigner != nil {
+                throw .invalidValue(
+                    field: "document.statusCosigner", reason: "a valid document has no status co-signer")
+            }
         }
         try r.finish()
     }

@@ -59,11 +59,16 @@ package struct DocumentRecord: Hashable, Sendable {
     /// The document this one replaced, when it was anchored by a supersede transaction.
     package var supersedes: Hash32?
     package var status: DocumentStatus
+    /// The second clerk who co-signed the anchoring transaction (four-eyes), if any.
+    package var cosigner: PublicKey?
+    /// The second clerk who co-signed the revocation or supersession, if any.
+    package var statusCosigner: PublicKey?
 
     package init(
         document: Hash32, documentType: Code, authority: Code, clerk: PublicKey, reference: Hash32?,
         validFrom: Timestamp?, validUntil: Timestamp?, anchoredHeight: Height, anchoredTime: Timestamp,
-        anchorTx: Hash32, supersedes: Hash32?, status: DocumentStatus
+        anchorTx: Hash32, supersedes: Hash32?, status: DocumentStatus, cosigner: PublicKey? = nil,
+        statusCosigner: PublicKey? = nil
     ) {
         self.document = document
         self.documentType = documentType
@@ -77,5 +82,7 @@ package struct DocumentRecord: Hashable, Sendable {
         self.anchorTx = anchorTx
         self.supersedes = supersedes
         self.status = status
+        self.cosigner = cosigner
+        self.statusCosigner = statusCosigner
     }
 }

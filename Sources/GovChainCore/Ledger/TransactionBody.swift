@@ -17,11 +17,14 @@ package enum TransactionBody: Hashable, Sendable {
     case voteGovernance(VoteGovernance)
     /// The proposing validator withdraws its pending proposal.
     case withdrawGovernance(WithdrawGovernance)
+    /// An authority names the document types whose anchor, revoke and supersede need a second
+    /// clerk's signature (four-eyes; an empty list turns the rule off). Signed by the authority key.
+    case setFourEyes(SetFourEyes)
 
     /// The document records this transaction writes.
     package var writtenDocuments: [Hash32] {
         switch self {
-        case .registerClerk, .revokeClerk, .proposeGovernance, .voteGovernance, .withdrawGovernance: []
+        case .registerClerk, .revokeClerk, .proposeGovernance, .voteGovernance, .withdrawGovernance, .setFourEyes: []
         case .anchorDocument(let body): [body.document]
         case .revokeDocument(let body): [body.document]
         case .supersedeDocument(let body): [body.old, body.new]
@@ -34,7 +37,7 @@ package enum TransactionBody: Hashable, Sendable {
         case .registerClerk(let body): body.clerk
         case .revokeClerk(let body): body.clerk
         case .anchorDocument, .revokeDocument, .supersedeDocument, .proposeGovernance, .voteGovernance,
-            .withdrawGovernance:
+            .withdrawGovernance, .setFourEyes:
             nil
         }
     }
@@ -49,15 +52,16 @@ package enum TransactionBody: Hashable, Sendable {
         case .proposeGovernance: .proposeGovernance
         case .voteGovernance: .voteGovernance
         case .withdrawGovernance: .withdrawGovernance
+        case .setFourEyes: .setFourEyes
         }
     }
 
     /// True for transactions that read or write governance state (proposals, the validator
-    /// schedule, authority records): after a block with one, the mempool checks every waiting
-    /// transaction again.
+    /// schedule, authority records, four-eyes rules): after a block with one, the mempool checks
+    /// every waiting transaction again.
     package var isGovernance: Bool {
         switch self {
-        case .proposeGovernance, .voteGovernance, .withdrawGovernance: true
+        case .proposeGovernance, .voteGovernance, .withdrawGovernance, .setFourEyes: true
         default: false
         }
     }
@@ -84,6 +88,16 @@ package enum TransactionBody: Hashable, Sendable {
     package struct WithdrawGovernance: Hashable, Sendable {
         package var proposal: UInt64
         package init(proposal: UInt64) { self.proposal = proposal }
+    }
+
+    package struct SetFourEyes: Hashable, Sendable {
+        package var authority: Code
+        /// Sorted, without duplicates; empty: no document type needs a second signature.
+        package var documentTypes: [Code]
+        package init(authority: Code, documentTypes: [Code]) {
+            self.authority = authority
+            self.documentTypes = Array(Set(documentTypes)).sorted()
+        }
     }
 
     package struct RegisterClerk: Hashable, Sendable {
@@ -190,6 +204,9 @@ extension TransactionBody {
             writer.u8(body.approve ? 1 : 0)
         case .withdrawGovernance(let body):
             writer.u64(body.proposal)
+        case .setFourEyes(let body):
+            writer.code(body.authority)
+            writer.list(body.documentTypes) { $0.code($1) }
         }
     }
 
@@ -258,6 +275,10 @@ extension TransactionBody {
             return .voteGovernance(VoteGovernance(proposal: proposal, approve: approve == 1))
         case .withdrawGovernance:
             return .withdrawGovernance(WithdrawGovernance(proposal: try reader.u64("withdraw.proposal")))
+        case .setFourEyes:
+            let authority = try reader.code("setFourEyes.authority")
+            let types = try AuthorityRecord.codes(&reader, "setFourEyes.documentTypes", nonEmpty: false)
+            return .setFourEyes(SetFourEyes(authority: authority, documentTypes: types))
         }
     }
 }

@@ -46,6 +46,11 @@ package struct ReceiptVerifier: Sendable {
         guard case .anchorDocument(let anchored) = transaction.body else {
             throw Receipt.invalid("the receipt's transaction does not anchor a document")
         }
+        guard transaction.cosignature == nil else {
+            throw Receipt.invalid(
+                "the receipt's anchor is co-signed (four eyes), which a version-1 receipt cannot prove; use a status receipt (version 2)"
+            )
+        }
         guard anchored.document == document else {
             throw Receipt.invalid("the receipt's transaction anchors \(anchored.document.hex), not \(document.hex)")
         }

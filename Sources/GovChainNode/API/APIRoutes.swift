@@ -335,6 +335,13 @@ extension APIRoutes {
                     "Receipts (version 1) cover documents anchored directly; this one was anchored by superseding \(record.supersedes!.hex). Verify it online."
             )
         }
+        guard record.cosigner == nil else {
+            throw APIError(
+                code: .receiptUnavailable,
+                message:
+                    "Version-1 receipts prove one clerk's authorisation; this document was co-signed (four eyes). Save a status receipt instead (govchain receipt FILE --status)."
+            )
+        }
         let anchor = try inclusion(of: record.anchorTx)
         let authorisation: Receipt.ClerkAuthorisation
         if let clerk = try store.clerk(record.clerk), let registration = clerk.registrationTx {

@@ -114,6 +114,7 @@ struct Mempool {
                 let hit =
                     transaction.body.writtenDocuments.contains(where: documents.contains)
                     || clerks.contains(transaction.signer)
+                    || transaction.cosignature.map { clerks.contains($0.cosigner) } == true
                     || transaction.body.writtenClerk.map(clerks.contains) == true
                 if hit {
                     dropped.append((transaction, conflict))

@@ -1143,8 +1143,10 @@ function technical(result, ctx, record) {
     [t('factAuthorityId'), record && record.authority ? record.authority : null],
     [t('factAnchorTx'), record && record.anchorTx ? mono(String(record.anchorTx)) : null],
     [t('factClerk'), record && record.clerk ? mono(String(record.clerk)) : null],
+    [t('factCosigner'), record && record.cosigner ? mono(String(record.cosigner)) : null],
     [t('factStatusTx'), status && status.tx ? mono(String(status.tx)) : null],
     [t('factStatusClerk'), status && status.clerk ? mono(String(status.clerk)) : null],
+    [t('factStatusCosigner'), status && status.cosigner ? mono(String(status.cosigner)) : null],
     [t('factGenesisHash'), ctx.genesis ? mono(String(ctx.genesis.genesisHash).toLowerCase()) : null],
   ]);
   if (!rows) return null;

@@ -1290,7 +1290,7 @@ async function verifyStatePath(key, proof, root) {
 function decodeDocumentRecord(bytes) {
   const r = new ByteReader(bytes, 'record', 'the document record');
   const version = r.u8('version');
-  if (version !== 1) throw r.fail(`version ${version} is not a record version this verifier knows (1)`);
+  if (version !== 1 && version !== 2) throw r.fail(`version ${version} is not a record version this verifier knows (1, 2)`);
   const record = {
     document: r.hash('document'),
     documentType: r.code('document type'),
@@ -1306,6 +1306,14 @@ function decodeDocumentRecord(bytes) {
   record.anchorTx = r.hash('anchor transaction');
   record.supersedes = r.optional('supersedes', () => r.hash('supersedes'));
   record.status = decodeDocumentStatus(r);
+  // Version 2: a co-signed (four-eyes) record ends with the two co-signers, at least one present.
+  if (version === 2) {
+    record.cosigner = r.optional('co-signer', () => r.key('co-signer'));
+    const statusCosigner = r.optional('status co-signer', () => r.key('status co-signer'));
+    if (record.cosigner === null && statusCosigner === null) throw r.fail('version 2 is for records with a co-signer');
+    if (statusCosigner !== null && record.status.kind === 'valid') throw r.fail('a valid document has no status co-signer');
+    if (statusCosigner !== null) record.status.cosigner = statusCosigner;
+  }
   r.end();
   return record;
 }
@@ -1351,7 +1359,7 @@ function presentDocumentRecord(record) {
   let status = { kind: 'valid' };
   const s = record.status;
   if (s.kind !== 'valid') {
-    const tail = { effectiveMs: n(s.effective, 'the effective time'), height: n(s.height, 'the status height'), tx: hex(s.tx), clerk: hex(s.clerk) };
+    const tail = { effectiveMs: n(s.effective, 'the effective time'), height: n(s.height, 'the status height'), tx: hex(s.tx), clerk: hex(s.clerk), cosigner: hex(s.cosigner ?? null) };
     status = s.kind === 'revoked'
       ? { kind: 'revoked', reason: REVOCATION_REASONS[s.reasonCode], reasonCode: s.reasonCode, ...tail }
       : { kind: 'superseded', newDocument: hex(s.newDocument), ...tail };
@@ -1361,6 +1369,7 @@ function presentDocumentRecord(record) {
     documentType: record.documentType,
     authority: record.authority,
     clerk: hex(record.clerk),
+    cosigner: hex(record.cosigner ?? null),
     reference: hex(record.reference),
     validFromMs: n(record.validFrom, 'valid from'),
     validUntilMs: n(record.validUntil, 'valid until'),
