@@ -148,6 +148,52 @@ struct APIRouteTests {
         }
     }
 
+    @Test(
+        "version-1 receipts only where the genesis proves the clerk: a clerk of a rotated authority key and a co-signed anchor get receipt_unavailable, and a status receipt"
+    )
+    func receiptsNeedTheGenesisChain() async throws {
+        try await withApp { client, node in
+            let chainId = ChainID("node-test")!
+            let (aachen, birth) = (Code("aachen")!, Code("birth-certificate")!)
+            let newAuthority = try SigningKey(seed: [UInt8](repeating: 42, count: 32))
+            let newClerk = try SigningKey(seed: [UInt8](repeating: 43, count: 32))
+            let validator = try SigningKey(seed: [UInt8](repeating: 50, count: 32))
+            func tx(_ body: TransactionBody, _ key: SigningKey, _ nonce: UInt64) -> Transaction {
+                Transaction(body: body, time: TestChain.now, nonce: nonce, chainId: chainId, key: key)
+            }
+            func anchor(_ text: String) -> TransactionBody {
+                .anchorDocument(.init(document: Hash32.sha256(Array(text.utf8)), documentType: birth, authority: aachen))
+            }
+            // The only validator rotates Aachen's authority key (passes at once); the new key registers a clerk.
+            let rotate = GovernanceAction.rotateAuthorityKey(aachen, new: newAuthority.publicKey)
+            try await node.chain.produce(candidates: [
+                tx(.proposeGovernance(.init(action: rotate, expiresAt: 100)), validator, 1)
+            ])
+            try await node.chain.produce(candidates: [
+                tx(.registerClerk(.init(authority: aachen, clerk: newClerk.publicKey, documentTypes: [birth])), newAuthority, 2)
+            ])
+            let cosigned = Transaction.Pending(
+                body: anchor("two clerks"), time: TestChain.now, nonce: 4, chainId: chainId, key: TestChain.clerk
+            ).cosigned(chainId: chainId, key: newClerk)
+            try await node.chain.produce(candidates: [
+                tx(anchor("new clerk"), newClerk, 3), cosigned, TestChain.anchor("genesis clerk"),
+            ])
+            for (text, available) in [("new clerk", false), ("two clerks", false), ("genesis clerk", true)] {
+                let hash = Hash32.sha256(Array(text.utf8)).hex
+                let receipt = try await client.execute(uri: "/v1/documents/\(hash)/receipt", method: .get)
+                if available {
+                    #expect(receipt.status == .ok, "\(text)")
+                } else {
+                    #expect(receipt.status == .unprocessableContent, "\(text)")
+                    #expect(try json(ErrorBody.self, receipt).error.code == "receipt_unavailable", "\(text)")
+                    #expect(try json(ErrorBody.self, receipt).error.message.contains("status receipt"), "\(text)")
+                }
+                let proof = try await client.execute(uri: "/v1/documents/\(hash)/proof", method: .get)
+                #expect(proof.status == .ok, "\(text)")
+            }
+        }
+    }
+
     @Test("a valid transaction is accepted; garbage and forged ones are refused with their codes")
     func submit() async throws {
         try await withApp { client, _ in

@@ -165,9 +165,18 @@ struct AnchorCommand: AsyncParsableCommand {
                     document: hash, documentType: documentType, authority: authorityId,
                     reference: reference.map { Hash32.sha256(Array($0.utf8)) }, validFrom: from, validUntil: until))
             let result = try await signOrPrepare(body, key: key, client: client, options: clerk)
+            var receiptKind = "receipt"
             if let receipt {
-                let proof = try await client.receipt(hash)
-                try Files.create(receipt, String(decoding: proof.canonicalJSON, as: UTF8.self), mode: 0o644)
+                // A version-1 receipt where one exists; else (an authority or key governance
+                // gave, a co-signed anchor) the status receipt, which proves the record itself.
+                let bytes: Data
+                do {
+                    bytes = try await client.receipt(hash).canonicalJSON
+                } catch let error as GovChainError where error.code == "receipt_unavailable" {
+                    bytes = try await client.proof(.document, hash.hex).canonicalJSON
+                    receiptKind = "status receipt (version 2)"
+                }
+                try Files.create(receipt, String(decoding: bytes, as: UTF8.self), mode: 0o644)
             }
             if let qr { try Printing.writeQR(link, to: qr) }
             if clerk.output.json {
@@ -178,7 +187,7 @@ struct AnchorCommand: AsyncParsableCommand {
                         document: document.hex, ledger_key: hash.hex, salt: documentSalt?.hex, verify_url: link))
             } else {
                 print(result == nil ? "Signed the anchor of \(file) for a second signature" : "Anchored \(file)")
-                if let receipt { print("  receipt       \(receipt)") }
+                if let receipt { print("  \(receiptKind.hasPrefix("status") ? "status receipt" : "receipt       ") \(receipt)") }
                 print("  document      \(document.hex)")
                 if let documentSalt {
                     print("  salt          \(documentSalt.hex)")

@@ -342,10 +342,31 @@ extension APIRoutes {
                     "Version-1 receipts prove one clerk's authorisation; this document was co-signed (four eyes). Save a status receipt instead (govchain receipt FILE --status)."
             )
         }
+        // Version 1 proves the clerk's authorisation from the genesis alone: an authority
+        // governance added, or a registration signed with a rotated authority key, needs the
+        // state (a status receipt).
+        let statusReceipt = "Save a status receipt instead (govchain receipt FILE --status), which proves the record the ledger holds."
+        guard let authority = genesis.authority(record.authority) else {
+            throw APIError(
+                code: .receiptUnavailable,
+                message:
+                    "Version-1 receipts name authorities of the genesis; \(record.authority) was admitted by governance. \(statusReceipt)"
+            )
+        }
         let anchor = try inclusion(of: record.anchorTx)
         let authorisation: Receipt.ClerkAuthorisation
         if let clerk = try store.clerk(record.clerk), let registration = clerk.registrationTx {
-            authorisation = .init(kind: "registration", registration: try inclusion(of: registration))
+            let inclusion = try inclusion(of: registration)
+            guard let bytes = Hex.decode(inclusion.transaction), let signed = try? Transaction(decoding: bytes),
+                signed.signer == authority.publicKey
+            else {
+                throw APIError(
+                    code: .receiptUnavailable,
+                    message:
+                        "Version-1 receipts check a clerk's registration against the genesis key of its authority; this clerk was registered with the key governance gave \(authority.name). \(statusReceipt)"
+                )
+            }
+            authorisation = .init(kind: "registration", registration: inclusion)
         } else {
             authorisation = .init(kind: "genesis", registration: nil)
         }
