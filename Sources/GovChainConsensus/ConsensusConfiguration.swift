@@ -36,7 +36,7 @@ package struct ConsensusConfiguration: Sendable {
         self.verifier = verifier
     }
 
-    mutating func setValidators(_ set: ValidatorSet) {
+    package mutating func setValidators(_ set: ValidatorSet) {
         validators = set
         schedule = ProposerSchedule(validators: set)
     }

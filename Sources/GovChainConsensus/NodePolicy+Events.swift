@@ -28,7 +28,11 @@ extension NodePolicy {
     package mutating func onDecided(_ block: Block, _ commit: Commit, nowMs: UInt64) -> [Action] {
         noteStored(block.header.height, nowMs: nowMs)
         pacing = .held(block, commit, sinceMs: nowMs)
-        return transactionsWaiting ? release(nowMs: nowMs) : []
+        let actions = transactionsWaiting ? release(nowMs: nowMs) : []
+        // A synced block waiting for the height consensus just stored goes on now; without this
+        // it would wait forever, its copies taken for duplicates (found by the simulator with
+        // set changes: a joining node that syncs and follows consensus at once).
+        return actions + applyNext()
     }
 
     /// A consensus message whose signature the shell verified, from validator `signer`. Peers

@@ -22,16 +22,19 @@ struct InvariantChecker: Sendable {
     let configuration: ConsensusConfiguration
     let rules: BlockRules
     let cache: VerificationCache
+    /// The set signing each height.
+    let plan: MembershipPlan
     private(set) var committed: [Height: Hash32] = [:]
     private var committedTips: [Height: ChainTip] = [:]
     /// Every transaction on the agreed chain, by the height that holds it.
     private var transactions: [Hash32: Height] = [:]
     private var signed: [SignedSlot: Hash32] = [:]
 
-    init(configuration: ConsensusConfiguration, rules: BlockRules, cache: VerificationCache) {
+    init(configuration: ConsensusConfiguration, rules: BlockRules, cache: VerificationCache, plan: MembershipPlan) {
         self.configuration = configuration
         self.rules = rules
         self.cache = cache
+        self.plan = plan
     }
 
     mutating func onSigned(_ message: ConsensusMessage, by node: SimNode, atMs now: UInt64) -> Violation? {
@@ -82,7 +85,7 @@ struct InvariantChecker: Sendable {
                 details: "node \(node.slot) committed block \(block.hash.hex.prefix(12)): \(details)")
         }
         if let error = cache.verify(
-            commit, blockHash: block.hash, height: height, validators: configuration.validators,
+            commit, blockHash: block.hash, height: height, validators: plan.set(at: height),
             chainId: configuration.chainId)
         {
             return invalid("its commit does not verify (\(error.code): \(error.message))")
@@ -93,8 +96,9 @@ struct InvariantChecker: Sendable {
         {
             return invalid("it does not link to the block committed at height \(height.rawValue - 1)")
         }
-        let rounds = min(UInt64(commit.round.rawValue) + 1, UInt64(configuration.schedule.cycle.count))
-        let proposers = (0..<rounds).map { configuration.schedule.proposer(height: height, round: Round(UInt32($0))) }
+        let schedule = ProposerSchedule(validators: plan.set(at: height))
+        let rounds = min(UInt64(commit.round.rawValue) + 1, UInt64(schedule.cycle.count))
+        let proposers = (0..<rounds).map { schedule.proposer(height: height, round: Round(UInt32($0))) }
         guard proposers.contains(block.header.proposer) else {
             return invalid(
                 "its proposer \(block.header.proposer) is not the proposer of any round up to \(commit.round)")
@@ -103,7 +107,9 @@ struct InvariantChecker: Sendable {
         let parent = height.rawValue > 1 ? committedTips[Height(height.rawValue - 1)] : nil
         if height.rawValue == 1 || parent != nil {
             do {
-                try rules.checkExtends(block, tip: parent, localTime: Timestamp(rawValue: honestClockMaxMs))
+                try rules.checkExtends(
+                    block, tip: parent, localTime: Timestamp(rawValue: honestClockMaxMs),
+                    signers: plan.signers(at: height))
             } catch {
                 return invalid("it breaks the honest block rules (\(error.code): \(error.message))")
             }

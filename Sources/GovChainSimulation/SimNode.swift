@@ -6,7 +6,8 @@ import GovChainCore
 struct SimNode: Sendable {
     let slot: Int
     let validator: ValidatorIndex
-    let key: SigningKey
+    /// The key it signs with; a rotation replaces it at a restart (`MembershipPlan`).
+    var key: SigningKey
     let isByzantine: Bool
     /// 0 for a normal process, 1 or 2 for the two twins of one byzantine key.
     let twin: Int
@@ -31,6 +32,8 @@ struct SimNode: Sendable {
     var committedTransactions: Set<Hash32> = []
     var committedEvidence: Set<Hash32> = []
 
+    /// Stopped for good after its validator left the set (as its operator would).
+    var retired = false
     var lastProgressMs: UInt64 = 0
     var maxRound: UInt32 = 0
 

@@ -17,6 +17,9 @@ package struct SimulationOptions: Hashable, Sendable {
     package var recordTrace: Bool
     /// Test-only: honest validators skip one of their rules, to show that the checker notices.
     package var weakened: WeakenedRule?
+    /// A validator joins, an honest one leaves and another rotates its key during the run
+    /// (`MembershipPlan`); needs at least 10 heights.
+    package var setChanges: Bool = false
 
     /// A rule honest validators can be told to skip (`govchain simulate --weaken …`).
     package enum WeakenedRule: String, Hashable, Sendable, CaseIterable {
@@ -65,6 +68,13 @@ package struct SimulationOptions: Hashable, Sendable {
         guard (1...Self.heightsMax).contains(heights) else {
             throw GovChainError(
                 code: .simulationOptions, message: "--heights must be between 1 and \(Self.heightsMax), not \(heights)."
+            )
+        }
+        guard !setChanges || (heights >= 10 && validators < Self.validatorsMax) else {
+            throw GovChainError(
+                code: .simulationOptions,
+                message:
+                    "--set-changes needs --heights of at least 10 and at most \(Self.validatorsMax - 1) validators (one joins)."
             )
         }
     }

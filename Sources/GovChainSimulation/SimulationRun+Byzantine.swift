@@ -119,7 +119,8 @@ extension SimulationRun {
         let block = Block.make(
             chainId: Self.chainId, height: message.height, time: Timestamp(rawValue: Self.genesisTimeMs + now + 3),
             previousHash: Hash32(random.bytes(32))!, lastCommit: node.chain.last?.commit, transactions: [],
-            validators: configuration.validators, proposer: node.validator)
+            validators: plan.set(at: message.height), proposer: node.validator,
+            nextValidatorsHash: plan.set(at: message.height.next).hash)
         return .proposal(
             Proposal.sign(
                 height: message.height, round: message.round, validRound: nil, block: block,
@@ -153,8 +154,9 @@ extension SimulationRun {
             chainId: Self.chainId, height: block.header.height, time: Timestamp(rawValue: time),
             previousHash: block.header.previousHash,
             lastCommit: block.lastCommit, transactions: transactions ?? block.transactions,
-            validators: configuration.validators,
-            proposer: proposer ?? block.header.proposer, evidence: block.evidence)
+            validators: plan.set(at: block.header.height),
+            proposer: proposer ?? block.header.proposer, evidence: block.evidence,
+            nextValidatorsHash: plan.set(at: block.header.height.next).hash)
     }
 
     private func badlyTimedBlock(like block: Block, at slot: Int) -> Block {

@@ -61,7 +61,7 @@ extension SimulationRun {
         switch message {
         case .consensus(let consensus):
             // Signatures are checked before anything is buffered (InboundVerifier).
-            guard let signer = configuration.validators[consensus.signer],
+            guard let signer = plan.set(at: consensus.height)[consensus.signer],
                 cache.isValid(
                     consensus.signature, by: signer.publicKey, for: consensus.signBytes(chainId: Self.chainId))
             else {

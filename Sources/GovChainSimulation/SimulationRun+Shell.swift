@@ -7,7 +7,14 @@ import GovChainCore
 /// events. Persisting is to the node's "disk" and precedes anything sent after it.
 extension SimulationRun {
     func boot(_ slot: Int) {
+        // A rotated validator restarts with its new key, as its operator does (GOVERNANCE.md).
+        if let key = plan.key(of: nodes[slot].validator, at: nodes[slot].nextHeight), !nodes[slot].isByzantine {
+            nodes[slot].key = key
+        }
         let node = nodes[slot]
+        let set = plan.set(at: node.nextHeight)
+        var configuration = self.configuration
+        configuration.setValidators(set)
         let persisted = node.persistedSigning.map { bytes in
             // Our own disk: a state we wrote that does not read back is a bug, not bad input.
             guard let state = try? SigningState(decoding: bytes, chainId: Self.chainId) else {
@@ -18,7 +25,8 @@ extension SimulationRun {
         let instance = ConsensusInstance(
             configuration: configuration, signer: node.key, height: node.nextHeight, resumingFrom: persisted)
         var policyConfiguration = self.policyConfiguration
-        policyConfiguration.selfIndex = node.validator
+        policyConfiguration.validators = set
+        policyConfiguration.selfIndex = set.index(of: node.key.publicKey)
         nodes[slot].instance = instance
         nodes[slot].policy = NodePolicy(
             configuration: policyConfiguration, storedHeight: Height(UInt64(node.chain.count)), nowMs: now)
@@ -103,7 +111,13 @@ extension SimulationRun {
             case .startConsensus:
                 feed(slot, .start)
             case .feedCommitted(let block, let commit):
-                feed(slot, .committed(block, commit))
+                // The next height's set, as the driver hands it over (`DriverLoop`).
+                let next = plan.set(at: block.header.height.next)
+                if next.hash != plan.set(at: block.header.height).hash {
+                    let selfIndex = next.index(of: nodes[slot].key.publicKey)
+                    nodes[slot].policy?.setValidators(next, selfIndex: selfIndex)
+                }
+                feed(slot, .committed(block, commit, nextValidators: next))
             case .applySynced(let block, let commit, let peer):
                 queue.push(
                     .syncApplied(node: slot, incarnation: incarnation, block, commit, from: peer), at: now + jobDelayMs)
@@ -151,6 +165,28 @@ extension SimulationRun {
         }
         nodes[slot].store(block, commit)
         nodes[slot].lastProgressMs = now
+        followSetChange(at: slot)
+    }
+
+    /// After a stored block: once the chain reaches a removal, the removed validator's node
+    /// stops for good (its operator stops it; the others no longer serve it, so a node that was
+    /// behind could not catch up anyway); a validator whose key was rotated restarts with the new
+    /// key once it stored the block before the rotation (its signing state and blocks survive).
+    private func followSetChange(at slot: Int) {
+        guard !plan.changes.isEmpty else { return }
+        let height = nodes[slot].nextHeight
+        for retiring in nodes.indices where !nodes[retiring].retired && !nodes[retiring].isByzantine {
+            if let removal = plan.removal(of: nodes[retiring].validator), height >= removal {
+                crash(retiring)
+                nodes[retiring].retired = true
+            }
+        }
+        let node = nodes[slot]
+        guard !node.isByzantine, !node.retired, let key = plan.key(of: node.validator, at: height),
+            key.publicKey != node.key.publicKey
+        else { return }
+        crash(slot)
+        queue.push(.restart(node: slot), at: now + 20)
     }
 
     /// The latest honest wall clock right now.
@@ -172,8 +208,9 @@ extension SimulationRun {
         return Block.make(
             chainId: Self.chainId, height: height, time: Timestamp(rawValue: time),
             previousHash: node.lastBlock?.hash ?? .zero, lastCommit: node.chain.last?.commit,
-            transactions: transactions, validators: configuration.validators, proposer: node.validator,
-            evidence: evidence.filter { !node.committedEvidence.contains($0.slot) })
+            transactions: transactions, validators: plan.set(at: height), proposer: node.validator,
+            evidence: evidence.filter { !node.committedEvidence.contains($0.slot) },
+            nextValidatorsHash: plan.set(at: height.next).hash)
     }
 
     /// The honest rules of the simulated chain, as the node applies them: `BlockRules` against
@@ -182,20 +219,23 @@ extension SimulationRun {
     func isValid(_ block: Block, at slot: Int, finalised: Bool = false) -> Bool {
         let node = nodes[slot]
         let clock: Timestamp? = options.weakened == .timeCheck || finalised ? nil : localTime(slot)
-        guard (try? rules.checkExtends(block, tip: node.tip, localTime: clock)) != nil,
+        let height = block.header.height
+        guard
+            (try? rules.checkExtends(block, tip: node.tip, localTime: clock, signers: plan.signers(at: height)))
+                != nil,
             (try? block.validateBasic()) != nil
         else { return false }
         if let lastCommit = block.lastCommit, let previous = node.lastBlock,
             cache.verify(
                 lastCommit, blockHash: previous.hash, height: previous.header.height,
-                validators: configuration.validators, chainId: configuration.chainId) != nil
+                validators: plan.set(at: previous.header.height), chainId: configuration.chainId) != nil
         {
             return false
         }
         let evidenceOK = block.evidence.allSatisfy { evidence in
             !node.committedEvidence.contains(evidence.slot)
                 && [evidence.first, evidence.second].allSatisfy { vote in
-                    guard let key = configuration.validators[vote.validator]?.publicKey else { return false }
+                    guard let key = plan.set(at: vote.height)[vote.validator]?.publicKey else { return false }
                     return cache.isValid(vote.signature, by: key, for: vote.signBytes(chainId: Self.chainId))
                 }
         }
@@ -213,7 +253,7 @@ extension SimulationRun {
     func isValidSynced(_ block: Block, _ commit: Commit, at slot: Int) -> Bool {
         cache.verify(
             commit, blockHash: block.hash, height: block.header.height,
-            validators: configuration.validators, chainId: configuration.chainId) == nil
+            validators: plan.set(at: block.header.height), chainId: configuration.chainId) == nil
             && isValid(block, at: slot, finalised: true)
     }
 }

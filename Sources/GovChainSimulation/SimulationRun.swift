@@ -28,6 +28,8 @@ final class SimulationRun {
     /// never (an idle one: empty blocks at the interval, idle and held pacing exercised).
     let busy: Bool
     let cache = VerificationCache()
+    /// The validator set of each height (the genesis set throughout unless `options.setChanges`).
+    var plan: MembershipPlan
     var random: SimulationRandom
     var queue = EventQueue<SimulationEvent>()
     var nodes: [SimNode] = []
@@ -68,6 +70,7 @@ final class SimulationRun {
             chainId: Self.chainId, validators: validatorSet, timeouts: Self.timeouts)
         configuration.verifier = cache.verifier
         self.configuration = configuration
+        plan = MembershipPlan(genesis: validatorSet)
         rules = BlockRules(
             chainId: Self.chainId, validatorsHash: validatorSet.hash, validatorCount: validatorSet.count,
             genesisTime: Timestamp(rawValue: Self.genesisTimeMs), blockTxsMax: Self.blockTxsMax,
@@ -82,7 +85,7 @@ final class SimulationRun {
         policy.syncPenaltyMsMax = 5_000
         policy.regossipAfterMs = 300
         policyConfiguration = policy
-        checker = InvariantChecker(configuration: configuration, rules: rules, cache: cache)
+        checker = InvariantChecker(configuration: configuration, rules: rules, cache: cache, plan: plan)
         let drawn = ByzantineBehavior.allCases[Int(random.below(UInt64(ByzantineBehavior.allCases.count)))]
         behavior = options.behavior ?? drawn
         trace.enabled = options.recordTrace
@@ -91,6 +94,8 @@ final class SimulationRun {
     }
 
     var honestSlots: [Int] { nodes.indices.filter { !nodes[$0].isByzantine } }
+    /// Honest nodes still expected to make progress: not retired after leaving the set.
+    var activeSlots: [Int] { honestSlots.filter { !nodes[$0].retired } }
 
     // MARK: - Setup
 
@@ -98,6 +103,13 @@ final class SimulationRun {
         var order = Array(0..<options.validators)
         random.shuffle(&order)
         let byzantine = Set(order.prefix(options.byzantine))
+        if options.setChanges {
+            plan = MembershipPlan(
+                genesis: configuration.validators,
+                byzantine: Set(byzantine.map { ValidatorIndex(UInt16($0)) }), heights: options.heights,
+                random: &random)
+            checker = InvariantChecker(configuration: configuration, rules: rules, cache: cache, plan: plan)
+        }
         for index in 0..<options.validators {
             let isByzantine = byzantine.contains(index)
             let twins = isByzantine && behavior == .twins ? [1, 2] : [0]
@@ -107,6 +119,13 @@ final class SimulationRun {
                         slot: nodes.count, validator: ValidatorIndex(UInt16(index)), key: SimulationKeys.key(index),
                         isByzantine: isByzantine, twin: twin))
             }
+        }
+        // The joining validator's node runs from the start and follows the chain until it is admitted.
+        if let joiner = plan.joiner {
+            nodes.append(
+                SimNode(
+                    slot: nodes.count, validator: joiner, key: SimulationKeys.key(Int(joiner.rawValue)),
+                    isByzantine: false, twin: 0))
         }
         var honest = honestSlots
         random.shuffle(&honest)
@@ -204,7 +223,7 @@ final class SimulationRun {
             if atNextPersist { nodes[slot].crashAtNextPersist = true } else { crash(slot) }
         case .restart(let slot):
             nodes[slot].crashAtNextPersist = false
-            if !nodes[slot].isUp { boot(slot) }
+            if !nodes[slot].isUp, !nodes[slot].retired { boot(slot) }
         case .partitionStart(let id, let side): partitions[id] = side
         case .partitionHeal(let id): partitions[id] = nil
         }
@@ -222,7 +241,7 @@ final class SimulationRun {
     // MARK: - Liveness and the end of a run
 
     private var lowestHeight: Height {
-        Height(UInt64(honestSlots.map { nodes[$0].chain.count }.min() ?? 0))
+        Height(UInt64(activeSlots.map { nodes[$0].chain.count }.min() ?? 0))
     }
 
     /// After the last partition heals and the last crashed node restarts, every honest node must
@@ -234,7 +253,7 @@ final class SimulationRun {
                 requiredHeight[slot] = max(options.heights, nodes[slot].chain.count + 1)
             }
         }
-        for slot in honestSlots where nodes[slot].chain.count < requiredHeight[slot]! {
+        for slot in activeSlots where nodes[slot].chain.count < requiredHeight[slot]! {
             let since = max(faultEndMs, nodes[slot].lastProgressMs)
             if now > since + Self.livenessBoundMs {
                 violation = Violation(
@@ -249,7 +268,7 @@ final class SimulationRun {
 
     private var finished: Bool {
         guard now >= faultEndMs, !requiredHeight.isEmpty else { return false }
-        return honestSlots.allSatisfy { nodes[$0].chain.count >= requiredHeight[$0]! }
+        return activeSlots.allSatisfy { nodes[$0].chain.count >= requiredHeight[$0]! }
     }
 
     private func result() -> SeedResult {
@@ -262,6 +281,33 @@ final class SimulationRun {
             violation: violation, behavior: behavior, events: events,
             maxRound: honest.map { nodes[$0].maxRound }.max() ?? 0,
             evidenceFound: evidenceFound, evidenceCommitted: committedEvidence, messagesDropped: dropped,
-            traceDigest: trace.digest, trace: trace.lines)
+            traceDigest: trace.digest, trace: trace.lines, membership: options.setChanges ? membershipOutcome() : nil)
+    }
+
+    /// What the longest honest chain shows of the planned set changes.
+    private func membershipOutcome() -> SeedResult.MembershipOutcome {
+        let chain = activeSlots.map { nodes[$0].chain }.max { $0.count < $1.count } ?? []
+        func signed(_ member: ValidatorIndex, from height: Height) -> Int {
+            chain.filter { entry in
+                entry.block.header.height >= height && entry.commit.signatures.contains { $0.validator == member }
+            }.count
+        }
+        var outcome = SeedResult.MembershipOutcome(
+            changes: plan.summary, joinerSigned: 0, rotatedSigned: 0, removedSigned: 0,
+            wrongSetHeaders: chain.filter {
+                $0.block.header.validatorsHash != plan.set(at: $0.block.header.height).hash
+            }
+            .count,
+            removedRetired: false)
+        for (height, change, _) in plan.changes {
+            switch change {
+            case .add(let member): outcome.joinerSigned = signed(member, from: height)
+            case .rotate(let member): outcome.rotatedSigned = signed(member, from: height)
+            case .remove(let member):
+                outcome.removedSigned = signed(member, from: height)
+                outcome.removedRetired = nodes.contains { $0.validator == member && $0.retired }
+            }
+        }
+        return outcome
     }
 }

@@ -150,6 +150,22 @@ struct NodePolicyTests {
         #expect(applied.contains(.feedCommitted(block, commit)))
     }
 
+    @Test("a synced block buffered above a height consensus then stores is applied at once, not left forever")
+    func bufferedBlockAfterDecide() {
+        var policy = policy()
+        _ = policy.onStart(resuming: false, transactionsWaiting: true, nowMs: 0)
+        #expect(requests(policy.onStatus(3, from: 0, nowMs: 0)).map(\.0) == [1])
+        let (first, firstCommit) = synced(1)
+        let (second, secondCommit) = synced(2)
+        // Block 2 arrives first and waits for block 1; consensus decides block 1 meanwhile.
+        #expect(policy.onSyncedBlock(second, secondCommit, bytes: 300, from: 0, nowMs: 1).isEmpty)
+        let decided = policy.onDecided(first, firstCommit, nowMs: 2)
+        #expect(decided.contains(.applySynced(second, secondCommit, from: 0)), "\(decided)")
+        let applied = policy.onSyncedApplied(height: 2, ok: true, nowMs: 3)
+        #expect(policy.storedHeight == 2)
+        #expect(applied.contains(.feedCommitted(second, secondCommit)))
+    }
+
     // MARK: - Pacing (issue item 10)
 
     @Test("one validator's messages do not wake an idle node; more than a third of the power does")

@@ -162,7 +162,8 @@ struct APIRouteTests {
                 Transaction(body: body, time: TestChain.now, nonce: nonce, chainId: chainId, key: key)
             }
             func anchor(_ text: String) -> TransactionBody {
-                .anchorDocument(.init(document: Hash32.sha256(Array(text.utf8)), documentType: birth, authority: aachen))
+                .anchorDocument(
+                    .init(document: Hash32.sha256(Array(text.utf8)), documentType: birth, authority: aachen))
             }
             // The only validator rotates Aachen's authority key (passes at once); the new key registers a clerk.
             let rotate = GovernanceAction.rotateAuthorityKey(aachen, new: newAuthority.publicKey)
@@ -170,7 +171,9 @@ struct APIRouteTests {
                 tx(.proposeGovernance(.init(action: rotate, expiresAt: 100)), validator, 1)
             ])
             try await node.chain.produce(candidates: [
-                tx(.registerClerk(.init(authority: aachen, clerk: newClerk.publicKey, documentTypes: [birth])), newAuthority, 2)
+                tx(
+                    .registerClerk(.init(authority: aachen, clerk: newClerk.publicKey, documentTypes: [birth])),
+                    newAuthority, 2)
             ])
             let cosigned = Transaction.Pending(
                 body: anchor("two clerks"), time: TestChain.now, nonce: 4, chainId: chainId, key: TestChain.clerk

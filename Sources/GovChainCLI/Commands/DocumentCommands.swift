@@ -187,7 +187,9 @@ struct AnchorCommand: AsyncParsableCommand {
                         document: document.hex, ledger_key: hash.hex, salt: documentSalt?.hex, verify_url: link))
             } else {
                 print(result == nil ? "Signed the anchor of \(file) for a second signature" : "Anchored \(file)")
-                if let receipt { print("  \(receiptKind.hasPrefix("status") ? "status receipt" : "receipt       ") \(receipt)") }
+                if let receipt {
+                    print("  \(receiptKind.hasPrefix("status") ? "status receipt" : "receipt       ") \(receipt)")
+                }
                 print("  document      \(document.hex)")
                 if let documentSalt {
                     print("  salt          \(documentSalt.hex)")

@@ -42,6 +42,12 @@ struct SimulateCommand: AsyncParsableCommand {
     )
     var weaken: String?
 
+    @Flag(
+        help:
+            "Change the validator set during each run: one validator joins, an honest one leaves, another rotates its key (needs --heights 10 or more)."
+    )
+    var setChanges = false
+
     @Flag(help: "Print every seed's result, not just the summary.")
     var verbose = false
 
@@ -51,6 +57,7 @@ struct SimulateCommand: AsyncParsableCommand {
     func run() async throws {
         var options = SimulationOptions(
             validators: validators, byzantine: byzantine, profile: profile, heights: heights, recordTrace: trace)
+        options.setChanges = setChanges
         if let behavior {
             guard let parsed = ByzantineBehavior(rawValue: behavior) else {
                 Output.error(GovChainError(code: .invalidArgument, message: "Unknown --behavior \"\(behavior)\"."))
@@ -94,6 +101,7 @@ struct SimulateCommand: AsyncParsableCommand {
                     "govchain simulate --seeds 1 --start \(seed) --validators \(validators) --byzantine \(byzantine) --profile \(profile) --heights \(heights)"
                 if let behavior { replay += " --behavior \(behavior)" }
                 if let weaken { replay += " --weaken \(weaken)" }
+                if setChanges { replay += " --set-changes" }
                 print("replay: \(replay) --verbose")
                 throw ExitCode(5)
             }
@@ -101,7 +109,7 @@ struct SimulateCommand: AsyncParsableCommand {
         let elapsed = ContinuousClock.now - began
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         print(
-            "simulated \(seeds) seeds (\(start)…\(start &+ UInt64(seeds - 1))), \(validators) validators, \(byzantine) byzantine, profile \(profile): no violation"
+            "simulated \(seeds) seeds (\(start)…\(start &+ UInt64(seeds - 1))), \(validators) validators, \(byzantine) byzantine, profile \(profile)\(setChanges ? ", with set changes" : ""): no violation"
         )
         print(
             "  heights decided \(heightsDecided), messages delivered \(messages), virtual time \(virtualMs / 1000) s, \(String(format: "%.1f", Double(seeds) / max(seconds, 0.001))) seeds/s"

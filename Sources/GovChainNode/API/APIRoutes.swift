@@ -345,7 +345,8 @@ extension APIRoutes {
         // Version 1 proves the clerk's authorisation from the genesis alone: an authority
         // governance added, or a registration signed with a rotated authority key, needs the
         // state (a status receipt).
-        let statusReceipt = "Save a status receipt instead (govchain receipt FILE --status), which proves the record the ledger holds."
+        let statusReceipt =
+            "Save a status receipt instead (govchain receipt FILE --status), which proves the record the ledger holds."
         guard let authority = genesis.authority(record.authority) else {
             throw APIError(
                 code: .receiptUnavailable,
