@@ -185,6 +185,31 @@ extension Timestamp {
     }
 }
 
+/// `GET /v1/authorities/{id}`: an authority as in force (its genesis entry, or as governance and
+/// its own four-eyes rule last changed it).
+package struct AuthorityResponse: Codable, Sendable, Equatable {
+    package var id: String
+    package var name: String
+    package var public_key: String
+    package var document_types: [String]
+    /// Types anchored salted by default (docs/PRIVACY.md).
+    package var salted_document_types: [String]
+    /// Types whose anchor, revoke and supersede need a second clerk's signature.
+    package var four_eyes_document_types: [String]
+    /// `genesis` while the genesis entry is in force, else `ledger`.
+    package var source: String
+
+    package init(record: AuthorityRecord, fromLedger: Bool) {
+        id = record.id.value
+        name = record.name
+        public_key = record.publicKey.hex
+        document_types = record.documentTypes.map(\.value)
+        salted_document_types = record.saltedDocumentTypes.map(\.value)
+        four_eyes_document_types = record.fourEyesDocumentTypes.map(\.value)
+        source = fromLedger ? "ledger" : "genesis"
+    }
+}
+
 package struct ClerkResponse: Codable, Sendable, Equatable {
     package var public_key: String
     package var authority: AuthorityRef

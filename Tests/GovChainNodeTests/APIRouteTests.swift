@@ -181,6 +181,14 @@ struct APIRouteTests {
             try await node.chain.produce(candidates: [
                 tx(anchor("new clerk"), newClerk, 3), cosigned, TestChain.anchor("genesis clerk"),
             ])
+            // The authority as in force: the rotated key, from the ledger; an unknown id is 404.
+            let authority = try json(
+                AuthorityResponse.self, try await client.execute(uri: "/v1/authorities/aachen", method: .get))
+            #expect(authority.public_key == newAuthority.publicKey.hex && authority.source == "ledger")
+            #expect(authority.four_eyes_document_types.isEmpty && authority.document_types == ["birth-certificate"])
+            let unknown = try await client.execute(uri: "/v1/authorities/koeln", method: .get)
+            #expect(unknown.status == .notFound)
+            #expect(try json(ErrorBody.self, unknown).error.code == "authority_unknown")
             for (text, available) in [("new clerk", false), ("two clerks", false), ("genesis clerk", true)] {
                 let hash = Hash32.sha256(Array(text.utf8)).hex
                 let receipt = try await client.execute(uri: "/v1/documents/\(hash)/receipt", method: .get)

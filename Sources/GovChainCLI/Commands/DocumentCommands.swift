@@ -150,9 +150,16 @@ struct AnchorCommand: AsyncParsableCommand {
             let client = NodeClient(clerk.node.node)
             let authorityId = try await resolveAuthority(authority, key: key, client: client)
             var salted = salt ?? false
-            if salt == nil {
-                let genesis = try Genesis(json: try await client.genesisFile(), source: "the node's genesis")
-                salted = genesis.authority(authorityId)?.saltedDocumentTypes.contains(documentType) ?? false
+            // The authority as in force on the ledger: its salted types, and whether this type
+            // needs a second clerk (then say so before signing, not after a refusal).
+            let inForce = try await client.authority(authorityId)
+            if salt == nil { salted = inForce.salted_document_types.contains(documentType.value) }
+            if clerk.out == nil, inForce.four_eyes_document_types.contains(documentType.value) {
+                throw GovChainError(
+                    code: .cosignatureRequired,
+                    message:
+                        "\(inForce.name) requires a second clerk's signature (four eyes) on \(documentType) documents: run this again with --out FILE, and have another clerk of \(authorityId) co-sign it with `govchain cosign FILE`."
+                )
             }
             let documentSalt = salted ? DocumentSalt.random() : nil
             let hash = DocumentSalt.ledgerKey(document: document, salt: documentSalt)
@@ -289,11 +296,8 @@ struct SupersedeCommand: AsyncParsableCommand {
             let newDocument = try Files.documentHash(fileOrHash: new)
             let client = NodeClient(clerk.node.node)
             var salted = salt ?? false
-            if salt == nil, let record = try await client.document(oldHash), let type = Code(record.document_type),
-                let authority = Code(record.authority.id)
-            {
-                let genesis = try Genesis(json: try await client.genesisFile(), source: "the node's genesis")
-                salted = genesis.authority(authority)?.saltedDocumentTypes.contains(type) ?? false
+            if salt == nil, let record = try await client.document(oldHash), let authority = Code(record.authority.id) {
+                salted = try await client.authority(authority).salted_document_types.contains(record.document_type)
             }
             let newSalt = salted ? DocumentSalt.random() : nil
             let newHash = DocumentSalt.ledgerKey(document: newDocument, salt: newSalt)

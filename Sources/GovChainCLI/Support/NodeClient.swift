@@ -46,6 +46,10 @@ struct NodeClient {
 
     func clerk(_ key: PublicKey) async throws(GovChainError) -> ClerkResponse { try await get("/v1/clerks/\(key.hex)") }
 
+    func authority(_ id: Code) async throws(GovChainError) -> AuthorityResponse {
+        try await get("/v1/authorities/\(id.value)")
+    }
+
     func clerks(of authority: String) async throws(GovChainError) -> [ClerkResponse] {
         try await get("/v1/authorities/\(authority)/clerks")
     }

@@ -38,7 +38,8 @@ struct APIRoutes: Sendable {
         ("/v1/transactions", .post), ("/v1/transactions/batch", .post), ("/v1/transactions/:hash", .get),
         ("/v1/documents/:hash", .get), ("/v1/documents/:hash/receipt", .get), ("/v1/documents/:hash/proof", .get),
         ("/v1/clerks/:key/proof", .get), ("/v1/blocks/:height", .get), ("/v1/clerks/:key", .get),
-        ("/v1/authorities/:id/clerks", .get), ("/v1/status", .get), ("/v1/genesis", .get), ("/v1/peers", .get),
+        ("/v1/authorities/:id", .get), ("/v1/authorities/:id/clerks", .get), ("/v1/status", .get),
+        ("/v1/genesis", .get), ("/v1/peers", .get),
         ("/v1/documents/:hash/qr", .get), ("/v1/documents/:hash/report", .get),
         ("/", .get), ("/verify", .get), ("/v", .get), ("/web/:file", .get), ("/metrics", .get),
         ("/v1/validators", .get), ("/v1/governance/proposals", .get), ("/v1/governance/proposals/:id", .get),
@@ -79,6 +80,7 @@ struct APIRoutes: Sendable {
         read("/v1/clerks/:key/proof", "key", on: router) { key, height in try proof(.clerk, key, height: height) }
         read("/v1/blocks/:height", "height", on: router) { height, _ in try block(height) }
         read("/v1/clerks/:key", "key", on: router) { key, _ in try clerk(key) }
+        read("/v1/authorities/:id", "id", on: router) { id, _ in try authority(id) }
         read("/v1/authorities/:id/clerks", "id", on: router) { id, _ in try clerks(ofAuthority: id) }
         router.get("/v1/status") { _, _ in await status() }
         router.get("/v1/validators") { request, _ in
@@ -306,6 +308,17 @@ extension APIRoutes {
                 code: .clerkUnknown, message: "No clerk with key \(key.hex) is registered on chain \(genesis.chainId).")
         }
         return JSON.response(ClerkResponse(record: record, genesis: genesis))
+    }
+
+    /// `GET /v1/authorities/{id}`: the authority as in force, with its salted and four-eyes types.
+    func authority(_ text: String) throws -> Response {
+        let rules = LedgerRules(genesis: genesis)
+        guard let id = Code(text), let record = try rules.authorityRecord(id, in: store) else {
+            throw APIError(
+                code: .authorityUnknown,
+                message: "No authority \"\(text.prefix(40))\" is listed in the genesis or admitted by governance.")
+        }
+        return JSON.response(AuthorityResponse(record: record, fromLedger: try store.authorityRecord(id) != nil))
     }
 
     /// `GET /v1/authorities/{id}/clerks`: every clerk an authority registered.
