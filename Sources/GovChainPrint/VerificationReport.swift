@@ -78,6 +78,9 @@ package struct VerificationReport: Sendable, Equatable {
                 Row(label: "Ausstellende Behörde", value: "\(authorityName) (\(record.authority.value))"))
             issued.rows.append(Row(label: "Dokumentart", value: record.documentType.value))
             issued.rows.append(Row(label: "Schlüssel der Sachbearbeitung", value: record.clerk.hex, code: true))
+            if let cosigner = record.cosigner {
+                issued.rows.append(Row(label: Self.cosignerLabel, value: cosigner.hex, code: true))
+            }
             issued.rows.append(
                 Row(
                     label: "Verankert",
@@ -101,6 +104,9 @@ package struct VerificationReport: Sendable, Equatable {
                 revoked.rows.append(Row(label: "Eingetragen in Block", value: "\(at.rawValue)"))
                 revoked.rows.append(Row(label: "Transaktion", value: tx.hex, code: true))
                 revoked.rows.append(Row(label: "Schlüssel der Sachbearbeitung", value: clerk.hex, code: true))
+                if let cosigner = record.statusCosigner {
+                    revoked.rows.append(Row(label: Self.cosignerLabel, value: cosigner.hex, code: true))
+                }
                 sections.append(revoked)
             case .superseded(let new, let effective, let at, let tx, let clerk):
                 var replaced = Section(title: "Ersetzung")
@@ -109,6 +115,9 @@ package struct VerificationReport: Sendable, Equatable {
                 replaced.rows.append(Row(label: "Eingetragen in Block", value: "\(at.rawValue)"))
                 replaced.rows.append(Row(label: "Transaktion", value: tx.hex, code: true))
                 replaced.rows.append(Row(label: "Schlüssel der Sachbearbeitung", value: clerk.hex, code: true))
+                if let cosigner = record.statusCosigner {
+                    replaced.rows.append(Row(label: Self.cosignerLabel, value: cosigner.hex, code: true))
+                }
                 sections.append(replaced)
             }
         }
@@ -214,6 +223,9 @@ package struct VerificationReport: Sendable, Equatable {
     }
 
     /// "01.12.2026, 17:30:05 MEZ (2026-12-01T16:30:05Z)": German local time and the exact UTC time.
+    /// The row naming the second clerk of a four-eyes transaction.
+    static let cosignerLabel = "Schlüssel der Zweitzeichnung (Vier-Augen-Prinzip)"
+
     package static func german(_ time: Timestamp) -> String {
         let date = Date(timeIntervalSince1970: Double(time.rawValue) / 1000)
         let formatter = DateFormatter()

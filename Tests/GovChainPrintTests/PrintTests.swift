@@ -107,6 +107,18 @@ import Testing
                 || signed.contains(genesis.validators.validators[1].name))
     }
 
+    @Test func cosignedReportNamesBothClerks() throws {
+        let report = VerificationReport(try Self.vector("state-cosigned-birth-certificate.json").0)
+        #expect(report.status == "valid")
+        let rows = report.sections.flatMap(\.rows)
+        let clerk = try #require(rows.first { $0.label == "Schlüssel der Sachbearbeitung" }).value
+        let second = try #require(rows.first { $0.label.hasPrefix("Schlüssel der Zweitzeichnung") }).value
+        #expect(clerk != second && second.count == 64)
+        // A document anchored by one clerk has no such row.
+        let single = VerificationReport(try Self.vector("state-birth-certificate-at-2.json").0)
+        #expect(!single.sections.flatMap(\.rows).contains { $0.label.hasPrefix("Schlüssel der Zweitzeichnung") })
+    }
+
     @Test func absenceReportSaysNeverAnchoredAndMentionsTheSalt() throws {
         let report = VerificationReport(try Self.vector("state-never-anchored.json").0)
         #expect(report.status == "unknown")
