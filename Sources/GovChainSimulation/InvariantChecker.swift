@@ -96,7 +96,7 @@ struct InvariantChecker: Sendable {
         {
             return invalid("it does not link to the block committed at height \(height.rawValue - 1)")
         }
-        let schedule = ProposerSchedule(validators: plan.set(at: height))
+        let schedule = plan.schedule(at: height)
         let rounds = min(UInt64(commit.round.rawValue) + 1, UInt64(schedule.cycle.count))
         let proposers = (0..<rounds).map { schedule.proposer(height: height, round: Round(UInt32($0))) }
         guard proposers.contains(block.header.proposer) else {

@@ -1,3 +1,4 @@
+import GovChainConsensus
 import GovChainCore
 
 /// Validator-set changes during a run (`SimulationOptions.setChanges`, issue 10): a validator
@@ -18,13 +19,16 @@ struct MembershipPlan: Sendable {
     private(set) var changes: [(height: Height, change: Change, set: ValidatorSet)] = []
 
     /// No changes: the genesis set throughout.
-    init(genesis: ValidatorSet) { self.genesis = genesis }
+    init(genesis: ValidatorSet) {
+        self.genesis = genesis
+        schedules[genesis.hash] = ProposerSchedule(validators: genesis)
+    }
 
     /// Draws one join, one removal of an honest validator (after the join, so that four
     /// validators with one byzantine stay four) and one key rotation of another honest
     /// validator, in a random order, at increasing heights below `heights` (at least 10).
     init(genesis: ValidatorSet, byzantine: Set<ValidatorIndex>, heights: Int, random: inout SimulationRandom) {
-        self.genesis = genesis
+        self.init(genesis: genesis)
         var kinds = [0, 1, 2]
         random.shuffle(&kinds)
         if let add = kinds.firstIndex(of: 0), let remove = kinds.firstIndex(of: 1), remove < add {
@@ -73,7 +77,18 @@ struct MembershipPlan: Sendable {
             members.sort { $0.index < $1.index }
             set = ValidatorSet(members: members)
             changes.append((Height(height), change, set))
+            schedules[set.hash] = ProposerSchedule(validators: set)
         }
+    }
+
+    /// The proposer rotation of each set in `changes`, and of the genesis set (built once: the
+    /// checker asks for it at every commit).
+    private var schedules: [Hash32: ProposerSchedule] = [:]
+
+    /// The proposer rotation of the set that signs `height`.
+    func schedule(at height: Height) -> ProposerSchedule {
+        let set = set(at: height)
+        return schedules[set.hash] ?? ProposerSchedule(validators: set)
     }
 
     /// The set that signs `height`.

@@ -172,7 +172,7 @@ struct AnchorCommand: AsyncParsableCommand {
                     document: hash, documentType: documentType, authority: authorityId,
                     reference: reference.map { Hash32.sha256(Array($0.utf8)) }, validFrom: from, validUntil: until))
             let result = try await signOrPrepare(body, key: key, client: client, options: clerk)
-            var receiptKind = "receipt"
+            var statusReceipt = false
             if let receipt {
                 // A version-1 receipt where one exists; else (an authority or key governance
                 // gave, a co-signed anchor) the status receipt, which proves the record itself.
@@ -181,7 +181,7 @@ struct AnchorCommand: AsyncParsableCommand {
                     bytes = try await client.receipt(hash).canonicalJSON
                 } catch let error as GovChainError where error.code == "receipt_unavailable" {
                     bytes = try await client.proof(.document, hash.hex).canonicalJSON
-                    receiptKind = "status receipt (version 2)"
+                    statusReceipt = true
                 }
                 try Files.create(receipt, String(decoding: bytes, as: UTF8.self), mode: 0o644)
             }
@@ -195,7 +195,7 @@ struct AnchorCommand: AsyncParsableCommand {
             } else {
                 print(result == nil ? "Signed the anchor of \(file) for a second signature" : "Anchored \(file)")
                 if let receipt {
-                    print("  \(receiptKind.hasPrefix("status") ? "status receipt" : "receipt       ") \(receipt)")
+                    print("  \(statusReceipt ? "status receipt" : "receipt       ") \(receipt)")
                 }
                 print("  document      \(document.hex)")
                 if let documentSalt {

@@ -99,8 +99,17 @@ package struct Transaction: Hashable, Sendable {
     package func hasValidSignature(chainId: ChainID) -> Bool {
         guard signer.isValidSignature(signature, for: signBytes(chainId: chainId)) else { return false }
         guard let cosignature else { return true }
+        // Everything before the cosignature is already encoded: no second encoding.
         return cosignature.cosigner.isValidSignature(
-            cosignature.signature, for: pending.cosignBytes(cosigner: cosignature.cosigner, chainId: chainId))
+            cosignature.signature,
+            for: Self.cosignBytes(before: encoded.dropLast(Signature.byteCount), chainId: chainId))
+    }
+
+    /// `DomainTag.cosignature.prefix(chainId) ‖ bytes`, with `bytes` = pending ‖ cosigner.
+    static func cosignBytes(before bytes: some Sequence<UInt8>, chainId: ChainID) -> [UInt8] {
+        var writer = DomainTag.cosignature.prefix(chainId: chainId)
+        writer.raw(bytes)
+        return writer.bytes
     }
 
     /// The first clerk's part of a co-signed transaction (what `govchain cosign` completes).
@@ -176,11 +185,20 @@ extension Transaction {
 
         /// Signs `body` with the first clerk's key, asking for a second signature.
         package init(body: TransactionBody, time: Timestamp, nonce: UInt64, chainId: ChainID, key: SigningKey) {
+            let unsigned = Pending(
+                body: body, signer: key.publicKey, time: time, nonce: nonce,
+                signature: Signature([UInt8](repeating: 0, count: Signature.byteCount))!)
+            self.init(
+                body: body, signer: key.publicKey, time: time, nonce: nonce,
+                signature: key.sign(unsigned.signBytes(chainId: chainId)))
+        }
+
+        /// The bytes the first clerk signs: as `Transaction.signBytes`, with version 2.
+        func signBytes(chainId: ChainID) -> [UInt8] {
             var writer = DomainTag.transaction.prefix(chainId: chainId)
             Transaction.encodeUnsigned(
-                version: Transaction.cosignedVersion, body: body, signer: key.publicKey, time: time, nonce: nonce,
-                into: &writer)
-            self.init(body: body, signer: key.publicKey, time: time, nonce: nonce, signature: key.sign(writer.bytes))
+                version: version, body: body, signer: signer, time: time, nonce: nonce, into: &writer)
+            return writer.bytes
         }
 
         /// The encoding: everything of the co-signed transaction before the cosigner.
@@ -194,18 +212,12 @@ extension Transaction {
 
         /// The bytes a cosigner signs: `DomainTag.cosignature.prefix(chainId) ‖ encoded ‖ cosigner`.
         package func cosignBytes(cosigner: PublicKey, chainId: ChainID) -> [UInt8] {
-            var writer = DomainTag.cosignature.prefix(chainId: chainId)
-            writer.raw(encoded)
-            writer.publicKey(cosigner)
-            return writer.bytes
+            Transaction.cosignBytes(before: encoded + cosigner.bytes, chainId: chainId)
         }
 
         /// True when the first clerk's signature verifies on chain `chainId`.
         package func hasValidSignature(chainId: ChainID) -> Bool {
-            var writer = DomainTag.transaction.prefix(chainId: chainId)
-            Transaction.encodeUnsigned(
-                version: version, body: body, signer: signer, time: time, nonce: nonce, into: &writer)
-            return signer.isValidSignature(signature, for: writer.bytes)
+            signer.isValidSignature(signature, for: signBytes(chainId: chainId))
         }
 
         /// The complete transaction, co-signed with `key`.
