@@ -38,13 +38,15 @@ package final class BlockStore: LedgerStateReader, MerkleNodeReader, Sendable {
     /// makes few; bounded all the same.
     private let setCache = Mutex<[Hash32: ValidatorSet]>([:])
     private static let setCacheCountMax = 64
-    /// Recently read or written state tree nodes. Nodes are content-addressed and immutable, so
-    /// a cached node is never stale; the upper levels, touched by every block, stay here.
-    private let nodeCache = Mutex<[Hash32: SparseMerkleTree.Node]>([:])
-    package static let nodeCacheCountMax = 100_000
-    /// The nodes the last block wrote: the top of the current tree, which the next block's update
-    /// and most proofs walk through. Replaced wholesale per block (no merge).
-    private let lastWritten = Mutex<[Hash32: SparseMerkleTree.Node]>([:])
+    /// Recently read or written state tree nodes (`GenerationalCache`). Nodes are
+    /// content-addressed and immutable, so a cached node is never stale; the upper levels,
+    /// touched by every block, stay here. About 140 bytes per node: ≤ 28 MiB.
+    private let nodeCache = Mutex(
+        GenerationalCache<Hash32, SparseMerkleTree.Node>(generationCountMax: nodeCacheGenerationMax))
+    package static let nodeCacheGenerationMax = 100_000
+    /// State tree nodes read from LevelDB (cache misses) since the store opened, for the log.
+    private let nodeReads = Atomic<UInt64>(0)
+    package var stateNodeReads: UInt64 { nodeReads.load(ordering: .relaxed) }
     /// The root of the genesis state (before block 1).
     package let genesisStateRoot: Hash32
     /// How many heights of state stay provable behind the head (0: all). A node replaced by block
@@ -173,9 +175,12 @@ package final class BlockStore: LedgerStateReader, MerkleNodeReader, Sendable {
         }
         if let schedule = changes.schedule { cache([schedule.next, schedule.afterNext]) }
         if let through { prunedThrough.withLock { $0 = through } }
-        if !pruned.isEmpty { nodeCache.withLock { cache in for hash in pruned { cache[hash] = nil } } }
-        let written = executed.state.nodes
-        lastWritten.withLock { $0 = written }
+        // The nodes just written are the top of the current tree, which the next block's update
+        // and most proofs walk through.
+        nodeCache.withLock { cache in
+            for hash in pruned { cache.remove(hash) }
+            for (hash, node) in executed.state.nodes { cache.insert(hash, node) }
+        }
     }
 
     /// The lowest height whose state can still be proven: 1 when nothing was pruned; else the
@@ -383,7 +388,8 @@ package final class BlockStore: LedgerStateReader, MerkleNodeReader, Sendable {
     // MARK: - State tree
 
     package func merkleNode(_ hash: Hash32) throws(GovChainError) -> SparseMerkleTree.Node? {
-        if let node = lastWritten.withLock({ $0[hash] }) ?? nodeCache.withLock({ $0[hash] }) { return node }
+        if let node = nodeCache.withLock({ $0.value(hash) }) { return node }
+        nodeReads.wrappingAdd(1, ordering: .relaxed)
         guard let bytes = try db.get(StoreKey.stateNode(hash)) else { return nil }
         let node: SparseMerkleTree.Node
         do { node = try SparseMerkleTree.Node(decoding: bytes) } catch {
@@ -393,16 +399,8 @@ package final class BlockStore: LedgerStateReader, MerkleNodeReader, Sendable {
             throw GovChainError(
                 code: .storeCorrupt, message: "The stored state node \(hash.hex) does not hash to its key.")
         }
-        cache([hash: node])
+        nodeCache.withLock { $0.insert(hash, node) }
         return node
-    }
-
-    private func cache(_ nodes: [Hash32: SparseMerkleTree.Node]) {
-        nodeCache.withLock { cache in
-            // Crude but bounded: start over when full (the next blocks refill the hot levels).
-            if cache.count + nodes.count > Self.nodeCacheCountMax { cache.removeAll(keepingCapacity: true) }
-            cache.merge(nodes) { old, _ in old }
-        }
     }
 
     /// The encoded header of the block at `height`.

@@ -22,6 +22,49 @@ import Testing
         #expect(Hash32.sha256(parts: Array("a".utf8), Array("bc".utf8)) == Hash32.sha256(Array("abc".utf8)))
     }
 
+    /// `Hash32` keeps its bytes inline: its array, bytes, order, equality and codec must be the
+    /// bytes' own, for every byte position (a word stored in the wrong order would sort wrongly
+    /// or swap bytes on encoding).
+    @Test func hash32IsItsBytes() throws {
+        var generator = Hash32.sha256(Array("hash32".utf8))
+        var hashes: [Hash32] = [.zero]
+        for position in 0..<32 {
+            var bytes = [UInt8](repeating: 0, count: 32)
+            bytes[position] = 1
+            hashes.append(Hash32(bytes)!)
+            bytes[position] = 0xff
+            hashes.append(Hash32(bytes)!)
+        }
+        for _ in 0..<64 {
+            generator = Hash32.sha256(generator.bytes)
+            hashes.append(generator)
+        }
+        for hash in hashes {
+            let bytes = hash.bytes
+            #expect(bytes.count == 32)
+            #expect(Hash32(bytes) == hash)
+            #expect(Hash32(hex: hash.hex) == hash)
+            #expect((0..<32).map(hash.byte) == bytes)
+            #expect(hash.withUnsafeBytes { Array($0) } == bytes)
+            var writer = ByteWriter()
+            writer.hash(hash)
+            #expect(writer.bytes == bytes)
+            var reader = ByteReader([7] + bytes)
+            _ = try reader.u8("prefix")
+            #expect(try reader.hash("hash") == hash)
+        }
+        for a in hashes {
+            for b in hashes {
+                #expect((a < b) == a.bytes.lexicographicallyPrecedes(b.bytes))
+                #expect((a == b) == (a.bytes == b.bytes))
+                if a == b { #expect(a.hashValue == b.hashValue) }
+            }
+        }
+        #expect(Hash32.zero.bytes == [UInt8](repeating: 0, count: 32))
+        #expect(Hash32([UInt8](repeating: 0, count: 31)) == nil)
+        #expect(Hash32([UInt8](repeating: 0, count: 33)) == nil)
+    }
+
     @Test func pemRoundTripAndRejection() throws {
         let key = Fixtures.key(9)
         #expect(key.pem.hasPrefix("-----BEGIN PRIVATE KEY-----"))

@@ -19,8 +19,13 @@ struct CommitWaitersTests {
         let other = TestChain.anchor("other")
         let began = ContinuousClock.now
         let waiting = Task { try await waiters.wait(for: dropped.id, timeoutMs: 20_000) }
-        let otherWaiting = Task { try await waiters.wait(for: other.id, timeoutMs: 300) }
-        try await Task.sleep(for: .milliseconds(100))  // both registered
+        let otherWaiting = Task { try await waiters.wait(for: other.id, timeoutMs: 1_000) }
+        // Both registered (not a fixed sleep: under load a task may start late, and a waiter that
+        // registers after `fail` would wait its full timeout).
+        while waiters.waitingCount < 2 && ContinuousClock.now - began < .seconds(10) {
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        try #require(waiters.waitingCount == 2, "the waiters did not register")
         let reason = GovChainError(code: .transactionConflict, message: "A committed transaction changed a record.")
         waiters.fail([(dropped, reason)])
         await #expect(throws: reason) { try await waiting.value }

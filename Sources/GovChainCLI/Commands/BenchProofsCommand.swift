@@ -105,6 +105,25 @@ struct BenchProofsCommand: AsyncParsableCommand {
             print(
                 "bench-proofs: verifying one proof (parse, commit signatures, path, record) takes \(String(format: "%.3f", perProof)) ms"
             )
+
+            // Offline: what `govchain verify FILE --receipt R --genesis G` does with one receipt.
+            var receipts: [Data] = []
+            for document in documents.prefix(min(present, 200)) {
+                let reply = try await HTTPClient.request(.GET, node + "/v1/documents/\(document)/receipt")
+                if reply.status == 200 { receipts.append(Data(reply.body)) }
+            }
+            if !receipts.isEmpty {
+                let verifier = ReceiptVerifier(genesis: genesis)
+                let receiptStart = ContinuousClock.now
+                for _ in 0..<rounds {
+                    for data in receipts { _ = try verifier.verify(try Receipt(json: data)) }
+                }
+                let perReceipt =
+                    BenchRun.seconds(ContinuousClock.now - receiptStart) * 1000 / Double(rounds * receipts.count)
+                print(
+                    "bench-proofs: verifying one receipt offline (parse, commit signatures, inclusion, clerk) takes \(String(format: "%.3f", perReceipt)) ms"
+                )
+            }
         }
     }
 }

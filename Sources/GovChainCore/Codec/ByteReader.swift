@@ -31,6 +31,15 @@ package struct ByteReader: Sendable {
         return Array(bytes[offset..<offset + count])
     }
 
+    /// `count` bytes handed to `body` in place, without copying them to an array.
+    package mutating func withRaw<R>(
+        _ count: Int, _ field: String, _ body: (UnsafeRawBufferPointer) -> R
+    ) throws(CodecError) -> R {
+        try need(count, field)
+        defer { offset += count }
+        return bytes.withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[offset..<offset + count])) }
+    }
+
     /// A one-byte length, then at most `limit` bytes.
     package mutating func shortBytes(_ field: String, limit: Int) throws(CodecError) -> [UInt8] {
         let length = Int(try u8(field))

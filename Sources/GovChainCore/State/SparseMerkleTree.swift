@@ -34,12 +34,10 @@ package struct SparseMerkleTree: Sendable {
                 case .leaf(let key, let valueHash): (0x10, key, valueHash)
                 case .internal(let left, let right): (0x11, left, right)
                 }
-            return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 65) { buffer in
+            return withUnsafeTemporaryAllocation(byteCount: 65, alignment: 8) { buffer in
                 buffer[0] = tag
-                for i in 0..<32 {
-                    buffer[1 + i] = first.bytes[i]
-                    buffer[33 + i] = second.bytes[i]
-                }
+                first.withUnsafeBytes { UnsafeMutableRawBufferPointer(rebasing: buffer[1..<33]).copyMemory(from: $0) }
+                second.withUnsafeBytes { UnsafeMutableRawBufferPointer(rebasing: buffer[33..<65]).copyMemory(from: $0) }
                 return Hash32(digest: SHA256.hash(data: UnsafeRawBufferPointer(buffer)))
             }
         }
@@ -112,9 +110,7 @@ package struct SparseMerkleTree: Sendable {
     package mutating func set(_ entries: [(key: Hash32, valueHash: Hash32)]) throws(GovChainError) {
         var latest: [Hash32: Hash32] = [:]
         for entry in entries { latest[entry.key] = entry.valueHash }
-        let sorted = latest.map { (key: $0.key, valueHash: $0.value) }.sorted {
-            $0.key.bytes.lexicographicallyPrecedes($1.key.bytes)
-        }
+        let sorted = latest.map { (key: $0.key, valueHash: $0.value) }.sorted { $0.key < $1.key }
         root = try update(root, depth: 0, sorted[...])
         replaced.subtract(written.keys)  // a node rewritten as it was is not replaced
     }
@@ -130,7 +126,7 @@ package struct SparseMerkleTree: Sendable {
         case .leaf(let key, let valueHash):
             guard !entries.contains(where: { $0.key == key }) else { return build(depth: depth, entries) }
             var merged = Array(entries)
-            let position = merged.firstIndex { !$0.key.bytes.lexicographicallyPrecedes(key.bytes) } ?? merged.count
+            let position = merged.firstIndex { !($0.key < key) } ?? merged.count
             merged.insert((key, valueHash), at: position)
             return build(depth: depth, merged[...])
         case .internal(let left, let right):
@@ -160,7 +156,7 @@ package struct SparseMerkleTree: Sendable {
 
     /// Bit `index` of `key`, most significant bit of byte 0 first.
     static func bit(_ key: Hash32, _ index: Int) -> Bool {
-        key.bytes[index / 8] & (0x80 >> UInt8(index % 8)) != 0
+        key.byte(index / 8) & (0x80 >> UInt8(index % 8)) != 0
     }
 
     // MARK: - Reads and proofs

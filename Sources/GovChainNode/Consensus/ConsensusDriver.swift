@@ -85,6 +85,9 @@ final class DriverLoop<C: Clock> where C.Duration == Duration {
     var tickTimer: Task<Void, Never>?
     let jobs = JobSet()
     var halted: GovChainError?
+    /// When the current height reached each stage, for the "height done" log line (issue 12:
+    /// where a height's time goes).
+    var timeline = HeightTimeline()
 
     /// The ledger could not be written: the node stops (the service group ends, the process
     /// exits non-zero) instead of running on with a database that may have lost the write.
@@ -179,16 +182,20 @@ final class DriverLoop<C: Clock> where C.Duration == Duration {
             perform(policy.onTransactionsWaiting(true, nowMs: nowMs))
         case .proposalBuilt(let height, let result):
             switch result {
-            case .success(let block): feed(.proposalValue(block))
+            case .success(let block):
+                timeline.note(.proposal, height: height, nowMs: nowMs)
+                feed(.proposalValue(block))
             case .failure(let error):
                 logger.debug(
                     "no proposal built", metadata: ["consensus.height": "\(height)", "error.code": "\(error.code)"])
             }
         case .validity(let hash, let valid):
+            timeline.note(.validated, height: instance.height, nowMs: nowMs)
             feed(.blockValidity(blockHash: hash, valid: valid))
         case .stored(let block, let commit, let result, let waiting):
             switch result {
             case .success:
+                logTimeline(block, commit)
                 _ = policy.onTransactionsWaiting(waiting, nowMs: nowMs)
                 perform(policy.onDecided(block, commit, nowMs: nowMs))
             case .failure(let error):
@@ -210,7 +217,12 @@ final class DriverLoop<C: Clock> where C.Duration == Duration {
         switch message {
         case .consensus(let consensus):
             var withTransactions = false
-            if case .proposal(let proposal) = consensus { withTransactions = !proposal.block.transactions.isEmpty }
+            if case .proposal(let proposal) = consensus {
+                withTransactions = !proposal.block.transactions.isEmpty
+                if proposal.height == instance.height {
+                    timeline.note(.proposal, height: proposal.height, nowMs: nowMs)
+                }
+            }
             perform(
                 policy.onVerifiedConsensus(
                     signer: consensus.signer, height: consensus.height, round: consensus.round,
@@ -227,6 +239,23 @@ final class DriverLoop<C: Clock> where C.Duration == Duration {
         }
     }
 
+    /// One info line per stored height: how long it took from opening to storing, and when the
+    /// proposal arrived, was validated and was decided within it (milliseconds since opening).
+    private func logTimeline(_ block: Block, _ commit: Commit) {
+        guard logger.logLevel <= .info, let times = timeline.times(of: block.header.height, storedMs: nowMs) else {
+            return
+        }
+        var metadata: Logger.Metadata = [
+            "block.height": "\(block.header.height)", "block.txs": "\(block.transactions.count)",
+            "consensus.round": "\(commit.round)", "time.height_ms": "\(times.stored)",
+        ]
+        for (name, value) in [("proposal", times.proposal), ("validated", times.validated), ("decided", times.decided)]
+        {
+            if let value { metadata["time.\(name)_ms"] = "\(value)" }
+        }
+        logger.info("height done", metadata: metadata)
+    }
+
     // MARK: - Consensus
 
     func feed(_ input: ConsensusInput) {
@@ -234,6 +263,7 @@ final class DriverLoop<C: Clock> where C.Duration == Duration {
         let before = instance.height
         perform(instance.step(input))
         if instance.height > before {
+            timeline.start(instance.height, nowMs: nowMs)
             for (timeout, timer) in timers where timeout.height < instance.height {
                 timer.cancel()
                 timers[timeout] = nil

@@ -65,6 +65,7 @@ extension DriverLoop {
                     return .validity(block.hash, valid: (try? verdict.get()) != nil)
                 }
             case .decide(let block, let commit):
+                timeline.note(.decided, height: block.header.height, nowMs: nowMs)
                 spawn { node in
                     let result = await Self.storeIfNeeded(block, commit, node: node)
                     return .stored(block, commit, result, waiting: !node.mempool.isEmpty)

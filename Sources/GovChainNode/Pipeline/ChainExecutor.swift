@@ -31,8 +31,9 @@ package actor ChainExecutor {
     /// Told of every stored block, with the round its commit was decided in and how long the
     /// synced write took (metrics).
     private let onCommitted: @Sendable (Block, Round, Duration) -> Void
-    /// How long the last `execute` spent on ledger rules and on the state tree (for the log).
-    private var timing: (rules: Duration, state: Duration) = (.zero, .zero)
+    /// How long the last `execute` spent on ledger rules and on the state tree, and how many tree
+    /// nodes it read from LevelDB (for the log).
+    private var timing: (rules: Duration, state: Duration, reads: UInt64) = (.zero, .zero, 0)
     /// Milliseconds per transaction to execute and store a block (rules, state tree, append),
     /// averaged over recent blocks of at least `paceSampleTxsMin` transactions; nil until measured.
     private let msPerTransaction = Mutex<Double?>(nil)
@@ -97,6 +98,7 @@ package actor ChainExecutor {
             512 + (lastCommit?.encoded.count ?? 0)
             + evidence.reduce(0) { $0 + $1.first.encoded.count + $1.second.encoded.count }
         let budget = genesis.consensus.blockBytesMax - overhead
+        let started = ContinuousClock.now
         var changes = LedgerOverlay(base: store)
         var included: [Transaction] = []
         var blockBytes = 0
@@ -116,7 +118,10 @@ package actor ChainExecutor {
             blockBytes += size
         }
         try executor.rules.endBlock(height: height, state: &changes)
+        let ruled = ContinuousClock.now
+        let readsBefore = store.stateNodeReads
         let state = try LedgerStateTree.update(root: store.stateRoot, reader: store, changes: changes)
+        timing = (ruled - started, ContinuousClock.now - ruled, store.stateNodeReads &- readsBefore)
         let signers = try store.signers()
         let block = Block.make(
             chainId: genesis.chainId, height: height, time: time, previousHash: head?.hash ?? .zero,
@@ -162,9 +167,10 @@ package actor ChainExecutor {
         let started = ContinuousClock.now
         let changes = try executor.execute(block, over: store, isVerified: { verified.contains($0.id) })
         let ruled = ContinuousClock.now
+        let readsBefore = store.stateNodeReads
         let state = try LedgerStateTree.update(root: store.stateRoot, reader: store, changes: changes)
         try BlockExecutor.checkStateRoot(of: block, state)
-        timing = (ruled - started, ContinuousClock.now - ruled)
+        timing = (ruled - started, ContinuousClock.now - ruled, store.stateNodeReads &- readsBefore)
         let executed = ExecutedBlock(changes: changes, state: state)
         verified.insert(block.transactions.lazy.map(\.id))
         lastExecution = (block.hash, head?.hash, executed)
@@ -238,7 +244,7 @@ package actor ChainExecutor {
                 "block.height": "\(block.header.height)", "block.txs": "\(block.transactions.count)",
                 "block.hash": "\(block.hash.hex.prefix(16))", "time.rules": "\(timing.rules)",
                 "time.state": "\(timing.state)", "time.append": "\(appended)",
-                "state.nodes": "\(executed.state.nodes.count)",
+                "state.nodes": "\(executed.state.nodes.count)", "state.reads": "\(timing.reads)",
             ])
         onCommitted(block, commit.round, appended)
     }

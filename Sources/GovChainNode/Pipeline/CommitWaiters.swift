@@ -16,6 +16,8 @@ package final class CommitWaiters: Sendable {
     }
 
     private let state = Mutex(State())
+    /// Transactions someone waits for (tests wait for registration instead of sleeping).
+    var waitingCount: Int { state.withLock { $0.waiting.count } }
     private let store: BlockStore
 
     init(store: BlockStore) { self.store = store }
