@@ -221,6 +221,10 @@ final class DriverLoop<C: Clock> where C.Duration == Duration {
                 withTransactions = !proposal.block.transactions.isEmpty
                 if proposal.height == instance.height {
                     timeline.note(.proposal, height: proposal.height, nowMs: nowMs)
+                    // Same-machine clocks in a local network: how long since the proposer made it.
+                    let now = UInt64(max(0, Date().timeIntervalSince1970 * 1000))
+                    let made = proposal.block.header.time.rawValue
+                    timeline.proposalAgeMs = timeline.proposalAgeMs ?? (now >= made ? now - made : 0)
                 }
             }
             perform(
@@ -249,8 +253,10 @@ final class DriverLoop<C: Clock> where C.Duration == Duration {
             "block.height": "\(block.header.height)", "block.txs": "\(block.transactions.count)",
             "consensus.round": "\(commit.round)", "time.height_ms": "\(times.stored)",
         ]
-        for (name, value) in [("proposal", times.proposal), ("validated", times.validated), ("decided", times.decided)]
-        {
+        for (name, value) in [
+            ("proposal", times.proposal), ("validated", times.validated), ("decided", times.decided),
+            ("proposal_age", timeline.proposalAgeMs),
+        ] {
             if let value { metadata["time.\(name)_ms"] = "\(value)" }
         }
         logger.info("height done", metadata: metadata)

@@ -10,11 +10,14 @@ struct HeightTimeline {
     private var height: Height?
     private var startMs: UInt64 = 0
     private var reached: [Stage: UInt64] = [:]
+    /// How old the proposal was when it arrived, by its header time against this node's clock.
+    var proposalAgeMs: UInt64?
 
     mutating func start(_ height: Height, nowMs: UInt64) {
         self.height = height
         startMs = nowMs
         reached = [:]
+        proposalAgeMs = nil
     }
 
     mutating func note(_ stage: Stage, height: Height, nowMs: UInt64) {
