@@ -5,6 +5,14 @@ import Logging
 import Metrics
 import Prometheus
 
+#if canImport(Glibc)
+    import Glibc
+
+    /// glibc's `mallopt` (malloc.h is not in Swift's Glibc module); `M_ARENA_MAX` is -8 there.
+    @_silgen_name("mallopt") private func mallopt(_ parameter: Int32, _ value: Int32) -> Int32
+    private let mallocArenaMaxParameter: Int32 = -8
+#endif
+
 /// `govchaind`: the GovChain node daemon. All logic lives in GovChainNode.
 @main
 struct GovChainDaemon: AsyncParsableCommand {
@@ -23,7 +31,17 @@ struct GovChainDaemon: AsyncParsableCommand {
         @Option(help: "Log level: trace, debug, info, notice, warning, error.")
         var logLevel: String = "info"
 
+        /// At most two glibc malloc arenas unless `MALLOC_ARENA_MAX` says otherwise: with one per
+        /// thread under load, a node's resident memory grew with fragmentation (358–444 MiB against
+        /// 332–361 MiB after 145 000 anchors, same throughput; docs/OPERATIONS.md, issue 12).
+        static func boundMallocArenas() {
+            #if canImport(Glibc)
+                if getenv("MALLOC_ARENA_MAX") == nil { _ = mallopt(mallocArenaMaxParameter, 2) }
+            #endif
+        }
+
         func run() async throws {
+            Self.boundMallocArenas()
             LoggingSystem.bootstrap(StreamLogHandler.standardError)
             var logger = Logger(label: "govchaind")
             logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
