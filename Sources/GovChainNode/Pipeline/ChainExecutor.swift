@@ -118,10 +118,7 @@ package actor ChainExecutor {
             blockBytes += size
         }
         try executor.rules.endBlock(height: height, state: &changes)
-        let ruled = ContinuousClock.now
-        let readsBefore = store.stateNodeReads
-        let state = try LedgerStateTree.update(root: store.stateRoot, reader: store, changes: changes)
-        timing = (ruled - started, ContinuousClock.now - ruled, store.stateNodeReads &- readsBefore)
+        let state = try stateUpdate(changes, rulesStarted: started)
         let signers = try store.signers()
         let block = Block.make(
             chainId: genesis.chainId, height: height, time: time, previousHash: head?.hash ?? .zero,
@@ -166,15 +163,24 @@ package actor ChainExecutor {
         let verified = verifiedTransactions
         let started = ContinuousClock.now
         let changes = try executor.execute(block, over: store, isVerified: { verified.contains($0.id) })
-        let ruled = ContinuousClock.now
-        let readsBefore = store.stateNodeReads
-        let state = try LedgerStateTree.update(root: store.stateRoot, reader: store, changes: changes)
+        let state = try stateUpdate(changes, rulesStarted: started)
         try BlockExecutor.checkStateRoot(of: block, state)
-        timing = (ruled - started, ContinuousClock.now - ruled, store.stateNodeReads &- readsBefore)
         let executed = ExecutedBlock(changes: changes, state: state)
         verified.insert(block.transactions.lazy.map(\.id))
         lastExecution = (block.hash, head?.hash, executed)
         return executed
+    }
+
+    /// The state tree after `changes` on top of the head, noting in `timing` how long the rules
+    /// (since `rulesStarted`) and the tree took and how many nodes it read from LevelDB.
+    private func stateUpdate(
+        _ changes: LedgerOverlay, rulesStarted: ContinuousClock.Instant
+    ) throws(GovChainError) -> LedgerStateTree.Update {
+        let ruled = ContinuousClock.now
+        let readsBefore = store.stateNodeReads
+        let state = try LedgerStateTree.update(root: store.stateRoot, reader: store, changes: changes)
+        timing = (ruled - rulesStarted, ContinuousClock.now - ruled, store.stateNodeReads &- readsBefore)
+        return state
     }
 
     /// The set that signs the block at `height` (at most one past the head).
