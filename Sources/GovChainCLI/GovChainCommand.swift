@@ -12,7 +12,8 @@ package struct GovChainCommand: AsyncParsableCommand {
         subcommands: [
             KeysCommand.self, TestnetCommand.self, AnchorCommand.self, RevokeCommand.self, SupersedeCommand.self,
             VerifyCommand.self, ReceiptCommand.self, ClerkCommand.self, QueryCommand.self, BenchCommand.self,
-            BenchProofsCommand.self, BenchStateCommand.self, BenchVerifyCommand.self, ReportCommand.self,
+            BenchLedgerCommand.self, BenchProofsCommand.self, BenchStateCommand.self, BenchVerifyCommand.self,
+            ReportCommand.self,
             GovernanceCommand.self,
             CosignCommand.self,
             ValidatorsCommand.self,
