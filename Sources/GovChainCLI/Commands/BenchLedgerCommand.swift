@@ -61,10 +61,10 @@ struct BenchLedgerCommand: AsyncParsableCommand {
 
 /// One validator's ledger, fed blocks of fresh anchors by one clerk.
 private final class LedgerBench {
-    static let validator = try! SigningKey(seed: [UInt8](repeating: 1, count: 32))
-    static let clerk = try! SigningKey(seed: [UInt8](repeating: 4, count: 32))
-    static let type = Code("birth-certificate")!
-    static let authority = Code("aachen")!
+    let validator: SigningKey
+    let clerk: SigningKey
+    let type: Code
+    let authority: Code
     let genesis: Genesis
     let store: BlockStore
     let executor: BlockExecutor
@@ -91,13 +91,13 @@ private final class LedgerBench {
         /// - Parameter cpu: the process's CPU seconds meanwhile, LevelDB's compaction thread
         ///   included (signing the anchors too: `bench-verify` measures that side).
         func line(anchors total: Int, cpu: Double, disk: Double) -> String {
-            func us(_ duration: Duration) -> Double { BenchRun.seconds(duration) * 1_000_000 / Double(max(1, anchors)) }
+            func perAnchor(_ value: Double) -> Double { value / Double(max(1, anchors)) }
+            func us(_ seconds: Double) -> String { String(format: "%.1f", perAnchor(seconds * 1_000_000)) }
             let columns: [(Int, String)] = [
-                (9, "\(total)"), (10, String(format: "%.1f", us(rules))), (10, String(format: "%.1f", us(state))),
-                (10, String(format: "%.1f", us(store))), (10, String(format: "%.1f", us(rules + state + store))),
-                (10, String(format: "%.1f", cpu * 1_000_000 / Double(max(1, anchors)))),
-                (14, String(format: "%.1f", Double(nodes) / Double(max(1, anchors)))),
-                (14, String(format: "%.2f", Double(reads) / Double(max(1, anchors)))),
+                (9, "\(total)"), (10, us(BenchRun.seconds(rules))), (10, us(BenchRun.seconds(state))),
+                (10, us(BenchRun.seconds(store))), (10, us(BenchRun.seconds(rules + state + store))), (10, us(cpu)),
+                (14, String(format: "%.1f", perAnchor(Double(nodes)))),
+                (14, String(format: "%.2f", perAnchor(Double(reads)))),
                 (17, String(format: "%.2f", disk)),
             ]
             return columns.map { width, text in String(repeating: " ", count: max(0, width - text.count)) + text }
@@ -106,23 +106,27 @@ private final class LedgerBench {
     }
 
     init(directory: String) throws {
+        validator = try SigningKey(seed: [UInt8](repeating: 1, count: 32))
+        clerk = try SigningKey(seed: [UInt8](repeating: 4, count: 32))
+        type = try CodeArguments.code("birth-certificate", "document type")
+        authority = try CodeArguments.code("aachen", "authority")
         genesis = try Genesis(
             validating: GenesisFile(
                 chain_id: "bench-ledger", genesis_time: "2026-01-01T00:00:00Z", consensus: .init(),
                 validators: [
                     .init(
-                        name: "Aachen", public_key: Self.validator.publicKey.hex, peer_address: "127.0.0.1:1", power: 1)
+                        name: "Aachen", public_key: validator.publicKey.hex, peer_address: "127.0.0.1:1", power: 1)
                 ],
                 authorities: [
                     .init(
-                        id: Self.authority.value, name: "Stadt Aachen",
+                        id: authority.value, name: "Stadt Aachen",
                         public_key: (try SigningKey(seed: [UInt8](repeating: 2, count: 32))).publicKey.hex,
-                        document_types: [Self.type.value])
+                        document_types: [type.value])
                 ],
                 initial_clerks: [
                     .init(
-                        authority: Self.authority.value, public_key: Self.clerk.publicKey.hex,
-                        document_types: [Self.type.value])
+                        authority: authority.value, public_key: clerk.publicKey.hex,
+                        document_types: [type.value])
                 ]))
         store = try BlockStore(directory: directory, genesis: genesis)
         executor = BlockExecutor(rules: LedgerRules(genesis: genesis))
@@ -137,9 +141,9 @@ private final class LedgerBench {
             Transaction(
                 body: .anchorDocument(
                     .init(
-                        document: Hash32.sha256(Array("bench-ledger \(i)".utf8)), documentType: Self.type,
-                        authority: Self.authority)),
-                time: time, nonce: 0, chainId: genesis.chainId, key: Self.clerk)
+                        document: Hash32.sha256(Array("bench-ledger \(i)".utf8)), documentType: type,
+                        authority: authority)),
+                time: time, nonce: 0, chainId: genesis.chainId, key: clerk)
         }
         next += count
         let head = store.head
@@ -160,7 +164,7 @@ private final class LedgerBench {
         let commit = Commit(precommits: [
             Vote.sign(
                 type: .precommit, height: height, round: 0, block: block.hash, validator: 0,
-                chainId: genesis.chainId, key: Self.validator)
+                chainId: genesis.chainId, key: validator)
         ])
         let signed = ContinuousClock.now
         try store.append(block, commit: commit, executed: ExecutedBlock(changes: changes, state: state))
