@@ -59,7 +59,7 @@ extension BlockStore {
             throw GovChainError(
                 code: .storeSchema,
                 message:
-                    "The ledger in \(directory) has schema version \(schema); this build reads version \(schemaVersion)."
+                    "The ledger in \(directory) has schema version \(schema); this build reads version \(schemaVersion). Move the directory aside and start the node again: it fetches the chain from its peers and verifies every block (docs/OPERATIONS.md, \"Upgrading the ledger schema\")."
             )
         }
         guard try db.get(StoreKey.genesisHash) == genesis.hash.bytes else {

@@ -13,7 +13,8 @@ import Synchronization
 /// - A store belongs to exactly one chain (chain id and genesis hash are checked on open).
 package final class BlockStore: LedgerStateReader, MerkleNodeReader, Sendable {
     /// 2: state tree nodes, records by value hash and headers by height (issue 9).
-    package static let schemaVersion: UInt32 = 2
+    /// 3: state tree nodes and records keyed by version (height) first (issue 12).
+    package static let schemaVersion: UInt32 = 3
 
     /// The latest stored block.
     package typealias Head = ChainTip
@@ -38,11 +39,11 @@ package final class BlockStore: LedgerStateReader, MerkleNodeReader, Sendable {
     /// makes few; bounded all the same.
     private let setCache = Mutex<[Hash32: ValidatorSet]>([:])
     private static let setCacheCountMax = 64
-    /// Recently read or written state tree nodes (`GenerationalCache`). Nodes are
-    /// content-addressed and immutable, so a cached node is never stale; the upper levels,
-    /// touched by every block, stay here. About 140 bytes per node: ≤ 28 MiB.
+    /// Recently read or written state tree nodes (`GenerationalCache`). A node at a link never
+    /// changes, so a cached node is never stale; the upper levels, touched by every block, stay
+    /// here. About 190 bytes per node: ≤ 38 MiB.
     private let nodeCache = Mutex(
-        GenerationalCache<Hash32, SparseMerkleTree.Node>(generationCountMax: nodeCacheGenerationMax))
+        GenerationalCache<SparseMerkleTree.Link, SparseMerkleTree.Node>(generationCountMax: nodeCacheGenerationMax))
     package static let nodeCacheGenerationMax = 100_000
     /// State tree nodes read from LevelDB (cache misses) since the store opened, for the log.
     private let nodeReads = Atomic<UInt64>(0)
@@ -100,6 +101,18 @@ package final class BlockStore: LedgerStateReader, MerkleNodeReader, Sendable {
 
     /// The state root at the head (the genesis state's before block 1).
     package var stateRoot: Hash32 { head?.stateRoot ?? genesisStateRoot }
+
+    /// Where the head's state root is stored: every block writes its root at its own height
+    /// (`SparseMerkleTree.set(_:)`), so the tree the next block updates.
+    package var stateTreeRoot: SparseMerkleTree.Link {
+        let head = self.head
+        return Self.rootLink(head?.stateRoot ?? genesisStateRoot, at: head?.height ?? 0)
+    }
+
+    static func rootLink(_ root: Hash32, at height: Height) -> SparseMerkleTree.Link {
+        root == SparseMerkleTree.placeholder
+            ? .placeholder : SparseMerkleTree.Link(hash: root, version: height.rawValue)
+    }
 
     // MARK: - Append
 
@@ -161,7 +174,7 @@ package final class BlockStore: LedgerStateReader, MerkleNodeReader, Sendable {
         Self.addState(executed.state, to: &batch)
         // The stale index exists only for pruning: without retention nothing is ever deleted.
         if stateRetentionHeights > 0 {
-            for hash in executed.state.replaced { batch.put(StoreKey.staleNode(header.height, hash), []) }
+            for link in executed.state.replaced { batch.put(StoreKey.staleNode(header.height, link), []) }
         }
         let (pruned, through) = try prune(below: header.height, into: &batch)
         for evidence in block.evidence {
@@ -177,9 +190,12 @@ package final class BlockStore: LedgerStateReader, MerkleNodeReader, Sendable {
         if let through { prunedThrough.withLock { $0 = through } }
         // The nodes just written are the top of the current tree, which the next block's update
         // and most proofs walk through.
+        let version = executed.state.version
         nodeCache.withLock { cache in
-            for hash in pruned { cache.remove(hash) }
-            for (hash, node) in executed.state.nodes { cache.insert(hash, node) }
+            for link in pruned { cache.remove(link) }
+            for (hash, node) in executed.state.nodes {
+                cache.insert(SparseMerkleTree.Link(hash: hash, version: version), node)
+            }
         }
     }
 
@@ -197,22 +213,22 @@ package final class BlockStore: LedgerStateReader, MerkleNodeReader, Sendable {
     /// and the new progress. Returns the deleted hashes and the new progress (nil: unchanged).
     private func prune(
         below height: Height, into batch: inout WriteBatch
-    ) throws(GovChainError) -> ([Hash32], Height?) {
+    ) throws(GovChainError) -> ([SparseMerkleTree.Link], Height?) {
         guard stateRetentionHeights > 0, height.rawValue > stateRetentionHeights else { return ([], nil) }
         let target = height.rawValue - stateRetentionHeights
         let done = prunedThrough.withLock { $0.rawValue }
         guard target > done else { return ([], nil) }
         let last = min(target, done + Self.pruneHeightsPerBlockMax)
-        var deleted: [Hash32] = []
+        var deleted: [SparseMerkleTree.Link] = []
         for pruned in (done + 1)...last {
             for entry in try db.scan(prefix: StoreKey.staleNodes(Height(pruned)), limit: Int.max) {
-                guard let hash = Hash32(Array(entry.key.suffix(32))) else { continue }
-                if case .leaf(_, let valueHash)? = try merkleNode(hash) {
-                    batch.delete(StoreKey.stateRecord(valueHash))
+                guard let link = StoreKey.staleLink(entry.key) else { continue }
+                if case .leaf(_, let valueHash)? = try merkleNode(link) {
+                    batch.delete(StoreKey.stateRecord(link.version, valueHash))
                 }
-                batch.delete(StoreKey.stateNode(hash))
+                batch.delete(StoreKey.stateNode(link))
                 batch.delete(entry.key)
-                deleted.append(hash)
+                deleted.append(link)
             }
         }
         batch.put(StoreKey.statePrunedThrough, StoreKey.bigEndian(last))
@@ -220,8 +236,12 @@ package final class BlockStore: LedgerStateReader, MerkleNodeReader, Sendable {
     }
 
     static func addState(_ state: LedgerStateTree.Update, to batch: inout WriteBatch) {
-        for (hash, node) in state.nodes { batch.put(StoreKey.stateNode(hash), node.encoded) }
-        for (valueHash, record) in state.records { batch.put(StoreKey.stateRecord(valueHash), record) }
+        let version = state.version
+        for (hash, node) in state.nodes {
+            batch.put(StoreKey.stateNode(SparseMerkleTree.Link(hash: hash, version: version)), node.encoded)
+        }
+        // Every record is a leaf this update wrote, so it sits at the same version.
+        for (valueHash, record) in state.records { batch.put(StoreKey.stateRecord(version, valueHash), record) }
     }
 
     static func addChanges(_ changes: LedgerOverlay, to batch: inout WriteBatch) {
@@ -387,19 +407,19 @@ package final class BlockStore: LedgerStateReader, MerkleNodeReader, Sendable {
 
     // MARK: - State tree
 
-    package func merkleNode(_ hash: Hash32) throws(GovChainError) -> SparseMerkleTree.Node? {
-        if let node = nodeCache.withLock({ $0.value(hash) }) { return node }
+    package func merkleNode(_ link: SparseMerkleTree.Link) throws(GovChainError) -> SparseMerkleTree.Node? {
+        if let node = nodeCache.withLock({ $0.value(link) }) { return node }
         nodeReads.wrappingAdd(1, ordering: .relaxed)
-        guard let bytes = try db.get(StoreKey.stateNode(hash)) else { return nil }
+        guard let bytes = try db.get(StoreKey.stateNode(link)) else { return nil }
         let node: SparseMerkleTree.Node
         do { node = try SparseMerkleTree.Node(decoding: bytes) } catch {
-            throw Self.corrupt("state node \(hash)", error)
+            throw Self.corrupt("state node \(link.hash) (version \(link.version))", error)
         }
-        guard node.hash == hash else {
+        guard node.hash == link.hash else {
             throw GovChainError(
-                code: .storeCorrupt, message: "The stored state node \(hash.hex) does not hash to its key.")
+                code: .storeCorrupt, message: "The stored state node \(link.hash.hex) does not hash to its key.")
         }
-        nodeCache.withLock { $0.insert(hash, node) }
+        nodeCache.withLock { $0.insert(link, node) }
         return node
     }
 
@@ -415,9 +435,9 @@ package final class BlockStore: LedgerStateReader, MerkleNodeReader, Sendable {
         return try header(at: height)?.stateRoot
     }
 
-    /// The record bytes a state leaf commits to.
-    package func stateRecord(_ valueHash: Hash32) throws(GovChainError) -> [UInt8]? {
-        try db.get(StoreKey.stateRecord(valueHash))
+    /// The record bytes a state leaf (stored at `version`) commits to.
+    package func stateRecord(_ valueHash: Hash32, version: UInt64) throws(GovChainError) -> [UInt8]? {
+        try db.get(StoreKey.stateRecord(version, valueHash))
     }
 
     /// A proof for `key` under the state root of block `height`, with the record bytes when the
@@ -442,8 +462,9 @@ package final class BlockStore: LedgerStateReader, MerkleNodeReader, Sendable {
             )
         }
         let proof: SparseMerkleProof
+        let leaf: SparseMerkleTree.Link?
         do {
-            proof = try SparseMerkleTree(root: root, reader: self).proof(key)
+            (proof, leaf) = try SparseMerkleTree(root: Self.rootLink(root, at: height), reader: self).locate(key)
         } catch  where error.code == .storeCorrupt && height < oldestProvableHeight {
             // Pruned while this proof was walking the tree: the height just left the window.
             throw GovChainError(
@@ -451,8 +472,10 @@ package final class BlockStore: LedgerStateReader, MerkleNodeReader, Sendable {
                 message:
                     "The state of block \(height) was pruned while the proof was being made; ask for a newer height.")
         }
-        guard case .leaf(let found, let valueHash)? = proof.terminal, found == key else { return (proof, nil) }
-        guard let record = try stateRecord(valueHash) else {
+        guard case .leaf(let found, let valueHash)? = proof.terminal, found == key, let leaf else {
+            return (proof, nil)
+        }
+        guard let record = try stateRecord(valueHash, version: leaf.version) else {
             throw GovChainError(
                 code: .storeCorrupt, message: "The record for state leaf \(valueHash.hex) is missing from the store.")
         }

@@ -18,14 +18,27 @@ enum StoreKey {
     static func clerk(_ key: PublicKey) -> [UInt8] { Array("k/".utf8) + key.bytes }
     /// The encoded header of the block at a height (proofs read headers, not whole blocks).
     static func header(_ height: Height) -> [UInt8] { Array("H/".utf8) + bigEndian(height.rawValue) }
-    /// A state tree node by its hash (content-addressed: every retained root stays readable).
-    static func stateNode(_ hash: Hash32) -> [UInt8] { Array("s/".utf8) + hash.bytes }
-    /// A record's encoding by its value hash (what a state leaf commits to).
-    static func stateRecord(_ valueHash: Hash32) -> [UInt8] { Array("r/".utf8) + valueHash.bytes }
-    /// A state node that block `height` replaced: `x/<u64 height><node hash>` → empty. Pruning
-    /// (`state_retention_heights`) deletes the nodes listed under a height once it is too old.
-    static func staleNode(_ height: Height, _ hash: Hash32) -> [UInt8] { staleNodes(height) + hash.bytes }
+    /// A state tree node by version then hash: `s/<u64 version><node hash>`. Ordered by the
+    /// height that wrote them, a block's nodes land together at the end of the key range, so
+    /// LevelDB's compactions do not rewrite the whole tree (issue 12).
+    static func stateNode(_ link: SparseMerkleTree.Link) -> [UInt8] { versioned("s", link.version, link.hash) }
+    /// A record's encoding (what a state leaf commits to), beside its leaf:
+    /// `r/<u64 leaf version><value hash>`.
+    static func stateRecord(_ version: UInt64, _ valueHash: Hash32) -> [UInt8] { versioned("r", version, valueHash) }
+    /// A state node that block `height` replaced: `x/<u64 height><u64 version><node hash>` →
+    /// empty. Pruning (`state_retention_heights`) deletes the nodes listed under a height once it
+    /// is too old.
+    static func staleNode(_ height: Height, _ link: SparseMerkleTree.Link) -> [UInt8] {
+        staleNodes(height) + versioned(link.version, link.hash)
+    }
     static func staleNodes(_ height: Height) -> [UInt8] { Array("x/".utf8) + bigEndian(height.rawValue) }
+    /// The link a stale-node key names (its last 40 bytes), nil when it is not one.
+    static func staleLink(_ key: [UInt8]) -> SparseMerkleTree.Link? {
+        guard key.count == 2 + 8 + 8 + 32 else { return nil }
+        var reader = ByteReader(Array(key.suffix(40)))
+        guard let version = try? reader.u64("version"), let hash = try? reader.hash("hash") else { return nil }
+        return SparseMerkleTree.Link(hash: hash, version: version)
+    }
     /// Pruning progress: every node replaced at a height up to this one is deleted.
     static let statePrunedThrough = Array("m/state_pruned_through".utf8)
     /// The state root of the genesis (height 0).
@@ -44,6 +57,24 @@ enum StoreKey {
     static let setChanges = Array("w/".utf8)
     /// Free-form metadata owned by other modules (e.g. consensus signing state).
     static func meta(_ name: String) -> [UInt8] { Array("m/x/\(name)".utf8) }
+
+    /// `<tag>/<u64 version><hash>` in one allocation (state nodes and records: two keys per
+    /// changed tree node, the hottest keys the store writes).
+    private static func versioned(_ tag: Unicode.Scalar, _ version: UInt64, _ hash: Hash32) -> [UInt8] {
+        var writer = ByteWriter(capacity: 42)
+        writer.u8(UInt8(ascii: tag))
+        writer.u8(UInt8(ascii: "/"))
+        writer.u64(version)
+        hash.withUnsafeBytes { writer.raw($0) }
+        return writer.bytes
+    }
+
+    private static func versioned(_ version: UInt64, _ hash: Hash32) -> [UInt8] {
+        var writer = ByteWriter(capacity: 40)
+        writer.u64(version)
+        hash.withUnsafeBytes { writer.raw($0) }
+        return writer.bytes
+    }
 
     static func bigEndian(_ value: UInt64) -> [UInt8] {
         var writer = ByteWriter(capacity: 8)

@@ -11,14 +11,14 @@ struct MemoryLedger: LedgerStateReader {
     var authorities: [Code: AuthorityRecord] = [:]
     var nodes = MemoryMerkleNodes()
     var records: [Hash32: [UInt8]] = [:]
-    var root: Hash32
+    var root: SparseMerkleTree.Link
 
     init(genesis: Genesis) {
         let state = LedgerRules(genesis: genesis).genesisState()
         documents = state.documents
         clerks = state.clerks
         let tree = LedgerStateTree.genesis(genesis)
-        root = tree.root
+        root = tree.rootLink
         nodes.nodes = tree.nodes
         records = tree.records
     }
@@ -32,7 +32,7 @@ struct MemoryLedger: LedgerStateReader {
         authorities.merge(executed.changes.authorities) { $1 }
         nodes.nodes.merge(executed.state.nodes) { $1 }
         records.merge(executed.state.records) { $1 }
-        root = executed.state.root
+        root = executed.state.rootLink
     }
 
     func document(_ hash: Hash32) throws(GovChainError) -> DocumentRecord? { documents[hash] }

@@ -127,7 +127,8 @@ enum ReceiptChain {
         let ledger = states.withLock { $0[height]! }
         let (block, commit) = blocks[Int(height.rawValue) - 1]
         let key = LedgerStateTree.key(document: document)
-        let proof = try! SparseMerkleTree(root: block.header.stateRoot, reader: ledger.nodes).proof(key)
+        let root = SparseMerkleTree.Link(hash: block.header.stateRoot, version: height.rawValue)
+        let proof = try! SparseMerkleTree(root: root, reader: ledger.nodes).proof(key)
         var record: [UInt8]?
         if case .leaf(let found, let valueHash)? = proof.terminal, found == key { record = ledger.records[valueHash] }
         return StateProof(

@@ -57,7 +57,7 @@ import Testing
                 chainId: Self.genesis.chainId, height: height, time: time ?? Self.at(height.rawValue * 1000),
                 previousHash: head?.hash ?? .zero, lastCommit: try head.flatMap { try store.commit(at: $0.height) },
                 transactions: transactions, validators: Self.genesis.validators, proposer: 0),
-            over: store, parentRoot: store.stateRoot, nodes: store)
+            over: store, parentRoot: store.stateTreeRoot, nodes: store)
         return (block, sign(block), executed)
     }
 
@@ -142,7 +142,7 @@ import Testing
                     previousHash: head?.hash ?? .zero,
                     lastCommit: try head.flatMap { try store.commit(at: $0.height) }, transactions: [],
                     validators: Self.genesis.validators, proposer: 0, evidence: list),
-                over: store, parentRoot: store.stateRoot, nodes: store)
+                over: store, parentRoot: store.stateTreeRoot, nodes: store)
         }
         let (first, firstChanges) = try make(1, evidence: [evidence])
         try store.append(first, commit: sign(first), executed: firstChanges)
@@ -283,6 +283,54 @@ extension BlockStoreTests {
         // The unpruned store still proves everything.
         #expect(try all.stateProof(document, at: 1) != nil)
         return store.stateRoot
+    }
+
+    @Test(
+        "state nodes and records are keyed by the height that wrote them (an empty block writes its root only); every height proves from a cold cache"
+    )
+    func versionedStateKeys() throws {
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let documents = (1...4).map { height in (0..<6).map { Hash32.sha256(Array("versioned \(height) \($0)".utf8)) } }
+        func transactions(_ height: Int) -> [Transaction] {
+            height % 2 == 1 ? (0..<6).map { anchor("versioned \(height) \($0)") } : []
+        }
+        do {
+            let store = try BlockStore(directory: directory, genesis: Self.genesis)
+            for height in 1...4 { try appendNext(store, transactions(height)) }
+            func versions(_ prefix: String) throws -> [UInt64: Int] {
+                var counts: [UInt64: Int] = [:]
+                for entry in try store.db.scan(prefix: Array(prefix.utf8), limit: .max) {
+                    #expect(entry.key.count == 2 + 8 + 32)
+                    var reader = ByteReader(Array(entry.key[2..<10]))
+                    counts[try reader.u64("version"), default: 0] += 1
+                }
+                return counts
+            }
+            let nodes = try versions("s/")
+            #expect(Set(nodes.keys) == [0, 1, 2, 3, 4], "the genesis clerk at 0, then one version per block")
+            #expect(nodes[2] == 1 && nodes[4] == 1, "an empty block rewrites its root and nothing else")
+            #expect(try versions("r/") == [0: 1, 1: 6, 3: 6], "records beside their leaves")
+        }
+        // Reopened: the node cache is cold, so every proof reads its nodes by version from LevelDB.
+        let reopened = try BlockStore(directory: directory, genesis: Self.genesis)
+        for height in 1...4 {
+            let root = try #require(try reopened.stateRoot(at: Height(UInt64(height))))
+            for (anchoredAt, batch) in documents.enumerated() where anchoredAt % 2 == 0 {
+                for document in batch {
+                    let key = LedgerStateTree.key(document: document)
+                    let (proof, record) = try #require(try reopened.stateProof(key, at: Height(UInt64(height))))
+                    if anchoredAt + 1 <= height {
+                        guard case .present(let valueHash)? = proof.verify(key: key, root: root) else {
+                            Issue.record("no membership proof at height \(height)")
+                            continue
+                        }
+                        #expect(record.map(LedgerStateTree.valueHash) == valueHash)
+                    } else {
+                        #expect(proof.verify(key: key, root: root) == .absent && record == nil)
+                    }
+                }
+            }
+        }
     }
 
     func reopenWithoutRetention(_ path: String, root: Hash32, document: Hash32) throws {

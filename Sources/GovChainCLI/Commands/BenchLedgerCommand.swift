@@ -156,7 +156,8 @@ private final class LedgerBench {
         let changes = try executor.execute(block, over: store, signaturesVerified: true)
         let ruled = ContinuousClock.now
         let readsBefore = store.stateNodeReads
-        let state = try LedgerStateTree.update(root: store.stateRoot, reader: store, changes: changes)
+        let state = try LedgerStateTree.update(
+            root: store.stateTreeRoot, version: store.height.rawValue + 1, reader: store, changes: changes)
         let rooted = ContinuousClock.now
         timing.reads = store.stateNodeReads &- readsBefore
         timing.nodes = state.nodes.count

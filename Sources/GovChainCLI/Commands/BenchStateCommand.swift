@@ -64,6 +64,8 @@ struct BenchStateCommand: AsyncParsableCommand {
 /// Nodes in a shared dictionary (a class, as the block store is: no copy when the tree holds it).
 private final class SharedNodes: MerkleNodeReader, @unchecked Sendable {
     private var nodes: [Hash32: SparseMerkleTree.Node] = [:]
-    func merkleNode(_ hash: Hash32) throws(GovChainError) -> SparseMerkleTree.Node? { nodes[hash] }
+    func merkleNode(_ link: SparseMerkleTree.Link) throws(GovChainError) -> SparseMerkleTree.Node? {
+        nodes[link.hash]
+    }
     func add(_ written: [Hash32: SparseMerkleTree.Node]) { nodes.merge(written) { old, _ in old } }
 }

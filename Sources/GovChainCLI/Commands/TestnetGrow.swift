@@ -64,7 +64,7 @@ struct TestnetGrow: AsyncParsableCommand {
                         chainId: genesis.chainId, height: height, time: time, previousHash: head?.hash ?? .zero,
                         lastCommit: try head.flatMap { try first.commit(at: $0.height) }, transactions: transactions,
                         validators: genesis.validators, proposer: ValidatorIndex(UInt16(n % keys.count))),
-                    over: first, parentRoot: first.stateRoot, nodes: first, signaturesVerified: true)
+                    over: first, parentRoot: first.stateTreeRoot, nodes: first, signaturesVerified: true)
                 let commit = Commit(
                     precommits: keys.enumerated().map { i, key in
                         Vote.sign(

@@ -58,11 +58,12 @@ package struct BlockExecutor: Sendable {
     /// its effects: how tools and tests seal a block they assembled with `Block.make` (the node
     /// builds its proposals in `ChainExecutor.build`). Throws when a transaction does not apply.
     package func seal(
-        _ block: Block, over base: any LedgerStateReader, parentRoot: Hash32, nodes: any MerkleNodeReader,
-        signaturesVerified: Bool = false
+        _ block: Block, over base: any LedgerStateReader, parentRoot: SparseMerkleTree.Link,
+        nodes: any MerkleNodeReader, signaturesVerified: Bool = false
     ) throws(GovChainError) -> (Block, ExecutedBlock) {
         let changes = try execute(block, over: base, isVerified: { _ in signaturesVerified })
-        let state = try LedgerStateTree.update(root: parentRoot, reader: nodes, changes: changes)
+        let state = try LedgerStateTree.update(
+            root: parentRoot, version: block.header.height.rawValue, reader: nodes, changes: changes)
         var sealed = block
         sealed.header.stateRoot = state.root
         return (sealed, ExecutedBlock(changes: changes, state: state))

@@ -23,29 +23,39 @@ package enum LedgerStateTree {
     package static func key(authority id: Code) -> Hash32 { Hash32.sha256(parts: [0x05], Array(id.value.utf8)) }
     package static func valueHash(_ record: [UInt8]) -> Hash32 { Hash32.sha256(record) }
 
-    /// The tree after one block (or the genesis): its root, the nodes it added, and the records
-    /// those leaves commit to, by value hash (kept so proofs at any retained height can show them).
+    /// The tree after one block (or the genesis): its root, the nodes it added (all at
+    /// `version`, the block's height; 0 for the genesis), and the records those leaves commit to,
+    /// by value hash (kept beside the leaves so proofs at any retained height can show them).
     package struct Update: Sendable {
         package var root: Hash32
+        package var version: UInt64
         package var nodes: [Hash32: SparseMerkleTree.Node]
         package var records: [Hash32: [UInt8]]
         /// Nodes of the parent's tree that this update replaced (`SparseMerkleTree.replaced`).
-        package var replaced: Set<Hash32>
+        package var replaced: Set<SparseMerkleTree.Link>
 
         package init(
-            root: Hash32, nodes: [Hash32: SparseMerkleTree.Node] = [:], records: [Hash32: [UInt8]] = [:],
-            replaced: Set<Hash32> = []
+            root: Hash32, version: UInt64, nodes: [Hash32: SparseMerkleTree.Node] = [:],
+            records: [Hash32: [UInt8]] = [:], replaced: Set<SparseMerkleTree.Link> = []
         ) {
             self.root = root
+            self.version = version
             self.nodes = nodes
             self.records = records
             self.replaced = replaced
         }
+
+        /// Where the new root is stored.
+        package var rootLink: SparseMerkleTree.Link {
+            root == SparseMerkleTree.placeholder ? .placeholder : SparseMerkleTree.Link(hash: root, version: version)
+        }
     }
 
-    /// The tree under `root` (nodes read through `reader`) with every record `changes` wrote.
+    /// The tree under `root` (nodes read through `reader`) with every record `changes` wrote,
+    /// new nodes at `version` (the height of the block being executed).
     package static func update(
-        root: Hash32, reader: any MerkleNodeReader, documents: some Collection<DocumentRecord>,
+        root: SparseMerkleTree.Link, version: UInt64, reader: any MerkleNodeReader,
+        documents: some Collection<DocumentRecord>,
         clerks: some Collection<ClerkRecord>, governance: [(key: Hash32, record: [UInt8])] = []
     ) throws(GovChainError) -> Update {
         var records: [Hash32: [UInt8]] = [:]
@@ -68,18 +78,19 @@ package enum LedgerStateTree {
             records[valueHash] = bytes
             entries.append((key, valueHash))
         }
-        var tree = SparseMerkleTree(root: root, reader: reader)
+        var tree = SparseMerkleTree(root: root, version: version, reader: reader)
         try tree.set(entries)
-        return Update(root: tree.root, nodes: tree.written, records: records, replaced: tree.replaced)
+        return Update(
+            root: tree.root.hash, version: version, nodes: tree.written, records: records, replaced: tree.replaced)
     }
 
     /// The tree after a block's state changes.
     package static func update(
-        root: Hash32, reader: any MerkleNodeReader, changes: LedgerOverlay
+        root: SparseMerkleTree.Link, version: UInt64, reader: any MerkleNodeReader, changes: LedgerOverlay
     ) throws(GovChainError) -> Update {
         try update(
-            root: root, reader: reader, documents: changes.documents.values, clerks: changes.clerks.values,
-            governance: governanceEntries(changes))
+            root: root, version: version, reader: reader, documents: changes.documents.values,
+            clerks: changes.clerks.values, governance: governanceEntries(changes))
     }
 
     /// The governance records `changes` wrote, as tree entries (key, encoded record).
@@ -95,7 +106,7 @@ package enum LedgerStateTree {
     package static func genesis(_ genesis: Genesis) -> Update {
         let state = LedgerRules(genesis: genesis).genesisState()
         // An empty reader cannot fail: every node read is one the update wrote.
-        return (try? update(root: SparseMerkleTree.emptyRoot, reader: MemoryMerkleNodes(), changes: state))
-            ?? Update(root: SparseMerkleTree.emptyRoot)
+        return (try? update(root: SparseMerkleTree.emptyRoot, version: 0, reader: MemoryMerkleNodes(), changes: state))
+            ?? Update(root: SparseMerkleTree.placeholder, version: 0)
     }
 }

@@ -51,8 +51,8 @@ package struct SparseMerkleProof: Hashable, Sendable {
             let sibling = siblings[depth]
             hash =
                 SparseMerkleTree.bit(key, depth)
-                ? SparseMerkleTree.Node.internal(left: sibling, right: hash).hash
-                : SparseMerkleTree.Node.internal(left: hash, right: sibling).hash
+                ? SparseMerkleTree.Node.internalHash(left: sibling, right: hash)
+                : SparseMerkleTree.Node.internalHash(left: hash, right: sibling)
         }
         return hash == root ? claim : nil
     }
