@@ -189,10 +189,12 @@ package final class BlockStore: LedgerStateReader, MerkleNodeReader, Sendable {
         if let schedule = changes.schedule { cache([schedule.next, schedule.afterNext]) }
         if let through { prunedThrough.withLock { $0 = through } }
         // The nodes just written are the top of the current tree, which the next block's update
-        // and most proofs walk through.
+        // and most proofs walk through. The ones they replaced only serve proofs at older heights:
+        // dropped, they would otherwise fill about half the cache with versions nobody updates.
         let version = executed.state.version
         nodeCache.withLock { cache in
             for link in pruned { cache.remove(link) }
+            for link in executed.state.replaced { cache.remove(link) }
             for (hash, node) in executed.state.nodes {
                 cache.insert(SparseMerkleTree.Link(hash: hash, version: version), node)
             }
