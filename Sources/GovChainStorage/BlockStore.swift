@@ -41,10 +41,11 @@ package final class BlockStore: LedgerStateReader, MerkleNodeReader, Sendable {
     private static let setCacheCountMax = 64
     /// Recently read or written state tree nodes (`GenerationalCache`). A node at a link never
     /// changes, so a cached node is never stale; the upper levels, touched by every block, stay
-    /// here. About 190 bytes per node: ≤ 38 MiB.
+    /// here. About 190 bytes per node: ≤ 76 MiB (measured: +38 MiB from 2 × 100 000 to
+    /// 2 × 200 000, for a third fewer reads per anchor at 400 000 anchors; docs/OPERATIONS.md).
     private let nodeCache = Mutex(
         GenerationalCache<SparseMerkleTree.Link, SparseMerkleTree.Node>(generationCountMax: nodeCacheGenerationMax))
-    package static let nodeCacheGenerationMax = 100_000
+    package static let nodeCacheGenerationMax = 200_000
     /// State tree nodes read from LevelDB (cache misses) since the store opened, for the log.
     private let nodeReads = Atomic<UInt64>(0)
     package var stateNodeReads: UInt64 { nodeReads.load(ordering: .relaxed) }
