@@ -155,6 +155,13 @@ package final class BlockStore: LedgerStateReader, MerkleNodeReader, Sendable {
                     changes.transactions[$1.id] == TransactionLocation(height: header.height, index: UInt32($0))
                 },
             "state changes do not belong to block \(header.height)")
+        guard executed.state.version == header.height.rawValue else {
+            throw GovChainError(
+                code: .storeRefused,
+                message:
+                    "Block \(header.height) cannot be appended: its state tree was written at version \(executed.state.version), not at its height."
+            )
+        }
         guard executed.state.root == header.stateRoot else {
             throw GovChainError(
                 code: .storeRefused,
@@ -173,6 +180,14 @@ package final class BlockStore: LedgerStateReader, MerkleNodeReader, Sendable {
         batch.put(StoreKey.blockHash(hash), StoreKey.bigEndian(header.height.rawValue))
         Self.addChanges(changes, to: &batch)
         Self.addState(executed.state, to: &batch)
+        if let carried = executed.state.carriedLeaf {
+            guard let record = try stateRecord(carried.valueHash, version: carried.from) else {
+                throw GovChainError(
+                    code: .storeCorrupt,
+                    message: "The record for state leaf \(carried.valueHash.hex) is missing from the store.")
+            }
+            batch.put(StoreKey.stateRecord(header.height.rawValue, carried.valueHash), record)
+        }
         // The stale index exists only for pruning: without retention nothing is ever deleted.
         if stateRetentionHeights > 0 {
             for link in executed.state.replaced { batch.put(StoreKey.staleNode(header.height, link), []) }
@@ -243,7 +258,8 @@ package final class BlockStore: LedgerStateReader, MerkleNodeReader, Sendable {
         for (hash, node) in state.nodes {
             batch.put(StoreKey.stateNode(SparseMerkleTree.Link(hash: hash, version: version)), node.encoded)
         }
-        // Every record is a leaf this update wrote, so it sits at the same version.
+        // Every record is a leaf this update wrote, so it sits at the same version (the one leaf
+        // rewritten without a new record, `carriedLeaf`, is copied by `append`).
         for (valueHash, record) in state.records { batch.put(StoreKey.stateRecord(version, valueHash), record) }
     }
 

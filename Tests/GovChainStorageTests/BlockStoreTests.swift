@@ -333,6 +333,30 @@ extension BlockStoreTests {
         }
     }
 
+    @Test(
+        "a tree that is one leaf (the genesis clerk) survives empty blocks: its record moves with the rewritten root, pruning included"
+    )
+    func loneLeafRootAcrossEmptyBlocks() throws {
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let clerk = LedgerStateTree.key(clerk: Self.clerk.publicKey)
+        do {
+            let store = try BlockStore(directory: directory, genesis: Self.genesis, stateRetentionHeights: 1)
+            for _ in 1...3 { try appendNext(store, []) }
+            // The leaf the new document pushes down keeps its link, written by block 3.
+            try appendNext(store, [anchor("after empty blocks")])
+        }
+        let reopened = try BlockStore(directory: directory, genesis: Self.genesis, stateRetentionHeights: 1)
+        for height in [3, 4] {
+            let root = try #require(try reopened.stateRoot(at: Height(UInt64(height))))
+            let (proof, record) = try #require(try reopened.stateProof(clerk, at: Height(UInt64(height))))
+            guard case .present(let valueHash)? = proof.verify(key: clerk, root: root) else {
+                Issue.record("no membership proof for the clerk at height \(height)")
+                continue
+            }
+            #expect(record.map(LedgerStateTree.valueHash) == valueHash, "height \(height)")
+        }
+    }
+
     func reopenWithoutRetention(_ path: String, root: Hash32, document: Hash32) throws {
         let reopened = try BlockStore(directory: path, genesis: Self.genesis)
         #expect(reopened.stateRoot == root)

@@ -33,6 +33,8 @@ package enum LedgerStateTree {
         package var records: [Hash32: [UInt8]]
         /// Nodes of the parent's tree that this update replaced (`SparseMerkleTree.replaced`).
         package var replaced: Set<SparseMerkleTree.Link>
+        /// A leaf rewritten unchanged, whose record the store copies (`SparseMerkleTree.carriedLeaf`).
+        package var carriedLeaf: (valueHash: Hash32, from: UInt64)?
 
         package init(
             root: Hash32, version: UInt64, nodes: [Hash32: SparseMerkleTree.Node] = [:],
@@ -80,8 +82,10 @@ package enum LedgerStateTree {
         }
         var tree = SparseMerkleTree(root: root, version: version, reader: reader)
         try tree.set(entries)
-        return Update(
+        var update = Update(
             root: tree.root.hash, version: version, nodes: tree.written, records: records, replaced: tree.replaced)
+        update.carriedLeaf = tree.carriedLeaf
+        return update
     }
 
     /// The tree after a block's state changes.

@@ -121,6 +121,10 @@ package struct SparseMerkleTree: Sendable {
     /// roots. A link never comes back once replaced (every write has a new version), so a store
     /// may delete these once it no longer serves the older roots.
     package private(set) var replaced: Set<Link> = []
+    /// A leaf rewritten at `version` though its value did not change: only the root, when the
+    /// whole tree is one leaf and the batch left it alone. A store keeps records beside their
+    /// leaves, so it copies this leaf's record from the old version (`from`).
+    package private(set) var carriedLeaf: (valueHash: Hash32, from: UInt64)?
     package private(set) var root: Link
 
     /// The tree under `root`, writing new nodes at `version` (after the root's own version).
@@ -167,7 +171,8 @@ package struct SparseMerkleTree: Sendable {
     /// nodes of the new tree — what a block's batch stores. Same root as setting them one by one.
     ///
     /// The root is always written at `version`, even when nothing changed: the root of block h
-    /// is then found at version h, with no index from heights to versions.
+    /// is then found at version h, with no index from heights to versions (a root that is a lone
+    /// leaf is then `carriedLeaf`).
     package mutating func set(_ entries: [(key: Hash32, valueHash: Hash32)]) throws(GovChainError) {
         var latest: [Hash32: Hash32] = [:]
         for entry in entries { latest[entry.key] = entry.valueHash }
@@ -175,6 +180,7 @@ package struct SparseMerkleTree: Sendable {
         root = try update(root, depth: 0, sorted[...])
         if !root.isPlaceholder, root.version != version {
             let unchanged = try node(root)
+            if case .leaf(_, let valueHash) = unchanged { carriedLeaf = (valueHash, root.version) }
             replace(root)
             root = put(unchanged)
         }
