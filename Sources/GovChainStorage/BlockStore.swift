@@ -105,14 +105,20 @@ package final class BlockStore: LedgerStateReader, MerkleNodeReader, Sendable {
 
     /// Where the head's state root is stored: every block writes its root at its own height
     /// (`SparseMerkleTree.set(_:)`), so the tree the next block updates.
-    package var stateTreeRoot: SparseMerkleTree.Link {
+    package var stateTreeRoot: SparseMerkleTree.Link { stateTreeHead.root }
+
+    /// The head's state root and height, from one read of the head.
+    private var stateTreeHead: (root: SparseMerkleTree.Link, height: UInt64) {
         let head = self.head
-        return Self.rootLink(head?.stateRoot ?? genesisStateRoot, at: head?.height ?? 0)
+        let height = head?.height.rawValue ?? 0
+        return (.root(head?.stateRoot ?? genesisStateRoot, version: height), height)
     }
 
-    static func rootLink(_ root: Hash32, at height: Height) -> SparseMerkleTree.Link {
-        root == SparseMerkleTree.placeholder
-            ? .placeholder : SparseMerkleTree.Link(hash: root, version: height.rawValue)
+    /// The state tree after `changes`, executed as the block after the head: on the head's root,
+    /// new nodes at the next height (what `append` checks).
+    package func nextState(after changes: LedgerOverlay) throws(GovChainError) -> LedgerStateTree.Update {
+        let (root, height) = stateTreeHead
+        return try LedgerStateTree.update(root: root, version: height + 1, reader: self, changes: changes)
     }
 
     // MARK: - Append
@@ -483,7 +489,7 @@ package final class BlockStore: LedgerStateReader, MerkleNodeReader, Sendable {
         let proof: SparseMerkleProof
         let leaf: SparseMerkleTree.Link?
         do {
-            (proof, leaf) = try SparseMerkleTree(root: Self.rootLink(root, at: height), reader: self).locate(key)
+            (proof, leaf) = try SparseMerkleTree(root: .root(root, version: height.rawValue), reader: self).locate(key)
         } catch  where error.code == .storeCorrupt && height < oldestProvableHeight {
             // Pruned while this proof was walking the tree: the height just left the window.
             throw GovChainError(

@@ -21,15 +21,21 @@ enum StoreKey {
     /// A state tree node by version then hash: `s/<u64 version><node hash>`. Ordered by the
     /// height that wrote them, a block's nodes land together at the end of the key range, so
     /// LevelDB's compactions do not rewrite the whole tree (issue 12).
-    static func stateNode(_ link: SparseMerkleTree.Link) -> [UInt8] { versioned("s", link.version, link.hash) }
+    static func stateNode(_ link: SparseMerkleTree.Link) -> [UInt8] {
+        versioned(stateNodePrefix, link.version, link.hash)
+    }
+    private static let stateNodePrefix = Array("s/".utf8)
     /// A record's encoding (what a state leaf commits to), beside its leaf:
     /// `r/<u64 leaf version><value hash>`.
-    static func stateRecord(_ version: UInt64, _ valueHash: Hash32) -> [UInt8] { versioned("r", version, valueHash) }
+    static func stateRecord(_ version: UInt64, _ valueHash: Hash32) -> [UInt8] {
+        versioned(stateRecordPrefix, version, valueHash)
+    }
+    private static let stateRecordPrefix = Array("r/".utf8)
     /// A state node that block `height` replaced: `x/<u64 height><u64 version><node hash>` →
     /// empty. Pruning (`state_retention_heights`) deletes the nodes listed under a height once it
     /// is too old.
     static func staleNode(_ height: Height, _ link: SparseMerkleTree.Link) -> [UInt8] {
-        staleNodes(height) + versioned(link.version, link.hash)
+        versioned(staleNodes(height), link.version, link.hash)
     }
     static func staleNodes(_ height: Height) -> [UInt8] { Array("x/".utf8) + bigEndian(height.rawValue) }
     /// The link a stale-node key names (its last 40 bytes), nil when it is not one.
@@ -58,19 +64,11 @@ enum StoreKey {
     /// Free-form metadata owned by other modules (e.g. consensus signing state).
     static func meta(_ name: String) -> [UInt8] { Array("m/x/\(name)".utf8) }
 
-    /// `<tag>/<u64 version><hash>` in one allocation (state nodes and records: two keys per
+    /// `prefix ‖ u64 version ‖ hash` in one allocation (state nodes and records: two keys per
     /// changed tree node, the hottest keys the store writes).
-    private static func versioned(_ tag: Unicode.Scalar, _ version: UInt64, _ hash: Hash32) -> [UInt8] {
-        var writer = ByteWriter(capacity: 42)
-        writer.u8(UInt8(ascii: tag))
-        writer.u8(UInt8(ascii: "/"))
-        writer.u64(version)
-        hash.withUnsafeBytes { writer.raw($0) }
-        return writer.bytes
-    }
-
-    private static func versioned(_ version: UInt64, _ hash: Hash32) -> [UInt8] {
-        var writer = ByteWriter(capacity: 40)
+    private static func versioned(_ prefix: [UInt8], _ version: UInt64, _ hash: Hash32) -> [UInt8] {
+        var writer = ByteWriter(capacity: prefix.count + 40)
+        writer.raw(prefix)
         writer.u64(version)
         hash.withUnsafeBytes { writer.raw($0) }
         return writer.bytes

@@ -156,8 +156,7 @@ private final class LedgerBench {
         let changes = try executor.execute(block, over: store, signaturesVerified: true)
         let ruled = ContinuousClock.now
         let readsBefore = store.stateNodeReads
-        let state = try LedgerStateTree.update(
-            root: store.stateTreeRoot, version: store.height.rawValue + 1, reader: store, changes: changes)
+        let state = try store.nextState(after: changes)
         let rooted = ContinuousClock.now
         timing.reads = store.stateNodeReads &- readsBefore
         timing.nodes = state.nodes.count

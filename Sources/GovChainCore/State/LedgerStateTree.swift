@@ -38,19 +38,19 @@ package enum LedgerStateTree {
 
         package init(
             root: Hash32, version: UInt64, nodes: [Hash32: SparseMerkleTree.Node] = [:],
-            records: [Hash32: [UInt8]] = [:], replaced: Set<SparseMerkleTree.Link> = []
+            records: [Hash32: [UInt8]] = [:], replaced: Set<SparseMerkleTree.Link> = [],
+            carriedLeaf: (valueHash: Hash32, from: UInt64)? = nil
         ) {
             self.root = root
             self.version = version
             self.nodes = nodes
             self.records = records
             self.replaced = replaced
+            self.carriedLeaf = carriedLeaf
         }
 
         /// Where the new root is stored.
-        package var rootLink: SparseMerkleTree.Link {
-            root == SparseMerkleTree.placeholder ? .placeholder : SparseMerkleTree.Link(hash: root, version: version)
-        }
+        package var rootLink: SparseMerkleTree.Link { .root(root, version: version) }
     }
 
     /// The tree under `root` (nodes read through `reader`) with every record `changes` wrote,
@@ -82,10 +82,9 @@ package enum LedgerStateTree {
         }
         var tree = SparseMerkleTree(root: root, version: version, reader: reader)
         try tree.set(entries)
-        var update = Update(
-            root: tree.root.hash, version: version, nodes: tree.written, records: records, replaced: tree.replaced)
-        update.carriedLeaf = tree.carriedLeaf
-        return update
+        return Update(
+            root: tree.root.hash, version: version, nodes: tree.written, records: records, replaced: tree.replaced,
+            carriedLeaf: tree.carriedLeaf)
     }
 
     /// The tree after a block's state changes.

@@ -39,6 +39,12 @@ package struct SparseMerkleTree: Sendable {
 
         package static let placeholder = Link(hash: SparseMerkleTree.placeholder, version: 0)
         package var isPlaceholder: Bool { hash == SparseMerkleTree.placeholder }
+
+        /// Where the root `hash` written at `version` is stored (the empty tree's root is the
+        /// placeholder, which no version stores).
+        package static func root(_ hash: Hash32, version: UInt64) -> Link {
+            hash == SparseMerkleTree.placeholder ? .placeholder : Link(hash: hash, version: version)
+        }
     }
 
     /// One stored node.

@@ -178,8 +178,7 @@ package actor ChainExecutor {
     ) throws(GovChainError) -> LedgerStateTree.Update {
         let ruled = ContinuousClock.now
         let readsBefore = store.stateNodeReads
-        let state = try LedgerStateTree.update(
-            root: store.stateTreeRoot, version: store.height.rawValue + 1, reader: store, changes: changes)
+        let state = try store.nextState(after: changes)
         timing = (ruled - rulesStarted, ContinuousClock.now - ruled, store.stateNodeReads &- readsBefore)
         return state
     }
