@@ -2,6 +2,12 @@
 // GovChain: a permissioned ledger for municipalities. Module map: docs/ARCHITECTURE.md.
 import PackageDescription
 
+/// `GOVCHAIN_BENCH_WITHOUT_STATE_TREE=1 swift build -c release` builds nodes that keep no state
+/// tree (every state root zero), for Scripts/bench-state-cost only: what the tree costs in
+/// throughput (issue 9). Such a node cannot serve a proof and is refused by any normal validator.
+let storageSettings: [SwiftSetting] =
+    Context.environment["GOVCHAIN_BENCH_WITHOUT_STATE_TREE"] == "1" ? [.define("GOVCHAIN_BENCH_WITHOUT_STATE_TREE")] : []
+
 let package = Package(
     name: "GovChain",
     platforms: [.macOS(.v15)],
@@ -44,7 +50,9 @@ let package = Package(
         // MARK: - I/O shells
         /// Reading and writing the files a node and the CLI share: genesis.json, node.json.
         .target(name: "GovChainFiles", dependencies: ["GovChainCore", "GovChainAPI"]),
-        .target(name: "GovChainStorage", dependencies: ["GovChainCore", "CLevelDB"]),
+        .target(
+            name: "GovChainStorage", dependencies: ["GovChainCore", "CLevelDB"],
+            swiftSettings: storageSettings),
         /// The printed side of a check: QR codes (libqrencode; SVG, PNG through cairo) and the
         /// German PDF verification report (cairo, fonts embedded).
         .target(name: "GovChainPrint", dependencies: ["GovChainCore", "GovChainAPI", "CQRencode", "CCairo"]),
