@@ -30,6 +30,8 @@ let package = Package(
     targets: [
         // MARK: - System library
         .systemLibrary(name: "CLevelDB", path: "Sources/CLevelDB"),
+        /// LevelDB's environment with table files read by pread(2), not mapped (C++, Sources/CLevelDBEnv).
+        .target(name: "CLevelDBEnv", dependencies: ["CLevelDB"], linkerSettings: [.linkedLibrary("leveldb")]),
         .systemLibrary(name: "CQRencode", path: "Sources/CQRencode", pkgConfig: "libqrencode"),
         .systemLibrary(name: "CCairo", path: "Sources/CCairo", pkgConfig: "cairo"),
 
@@ -51,7 +53,7 @@ let package = Package(
         /// Reading and writing the files a node and the CLI share: genesis.json, node.json.
         .target(name: "GovChainFiles", dependencies: ["GovChainCore", "GovChainAPI"]),
         .target(
-            name: "GovChainStorage", dependencies: ["GovChainCore", "CLevelDB"],
+            name: "GovChainStorage", dependencies: ["GovChainCore", "CLevelDB", "CLevelDBEnv"],
             swiftSettings: storageSettings),
         /// The printed side of a check: QR codes (libqrencode; SVG, PNG through cairo) and the
         /// German PDF verification report (cairo, fonts embedded).
@@ -147,5 +149,6 @@ let package = Package(
             ]
         ),
     ],
-    swiftLanguageModes: [.v6]
+    swiftLanguageModes: [.v6],
+    cxxLanguageStandard: .cxx17
 )

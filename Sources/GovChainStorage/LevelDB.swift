@@ -1,4 +1,5 @@
 import CLevelDB
+import CLevelDBEnv
 import GovChainCore
 import Synchronization
 
@@ -30,7 +31,9 @@ package final class LevelDB: @unchecked Sendable {
     /// nothing more; reopening (restarting the node) recovers the log up to the last good record.
     private let writeFailure = Mutex<String?>(nil)
 
-    /// Block cache for hot index and record blocks.
+    /// Block cache for hot table blocks: with table files read by pread(2), not mapped
+    /// (`govchain_leveldb_pread_env`), this and the open tables' index and filter blocks are all
+    /// the memory LevelDB's reads take; the kernel's page cache holds the rest of the files.
     package static let cacheBytes = 64 << 20
     /// Memtable size: fewer, larger level-0 files under a steady stream of blocks.
     package static let writeBufferBytes = 16 << 20
@@ -59,6 +62,9 @@ package final class LevelDB: @unchecked Sendable {
         leveldb_options_set_filter_policy(options, filter)
         leveldb_options_set_write_buffer_size(options, Self.writeBufferBytes)
         leveldb_options_set_max_open_files(options, Self.openFilesMax)
+        // Table files are read, not mapped: mapped pages counted in the node's resident memory
+        // and grew with the ledger (Sources/CLevelDBEnv/PreadEnv.cpp).
+        leveldb_options_set_env(options, govchain_leveldb_pread_env())
         let opened: OpaquePointer?
         do {
             opened = try withLevelDBError("open \(path)") { error in leveldb_open(options, path, &error) }
