@@ -57,6 +57,11 @@ package struct Hash32: Hashable, Sendable, Comparable, CustomStringConvertible {
         try Swift.withUnsafeBytes(of: words, body)
     }
 
+    /// The first eight bytes as one word (memory order): enough to tell apart hashes that no
+    /// one chose, such as state tree nodes' (`SparseMerkleTree.Link`'s `Hashable`). Not for
+    /// hashes from outside (document hashes): anyone can make many that share it.
+    package var leadingWord: UInt64 { words.0 }
+
     /// Byte `index` (0 ..< 32).
     package func byte(_ index: Int) -> UInt8 {
         withUnsafeBytes { $0[index] }
