@@ -31,4 +31,17 @@ import Testing
         #expect(cache.value(1) == 1)
         #expect(cache.value(3) == 3)
     }
+
+    @Test func removeFindsEitherGeneration() {
+        var cache = GenerationalCache<Int, Int>(generationCountMax: 2)
+        cache.insert(1, 1)
+        cache.insert(2, 2)  // {1, 2} becomes old
+        cache.insert(3, 3)  // young {3}
+        cache.remove(1)  // in old
+        cache.remove(3)  // in young
+        #expect(cache.value(1) == nil)
+        #expect(cache.value(3) == nil)
+        #expect(cache.value(2) == 2)
+        #expect(cache.count == 1)
+    }
 }
