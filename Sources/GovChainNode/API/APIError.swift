@@ -37,13 +37,18 @@ struct APIError: HTTPResponseError {
 }
 
 enum JSON {
+    /// `value` as the body, sorted keys and unescaped slashes; the routes read most write their
+    /// bytes directly (`JSONBytesEncodable`, the same bytes).
     static func response<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok) -> Response {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let data = (try? encoder.encode(value)) ?? Data("{}".utf8)
-        return Response(
-            status: status, headers: [.contentType: "application/json"],
-            body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        let body: ByteBuffer
+        if let direct = value as? any JSONBytesEncodable {
+            body = ByteBuffer(bytes: direct.jsonBytes)
+        } else {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            body = ByteBuffer(bytes: (try? encoder.encode(value)) ?? Data("{}".utf8))
+        }
+        return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: body))
     }
 }
 
