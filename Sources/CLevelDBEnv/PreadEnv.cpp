@@ -79,6 +79,14 @@ class PreadEnv final : public leveldb::EnvWrapper {
 
 extern "C" leveldb_env_t *govchain_leveldb_pread_env(void) {
     // Leaked on purpose: databases may still be open while static destructors run at exit.
-    static leveldb_env_t *const handle = new leveldb_env_t{new PreadEnv(), true};
+    static leveldb_env_t *const handle = [] {
+        // The layout check: the C API's own default handle, read through the struct above, must
+        // hold Env::Default(). If a library version ever changed the layout, the default
+        // environment is used instead (tables mapped again, which LevelDBTests reports).
+        leveldb_env_t *probe = leveldb_create_default_env();
+        if (probe->rep != leveldb::Env::Default() || !probe->is_default) return probe;
+        leveldb_env_destroy(probe);
+        return new leveldb_env_t{new PreadEnv(), true};
+    }();
     return handle;
 }

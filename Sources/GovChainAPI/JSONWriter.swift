@@ -9,6 +9,7 @@ package protocol JSONBytesEncodable: Encodable {
 /// Writes one JSON object at a time: the caller gives members in sorted key order and skips
 /// absent optionals, as `JSONEncoder` with `.sortedKeys` does.
 package struct JSONWriter {
+    private static let hexDigits = Array("0123456789abcdef".utf8)
     package private(set) var bytes: [UInt8] = []
     private var first = true
 
@@ -63,7 +64,7 @@ package struct JSONWriter {
             case 0x0D: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
             case 0x09: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
             case 0..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
+                let hex = Self.hexDigits
                 bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0")])
                 bytes.append(contentsOf: [hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]])
             default: bytes.append(byte)

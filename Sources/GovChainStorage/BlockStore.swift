@@ -119,6 +119,7 @@ package final class BlockStore: LedgerStateReader, MerkleNodeReader, Sendable {
     package func nextState(after changes: LedgerOverlay) throws(GovChainError) -> LedgerStateTree.Update {
         let (root, height) = stateTreeHead
         #if GOVCHAIN_BENCH_WITHOUT_STATE_TREE
+            #warning("GOVCHAIN_BENCH_WITHOUT_STATE_TREE: a benchmark build whose blocks carry no state tree")
             // Scripts/bench-state-cost's baseline (Package.swift): no tree, a zero root.
             _ = root
             return LedgerStateTree.Update(root: .zero, version: height + 1)

@@ -28,9 +28,6 @@ package struct GenerationalCache<Key: Hashable, Value> {
         return value
     }
 
-    /// Caches `value` for a `key` not cached yet (the store inserts nodes it just read from
-    /// LevelDB or just wrote; a link's node never changes, so a stray second copy in the old
-    /// generation would only waste room).
     package mutating func insert(_ key: Key, _ value: Value) {
         young[key] = value
         if young.count >= generationCountMax {
@@ -39,9 +36,10 @@ package struct GenerationalCache<Key: Hashable, Value> {
         }
     }
 
-    /// An entry lives in one generation only (a hit in the old one moves it), so the old one is
-    /// searched only when the young one does not hold it.
+    /// Clears both generations: a key can be in both (inserted again after its first copy aged
+    /// into the old one, e.g. a node a proof read cached just before its block's own insert).
     package mutating func remove(_ key: Key) {
-        if young.removeValue(forKey: key) == nil { old.removeValue(forKey: key) }
+        young[key] = nil
+        old[key] = nil
     }
 }
